@@ -1,0 +1,350 @@
+"""LangChain messages -> Messages API request body (pure conversion, validated before sending).
+
+The API wants alternating user/assistant turns, tool results first in a user turn, and no empty
+text; LangChain histories are looser. Everything here reshapes or rejects: nothing is dropped
+except empty text, which the API would refuse anyway.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from langchain_core.messages import (
+    AIMessage,
+    BaseMessage,
+    ChatMessage,
+    FunctionMessage,
+    HumanMessage,
+    SystemMessage,
+    ToolMessage,
+)
+
+Block = dict[str, Any]
+
+# Keys LangChain adds to content blocks that the API would reject.
+_LC_ONLY_KEYS = frozenset({"index", "partial_json", "id_", "extras", "annotations"})
+_PASS_THROUGH = frozenset(
+    {
+        "tool_use",
+        "tool_result",
+        "thinking",
+        "redacted_thinking",
+        "document",
+        "search_result",
+        "server_tool_use",
+        "web_search_tool_result",
+        "web_fetch_tool_result",
+        "code_execution_tool_result",
+        "bash_code_execution_tool_result",
+        "text_editor_code_execution_tool_result",
+        "tool_search_tool_result",
+        "mcp_tool_use",
+        "mcp_tool_result",
+        "container_upload",
+        "compaction",
+    }
+)
+
+
+def convert_messages(
+    messages: Sequence[BaseMessage],
+) -> tuple[list[Block] | None, list[dict[str, Any]]]:
+    """(system blocks, turns) for a LangChain history; raises ValueError on what the API rejects."""
+    if not messages:
+        raise ValueError("ChatCometAPI needs at least one message; got an empty list.")
+    system: list[Block] = []
+    turns: list[dict[str, Any]] = []
+    seen_other = False
+    for position, message in enumerate(messages):
+        if isinstance(message, SystemMessage) or (
+            isinstance(message, ChatMessage) and message.role == "system"
+        ):
+            if seen_other:
+                raise ValueError(
+                    f"message {position} is a system message after the conversation started; "
+                    "the Messages API takes one system prompt before all turns. Move it first "
+                    "or send it as a HumanMessage."
+                )
+            system.extend(_system_blocks(message.content))
+            continue
+        seen_other = True
+        role, blocks = _turn(message, position)
+        if not blocks:
+            continue
+        if turns and turns[-1]["role"] == role:
+            turns[-1]["content"].extend(blocks)
+        else:
+            turns.append({"role": role, "content": blocks})
+    if not turns:
+        raise ValueError("the conversation has no user or assistant turn, only a system prompt.")
+    if turns[0]["role"] != "user":
+        raise ValueError(
+            "the first turn is from the assistant; the Messages API needs the conversation to "
+            "start with a user turn (add a HumanMessage first)."
+        )
+    for turn in turns:
+        if turn["role"] == "user":
+            turn["content"] = _tool_results_first(turn["content"])
+    _check_tool_pairs(turns)
+    return (system or None), turns
+
+
+def _system_blocks(content: str | list[Any]) -> list[Block]:
+    blocks = _content_blocks(content, "system")
+    for block in blocks:
+        if block.get("type") != "text":
+            raise ValueError(
+                f"system prompts may hold only text blocks; got a {block.get('type')!r} block."
+            )
+    return blocks
+
+
+def _turn(message: BaseMessage, position: int) -> tuple[str, list[Block]]:
+    if isinstance(message, AIMessage):
+        return "assistant", _assistant_blocks(message)
+    if isinstance(message, ToolMessage):
+        return "user", [_tool_result(message)]
+    if isinstance(message, HumanMessage):
+        return "user", _content_blocks(message.content, "user")
+    if isinstance(message, ChatMessage) and message.role in ("user", "human"):
+        return "user", _content_blocks(message.content, "user")
+    if isinstance(message, ChatMessage) and message.role in ("assistant", "ai"):
+        return "assistant", _content_blocks(message.content, "assistant")
+    if isinstance(message, FunctionMessage):
+        raise ValueError(
+            f"message {position}: FunctionMessage is OpenAI's legacy format; use ToolMessage."
+        )
+    raise ValueError(f"message {position}: unsupported message type {type(message).__name__}.")
+
+
+def _tool_result(message: ToolMessage) -> Block:
+    if not message.tool_call_id:
+        raise ValueError("a ToolMessage needs the tool_call_id of the call it answers.")
+    block: Block = {"type": "tool_result", "tool_use_id": message.tool_call_id}
+    content = message.content
+    if isinstance(content, str):
+        if content:
+            block["content"] = content
+    else:
+        inner = _content_blocks(content, "tool")
+        if inner:
+            block["content"] = inner
+    if message.status == "error":
+        block["is_error"] = True
+    extra_cache = message.additional_kwargs.get("cache_control")
+    if extra_cache:
+        block["cache_control"] = extra_cache
+    return block
+
+
+def _assistant_blocks(message: AIMessage) -> list[Block]:
+    blocks = _content_blocks(message.content, "assistant")
+    calls = {tc["id"]: tc for tc in message.tool_calls if tc.get("id")}
+    seen: set[str] = set()
+    for block in blocks:
+        if block.get("type") == "tool_use":
+            call = calls.get(block.get("id", ""))
+            if call is not None:
+                # tool_calls are the source of truth: users and agents edit them, and in streamed
+                # content the input may be an empty dict next to partial JSON.
+                block["input"] = call["args"]
+                block["name"] = call["name"]
+            seen.add(block.get("id", ""))
+    for call in message.tool_calls:
+        call_id = call.get("id")
+        if not call_id:
+            raise ValueError(f"tool call {call['name']!r} has no id; the API needs one.")
+        if call_id not in seen:
+            blocks.append(
+                {"type": "tool_use", "id": call_id, "name": call["name"], "input": call["args"]}
+            )
+    return blocks
+
+
+def _content_blocks(content: str | list[Any], role: str) -> list[Block]:
+    if isinstance(content, str):
+        return [{"type": "text", "text": content}] if content else []
+    out: list[Block] = []
+    for item in content:
+        if isinstance(item, str):
+            if item:
+                out.append({"type": "text", "text": item})
+            continue
+        if not isinstance(item, Mapping):
+            raise ValueError(f"unsupported content item of type {type(item).__name__}.")
+        block = _block(item, role)
+        if block is not None:
+            out.append(block)
+    return out
+
+
+def _cache_control(item: Mapping[str, Any]) -> Any:
+    if "cache_control" in item:
+        return item["cache_control"]
+    extras = item.get("extras")
+    if isinstance(extras, Mapping):
+        return extras.get("cache_control")
+    return None
+
+
+def _block(item: Mapping[str, Any], role: str) -> Block | None:
+    kind = item.get("type")
+    block: Block | None
+    if kind == "text":
+        text = item.get("text", "")
+        if not isinstance(text, str):
+            raise ValueError(f"a text block's text must be a string, got {type(text).__name__}.")
+        if not text:
+            return None
+        block = {"type": "text", "text": text}
+        if item.get("citations"):
+            block["citations"] = item["citations"]
+    elif kind == "image_url":
+        block = _image_from_url(item.get("image_url"))
+    elif kind in ("image", "file", "text-plain", "document") and "source" not in item:
+        block = _data_block(item)
+    elif kind == "reasoning":
+        block = _reasoning(item)
+    elif kind == "tool_call":
+        block = {
+            "type": "tool_use",
+            "id": item.get("id"),
+            "name": item.get("name"),
+            "input": item.get("args") or {},
+        }
+    elif kind in ("tool_call_chunk", "server_tool_call_chunk", "input_json_delta"):
+        return None  # streaming fragments; the assembled tool_calls carry the call
+    elif kind == "non_standard" and isinstance(item.get("value"), Mapping):
+        return _block(item["value"], role)
+    elif kind == "thinking":
+        block = {k: v for k, v in item.items() if k not in _LC_ONLY_KEYS}
+        if "signature" in block and not block["signature"]:
+            block.pop("signature")
+    elif isinstance(kind, str):
+        block = {k: v for k, v in item.items() if k not in _LC_ONLY_KEYS}
+    else:
+        raise ValueError(f"content block without a type: {sorted(item)}.")
+    if block is None:
+        return None
+    cache = _cache_control(item)
+    if cache is not None:
+        block["cache_control"] = cache
+    return block
+
+
+def _reasoning(item: Mapping[str, Any]) -> Block | None:
+    extras = item.get("extras") if isinstance(item.get("extras"), Mapping) else {}
+    assert isinstance(extras, Mapping)
+    signature = item.get("signature") or extras.get("signature")
+    if extras.get("type") == "redacted_thinking" or "data" in extras:
+        return {"type": "redacted_thinking", "data": extras.get("data", "")}
+    if not signature:
+        # Unsigned reasoning (e.g. from another provider) cannot be replayed as thinking.
+        text = item.get("reasoning") or ""
+        return {"type": "text", "text": text} if text else None
+    return {"type": "thinking", "thinking": item.get("reasoning") or "", "signature": signature}
+
+
+def _image_from_url(image_url: Any) -> Block:
+    url = image_url.get("url") if isinstance(image_url, Mapping) else image_url
+    if not isinstance(url, str) or not url:
+        raise ValueError("an image_url block needs a url (https://... or data:...;base64,...).")
+    if url.startswith("data:"):
+        media_type, data = _split_data_url(url)
+        return {
+            "type": "image",
+            "source": {"type": "base64", "media_type": media_type, "data": data},
+        }
+    return {"type": "image", "source": {"type": "url", "url": url}}
+
+
+def _split_data_url(url: str) -> tuple[str, str]:
+    header, _, data = url.partition(",")
+    if ";base64" not in header or not data:
+        raise ValueError("only base64 data URLs are supported for images and files.")
+    return header[len("data:") :].split(";", 1)[0] or "application/octet-stream", data
+
+
+def _data_block(item: Mapping[str, Any]) -> Block:
+    """LangChain standard data blocks (v1 and v0 shapes) -> image/document blocks."""
+    kind = item["type"]
+    mime = item.get("mime_type") or ""
+    source: Block
+    if kind == "text-plain" or item.get("source_type") == "text":
+        source = {"type": "text", "media_type": "text/plain", "data": item.get("text", "")}
+    elif item.get("base64") or item.get("source_type") == "base64":
+        data = item.get("base64") or item.get("data")
+        if not data:
+            raise ValueError(f"a base64 {kind} block has no data.")
+        if not mime:
+            raise ValueError(f"a base64 {kind} block needs mime_type.")
+        source = {"type": "base64", "media_type": mime, "data": data}
+    elif item.get("url") or item.get("source_type") == "url":
+        url = item.get("url")
+        if isinstance(url, str) and url.startswith("data:"):
+            mime, data = _split_data_url(url)
+            source = {"type": "base64", "media_type": mime, "data": data}
+        else:
+            source = {"type": "url", "url": url}
+    elif item.get("file_id") or item.get("id") and item.get("source_type") == "id":
+        source = {"type": "file", "file_id": item.get("file_id") or item.get("id")}
+    else:
+        raise ValueError(f"a {kind} block needs base64 data, a url or a file id.")
+    is_image = kind == "image" or (mime.startswith("image/") and kind != "document")
+    if is_image:
+        return {"type": "image", "source": source}
+    block: Block = {"type": "document", "source": source}
+    extras = item.get("extras") if isinstance(item.get("extras"), Mapping) else {}
+    assert isinstance(extras, Mapping)
+    for key in ("title", "context", "citations"):
+        value = item.get(key, extras.get(key))
+        if value is not None:
+            block[key] = value
+    return block
+
+
+def _tool_results_first(blocks: list[Block]) -> list[Block]:
+    results = [b for b in blocks if b.get("type") == "tool_result"]
+    if not results or len(results) == len(blocks):
+        return blocks
+    return results + [b for b in blocks if b.get("type") != "tool_result"]
+
+
+def _check_tool_pairs(turns: list[dict[str, Any]]) -> None:
+    """Each tool_result must answer a tool_use of the turn before, and every call be answered."""
+    pending: set[str] = set()
+    for turn in turns:
+        blocks = turn["content"]
+        if turn["role"] == "assistant":
+            if pending:
+                raise ValueError(_unanswered(pending))
+            pending = {b["id"] for b in blocks if b.get("type") == "tool_use"}
+            continue
+        answered = {b["tool_use_id"] for b in blocks if b.get("type") == "tool_result"}
+        stray = answered - pending
+        if stray:
+            raise ValueError(
+                f"ToolMessage(s) with tool_call_id {sorted(stray)} do not answer a tool call of "
+                "the AIMessage just before them; every ToolMessage must follow the AIMessage "
+                "whose tool_calls it answers."
+            )
+        missing = pending - answered
+        if missing:
+            raise ValueError(_unanswered(missing))
+        pending = set()
+
+
+def _unanswered(ids: set[str]) -> str:
+    return (
+        f"the tool call(s) {sorted(ids)} have no ToolMessage answering them before the next "
+        "turn; add a ToolMessage per tool call (the API rejects unanswered tool_use blocks)."
+    )
+
+
+def dumps_args(args: Any) -> str:
+    try:
+        return json.dumps(args, ensure_ascii=False)
+    except TypeError as exc:
+        raise ValueError(f"tool arguments are not JSON-serialisable: {exc}") from exc

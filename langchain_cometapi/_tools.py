@@ -1,0 +1,113 @@
+"""Tools and tool_choice in the Messages API's shape, and JSON schemas for structured output."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from langchain_core.tools import BaseTool
+from langchain_core.utils.function_calling import convert_to_openai_tool
+
+ToolLike = Mapping[str, Any] | type | Callable[..., Any] | BaseTool
+
+_VERSIONED = re.compile(r"_\d{8}$")
+
+
+def is_server_tool(tool: Mapping[str, Any]) -> bool:
+    """Anthropic server/built-in tools (web_search_20250305, code_execution_...) pass unchanged."""
+    kind = tool.get("type")
+    return isinstance(kind, str) and kind != "custom" and bool(_VERSIONED.search(kind))
+
+
+def convert_tool(tool: ToolLike, *, strict: bool | None = None) -> dict[str, Any]:
+    """Any LangChain tool shape -> an Anthropic tool definition (Anthropic dicts kept as given)."""
+    if isinstance(tool, Mapping):
+        if is_server_tool(tool) or "input_schema" in tool:
+            out = dict(tool)
+            if strict is not None and "input_schema" in out:
+                out["strict"] = strict
+            return out
+    try:
+        fn = convert_to_openai_tool(tool, strict=strict)["function"]
+    except Exception as exc:  # langchain-core raises several types for unusable tools
+        raise ValueError(f"cannot use {tool!r} as a tool: {exc}") from exc
+    schema = dict(fn.get("parameters") or {"type": "object", "properties": {}})
+    schema.setdefault("type", "object")
+    schema.setdefault("properties", {})
+    out = {"name": fn["name"], "input_schema": schema}
+    if fn.get("description"):
+        out["description"] = fn["description"]
+    if strict is not None:
+        out["strict"] = strict
+    if isinstance(tool, Mapping) and "cache_control" in tool:
+        out["cache_control"] = tool["cache_control"]
+    return out
+
+
+def tool_names(tools: Sequence[Mapping[str, Any]]) -> list[str]:
+    return [str(t["name"]) for t in tools if "name" in t]
+
+
+def convert_tool_choice(
+    choice: Any, tools: Sequence[Mapping[str, Any]], parallel_tool_calls: bool | None
+) -> dict[str, Any] | None:
+    """LangChain's tool_choice vocabulary -> the API's tool_choice object."""
+    names = tool_names(tools)
+    result: dict[str, Any] | None
+    if choice is None:
+        result = None
+    elif isinstance(choice, Mapping):
+        result = dict(choice)
+        if result.get("type") not in ("auto", "any", "tool", "none"):
+            raise ValueError(f"unknown tool_choice type {result.get('type')!r}.")
+    elif choice is True or choice in ("any", "required"):
+        result = {"type": "any"}
+    elif choice == "auto":
+        result = {"type": "auto"}
+    elif choice == "none" or choice is False:
+        result = {"type": "none"}
+    elif isinstance(choice, str):
+        if choice not in names:
+            raise ValueError(
+                f"tool_choice {choice!r} is not one of the bound tools {names}; use "
+                "'auto', 'any', 'none' or a bound tool's name."
+            )
+        result = {"type": "tool", "name": choice}
+    else:
+        raise ValueError(f"unsupported tool_choice {choice!r}.")
+    if result is not None and result.get("type") == "tool" and result.get("name") not in names:
+        raise ValueError(f"tool_choice names {result.get('name')!r}, not a bound tool {names}.")
+    if parallel_tool_calls is False:
+        result = dict(result or {"type": "auto"})
+        if result["type"] != "none":
+            result["disable_parallel_tool_use"] = True
+    return result
+
+
+def strict_json_schema(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """Close every object (additionalProperties: false), as structured outputs require."""
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, Mapping):
+            out = {k: walk(v) for k, v in node.items()}
+            if out.get("type") == "object" or "properties" in out:
+                out.setdefault("additionalProperties", False)
+            return out
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    result = walk(schema)
+    assert isinstance(result, dict)
+    return result
+
+
+def schema_of(schema: Any) -> tuple[str, dict[str, Any]]:
+    """(name, JSON schema) for a pydantic model, TypedDict, function or JSON-schema dict."""
+    if isinstance(schema, Mapping) and "properties" in schema and "input_schema" not in schema:
+        name = str(schema.get("title") or "output")
+        body = {k: v for k, v in schema.items() if k not in ("title", "description")}
+        return name, body
+    tool = convert_tool(schema)
+    return str(tool["name"]), dict(tool["input_schema"])

@@ -1,0 +1,528 @@
+"""The Messages client: httpx2 transport, error mapping, retries (tenacity) and SSE events.
+
+It speaks wire dicts only; nothing here knows about LangChain. Retries wrap everything up to the
+first stream event, so a stream that has yielded something is never silently restarted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import logging
+import time
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
+from typing import Any, Literal
+
+import httpx2
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+from ._version import __version__
+from .errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    CometAPIError,
+    InvalidResponseError,
+    StreamError,
+    error_from_event,
+    error_from_response,
+    redact,
+)
+
+logger = logging.getLogger("langchain_cometapi")
+
+RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, 524, 529})
+_RETRYABLE_STREAM_ERRORS = frozenset({"overloaded_error", "rate_limit_error", "api_error"})
+MAX_RETRY_AFTER = 60.0
+USER_AGENT = f"langchain-cometapi/{__version__}"
+
+Event = dict[str, Any]
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """CometAPI's guidance: transient statuses and connection faults, never a client error."""
+    if isinstance(exc, APIConnectionError):
+        return True
+    if isinstance(exc, StreamError):
+        return exc.error_type in _RETRYABLE_STREAM_ERRORS
+    if isinstance(exc, APIStatusError):
+        should = getattr(exc, "should_retry", None)
+        if should is not None:
+            return bool(should)
+        if exc.status_code == 500 and (exc.error_code or "") == "invalid_request":
+            return False
+        return exc.status_code in RETRY_STATUSES
+    return False
+
+
+def parse_retry_after(headers: Mapping[str, str]) -> float | None:
+    """Seconds to wait from retry-after-ms / retry-after (seconds or HTTP date), if sane."""
+    raw_ms = headers.get("retry-after-ms")
+    if raw_ms:
+        try:
+            return max(0.0, float(raw_ms) / 1000.0)
+        except ValueError:
+            pass
+    raw = headers.get("retry-after")
+    if not raw:
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(raw) if raw else None
+        if parsed is None:
+            return None
+        return max(0.0, parsed.timestamp() - time.time())
+
+
+class _Wait:
+    """Honour the server's retry-after when it gives one, else exponential backoff with jitter."""
+
+    def __init__(self) -> None:
+        self._backoff = wait_exponential_jitter(initial=0.5, max=8.0, jitter=0.5)
+
+    def __call__(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        after = getattr(exc, "retry_after", None)
+        if after is not None and after <= MAX_RETRY_AFTER:
+            return float(after)
+        return float(self._backoff(state))
+
+
+def _log_retry(state: RetryCallState) -> None:
+    exc = state.outcome.exception() if state.outcome else None
+    logger.warning(
+        "CometAPI call failed (attempt %d), retrying in %.2fs: %s",
+        state.attempt_number,
+        state.next_action.sleep if state.next_action else 0.0,
+        exc,
+    )
+
+
+class MessagesClient:
+    """Sync and async client for ``POST {base_url}/v1/messages``; one per chat model instance."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None,
+        base_url: str,
+        auth: Literal["x-api-key", "bearer"] = "x-api-key",
+        timeout: float | None = 60.0,
+        max_retries: int = 2,
+        anthropic_version: str = "2023-06-01",
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx2.Client | None = None,
+        http_async_client: httpx2.AsyncClient | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        async_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.url = messages_url(base_url)
+        self._secret = api_key
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self._sleep = sleep
+        self._async_sleep = async_sleep
+        headers = {
+            "anthropic-version": anthropic_version,
+            "content-type": "application/json",
+            "accept": "application/json",
+            "user-agent": USER_AGENT,
+        }
+        if api_key:
+            if auth == "bearer":
+                headers["authorization"] = f"Bearer {api_key}"
+            else:
+                headers["x-api-key"] = api_key
+        for key, value in (default_headers or {}).items():
+            headers[key.lower()] = value
+        self._headers = headers
+        self._stream_headers = {**headers, "accept": "text/event-stream"}
+        self._client = http_client
+        self._owns_client = http_client is None
+        self._async_client = http_async_client
+        self._async_clients: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, httpx2.AsyncClient
+        ] = weakref.WeakKeyDictionary()
+
+    # -- clients -------------------------------------------------------------------------------
+    def _timeout(self) -> httpx2.Timeout:
+        if self.timeout is None:
+            return httpx2.Timeout(None)
+        return httpx2.Timeout(self.timeout, connect=min(10.0, self.timeout))
+
+    def _limits(self) -> httpx2.Limits:
+        return httpx2.Limits(max_connections=512, max_keepalive_connections=128)
+
+    def sync_client(self) -> httpx2.Client:
+        if self._client is None:
+            self._client = httpx2.Client(timeout=self._timeout(), limits=self._limits())
+        return self._client
+
+    def async_client(self) -> httpx2.AsyncClient:
+        """One AsyncClient per event loop: an httpx2 pool cannot outlive or cross loops."""
+        if self._async_client is not None:
+            return self._async_client
+        loop = asyncio.get_running_loop()
+        client = self._async_clients.get(loop)
+        if client is None:
+            client = httpx2.AsyncClient(timeout=self._timeout(), limits=self._limits())
+            self._async_clients[loop] = client
+        return client
+
+    def close(self) -> None:
+        if self._client is not None and self._owns_client:
+            self._client.close()
+            self._client = None
+
+    async def aclose(self) -> None:
+        loop = asyncio.get_running_loop()
+        client = self._async_clients.pop(loop, None)
+        if client is not None:
+            await client.aclose()
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _encode(self, body: Mapping[str, Any]) -> bytes:
+        try:
+            return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                f"the request cannot be encoded as JSON ({exc}); tool arguments, metadata and "
+                "model_kwargs must be JSON-serialisable"
+            ) from exc
+
+    def _headers_for(
+        self, stream: bool, extra: Mapping[str, str] | None
+    ) -> dict[str, str]:
+        base = self._stream_headers if stream else self._headers
+        return {**base, **extra} if extra else base
+
+    def _status_error(self, response: httpx2.Response, text: str) -> APIStatusError:
+        exc = error_from_response(
+            response.status_code,
+            text,
+            url=self.url,
+            request_id=_request_id(response.headers),
+            retry_after=parse_retry_after(response.headers),
+            secret=self._secret,
+        )
+        should = response.headers.get("x-should-retry")
+        if should in ("true", "false"):
+            exc.should_retry = should == "true"  # type: ignore[attr-defined]
+        return exc
+
+    def _map_transport_error(self, exc: Exception) -> CometAPIError:
+        msg = redact(f"{type(exc).__name__}: {exc}", self._secret)
+        if isinstance(exc, httpx2.TimeoutException):
+            return APITimeoutError(f"request to {self.url} timed out ({msg})")
+        return APIConnectionError(f"connection to {self.url} failed ({msg})")
+
+    def _parse_json(self, response: httpx2.Response, text: str) -> dict[str, Any]:
+        try:
+            data = json.loads(text)
+        except ValueError:
+            snippet = redact(" ".join(text.split())[:200], self._secret)
+            raise InvalidResponseError(
+                f"expected a JSON Messages response from {self.url}, got {snippet!r}",
+                status_code=response.status_code,
+                request_id=_request_id(response.headers),
+            ) from None
+        if not isinstance(data, dict):
+            raise InvalidResponseError(
+                f"expected a JSON object from {self.url}, got {type(data).__name__}",
+                status_code=response.status_code,
+                request_id=_request_id(response.headers),
+            )
+        if data.get("type") == "error" or ("error" in data and "content" not in data):
+            raise self._status_error_from_200(response, text)
+        return data
+
+    def _status_error_from_200(self, response: httpx2.Response, text: str) -> APIStatusError:
+        """Some proxies answer 200 with an error body: treat it by its error type."""
+        exc = error_from_response(
+            500, text, url=self.url, request_id=_request_id(response.headers), secret=self._secret
+        )
+        exc.status_code = response.status_code
+        return exc
+
+    def _retrying(self) -> Retrying:
+        return Retrying(
+            stop=stop_after_attempt(self.max_retries + 1),
+            wait=_Wait(),
+            retry=retry_if_exception(is_retryable),
+            reraise=True,
+            sleep=self._sleep,
+            before_sleep=_log_retry,
+        )
+
+    def _aretrying(self) -> AsyncRetrying:
+        return AsyncRetrying(
+            stop=stop_after_attempt(self.max_retries + 1),
+            wait=_Wait(),
+            retry=retry_if_exception(is_retryable),
+            reraise=True,
+            sleep=self._async_sleep,
+            before_sleep=_log_retry,
+        )
+
+    # -- JSON ----------------------------------------------------------------------------------
+    def create(
+        self, body: Mapping[str, Any], extra_headers: Mapping[str, str] | None = None
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        """One Messages call; returns the response body and its headers."""
+        content = self._encode(body)
+        headers = self._headers_for(False, extra_headers)
+        for attempt in self._retrying():
+            with attempt:
+                return self._create_once(content, headers)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _create_once(
+        self, content: bytes, headers: Mapping[str, str]
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        try:
+            response = self.sync_client().post(self.url, content=content, headers=headers)
+        except httpx2.TransportError as exc:
+            raise self._map_transport_error(exc) from exc
+        return self._finish(response, response.text)
+
+    def _finish(
+        self, response: httpx2.Response, text: str
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        logger.debug(
+            "POST %s -> %s (request-id %s)",
+            self.url,
+            response.status_code,
+            _request_id(response.headers),
+        )
+        if response.status_code >= 400:
+            raise self._status_error(response, text)
+        return self._parse_json(response, text), dict(response.headers)
+
+    async def acreate(
+        self, body: Mapping[str, Any], extra_headers: Mapping[str, str] | None = None
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        content = self._encode(body)
+        headers = self._headers_for(False, extra_headers)
+        async for attempt in self._aretrying():
+            with attempt:
+                try:
+                    response = await self.async_client().post(
+                        self.url, content=content, headers=headers
+                    )
+                except httpx2.TransportError as exc:
+                    raise self._map_transport_error(exc) from exc
+                return self._finish(response, response.text)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # -- SSE -----------------------------------------------------------------------------------
+    def stream(
+        self, body: Mapping[str, Any], extra_headers: Mapping[str, str] | None = None
+    ) -> Iterator[Event]:
+        """Messages events (ping dropped); raises on an error event or a cut stream."""
+        content = self._encode({**body, "stream": True})
+        headers = self._headers_for(True, extra_headers)
+        opened: tuple[AbstractContextManager[httpx2.Response], Iterator[Event], Event] | None = None
+        for attempt in self._retrying():
+            with attempt:
+                opened = self._open_stream(content, headers)
+        assert opened is not None
+        cm, events, first = opened
+        try:
+            yield first
+            if first.get("type") == "message_stop":
+                return
+            try:
+                for event in events:
+                    yield event
+                    if event.get("type") == "message_stop":
+                        return
+            except httpx2.TransportError as exc:
+                raise self._map_transport_error(exc) from exc
+            raise StreamError(
+                f"the stream from {self.url} ended before message_stop; the reply is incomplete"
+            )
+        finally:
+            cm.__exit__(None, None, None)
+
+    def _open_stream(
+        self, content: bytes, headers: Mapping[str, str]
+    ) -> tuple[AbstractContextManager[httpx2.Response], Iterator[Event], Event]:
+        cm = self.sync_client().stream("POST", self.url, content=content, headers=headers)
+        try:
+            response = cm.__enter__()
+        except httpx2.TransportError as exc:
+            raise self._map_transport_error(exc) from exc
+        try:
+            if response.status_code >= 400:
+                raise self._status_error(response, response.read().decode("utf-8", "replace"))
+            if not _is_sse(response):
+                data, _ = self._finish(response, response.read().decode("utf-8", "replace"))
+                events: Iterator[Event] = iter(events_from_message(data))
+            else:
+                events = self._decode(iter(httpx2.EventSource(response)), response)
+            first = next(events, None)
+            if first is None:
+                raise StreamError(f"the stream from {self.url} ended before any event")
+            return cm, events, first
+        except httpx2.TransportError as exc:
+            cm.__exit__(type(exc), exc, exc.__traceback__)
+            raise self._map_transport_error(exc) from exc
+        except BaseException as exc:
+            cm.__exit__(type(exc), exc, exc.__traceback__)
+            raise
+
+    def _decode(
+        self, sse: Iterator[httpx2.ServerSentEvent], response: httpx2.Response
+    ) -> Iterator[Event]:
+        for item in sse:
+            event = self._event(item, response)
+            if event is not None:
+                yield event
+
+    def _event(self, item: httpx2.ServerSentEvent, response: httpx2.Response) -> Event | None:
+        name = item.event
+        if name == "ping" or not item.data:
+            return None
+        try:
+            data = json.loads(item.data)
+        except ValueError:
+            raise StreamError(
+                f"malformed event data in the stream from {self.url}: {item.data[:200]!r}",
+                request_id=_request_id(response.headers),
+            ) from None
+        if not isinstance(data, dict):
+            return None
+        kind = data.get("type") or name
+        if kind == "error" or name == "error":
+            raise error_from_event(data, request_id=_request_id(response.headers))
+        if kind == "ping":
+            return None
+        if "type" not in data:
+            data["type"] = kind
+        return data
+
+    async def astream(
+        self, body: Mapping[str, Any], extra_headers: Mapping[str, str] | None = None
+    ) -> AsyncIterator[Event]:
+        content = self._encode({**body, "stream": True})
+        headers = self._headers_for(True, extra_headers)
+        opened: (
+            tuple[AbstractAsyncContextManager[httpx2.Response], AsyncIterator[Event], Event] | None
+        ) = None
+        async for attempt in self._aretrying():
+            with attempt:
+                opened = await self._aopen_stream(content, headers)
+        assert opened is not None
+        cm, events, first = opened
+        try:
+            yield first
+            if first.get("type") == "message_stop":
+                return
+            try:
+                async for event in events:
+                    yield event
+                    if event.get("type") == "message_stop":
+                        return
+            except httpx2.TransportError as exc:
+                raise self._map_transport_error(exc) from exc
+            raise StreamError(
+                f"the stream from {self.url} ended before message_stop; the reply is incomplete"
+            )
+        finally:
+            await cm.__aexit__(None, None, None)
+
+    async def _aopen_stream(
+        self, content: bytes, headers: Mapping[str, str]
+    ) -> tuple[AbstractAsyncContextManager[httpx2.Response], AsyncIterator[Event], Event]:
+        cm = self.async_client().stream("POST", self.url, content=content, headers=headers)
+        try:
+            response = await cm.__aenter__()
+        except httpx2.TransportError as exc:
+            raise self._map_transport_error(exc) from exc
+        try:
+            if response.status_code >= 400:
+                raw = await response.aread()
+                raise self._status_error(response, raw.decode("utf-8", "replace"))
+            if not _is_sse(response):
+                raw = await response.aread()
+                data, _ = self._finish(response, raw.decode("utf-8", "replace"))
+                events: AsyncIterator[Event] = _aiter(events_from_message(data))
+            else:
+                events = self._adecode(httpx2.EventSource(response).__aiter__(), response)
+            try:
+                first = await events.__anext__()
+            except StopAsyncIteration:
+                raise StreamError(f"the stream from {self.url} ended before any event") from None
+            return cm, events, first
+        except httpx2.TransportError as exc:
+            await cm.__aexit__(type(exc), exc, exc.__traceback__)
+            raise self._map_transport_error(exc) from exc
+        except BaseException as exc:
+            await cm.__aexit__(type(exc), exc, exc.__traceback__)
+            raise
+
+    async def _adecode(
+        self, sse: AsyncIterator[httpx2.ServerSentEvent], response: httpx2.Response
+    ) -> AsyncIterator[Event]:
+        async for item in sse:
+            event = self._event(item, response)
+            if event is not None:
+                yield event
+
+
+async def _aiter(items: list[Event]) -> AsyncIterator[Event]:
+    for item in items:
+        yield item
+
+
+def _is_sse(response: httpx2.Response) -> bool:
+    return "text/event-stream" in response.headers.get("content-type", "")
+
+
+def _request_id(headers: Mapping[str, str]) -> str | None:
+    return headers.get("request-id") or headers.get("x-request-id")
+
+
+def messages_url(base_url: str) -> str:
+    """``{base}/v1/messages``, tolerating a base that already ends in /v1 or /v1/messages."""
+    base = base_url.strip().rstrip("/")
+    if base.endswith("/v1/messages"):
+        return base
+    if base.endswith("/v1"):
+        base = base[: -len("/v1")]
+    return f"{base}/v1/messages"
+
+
+def events_from_message(message: Mapping[str, Any]) -> list[Event]:
+    """The event sequence equivalent to a full message, for proxies that ignore ``stream``."""
+    start = {k: v for k, v in message.items() if k not in ("content", "stop_reason", "usage")}
+    start["content"] = []
+    usage = dict(message.get("usage") or {})
+    start["usage"] = usage
+    events: list[Event] = [{"type": "message_start", "message": start}]
+    for index, block in enumerate(message.get("content") or []):
+        events.append({"type": "content_block_start", "index": index, "content_block": block})
+        events.append({"type": "content_block_stop", "index": index})
+    events.append(
+        {
+            "type": "message_delta",
+            "delta": {
+                "stop_reason": message.get("stop_reason"),
+                "stop_sequence": message.get("stop_sequence"),
+            },
+            "usage": {"output_tokens": usage.get("output_tokens", 0)},
+        }
+    )
+    events.append({"type": "message_stop"})
+    return events

@@ -1,0 +1,512 @@
+"""ChatCometAPI: wires conversion, cache planning, transport and response assembly together."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from operator import itemgetter
+from typing import Any, Literal
+
+import httpx2
+from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
+from langchain_core.language_models import LanguageModelInput
+from langchain_core.language_models.chat_models import (
+    BaseChatModel,
+    LangSmithParams,
+    agenerate_from_stream,
+    generate_from_stream,
+)
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.output_parsers import JsonOutputParser, PydanticOutputParser
+from langchain_core.output_parsers.openai_tools import (
+    JsonOutputKeyToolsParser,
+    PydanticToolsParser,
+)
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from langchain_core.runnables import Runnable, RunnableMap, RunnablePassthrough
+from langchain_core.utils import from_env, secret_from_env
+from langchain_core.utils.utils import build_extra_kwargs
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
+
+from . import _tools
+from ._cache_planner import CachePlan, CachePlanner, CachePolicy
+from ._request import convert_messages
+from ._response import StreamAssembler, message_from_response
+from ._transport import MessagesClient
+from .tokens import estimate_request_tokens
+
+DEFAULT_MODEL = "claude-sonnet-4-6"
+DEFAULT_BASE_URL = "https://api.cometapi.com"
+
+# kwargs of invoke() that are ours to interpret, not body fields to pass through.
+_CALL_OPTIONS = frozenset(
+    {"tools", "tool_choice", "parallel_tool_calls", "betas", "extra_headers", "stream_usage"}
+)
+
+
+class ChatCometAPI(BaseChatModel):
+    """Claude through CometAPI's Anthropic-native Messages endpoint, with automatic prompt caching.
+
+    Example:
+        ```python
+        from langchain_cometapi import ChatCometAPI
+
+        llm = ChatCometAPI(model="claude-sonnet-4-6")  # key from COMETAPI_KEY
+        llm.invoke("Hello!")
+        ```
+    """
+
+    model_config = ConfigDict(populate_by_name=True, arbitrary_types_allowed=True)
+
+    model: str = Field(default=DEFAULT_MODEL, alias="model_name")
+    api_key: SecretStr | None = Field(
+        default_factory=secret_from_env(["COMETAPI_KEY", "COMETAPI_API_KEY"], default=None),
+        alias="cometapi_api_key",
+    )
+    base_url: str = Field(
+        default_factory=from_env("COMETAPI_BASE_URL", default=DEFAULT_BASE_URL),
+        alias="api_base",
+    )
+    max_tokens: int = Field(default=8192, ge=1)
+    temperature: float | None = Field(default=None, ge=0.0, le=1.0)
+    top_p: float | None = Field(default=None, ge=0.0, le=1.0)
+    top_k: int | None = Field(default=None, ge=1)
+    stop: list[str] | None = Field(default=None, alias="stop_sequences")
+    max_retries: int = Field(default=2, ge=0)
+    timeout: float | None = Field(default=60.0, alias="default_request_timeout")
+    default_headers: dict[str, str] | None = None
+    auth: Literal["x-api-key", "bearer"] = "x-api-key"
+    anthropic_version: str = "2023-06-01"
+    betas: list[str] | None = None
+    prompt_cache: Literal["auto", "off"] | CachePolicy = "auto"
+    streaming: bool = False
+    stream_usage: bool = True
+    thinking: dict[str, Any] | None = None
+    effort: Literal["low", "medium", "high", "max"] | None = None
+    service_tier: Literal["auto", "standard_only"] | None = None
+    model_kwargs: dict[str, Any] = Field(default_factory=dict)
+    http_client: httpx2.Client | None = Field(default=None, exclude=True)
+    http_async_client: httpx2.AsyncClient | None = Field(default=None, exclude=True)
+
+    _client: MessagesClient = PrivateAttr()
+    _planner: CachePlanner | None = PrivateAttr(default=None)
+
+    # -- construction -----------------------------------------------------------------------------
+    @model_validator(mode="before")
+    @classmethod
+    def _collect_model_kwargs(cls, values: Any) -> Any:
+        """Unknown constructor arguments become body fields, with a warning (LangChain convention)."""
+        if isinstance(values, dict):
+            names = set(cls.model_fields) | {
+                f.alias for f in cls.model_fields.values() if f.alias
+            }
+            extra = values.get("model_kwargs") or {}
+            values["model_kwargs"] = build_extra_kwargs(extra, values, names)
+        return values
+
+    @model_validator(mode="after")
+    def _build(self) -> ChatCometAPI:
+        _validate_sampling(self.thinking, self.max_tokens, self.temperature, self.top_k, self.top_p)
+        if self.timeout is not None and self.timeout <= 0:
+            raise ValueError("timeout must be positive (seconds) or None.")
+        if self.stop is not None and (
+            not isinstance(self.stop, list) or not all(isinstance(s, str) and s for s in self.stop)
+        ):
+            raise ValueError("stop must be a list of non-empty strings.")
+        headers = dict(self.default_headers or {})
+        if self.betas:
+            headers["anthropic-beta"] = ",".join(self.betas)
+        self._client = MessagesClient(
+            api_key=self.api_key.get_secret_value() if self.api_key else None,
+            base_url=self.base_url,
+            auth=self.auth,
+            timeout=self.timeout,
+            max_retries=self.max_retries,
+            anthropic_version=self.anthropic_version,
+            default_headers=headers,
+            http_client=self.http_client,
+            http_async_client=self.http_async_client,
+        )
+        if self.prompt_cache != "off":
+            policy = self.prompt_cache if isinstance(self.prompt_cache, CachePolicy) else None
+            self._planner = CachePlanner(policy)
+        return self
+
+    @property
+    def _llm_type(self) -> str:
+        return "cometapi-chat"
+
+    @classmethod
+    def is_lc_serializable(cls) -> bool:
+        return True
+
+    @classmethod
+    def get_lc_namespace(cls) -> list[str]:
+        return ["langchain_cometapi", "chat_models"]
+
+    @property
+    def lc_secrets(self) -> dict[str, str]:
+        return {"api_key": "COMETAPI_KEY"}
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "max_tokens": self.max_tokens,
+            "temperature": self.temperature,
+            "top_p": self.top_p,
+            "top_k": self.top_k,
+            "thinking": self.thinking,
+            "effort": self.effort,
+            "prompt_cache": str(self.prompt_cache),
+        }
+
+    def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
+        params = LangSmithParams(
+            ls_provider="cometapi",
+            ls_model_name=kwargs.get("model", self.model),
+            ls_model_type="chat",
+            ls_max_tokens=kwargs.get("max_tokens", self.max_tokens),
+        )
+        temperature = kwargs.get("temperature", self.temperature)
+        if temperature is not None:
+            params["ls_temperature"] = temperature
+        if stop or self.stop:
+            params["ls_stop"] = stop or self.stop
+        return params
+
+    # -- the pipeline -----------------------------------------------------------------------------
+    def _request_body(
+        self, messages: Sequence[BaseMessage], stop: list[str] | None, kwargs: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, str] | None]:
+        """LangChain messages + settings -> (wire body, extra headers); validates everything."""
+        options = {k: kwargs.pop(k) for k in list(kwargs) if k in _CALL_OPTIONS}
+        system, turns = convert_messages(messages)
+        max_tokens = kwargs.pop("max_tokens", self.max_tokens)
+        body: dict[str, Any] = {
+            "model": kwargs.pop("model", self.model),
+            "max_tokens": max_tokens,
+            "messages": turns,
+        }
+        if system:
+            body["system"] = system
+        thinking = kwargs.pop("thinking", self.thinking)
+        temperature = kwargs.pop("temperature", self.temperature)
+        top_k = kwargs.pop("top_k", self.top_k)
+        top_p = kwargs.pop("top_p", self.top_p)
+        _validate_sampling(thinking, max_tokens, temperature, top_k, top_p)
+        for key, value in (
+            ("temperature", temperature),
+            ("top_k", top_k),
+            ("top_p", top_p),
+            ("thinking", thinking),
+            ("service_tier", kwargs.pop("service_tier", self.service_tier)),
+        ):
+            if value is not None:
+                body[key] = value
+        stops = stop if stop is not None else self.stop
+        if stops:
+            if isinstance(stops, str) or not all(isinstance(s, str) for s in stops):
+                raise ValueError("stop must be a list of strings.")
+            body["stop_sequences"] = list(stops)
+        effort = kwargs.pop("effort", self.effort)
+        if effort is not None:
+            body["output_config"] = {"effort": effort}
+        tools = options.get("tools")
+        if tools:
+            body["tools"] = tools
+            choice = _tools.convert_tool_choice(
+                options.get("tool_choice"), tools, options.get("parallel_tool_calls")
+            )
+            if choice is not None:
+                body["tool_choice"] = choice
+        elif options.get("tool_choice") not in (None, "auto", "none"):
+            raise ValueError("tool_choice was given but no tools are bound.")
+        body.update(self.model_kwargs)
+        for key, value in kwargs.items():
+            if key == "output_config" and isinstance(value, Mapping):
+                body["output_config"] = {**body.get("output_config", {}), **value}
+            else:
+                body[key] = value
+        _validate_body(body)
+        headers = dict(options.get("extra_headers") or {})
+        if options.get("betas"):
+            headers["anthropic-beta"] = ",".join(options["betas"])
+        return body, headers or None
+
+    def _prepare(
+        self, messages: Sequence[BaseMessage], stop: list[str] | None, kwargs: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, str] | None, CachePlan | None]:
+        body, headers = self._request_body(messages, stop, kwargs)
+        if self._planner is None:
+            return body, headers, None
+        planned, plan = self._planner.plan(body)
+        return planned, headers, plan
+
+    def _observe(self, plan: CachePlan | None, usage: Any) -> None:
+        if self._planner is not None and plan is not None and isinstance(usage, Mapping):
+            self._planner.observe(plan, usage)
+
+    def plan_cache(self, messages: LanguageModelInput, **kwargs: Any) -> CachePlan:
+        """The cache plan the next call with these messages would use; sends nothing."""
+        planner = self._planner or CachePlanner()
+        body, _ = self._request_body(self._convert_input(messages).to_messages(), None, kwargs)
+        return planner.plan(body)[1]
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        if self.streaming:
+            return generate_from_stream(self._stream(messages, stop, run_manager, **kwargs))
+        body, headers, plan = self._prepare(messages, stop, kwargs)
+        data, _ = self._client.create(body, headers)
+        self._observe(plan, data.get("usage"))
+        return _result(message_from_response(data))
+
+    async def _agenerate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        if self.streaming:
+            return await agenerate_from_stream(self._astream(messages, stop, run_manager, **kwargs))
+        body, headers, plan = self._prepare(messages, stop, kwargs)
+        data, _ = await self._client.acreate(body, headers)
+        self._observe(plan, data.get("usage"))
+        return _result(message_from_response(data))
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        stream_usage = kwargs.pop("stream_usage", self.stream_usage)
+        body, headers, plan = self._prepare(messages, stop, kwargs)
+        assembler = StreamAssembler(coerce_text=_text_only(body), stream_usage=stream_usage)
+        for event in self._client.stream(body, headers):
+            chunk = assembler.feed(event)
+            if chunk is None:
+                continue
+            generation = ChatGenerationChunk(message=chunk)
+            if run_manager:
+                run_manager.on_llm_new_token(chunk.text, chunk=generation)
+            yield generation
+        self._observe(plan, assembler.usage)
+
+    async def _astream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[ChatGenerationChunk]:
+        stream_usage = kwargs.pop("stream_usage", self.stream_usage)
+        body, headers, plan = self._prepare(messages, stop, kwargs)
+        assembler = StreamAssembler(coerce_text=_text_only(body), stream_usage=stream_usage)
+        async for event in self._client.astream(body, headers):
+            chunk = assembler.feed(event)
+            if chunk is None:
+                continue
+            generation = ChatGenerationChunk(message=chunk)
+            if run_manager:
+                await run_manager.on_llm_new_token(chunk.text, chunk=generation)
+            yield generation
+        self._observe(plan, assembler.usage)
+
+    # -- tools and structured output ----------------------------------------------------------
+    def bind_tools(
+        self,
+        tools: Sequence[Mapping[str, Any] | type | Callable[..., Any] | Any],
+        *,
+        tool_choice: dict[str, Any] | str | bool | None = None,
+        parallel_tool_calls: bool | None = None,
+        strict: bool | None = None,
+        **kwargs: Any,
+    ) -> Runnable[LanguageModelInput, AIMessage]:
+        """Bind tools (LangChain tools, pydantic models, functions, OpenAI or Anthropic dicts)."""
+        formatted = [_tools.convert_tool(t, strict=strict) for t in tools]
+        choice = _tools.convert_tool_choice(tool_choice, formatted, parallel_tool_calls)
+        if choice and choice.get("type") in ("any", "tool") and _thinking_on(self.thinking):
+            raise ValueError(
+                "a forced tool_choice ('any' or a tool name) cannot be combined with extended "
+                "thinking: the API rejects it. Use tool_choice='auto' or disable thinking."
+            )
+        return self.bind(
+            tools=formatted,
+            tool_choice=tool_choice,
+            parallel_tool_calls=parallel_tool_calls,
+            **kwargs,
+        )
+
+    def with_structured_output(
+        self,
+        schema: Mapping[str, Any] | type,
+        *,
+        method: Literal["function_calling", "json_schema"] = "function_calling",
+        include_raw: bool = False,
+        **kwargs: Any,
+    ) -> Runnable[LanguageModelInput, dict[str, Any] | BaseModel]:
+        """Structured output by forced tool call, or by output_config.format (json_schema)."""
+        if kwargs:
+            raise ValueError(f"unexpected arguments: {sorted(kwargs)}")
+        is_model = isinstance(schema, type) and issubclass(schema, BaseModel)
+        name, json_schema = _tools.schema_of(schema)
+        parser: Runnable[Any, Any]
+        if method == "json_schema":
+            llm = self.bind(
+                output_config={
+                    "format": {"type": "json_schema", "schema": _tools.strict_json_schema(json_schema)}
+                },
+                ls_structured_output_format={"kwargs": {"method": method}, "schema": json_schema},
+            )
+            parser = PydanticOutputParser(pydantic_object=schema) if is_model else JsonOutputParser()  # type: ignore[arg-type]
+        elif method == "function_calling":
+            tool = {"name": name, "input_schema": json_schema}
+            if isinstance(schema, Mapping) and schema.get("description"):
+                tool["description"] = schema["description"]
+            if is_model:
+                tool = _tools.convert_tool(schema)
+            forced: str | None = name
+            if _thinking_on(self.thinking):
+                warnings.warn(
+                    "thinking is enabled, so structured output cannot force the tool call; "
+                    "using tool_choice='auto' (the model is told to call it). method='json_schema' "
+                    "avoids this.",
+                    stacklevel=2,
+                )
+                forced = None
+            llm = self.bind_tools(
+                [tool],
+                tool_choice=forced,
+                ls_structured_output_format={"kwargs": {"method": method}, "schema": json_schema},
+            )
+            parser = (
+                PydanticToolsParser(tools=[schema], first_tool_only=True)  # type: ignore[list-item]
+                if is_model
+                else JsonOutputKeyToolsParser(key_name=name, first_tool_only=True)
+            )
+        else:
+            raise ValueError(f"method must be 'function_calling' or 'json_schema', not {method!r}")
+        if not include_raw:
+            return llm | parser
+        parsed = RunnablePassthrough.assign(parsed=itemgetter("raw") | parser, parsing_error=lambda _: None)
+        fallback = RunnablePassthrough.assign(parsed=lambda _: None)
+        return RunnableMap(raw=llm) | parsed.with_fallbacks(  # type: ignore[return-value]
+            [fallback], exception_key="parsing_error"
+        )
+
+    def get_num_tokens_from_messages(
+        self,
+        messages: list[BaseMessage],
+        tools: Sequence[Mapping[str, Any] | type | Callable[..., Any] | Any] | None = None,
+    ) -> int:
+        """Offline estimate of the billed prompt (see langchain_cometapi.tokens)."""
+        kwargs: dict[str, Any] = {}
+        if tools:
+            kwargs["tools"] = [_tools.convert_tool(t) for t in tools]
+        body, _ = self._request_body(messages, None, kwargs)
+        return estimate_request_tokens(body)
+
+
+def _result(message: AIMessage) -> ChatResult:
+    meta = message.response_metadata
+    return ChatResult(
+        generations=[ChatGeneration(message=message)],
+        llm_output={"id": meta.get("id"), "model_name": meta.get("model_name"), "usage": meta.get("usage")},
+    )
+
+
+def _thinking_on(thinking: Mapping[str, Any] | None) -> bool:
+    return bool(thinking) and (thinking or {}).get("type") in ("enabled", "adaptive")
+
+
+def _text_only(body: Mapping[str, Any]) -> bool:
+    """Whether the reply can only be text, so streamed text may be plain strings."""
+    if body.get("tools") or _thinking_on(body.get("thinking")) or body.get("mcp_servers"):
+        return False
+    for turn in body.get("messages", ()):
+        content = turn.get("content")
+        if isinstance(content, list):
+            for block in content:
+                if block.get("type") in ("document", "search_result") and block.get("citations"):
+                    return False
+    return True
+
+
+def _validate_sampling(
+    thinking: Mapping[str, Any] | None,
+    max_tokens: Any,
+    temperature: Any,
+    top_k: Any,
+    top_p: Any,
+) -> None:
+    if not isinstance(max_tokens, int) or isinstance(max_tokens, bool) or max_tokens < 1:
+        raise ValueError(f"max_tokens must be a positive integer, got {max_tokens!r}.")
+    if temperature is not None and not (0.0 <= float(temperature) <= 1.0):
+        raise ValueError(f"temperature must be between 0 and 1, got {temperature!r}.")
+    if top_p is not None and not (0.0 <= float(top_p) <= 1.0):
+        raise ValueError(f"top_p must be between 0 and 1, got {top_p!r}.")
+    if thinking is None:
+        return
+    if not isinstance(thinking, Mapping) or thinking.get("type") not in (
+        "enabled",
+        "adaptive",
+        "disabled",
+    ):
+        raise ValueError(
+            "thinking must be {'type': 'enabled', 'budget_tokens': N}, {'type': 'adaptive'} "
+            f"or {{'type': 'disabled'}}, got {thinking!r}."
+        )
+    if thinking["type"] == "enabled":
+        budget = thinking.get("budget_tokens")
+        if not isinstance(budget, int) or budget < 1024:
+            raise ValueError(f"thinking budget_tokens must be an integer >= 1024, got {budget!r}.")
+        if budget >= max_tokens:
+            raise ValueError(
+                f"thinking budget_tokens ({budget}) must be less than max_tokens ({max_tokens})."
+            )
+    if _thinking_on(thinking):
+        if temperature is not None and float(temperature) != 1.0:
+            raise ValueError("temperature cannot be changed while thinking is enabled.")
+        if top_k is not None:
+            raise ValueError("top_k cannot be set while thinking is enabled.")
+        if top_p is not None and float(top_p) < 0.95:
+            raise ValueError("top_p must be between 0.95 and 1 while thinking is enabled.")
+
+
+def _validate_body(body: Mapping[str, Any]) -> None:
+    """Checks the API would fail with a 400 after a round trip; cheaper to say it here."""
+    choice = body.get("tool_choice")
+    if isinstance(choice, Mapping) and choice.get("type") in ("any", "tool"):
+        if _thinking_on(body.get("thinking")):
+            raise ValueError(
+                "a forced tool_choice cannot be combined with extended thinking (the API "
+                "rejects it); use tool_choice='auto' or disable thinking."
+            )
+    markers = _count_cache_markers(body)
+    if markers > 4:
+        raise ValueError(
+            f"the request carries {markers} cache_control markers; the API allows at most 4."
+        )
+
+
+def _count_cache_markers(body: Mapping[str, Any]) -> int:
+    count = sum(1 for tool in body.get("tools") or () if "cache_control" in tool)
+    system = body.get("system")
+    if isinstance(system, list):
+        count += sum(1 for block in system if "cache_control" in block)
+    for turn in body.get("messages", ()):
+        content = turn.get("content")
+        if isinstance(content, list):
+            for block in content:
+                if "cache_control" in block:
+                    count += 1
+    return count
