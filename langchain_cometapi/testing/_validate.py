@@ -1,0 +1,295 @@
+"""Request validation with the real API's 400 texts, limited to what the real API checks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ._models import max_output_tokens
+
+__all__ = ["ApiError", "cache_control_sites", "validate_request"]
+
+_KNOWN_FIELDS = frozenset(
+    {
+        "model", "messages", "max_tokens", "system", "metadata", "stop_sequences", "stream",
+        "temperature", "top_p", "top_k", "tools", "tool_choice", "thinking", "service_tier",
+        "container", "mcp_servers", "context_management", "cache_control", "output_format",
+        "output_config", "inference_geo", "betas",
+    }
+)  # fmt: skip
+_TOOL_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,128}$")
+_THINKING_DOCS = "https://docs.claude.com/en/docs/build-with-claude/extended-thinking"
+
+
+class ApiError(Exception):
+    """An error the emulated endpoint answers with (status + Anthropic error type + message)."""
+
+    def __init__(self, status: int, error_type: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.error_type = error_type
+        self.message = message
+
+
+def _bad(message: str) -> ApiError:
+    return ApiError(400, "invalid_request_error", message)
+
+
+def _blocks(content: Any) -> list[Any]:
+    return content if isinstance(content, list) else []
+
+
+def cache_control_sites(body: Mapping[str, Any]) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
+    """(path, block type, cache_control) for every explicit breakpoint, in cache order."""
+    for ti, tool in enumerate(body.get("tools") or []):
+        if isinstance(tool, Mapping) and isinstance(tool.get("cache_control"), Mapping):
+            yield f"tools.{ti}", "tool", tool["cache_control"]
+    system = body.get("system")
+    if isinstance(system, list):
+        for si, block in enumerate(system):
+            if isinstance(block, Mapping) and isinstance(block.get("cache_control"), Mapping):
+                yield f"system.{si}", str(block.get("type")), block["cache_control"]
+    for mi, message in enumerate(body.get("messages") or []):
+        if not isinstance(message, Mapping):
+            continue
+        for bi, block in enumerate(_blocks(message.get("content"))):
+            if isinstance(block, Mapping) and isinstance(block.get("cache_control"), Mapping):
+                yield f"messages.{mi}.content.{bi}", str(block.get("type")), block["cache_control"]
+            if isinstance(block, Mapping) and block.get("type") == "tool_result":
+                for ci, inner in enumerate(_blocks(block.get("content"))):
+                    if isinstance(inner, Mapping) and isinstance(
+                        inner.get("cache_control"), Mapping
+                    ):
+                        path = f"messages.{mi}.content.{bi}.content.{ci}"
+                        yield path, str(inner.get("type")), inner["cache_control"]
+
+
+def validate_request(body: Any, *, strict_fields: bool = True) -> None:
+    """Raise :class:`ApiError` for a body the real endpoint would reject."""
+    if not isinstance(body, Mapping):
+        raise _bad("Input should be a valid dictionary or object to extract fields from")
+    for field in ("model", "messages", "max_tokens"):
+        if field not in body:
+            raise _bad(f"{field}: Field required")
+    if strict_fields:
+        for key in body:
+            if key not in _KNOWN_FIELDS:
+                raise _bad(f"{key}: Extra inputs are not permitted")
+    model = body["model"]
+    if not isinstance(model, str) or not model:
+        raise _bad("model: Input should be a valid string")
+    max_tokens = body["max_tokens"]
+    if not isinstance(max_tokens, int) or isinstance(max_tokens, bool):
+        raise _bad("max_tokens: Input should be a valid integer")
+    if max_tokens < 1:
+        raise _bad("max_tokens: Input should be greater than or equal to 1")
+    limit = max_output_tokens(model)
+    if limit is not None and max_tokens > limit:
+        raise _bad(
+            f"max_tokens: {max_tokens} > {limit}, which is the maximum allowed number of "
+            f"output tokens for {model}"
+        )
+    _check_sampling(body)
+    _check_system(body.get("system"))
+    _check_tools(body.get("tools"))
+    _check_messages(body["messages"])
+    _check_cache_control(body)
+    _check_thinking(body, max_tokens)
+
+
+def _check_sampling(body: Mapping[str, Any]) -> None:
+    temperature = body.get("temperature")
+    if temperature is not None:
+        if not isinstance(temperature, (int, float)) or isinstance(temperature, bool):
+            raise _bad("temperature: Input should be a valid number")
+        if temperature < 0:
+            raise _bad("temperature: Input should be greater than or equal to 0")
+        if temperature > 1:
+            raise _bad("temperature: Input should be less than or equal to 1")
+    stops = body.get("stop_sequences")
+    if stops is not None and (
+        not isinstance(stops, list) or not all(isinstance(s, str) for s in stops)
+    ):
+        raise _bad("stop_sequences: Input should be a valid list")
+
+
+def _check_system(system: Any) -> None:
+    if system is None or isinstance(system, str):
+        return
+    if not isinstance(system, list):
+        raise _bad("system: Input should be a valid list")
+    for si, block in enumerate(system):
+        if not isinstance(block, Mapping) or block.get("type") != "text":
+            raise _bad(f"system.{si}.type: Input should be 'text'")
+        if not isinstance(block.get("text"), str):
+            raise _bad(f"system.{si}.text: Field required")
+        if not block["text"] and isinstance(block.get("cache_control"), Mapping):
+            raise _bad(f"system.{si}.text: cache_control cannot be set for empty text blocks")
+
+
+def _check_tools(tools: Any) -> None:
+    if tools is None:
+        return
+    if not isinstance(tools, list):
+        raise _bad("tools: Input should be a valid list")
+    names: set[str] = set()
+    for ti, tool in enumerate(tools):
+        if not isinstance(tool, Mapping):
+            raise _bad(f"tools.{ti}: Input should be a valid dictionary")
+        name = tool.get("name")
+        if not isinstance(name, str):
+            raise _bad(f"tools.{ti}.name: Field required")
+        if tool.get("type") in (None, "custom"):
+            if not _TOOL_NAME.match(name):
+                raise _bad(
+                    f"tools.{ti}.custom.name: String should match pattern "
+                    "'^[a-zA-Z0-9_-]{1,128}$'"
+                )
+            if not isinstance(tool.get("input_schema"), Mapping):
+                raise _bad(f"tools.{ti}.custom.input_schema: Field required")
+        if name in names:
+            raise _bad("tools: Tool names must be unique.")
+        names.add(name)
+
+
+def _check_messages(messages: Any) -> None:
+    if not isinstance(messages, list):
+        raise _bad("messages: Input should be a valid list")
+    if not messages:
+        raise _bad("messages: at least one message is required")
+    for mi, message in enumerate(messages):
+        if not isinstance(message, Mapping):
+            raise _bad(f"messages.{mi}: Input should be a valid dictionary")
+        if message.get("role") not in ("user", "assistant"):
+            raise _bad(f"messages.{mi}.role: Input should be 'user' or 'assistant'")
+        if "content" not in message:
+            raise _bad(f"messages.{mi}.content: Field required")
+        content = message["content"]
+        final_assistant = mi == len(messages) - 1 and message["role"] == "assistant"
+        if (content == "" or content == []) and not final_assistant:
+            raise _bad(
+                f"messages.{mi}: all messages must have non-empty content except for the "
+                "optional final assistant message"
+            )
+        if not isinstance(content, (str, list)):
+            raise _bad(f"messages.{mi}.content: Input should be a valid list")
+        for bi, block in enumerate(_blocks(content)):
+            if not isinstance(block, Mapping) or not isinstance(block.get("type"), str):
+                raise _bad(f"messages.{mi}.content.{bi}.type: Field required")
+            btype = block["type"]
+            if btype in ("thinking", "redacted_thinking") and "cache_control" in block:
+                raise _bad(
+                    f"messages.{mi}.content.{bi}.{btype}.cache_control: "
+                    "Extra inputs are not permitted"
+                )
+            if btype == "text" and block.get("text") == "":
+                if isinstance(block.get("cache_control"), Mapping):
+                    raise _bad(
+                        f"messages.{mi}.content.{bi}.text: "
+                        "cache_control cannot be set for empty text blocks"
+                    )
+                raise _bad("messages: text content blocks must be non-empty")
+    if messages[0]["role"] != "user":
+        raise _bad('messages: first message must use the "user" role')
+    _check_tool_pairing(messages)
+
+
+def _check_tool_pairing(messages: list[Any]) -> None:
+    """tool_use ids must be answered by tool_result blocks in the very next (user) turn."""
+    for mi, message in enumerate(messages):
+        blocks = _blocks(message["content"])
+        if message["role"] == "assistant":
+            ids = [b.get("id") for b in blocks if b.get("type") == "tool_use"]
+            if not ids or mi == len(messages) - 1:
+                continue
+            nxt = messages[mi + 1]
+            answered = {
+                b.get("tool_use_id")
+                for b in _blocks(nxt["content"])
+                if isinstance(b, Mapping) and b.get("type") == "tool_result"
+            } if nxt["role"] == "user" else set()  # fmt: skip
+            missing = [str(i) for i in ids if i not in answered]
+            if missing:
+                raise _bad(
+                    f"messages.{mi}: `tool_use` ids were found without `tool_result` blocks "
+                    f"immediately after: {', '.join(missing)}. Each `tool_use` block must have a "
+                    "corresponding `tool_result` block in the next message."
+                )
+        else:
+            prev = messages[mi - 1] if mi else None
+            offered = {
+                b.get("id")
+                for b in _blocks(prev["content"] if prev else None)
+                if isinstance(b, Mapping) and b.get("type") == "tool_use"
+            } if prev is not None and prev["role"] == "assistant" else set()  # fmt: skip
+            for bi, block in enumerate(blocks):
+                if block.get("type") == "tool_result" and block.get("tool_use_id") not in offered:
+                    raise _bad(
+                        f"messages.{mi}.content.{bi}: unexpected `tool_use_id` found in "
+                        f"`tool_result` blocks: {block.get('tool_use_id')}. Each `tool_result` "
+                        "block must have a corresponding `tool_use` block in the previous message."
+                    )
+
+
+def _check_cache_control(body: Mapping[str, Any]) -> None:
+    sites = list(cache_control_sites(body))
+    automatic = isinstance(body.get("cache_control"), Mapping)
+    found = len(sites) + (1 if automatic else 0)
+    if found > 4:
+        raise _bad(f"A maximum of 4 blocks with cache_control may be provided. Found {found}.")
+    seen_5m = False
+    for path, _btype, cc in sites:
+        if cc.get("type") != "ephemeral":
+            raise _bad(f"{path}.cache_control.type: Input should be 'ephemeral'")
+        ttl = cc.get("ttl", "5m")
+        if ttl not in ("5m", "1h"):
+            raise _bad(f"{path}.cache_control.ttl: Input should be '5m' or '1h'")
+        if ttl == "1h" and seen_5m:
+            raise _bad(
+                f"{path}.cache_control.ttl: a ttl='1h' cache_control block must not come after "
+                "a ttl='5m' cache_control block. Note that blocks are processed in the following "
+                "order: `tools`, `system`, `messages`."
+            )
+        seen_5m = seen_5m or ttl == "5m"
+
+
+def _check_thinking(body: Mapping[str, Any], max_tokens: int) -> None:
+    thinking = body.get("thinking")
+    enabled = False
+    if thinking is not None:
+        if not isinstance(thinking, Mapping) or thinking.get("type") not in (
+            "enabled", "disabled", "adaptive",
+        ):  # fmt: skip
+            raise _bad(
+                "thinking: Input tag does not match any of the expected tags: "
+                "'enabled', 'disabled', 'adaptive'"
+            )
+        if thinking["type"] == "enabled":
+            enabled = True
+            budget = thinking.get("budget_tokens")
+            if budget is None:
+                raise _bad("thinking.enabled.budget_tokens: Field required")
+            if not isinstance(budget, int) or isinstance(budget, bool):
+                raise _bad("thinking.enabled.budget_tokens: Input should be a valid integer")
+            if budget < 1024:
+                raise _bad(
+                    "thinking.enabled.budget_tokens: Input should be greater than or equal to 1024"
+                )
+            if budget >= max_tokens:
+                raise _bad(
+                    "`max_tokens` must be greater than `thinking.budget_tokens`. Please consult "
+                    f"our documentation at {_THINKING_DOCS}#max-tokens-and-context-window-size"
+                )
+        enabled = enabled or thinking["type"] == "adaptive"
+    if not enabled:
+        return
+    choice = body.get("tool_choice")
+    if isinstance(choice, Mapping) and choice.get("type") in ("any", "tool"):
+        raise _bad("Thinking may not be enabled when tool_choice forces tool use.")
+    temperature = body.get("temperature")
+    if temperature is not None and temperature != 1:
+        raise _bad(
+            "`temperature` may only be set to 1 when thinking is enabled. Please consult our "
+            f"documentation at {_THINKING_DOCS}#feature-compatibility"
+        )
