@@ -29,7 +29,19 @@ from langchain_cometapi.tokens import (
 )
 
 CASES = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "cases"
-WORDS = "the cache planner places breakpoints where prompt prefixes repeat across turns".split()
+WORDS = [
+    "the",
+    "cache",
+    "planner",
+    "places",
+    "breakpoints",
+    "where",
+    "prompt",
+    "prefixes",
+    "repeat",
+    "across",
+    "turns",
+]
 
 
 def _prose(n_words: int, seed: int = 0) -> str:
