@@ -23,7 +23,8 @@ from tenacity import (
     Retrying,
     retry_if_exception,
     stop_after_attempt,
-    wait_exponential_jitter,
+    wait_exponential,
+    wait_random,
 )
 
 from ._version import __version__
@@ -89,7 +90,7 @@ class _Wait:
     """Honour the server's retry-after when it gives one, else exponential backoff with jitter."""
 
     def __init__(self) -> None:
-        self._backoff = wait_exponential_jitter(initial=0.5, max=8.0, jitter=0.5)
+        self._backoff = wait_exponential(multiplier=0.5, max=8.0) + wait_random(0, 0.5)
 
     def __call__(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None

@@ -350,13 +350,16 @@ class ChatCometAPI(BaseChatModel):
         self,
         schema: Mapping[str, Any] | type,
         *,
-        method: Literal["function_calling", "json_schema"] = "function_calling",
+        method: Literal["function_calling", "json_schema", "json_mode"] = "function_calling",
         include_raw: bool = False,
+        strict: bool | None = None,
         **kwargs: Any,
     ) -> Runnable[LanguageModelInput, dict[str, Any] | BaseModel]:
         """Structured output by forced tool call, or by output_config.format (json_schema)."""
         if kwargs:
             raise ValueError(f"unexpected arguments: {sorted(kwargs)}")
+        if method == "json_mode":
+            method = "json_schema"  # Claude has no schema-less JSON mode; the schema is required
         is_model = isinstance(schema, type) and issubclass(schema, BaseModel)
         name, json_schema = _tools.schema_of(schema)
         parser: Runnable[Any, Any]
@@ -374,6 +377,8 @@ class ChatCometAPI(BaseChatModel):
                 tool["description"] = schema["description"]
             if is_model:
                 tool = _tools.convert_tool(schema)
+            if strict is not None:
+                tool["strict"] = strict
             forced: str | None = name
             if _thinking_on(self.thinking):
                 warnings.warn(
