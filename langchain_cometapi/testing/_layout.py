@@ -116,7 +116,7 @@ def _automatic_breakpoint(body: Mapping[str, Any]) -> tuple[int, int] | None:
         blocks = _message_blocks(messages[mi].get("content"))
         for bi in range(len(blocks) - 1, -1, -1):
             block = blocks[bi]
-            if isinstance(block, Mapping) and block.get("type") not in _NON_CACHEABLE:
+            if isinstance(block, str) or block.get("type") not in _NON_CACHEABLE:
                 return mi, bi
     return None
 

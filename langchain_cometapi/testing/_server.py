@@ -33,11 +33,13 @@ class _HTTPServer(ThreadingHTTPServer):
         self.stopping = threading.Event()
         self.live: set[socket.socket] = set()
         self.live_lock = threading.Lock()
+        self.accepted = 0
         super().__init__(address, _Handler)
 
     def process_request(self, request: Any, client_address: Any) -> None:
         with self.live_lock:
             self.live.add(request)
+            self.accepted += 1
         super().process_request(request, client_address)
 
     def shutdown_request(self, request: Any) -> None:
@@ -135,6 +137,7 @@ class EmulatorServer:
         self._address = (host, port)
         self._server: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._accepted = 0
 
     @property
     def address(self) -> tuple[str, int]:
@@ -147,6 +150,11 @@ class EmulatorServer:
     def base_url(self) -> str:
         host, port = self.address
         return f"http://{host}:{port}"
+
+    @property
+    def connections_accepted(self) -> int:
+        """TCP connections accepted so far (keep-alive tests compare it to request counts)."""
+        return self._server.accepted if self._server is not None else self._accepted
 
     @property
     def running(self) -> bool:
@@ -171,6 +179,7 @@ class EmulatorServer:
         if server is None:
             return
         self._server = self._thread = None
+        self._accepted = server.accepted
         server.stopping.set()
         server.shutdown()
         server.drop_all()
