@@ -25,13 +25,17 @@ from ._cache_state import CacheState
 
 __all__ = ["CachePlan", "CachePlanner", "CachePolicy", "CacheState", "plan_cache"]
 
+#: A first turn this short reads like the start of a chat, not a one-shot document task.
+_SHORT_FIRST_TURN = 1024
+
 #: Prior P(seen again within the TTL) per kind of prefix, before this instance has evidence.
 #: A first user turn is not assumed to continue (one-shot prompts must not pay for writes);
 #: a conversation that already continued usually goes on; system prompts and tools recur.
 _PRIORS: dict[str, float] = {
     "prefix": 0.5,
     "doc": 0.3,
-    "tail-first": 0.2,
+    "tail-first": 0.15,
+    "tail-first-short": 0.3,
     "tail-cont": 0.7,
     "dyn": 0.2,
 }
@@ -270,6 +274,8 @@ class _Planning:
         if "tail" in segs and tail is not None:
             users = sum(1 for r in scan.message_roles if r == "user")
             kind = "tail-first" if users <= 1 else "tail-cont"
+            if kind == "tail-first" and cum[tail] - cum[scan.system_end] < _SHORT_FIRST_TURN:
+                kind = "tail-first-short"
             prev = max((p for p in gaps if scan.segs[p] == "messages" and p < tail), default=None)
             evidence = gaps[prev] if prev is not None else None
             reuse = self._reuse(kind, app, evidence, dynamic=split_at is not None)
@@ -353,6 +359,10 @@ class _Planning:
         if scan.message_starts:
             users = sum(1 for r in scan.message_roles if r == "user")
             kind = "tail-first" if users <= 1 else "tail-cont"
+            if kind == "tail-first" and scan.total - scan.tokens_at(scan.system_end) < (
+                _SHORT_FIRST_TURN / max(self.state.ratio, 1e-6)
+            ):
+                kind = "tail-first-short"
             state.record(scan.hashes[-1], now, (kind, app), False)
         ttl_at = {c.pos: ttl for c, ttl in choice.marks}
         if choice.read_pos >= 0:

@@ -102,14 +102,19 @@ def evaluate(
         w1h = max(0.0, last_1h - read)
         w5 = max(0.0, last - max(read, last_1h))
         value -= (WRITE_PRICE["1h"] - PRICE_PLAIN) * w1h + (WRITE_PRICE["5m"] - PRICE_PLAIN) * w5
+        # Later reads are credited only for tokens no live entry already covers: those
+        # would be read later anyway, written or not.
+        floor = max(read, cum[alive[-1]] if alive else 0.0)
         best_later = 0.0
         upper = last
         for k in reversed(written):
             c = chosen[k]
             best_later = max(best_later, c.reuse.get(ttls[k], 0.0))
-            lower = max(read, max((cum[chosen[j].pos] for j in written if j < k), default=0.0))
+            lower = max(floor, max((cum[chosen[j].pos] for j in written if j < k), default=0.0))
             value += _SAVING * best_later * max(0.0, upper - lower)
-            upper = lower
+            upper = max(lower, floor) if lower > floor else floor
+            if upper <= floor:
+                break
     # Tiny credit for touching live entries: it keeps shared prefixes warm for other callers.
     value += 1e-6 * sum(cum[c.pos] for c in chosen if c.alive)
     return Choice(

@@ -1,0 +1,175 @@
+"""Synthetic prompt-cache workloads: (time in seconds, Messages request body) sequences.
+
+Deterministic (seeded) and self-contained; conversations grow by appending synthetic
+assistant replies, so every strategy replays exactly the same bodies.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+Request = tuple[float, dict[str, Any]]
+MODEL = "claude-sonnet-4-5"
+_VOCAB = tuple(
+    word
+    for line in (
+            "cache prefix token model agent tool result system prompt document query answer "
+            "data value index server client latency request response stream budget policy "
+            "window the of and to in for on with as by at from that this is are be it an or "
+            "we they report market figure revenue quarter growth customer product design "
+            "review patient record contract clause section appendix table analysis method "
+            "summary detail "
+    )
+    for word in line.split()
+)
+
+
+def text(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choice(_VOCAB) for _ in range(words)) + "."
+
+
+def _body(system: Any, messages: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {"model": MODEL, "max_tokens": 1024, "messages": messages}
+    if system is not None:
+        body["system"] = system
+    body.update(extra)
+    return body
+
+
+def multi_user_chat(seed: int = 1, users: int = 6, turns: int = 8) -> list[Request]:
+    """Users chatting concurrently behind one shared ~3k-token system prompt."""
+    rng = random.Random(seed)
+    system = "You are the support assistant.\n" + text(rng, 2400)
+    out: list[Request] = []
+    for _ in range(users):
+        t = rng.uniform(0, 120)
+        messages: list[dict[str, Any]] = []
+        for _ in range(turns):
+            messages = [*messages, {"role": "user", "content": text(rng, rng.randint(30, 150))}]
+            out.append((t, _body(system, messages)))
+            answer = text(rng, rng.randint(100, 400))
+            reply = {"role": "assistant", "content": [{"type": "text", "text": answer}]}
+            messages = [*messages, reply]
+            t += rng.uniform(20, 120)
+    return out
+
+
+def _tools(rng: random.Random, n: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": f"tool_{i}",
+            "description": text(rng, 90),
+            "input_schema": {
+                "type": "object",
+                "properties": {"arg": {"type": "string", "description": text(rng, 12)}},
+                "required": ["arg"],
+            },
+        }
+        for i in range(n)
+    ]
+
+
+def agent_loop(seed: int = 2, tasks: int = 3, steps: int = 12) -> list[Request]:
+    """Tool-using agent; some steps fan out into 10-12 parallel calls (20+ new blocks)."""
+    rng = random.Random(seed)
+    tools = _tools(rng, 12)
+    system = "You are an autonomous research agent.\n" + text(rng, 1200)
+    out: list[Request] = []
+    t = 0.0
+    ident = 0
+    for _ in range(tasks):
+        messages: list[dict[str, Any]] = [{"role": "user", "content": text(rng, 200)}]
+        for _ in range(steps):
+            out.append((t, _body(system, messages, tools=tools)))
+            fan = rng.choice((1, 1, 2, 3, 4, 10, 12))
+            uses, results = [{"type": "text", "text": text(rng, 40)}], []
+            for _ in range(fan):
+                ident += 1
+                uses.append({"type": "tool_use", "id": f"toolu_{ident:06d}",
+                             "name": f"tool_{rng.randrange(12)}", "input": {"arg": text(rng, 8)}})
+                results.append({"type": "tool_result", "tool_use_id": f"toolu_{ident:06d}",
+                                "content": text(rng, rng.randint(60, 300))})
+            messages = [*messages, {"role": "assistant", "content": uses},
+                        {"role": "user", "content": results}]
+            t += rng.uniform(3, 15)
+        t += 30
+    return out
+
+
+def rag(seed: int = 3, requests: int = 40) -> list[Request]:
+    """Retrieval: shared documents in the first user turn, a clock line ending the system."""
+    rng = random.Random(seed)
+    static = "You answer from the documents provided.\n" + text(rng, 1500) + "\n"
+    docs = [text(rng, 1200) for _ in range(5)]
+    doc_sets = [(0, 1, 2), (1, 3, 4), (0, 2, 4)]
+    out: list[Request] = []
+    t = 0.0
+    for _ in range(requests):
+        minute = int(t // 60)
+        system = static + f"Current time: 2025-06-01 12:{minute % 60:02d} UTC"
+        chosen = doc_sets[min(2, int(rng.expovariate(1.5)))]
+        content = [{"type": "text", "text": f"<doc id={d}>\n{docs[d]}\n</doc>"} for d in chosen]
+        content.append({"type": "text", "text": "Question: " + text(rng, 30)})
+        out.append((t, _body(system, [{"role": "user", "content": content}])))
+        t += rng.uniform(5, 30)
+    return out
+
+
+def one_shot(seed: int = 4, requests: int = 30) -> list[Request]:
+    """Unique long prompts, never repeated: caching can only cost."""
+    rng = random.Random(seed)
+    out: list[Request] = []
+    t = 0.0
+    for _ in range(requests):
+        prompt = "Summarize:\n" + text(rng, rng.randint(3000, 6000))
+        messages = [{"role": "user", "content": prompt}]
+        out.append((t, _body("You are a helpful assistant.", messages)))
+        t += rng.uniform(10, 60)
+    return out
+
+
+def below_minimum(seed: int = 5, users: int = 10) -> list[Request]:
+    """Short chats whose whole prompt stays under the minimum cacheable length."""
+    rng = random.Random(seed)
+    out: list[Request] = []
+    for _ in range(users):
+        t = rng.uniform(0, 60)
+        messages: list[dict[str, Any]] = []
+        for _ in range(3):
+            messages = [*messages, {"role": "user", "content": text(rng, 25)}]
+            out.append((t, _body("Be brief.", messages)))
+            messages = [*messages, {"role": "assistant", "content": text(rng, 60)}]
+            t += rng.uniform(5, 30)
+    return out
+
+
+def slow_chat(seed: int = 6, turns: int = 12) -> list[Request]:
+    """One conversation with 10-20 minutes between turns: 5m entries always expire."""
+    rng = random.Random(seed)
+    system = "You are a writing coach.\n" + text(rng, 2000)
+    out: list[Request] = []
+    messages: list[dict[str, Any]] = []
+    t = 0.0
+    for _ in range(turns):
+        messages = [*messages, {"role": "user", "content": text(rng, rng.randint(50, 200))}]
+        out.append((t, _body(system, messages)))
+        messages = [*messages, {"role": "assistant", "content": text(rng, rng.randint(200, 500))}]
+        t += rng.uniform(600, 1200)
+    return out
+
+
+WORKLOADS = {
+    "multi-user chat": multi_user_chat,
+    "agent loop": agent_loop,
+    "RAG + clock": rag,
+    "one-shot long": one_shot,
+    "below minimum": below_minimum,
+    "slow chat": slow_chat,
+}
+
+
+def mix() -> list[Request]:
+    """Every workload at once on one instance, interleaved by time."""
+    merged = [req for make in WORKLOADS.values() for req in make()]
+    return sorted(merged, key=lambda r: r[0])
