@@ -35,10 +35,13 @@ def usage_metadata(usage: Mapping[str, Any] | None) -> UsageMetadata:
         m5 = int(split.get("ephemeral_5m_input_tokens") or 0)
         h1 = int(split.get("ephemeral_1h_input_tokens") or 0)
         if m5 or h1:
+            # ChatAnthropic's convention: the TTL split replaces the generic count (then 0), so
+            # summing input_token_details never counts a cache write twice.
             details["ephemeral_5m_input_tokens"] = m5  # type: ignore[typeddict-unknown-key]
             details["ephemeral_1h_input_tokens"] = h1  # type: ignore[typeddict-unknown-key]
+            details["cache_creation"] = 0
             write = max(write, m5 + h1)
-    if write:
+    if write and "cache_creation" not in details:
         details["cache_creation"] = write
     result = UsageMetadata(
         input_tokens=plain + read + write,
@@ -47,7 +50,10 @@ def usage_metadata(usage: Mapping[str, Any] | None) -> UsageMetadata:
     )
     if details:
         result["input_token_details"] = details
-    reasoning = usage.get("reasoning_tokens") or usage.get("thinking_tokens")
+    out_details = usage.get("output_tokens_details")
+    reasoning = (
+        out_details.get("thinking_tokens") if isinstance(out_details, Mapping) else None
+    ) or usage.get("reasoning_tokens") or usage.get("thinking_tokens")
     if reasoning:
         result["output_token_details"] = OutputTokenDetails(reasoning=int(reasoning))
     return result
