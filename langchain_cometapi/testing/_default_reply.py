@@ -121,7 +121,8 @@ def default_reply(body: Mapping[str, Any]) -> Reply:
         return Reply.content(blocks)
 
     if _has_tool_result(last):
-        answer = f"Based on the tool result: {_summary(user_text)}"
+        summary = _summary(user_text)
+        answer = f"Based on the tool result: {summary}" if summary else "Done: the tool ran."
     else:
         answer = f"You said: {_summary(user_text)}" if user_text else "Hello! How can I help?"
     if thinks:

@@ -17,6 +17,7 @@ from typing import Any
 from ._models import canonical_model
 from ._tokens import (
     MESSAGE_FRAMING,
+    PROMPT_TRAILER,
     SYSTEM_FRAMING,
     TOOLS_PREAMBLE,
     block_tokens,
@@ -174,4 +175,4 @@ def build_layout(body: Mapping[str, Any]) -> Layout:
             if ttl is None and auto == (mi, bi):
                 ttl = auto_ttl
             add("messages", f"messages.{mi}.content.{bi}", tokens, item, ttl)
-    return Layout(tuple(positions), total)
+    return Layout(tuple(positions), total + PROMPT_TRAILER)

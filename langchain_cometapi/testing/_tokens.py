@@ -18,6 +18,7 @@ from typing import Any
 __all__ = [
     "BLOCK_FRAMING",
     "MESSAGE_FRAMING",
+    "PROMPT_TRAILER",
     "TOOLS_PREAMBLE",
     "block_tokens",
     "canonical",
@@ -30,8 +31,9 @@ BYTES_PER_TOKEN = 3.7
 BLOCK_FRAMING = 3  # per content block (type tags, separators)
 MESSAGE_FRAMING = 4  # per message turn (role header)
 TOOL_FRAMING = 12  # per tool definition
-TOOLS_PREAMBLE = 290  # the hidden tool-use system prompt added when any tool is present
+TOOLS_PREAMBLE = 346  # hidden tool-use system prompt (Anthropic's published figure for auto)
 SYSTEM_FRAMING = 4
+PROMPT_TRAILER = 3  # the assistant-turn opener after the last block: never cacheable
 _DEFAULT_IMAGE_SIDE = 1092  # URL / undecodable images: assume a full-budget square image
 _PAGE_TOKENS = 1_550  # per PDF page (text + page image)
 
@@ -49,9 +51,12 @@ def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+JSON_BYTES_PER_TOKEN = 3.0  # punctuation-dense JSON (schemas, tool inputs) tokenizes tighter
+
+
 @lru_cache(maxsize=4096)
 def _canonical_tokens(text: str) -> int:
-    return text_tokens(text)
+    return math.ceil(len(text.encode("utf-8")) / JSON_BYTES_PER_TOKEN) if text else 0
 
 
 def _image_size(data: bytes) -> tuple[int, int] | None:

@@ -161,8 +161,8 @@ def _check_messages(messages: Any) -> None:
     for mi, message in enumerate(messages):
         if not isinstance(message, Mapping):
             raise _bad(f"messages.{mi}: Input should be a valid dictionary")
-        if message.get("role") not in ("user", "assistant"):
-            raise _bad(f"messages.{mi}.role: Input should be 'user' or 'assistant'")
+        if message.get("role") not in ("user", "assistant", "system"):
+            raise _bad(f"messages.{mi}.role: Input should be 'user', 'assistant' or 'system'")
         if "content" not in message:
             raise _bad(f"messages.{mi}.content: Field required")
         content = message["content"]
@@ -190,40 +190,57 @@ def _check_messages(messages: Any) -> None:
                         "cache_control cannot be set for empty text blocks"
                     )
                 raise _bad("messages: text content blocks must be non-empty")
-    if messages[0]["role"] != "user":
+    if messages[0]["role"] == "assistant":
         raise _bad('messages: first message must use the "user" role')
     _check_tool_pairing(messages)
 
 
+def _turns(messages: list[Any]) -> list[tuple[str, int, list[Any]]]:
+    """Consecutive same-role messages merged into one turn, as the API does (system skipped)."""
+    turns: list[tuple[str, int, list[Any]]] = []
+    for mi, message in enumerate(messages):
+        role = message["role"]
+        if role == "system":
+            continue
+        content = message["content"]
+        blocks = content if isinstance(content, list) else []
+        located = [(mi, bi, b) for bi, b in enumerate(blocks) if isinstance(b, Mapping)]
+        if turns and turns[-1][0] == role:
+            turns[-1][2].extend(located)
+            turns[-1] = (role, mi, turns[-1][2])
+        else:
+            turns.append((role, mi, located))
+    return turns
+
+
 def _check_tool_pairing(messages: list[Any]) -> None:
     """tool_use ids must be answered by tool_result blocks in the very next (user) turn."""
-    for mi, message in enumerate(messages):
-        blocks = _blocks(message["content"])
-        if message["role"] == "assistant":
-            ids = [b.get("id") for b in blocks if b.get("type") == "tool_use"]
-            if not ids or mi == len(messages) - 1:
+    turns = _turns(messages)
+    for ti, (role, last_index, located) in enumerate(turns):
+        if role == "assistant":
+            ids = [b.get("id") for _, _, b in located if b.get("type") == "tool_use"]
+            if not ids or ti == len(turns) - 1:
                 continue
-            nxt = messages[mi + 1]
             answered = {
                 b.get("tool_use_id")
-                for b in _blocks(nxt["content"])
-                if isinstance(b, Mapping) and b.get("type") == "tool_result"
-            } if nxt["role"] == "user" else set()  # fmt: skip
+                for _, _, b in turns[ti + 1][2]
+                if b.get("type") == "tool_result"
+            }
             missing = [str(i) for i in ids if i not in answered]
             if missing:
                 raise _bad(
-                    f"messages.{mi}: `tool_use` ids were found without `tool_result` blocks "
-                    f"immediately after: {', '.join(missing)}. Each `tool_use` block must have a "
-                    "corresponding `tool_result` block in the next message."
+                    f"messages.{last_index}: `tool_use` ids were found without `tool_result` "
+                    f"blocks immediately after: {', '.join(missing)}. Each `tool_use` block must "
+                    "have a corresponding `tool_result` block in the next message."
                 )
         else:
-            prev = messages[mi - 1] if mi else None
-            offered = {
-                b.get("id")
-                for b in _blocks(prev["content"] if prev else None)
-                if isinstance(b, Mapping) and b.get("type") == "tool_use"
-            } if prev is not None and prev["role"] == "assistant" else set()  # fmt: skip
-            for bi, block in enumerate(blocks):
+            prev = turns[ti - 1] if ti and turns[ti - 1][0] == "assistant" else None
+            offered = (
+                {b.get("id") for _, _, b in prev[2] if b.get("type") == "tool_use"}
+                if prev
+                else set()
+            )
+            for mi, bi, block in located:
                 if block.get("type") == "tool_result" and block.get("tool_use_id") not in offered:
                     raise _bad(
                         f"messages.{mi}.content.{bi}: unexpected `tool_use_id` found in "
@@ -256,7 +273,7 @@ def _check_cache_control(body: Mapping[str, Any]) -> None:
 
 def _check_thinking(body: Mapping[str, Any], max_tokens: int) -> None:
     thinking = body.get("thinking")
-    enabled = False
+    enabled = forced_ok = False
     if thinking is not None:
         if not isinstance(thinking, Mapping) or thinking.get("type") not in (
             "enabled", "disabled", "adaptive",
@@ -281,11 +298,12 @@ def _check_thinking(body: Mapping[str, Any], max_tokens: int) -> None:
                     "`max_tokens` must be greater than `thinking.budget_tokens`. Please consult "
                     f"our documentation at {_THINKING_DOCS}#max-tokens-and-context-window-size"
                 )
-        enabled = enabled or thinking["type"] == "adaptive"
+        forced_ok = thinking["type"] == "adaptive"  # the API accepts forced tools here
+        enabled = enabled or forced_ok
     if not enabled:
         return
     choice = body.get("tool_choice")
-    if isinstance(choice, Mapping) and choice.get("type") in ("any", "tool"):
+    if not forced_ok and isinstance(choice, Mapping) and choice.get("type") in ("any", "tool"):
         raise _bad("Thinking may not be enabled when tool_choice forces tool use.")
     temperature = body.get("temperature")
     if temperature is not None and temperature != 1:

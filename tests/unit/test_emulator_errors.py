@@ -40,8 +40,8 @@ INVALID = [
         'messages: first message must use the "user" role',
     ),
     (
-        body(messages=[{"role": "system", "content": "hi"}]),
-        "messages.0.role: Input should be 'user' or 'assistant'",
+        body(messages=[{"role": "tool", "content": "hi"}]),
+        "messages.0.role: Input should be 'user', 'assistant' or 'system'",
     ),
     (
         body(messages=[{"role": "user", "content": ""}, {"role": "assistant", "content": "x"}]),
@@ -245,3 +245,37 @@ async def test_async_faults() -> None:
             await c.post(
                 "/v1/messages", headers=KEY, json=body(), timeout=httpx2.Timeout(1, read=0.05)
             )
+
+
+def test_consecutive_turns_merge_for_tool_pairing_like_the_api() -> None:
+    """Two assistant messages in a row form one turn; their tool_use ids are answered together."""
+    second_use = {**USE, "id": "toolu_2"}
+    payload = body(
+        tools=[TOOL],
+        messages=[
+            {"role": "user", "content": "go"},
+            {"role": "assistant", "content": [USE]},
+            {"role": "assistant", "content": [second_use]},
+            {
+                "role": "user",
+                "content": [
+                    {"type": "tool_result", "tool_use_id": "toolu_1"},
+                    {"type": "tool_result", "tool_use_id": "toolu_2"},
+                ],
+            },
+        ],
+    )
+    assert post(MessagesEmulator(), payload).status_code == 200
+    payload["messages"][3]["content"].pop()
+    r = post(MessagesEmulator(), payload)
+    assert r.status_code == 400 and "toolu_2" in r.json()["error"]["message"]
+
+
+def test_adaptive_thinking_accepts_forced_tool_choice() -> None:
+    payload = body(
+        model="claude-opus-4-6",
+        thinking={"type": "adaptive"},
+        tools=[TOOL],
+        tool_choice={"type": "any"},
+    )
+    assert post(MessagesEmulator(), payload).status_code == 200
