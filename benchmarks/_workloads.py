@@ -11,18 +11,15 @@ from typing import Any
 
 Request = tuple[float, dict[str, Any]]
 MODEL = "claude-sonnet-4-5"
-_VOCAB = tuple(
-    word
-    for line in (
-            "cache prefix token model agent tool result system prompt document query answer "
-            "data value index server client latency request response stream budget policy "
-            "window the of and to in for on with as by at from that this is are be it an or "
-            "we they report market figure revenue quarter growth customer product design "
-            "review patient record contract clause section appendix table analysis method "
-            "summary detail "
-    )
-    for word in line.split()
+_WORDS = (
+    "cache prefix token model agent tool result system prompt document query answer "
+    "data value index server client latency request response stream budget policy "
+    "window the of and to in for on with as by at from that this is are be it an or "
+    "we they report market figure revenue quarter growth customer product design "
+    "review patient record contract clause section appendix table analysis method "
+    "summary detail "
 )
+_VOCAB = tuple(_WORDS.split())
 
 
 def text(rng: random.Random, words: int) -> str:

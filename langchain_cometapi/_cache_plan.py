@@ -49,6 +49,7 @@ class CachePlan:
     raw_estimate: int = field(default=0, repr=False)
     read_key: int | None = field(default=None, repr=False)
     write_keys: tuple[int, ...] = field(default=(), repr=False)
+    live_keys: tuple[int, ...] = field(default=(), repr=False)
 
     @property
     def expected_saving(self) -> float:

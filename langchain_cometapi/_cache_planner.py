@@ -82,8 +82,9 @@ class CachePlanner:
         actual = read + created + _int(usage.get("input_tokens"))
         with self.state.lock:
             self.state.observe_ratio(plan.raw_estimate, actual)
-            if plan.read_key is not None and plan.expected_read_tokens > 0 and read == 0:
-                self.state.forget_cached(plan.read_key)
+            if plan.expected_read_tokens > 0 and read == 0:
+                for key in plan.live_keys:
+                    self.state.forget_cached(key)
             if plan.write_keys and created == 0 and read < plan.expected_read_tokens + 1:
                 expected_written = plan.expected_write_5m_tokens + plan.expected_write_1h_tokens
                 if expected_written > 0:
@@ -172,7 +173,7 @@ class _Planning:
         out = apply_markers(self.body, marks, blocks if use_blocks else None)
         if self.learn:
             self._remember(scan, choice, app, split_at)
-        return out, self._plan(scan, cum, choice, split_at, ratio)
+        return out, self._plan(scan, cum, choice, split_at, alive)
 
     # -- helpers ----------------------------------------------------------------
     def _tokens(self, fp: int, block: Any, is_tool: bool) -> int:
@@ -274,7 +275,8 @@ class _Planning:
         if "tail" in segs and tail is not None:
             users = sum(1 for r in scan.message_roles if r == "user")
             kind = "tail-first" if users <= 1 else "tail-cont"
-            if kind == "tail-first" and cum[tail] - cum[scan.system_end] < _SHORT_FIRST_TURN:
+            before = cum[scan.system_end] if scan.system_end >= 0 else 0.0
+            if kind == "tail-first" and cum[tail] - before < _SHORT_FIRST_TURN:
                 kind = "tail-first-short"
             prev = max((p for p in gaps if scan.segs[p] == "messages" and p < tail), default=None)
             evidence = gaps[prev] if prev is not None else None
@@ -373,7 +375,7 @@ class _Planning:
             state.mark_cached(scan.hashes[pos], now, ttl_at[pos])
 
     def _plan(
-        self, scan: Scan, cum: list[float], choice: Choice, split_at: int | None, ratio: float
+        self, scan: Scan, cum: list[float], choice: Choice, split_at: int | None, alive: list[int]
     ) -> CachePlan:
         total = round(cum[-1]) if cum else 0
         written = set(choice.written)
@@ -418,5 +420,6 @@ class _Planning:
             created_at=self.now,
             raw_estimate=scan.total,
             read_key=scan.hashes[choice.read_pos] if choice.read_pos >= 0 else None,
+            live_keys=tuple(scan.hashes[p] for p in alive),
             write_keys=tuple(scan.hashes[p] for p in choice.written),
         )
