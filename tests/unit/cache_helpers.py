@@ -43,10 +43,19 @@ def strip_markers(value: Any) -> Any:
     return value
 
 
-def chat_body(turns: int, system_words: int = 1500, model: str = "claude-sonnet-4-5") -> dict[str, Any]:
+def chat_body(
+    turns: int, system_words: int = 1500, model: str = "claude-sonnet-4-5"
+) -> dict[str, Any]:
     messages: list[dict[str, Any]] = []
     for t in range(turns):
         messages.append({"role": "user", "content": f"question {t}: " + words(40, t)})
         if t < turns - 1:
-            messages.append({"role": "assistant", "content": [{"type": "text", "text": words(120, t + 50)}]})
-    return {"model": model, "max_tokens": 256, "system": "You help.\n" + words(system_words), "messages": messages}
+            messages.append(
+                {"role": "assistant", "content": [{"type": "text", "text": words(120, t + 50)}]}
+            )
+    return {
+        "model": model,
+        "max_tokens": 256,
+        "system": "You help.\n" + words(system_words),
+        "messages": messages,
+    }

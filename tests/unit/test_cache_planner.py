@@ -65,7 +65,7 @@ def test_input_body_is_not_mutated_and_untouched_parts_are_shared() -> None:
 def test_string_content_and_string_system_become_marked_blocks() -> None:
     planner = CachePlanner(clock=Clock())
     body = chat_body(3)
-    out, plan = planner.plan(body)
+    out, _plan = planner.plan(body)
     locs = {loc for loc, _, _ in markers(out)}
     assert ("system", 0) in locs
     assert isinstance(out["system"], list) and out["system"][0]["text"] == body["system"]
@@ -88,7 +88,9 @@ def test_prompt_below_minimum_gets_no_marker_and_override_applies() -> None:
 
 def test_user_markers_are_kept_and_never_exceeded() -> None:
     body = chat_body(6)
-    body["system"] = [{"type": "text", "text": body["system"], "cache_control": {"type": "ephemeral"}}]
+    body["system"] = [
+        {"type": "text", "text": body["system"], "cache_control": {"type": "ephemeral"}}
+    ]
     for m in (0, 2, 4):
         text = body["messages"][m]["content"]
         body["messages"][m] = {
@@ -106,7 +108,10 @@ def test_user_markers_over_budget_get_nothing_added() -> None:
     body = chat_body(3)
     body["messages"][0] = {
         "role": "user",
-        "content": [{"type": "text", "text": f"t{i}", "cache_control": {"type": "ephemeral"}} for i in range(5)],
+        "content": [
+            {"type": "text", "text": f"t{i}", "cache_control": {"type": "ephemeral"}}
+            for i in range(5)
+        ],
     }
     out, plan = CachePlanner(clock=Clock()).plan(body)
     assert len(list(markers(out))) == 5  # the caller's own error, reported by the chat model
@@ -126,8 +131,11 @@ def test_markers_skip_thinking_and_empty_text_and_land_on_tool_result() -> None:
         {
             "role": "user",
             "content": [
-                {"type": "tool_result", "tool_use_id": "toolu_1",
-                 "content": [{"type": "text", "text": words(50)}]},
+                {
+                    "type": "tool_result",
+                    "tool_use_id": "toolu_1",
+                    "content": [{"type": "text", "text": words(50)}],
+                },
                 {"type": "text", "text": ""},
             ],
         }
@@ -150,8 +158,11 @@ def test_one_shot_unique_prompts_are_never_written() -> None:
     clock = Clock()
     planner = CachePlanner(clock=clock)
     for i in range(6):
-        body = {"model": "claude-sonnet-4-5", "max_tokens": 10,
-                "messages": [{"role": "user", "content": "Summarize: " + words(4000, i)}]}
+        body = {
+            "model": "claude-sonnet-4-5",
+            "max_tokens": 10,
+            "messages": [{"role": "user", "content": "Summarize: " + words(4000, i)}],
+        }
         out, plan = planner.plan(body)
         assert list(markers(out)) == [], plan.explain()
         clock.now += 30
@@ -161,9 +172,11 @@ def test_conversation_tail_is_marked_once_it_continues() -> None:
     clock = Clock()
     planner = CachePlanner(clock=clock)
     body = chat_body(3)
-    out, plan = planner.plan(body)
+    _out, plan = planner.plan(body)
     last = len(body["messages"]) - 1
-    assert any(bp.location[:2] == ("messages", last) and bp.action == "write" for bp in plan.breakpoints)
+    assert any(
+        bp.location[:2] == ("messages", last) and bp.action == "write" for bp in plan.breakpoints
+    )
 
 
 def test_dynamic_system_tail_is_split_off() -> None:
@@ -185,10 +198,14 @@ def test_dynamic_system_tail_is_split_off() -> None:
 
 
 def _tool_turn(start: int, fan: int) -> list[dict[str, Any]]:
-    uses = [{"type": "tool_use", "id": f"toolu_{start + i}", "name": "f", "input": {"i": i}}
-            for i in range(fan)]
-    results = [{"type": "tool_result", "tool_use_id": f"toolu_{start + i}", "content": words(60, i)}
-               for i in range(fan)]
+    uses = [
+        {"type": "tool_use", "id": f"toolu_{start + i}", "name": "f", "input": {"i": i}}
+        for i in range(fan)
+    ]
+    results = [
+        {"type": "tool_result", "tool_use_id": f"toolu_{start + i}", "content": words(60, i)}
+        for i in range(fan)
+    ]
     return [{"role": "assistant", "content": uses}, {"role": "user", "content": results}]
 
 
@@ -200,7 +217,7 @@ def test_turn_adding_20_plus_blocks_gets_a_bridge_within_reach() -> None:
     planner.plan(base)  # tail entry at the end of this request
     clock.now += 10
     bigger = {**base, "messages": base["messages"] + _tool_turn(100, 12)}
-    out, plan = planner.plan(bigger)
+    _out, plan = planner.plan(bigger)
     prev_tail = ("messages", len(base["messages"]) - 1)
     segments = [bp.segment for bp in plan.breakpoints]
     assert "bridge" in segments, plan.explain()
@@ -213,13 +230,15 @@ def test_1h_never_follows_5m() -> None:
     clock = Clock()
     planner = CachePlanner(CachePolicy(ttl="1h"), clock=clock)
     body = chat_body(4)
-    body["system"] = [{"type": "text", "text": body["system"], "cache_control": {"type": "ephemeral"}}]
+    body["system"] = [
+        {"type": "text", "text": body["system"], "cache_control": {"type": "ephemeral"}}
+    ]
     planner.plan(body)
     clock.now += 10
     out, _ = planner.plan(body)
     ttls = [ttl for _, _, ttl in markers(out)]
     assert ttls and ttls[0] == "5m"
-    assert "1h" not in ttls[ttls.index("5m"):]
+    assert "1h" not in ttls[ttls.index("5m") :]
 
 
 def test_ttl_1h_policy_writes_1h_markers() -> None:
@@ -247,8 +266,9 @@ def test_observe_forgets_entries_the_api_did_not_have() -> None:
     clock.now += 10
     _, plan = planner.plan(chat_body(3))
     assert plan.expected_read_tokens > 0
-    planner.observe(plan, {"input_tokens": 5000, "cache_read_input_tokens": 0,
-                           "cache_creation_input_tokens": 0})
+    planner.observe(
+        plan, {"input_tokens": 5000, "cache_read_input_tokens": 0, "cache_creation_input_tokens": 0}
+    )
     clock.now += 10
     preview = planner.preview(chat_body(3))
     assert preview.expected_read_tokens == 0
@@ -281,5 +301,5 @@ def test_plan_cache_pure_function_and_explain() -> None:
 
 
 def test_segments_policy_restricts_candidates() -> None:
-    out, plan = CachePlanner(CachePolicy(segments={"system"}), clock=Clock()).plan(chat_body(3))
+    _out, plan = CachePlanner(CachePolicy(segments={"system"}), clock=Clock()).plan(chat_body(3))
     assert {bp.segment for bp in plan.breakpoints} == {"system"}
