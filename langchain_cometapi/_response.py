@@ -159,7 +159,7 @@ class StreamAssembler:
         block["index"] = index
         if kind in _CLIENT_TOOL_BLOCKS:
             args = block.get("input")
-            return AIMessageChunk(
+            return _chunk(
                 content=[block],
                 tool_call_chunks=[
                     tool_call_chunk(
@@ -186,24 +186,24 @@ class StreamAssembler:
             partial = delta.get("partial_json", "")
             piece = {"type": "input_json_delta", "partial_json": partial, "index": index}
             if block_kind in _CLIENT_TOOL_BLOCKS:
-                return AIMessageChunk(
+                return _chunk(
                     content=[piece],
                     tool_call_chunks=[tool_call_chunk(args=partial, index=index)],
                 )
             return _chunk(content=[piece])
         if dtype == "thinking_delta":
-            return AIMessageChunk(
+            return _chunk(
                 content=[{"type": "thinking", "thinking": delta.get("thinking", ""), "index": index}]
             )
         if dtype == "signature_delta":
-            return AIMessageChunk(
+            return _chunk(
                 content=[
                     {"type": "thinking", "signature": delta.get("signature", ""), "index": index}
                 ]
             )
         if dtype == "citations_delta":
             citation = delta.get("citation")
-            return AIMessageChunk(
+            return _chunk(
                 content=[{"type": "text", "citations": [citation], "index": index}]
             )
         # Unknown delta: keep its fields on the block, so nothing the API sent is lost.
