@@ -23,6 +23,7 @@ from langchain_core.output_parsers.openai_tools import (
     PydanticToolsParser,
 )
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from .cache_report import CacheReport
 from langchain_core.runnables import Runnable, RunnableMap, RunnablePassthrough
 from langchain_core.utils import from_env, secret_from_env
 from langchain_core.utils.utils import build_extra_kwargs
@@ -83,6 +84,7 @@ class ChatCometAPI(BaseChatModel):
     stream_usage: bool = True
     thinking: dict[str, Any] | None = None
     effort: Literal["low", "medium", "high", "max"] | None = None
+    _report: CacheReport = PrivateAttr(default_factory=CacheReport)
     service_tier: Literal["auto", "standard_only"] | None = None
     model_kwargs: dict[str, Any] = Field(default_factory=dict)
     http_client: httpx2.Client | None = Field(default=None, exclude=True)
@@ -244,14 +246,22 @@ class ChatCometAPI(BaseChatModel):
         return planned, headers, plan
 
     def _observe(self, plan: CachePlan | None, usage: Any) -> None:
-        if self._planner is not None and plan is not None and isinstance(usage, Mapping):
+        if not isinstance(usage, Mapping):
+            return
+        self._report.add(usage, plan.model if plan is not None else self.model)
+        if self._planner is not None and plan is not None:
             self._planner.observe(plan, usage)
 
+    @property
+    def cache_report(self) -> CacheReport:
+        """What prompt caching read, wrote and saved over this instance's calls so far."""
+        return self._report
+
     def plan_cache(self, messages: LanguageModelInput, **kwargs: Any) -> CachePlan:
-        """The cache plan the next call with these messages would use; sends nothing."""
+        """The cache plan the next call with these messages would use; sends and learns nothing."""
         planner = self._planner or CachePlanner()
         body, _ = self._request_body(self._convert_input(messages).to_messages(), None, kwargs)
-        return planner.plan(body)[1]
+        return planner.preview(body)
 
     def _generate(
         self,
