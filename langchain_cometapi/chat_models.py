@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
-from operator import itemgetter
 from typing import Any, Literal
 
 import httpx2
@@ -17,23 +15,18 @@ from langchain_core.language_models.chat_models import (
     generate_from_stream,
 )
 from langchain_core.messages import AIMessage, BaseMessage
-from langchain_core.output_parsers import JsonOutputParser, PydanticOutputParser
-from langchain_core.output_parsers.openai_tools import (
-    JsonOutputKeyToolsParser,
-    PydanticToolsParser,
-)
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
-from .cache_report import CacheReport
-from langchain_core.runnables import Runnable, RunnableMap, RunnablePassthrough
+from langchain_core.runnables import Runnable
 from langchain_core.utils import from_env, secret_from_env
 from langchain_core.utils.utils import build_extra_kwargs
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 
-from . import _tools
+from . import _structured, _tools
 from ._cache_planner import CachePlan, CachePlanner, CachePolicy
 from ._request import convert_messages
 from ._response import StreamAssembler, message_from_response
 from ._transport import MessagesClient
+from .cache_report import CacheReport
 from .tokens import estimate_request_tokens
 
 DEFAULT_MODEL = "claude-sonnet-4-6"
@@ -84,7 +77,6 @@ class ChatCometAPI(BaseChatModel):
     stream_usage: bool = True
     thinking: dict[str, Any] | None = None
     effort: Literal["low", "medium", "high", "max"] | None = None
-    _report: CacheReport = PrivateAttr(default_factory=CacheReport)
     service_tier: Literal["auto", "standard_only"] | None = None
     model_kwargs: dict[str, Any] = Field(default_factory=dict)
     http_client: httpx2.Client | None = Field(default=None, exclude=True)
@@ -92,12 +84,13 @@ class ChatCometAPI(BaseChatModel):
 
     _client: MessagesClient = PrivateAttr()
     _planner: CachePlanner | None = PrivateAttr(default=None)
+    _report: CacheReport = PrivateAttr(default_factory=CacheReport)
 
     # -- construction -----------------------------------------------------------------------------
     @model_validator(mode="before")
     @classmethod
     def _collect_model_kwargs(cls, values: Any) -> Any:
-        """Unknown constructor arguments become body fields, with a warning (LangChain convention)."""
+        """Unknown constructor arguments become body fields, with a warning (LangChain's way)."""
         if isinstance(values, dict):
             names = set(cls.model_fields) | {
                 f.alias for f in cls.model_fields.values() if f.alias
@@ -365,58 +358,19 @@ class ChatCometAPI(BaseChatModel):
         strict: bool | None = None,
         **kwargs: Any,
     ) -> Runnable[LanguageModelInput, dict[str, Any] | BaseModel]:
-        """Structured output by forced tool call, or by output_config.format (json_schema)."""
+        """Structured output by forced tool call, or by output_config.format (json_schema).
+
+        ``json_mode`` is an alias of ``json_schema`` (Claude needs the schema). With thinking
+        enabled, function_calling cannot force the tool and falls back to tool_choice='auto'.
+        """
         if kwargs:
             raise ValueError(f"unexpected arguments: {sorted(kwargs)}")
-        if method == "json_mode":
-            method = "json_schema"  # Claude has no schema-less JSON mode; the schema is required
-        is_model = isinstance(schema, type) and issubclass(schema, BaseModel)
-        name, json_schema = _tools.schema_of(schema)
-        parser: Runnable[Any, Any]
-        if method == "json_schema":
-            llm = self.bind(
-                output_config={
-                    "format": {"type": "json_schema", "schema": _tools.strict_json_schema(json_schema)}
-                },
-                ls_structured_output_format={"kwargs": {"method": method}, "schema": json_schema},
-            )
-            parser = PydanticOutputParser(pydantic_object=schema) if is_model else JsonOutputParser()  # type: ignore[arg-type]
-        elif method == "function_calling":
-            tool = {"name": name, "input_schema": json_schema}
-            if isinstance(schema, Mapping) and schema.get("description"):
-                tool["description"] = schema["description"]
-            if is_model:
-                tool = _tools.convert_tool(schema)
-            if strict is not None:
-                tool["strict"] = strict
-            forced: str | None = name
-            if _thinking_on(self.thinking):
-                warnings.warn(
-                    "thinking is enabled, so structured output cannot force the tool call; "
-                    "using tool_choice='auto' (the model is told to call it). method='json_schema' "
-                    "avoids this.",
-                    stacklevel=2,
-                )
-                forced = None
-            llm = self.bind_tools(
-                [tool],
-                tool_choice=forced,
-                ls_structured_output_format={"kwargs": {"method": method}, "schema": json_schema},
-            )
-            parser = (
-                PydanticToolsParser(tools=[schema], first_tool_only=True)  # type: ignore[list-item]
-                if is_model
-                else JsonOutputKeyToolsParser(key_name=name, first_tool_only=True)
-            )
-        else:
-            raise ValueError(f"method must be 'function_calling' or 'json_schema', not {method!r}")
-        if not include_raw:
-            return llm | parser
-        parsed = RunnablePassthrough.assign(parsed=itemgetter("raw") | parser, parsing_error=lambda _: None)
-        fallback = RunnablePassthrough.assign(parsed=lambda _: None)
-        return RunnableMap(raw=llm) | parsed.with_fallbacks(  # type: ignore[return-value]
-            [fallback], exception_key="parsing_error"
+        return _structured.with_structured_output(
+            self, schema, method=method, include_raw=include_raw, strict=strict
         )
+
+    def _thinking_enabled(self) -> bool:
+        return _thinking_on(self.thinking)
 
     def get_num_tokens_from_messages(
         self,
@@ -435,7 +389,11 @@ def _result(message: AIMessage) -> ChatResult:
     meta = message.response_metadata
     return ChatResult(
         generations=[ChatGeneration(message=message)],
-        llm_output={"id": meta.get("id"), "model_name": meta.get("model_name"), "usage": meta.get("usage")},
+        llm_output={
+            "id": meta.get("id"),
+            "model_name": meta.get("model_name"),
+            "usage": meta.get("usage"),
+        },
     )
 
 
@@ -500,12 +458,12 @@ def _validate_sampling(
 def _validate_body(body: Mapping[str, Any]) -> None:
     """Checks the API would fail with a 400 after a round trip; cheaper to say it here."""
     choice = body.get("tool_choice")
-    if isinstance(choice, Mapping) and choice.get("type") in ("any", "tool"):
-        if _thinking_on(body.get("thinking")):
-            raise ValueError(
-                "a forced tool_choice cannot be combined with extended thinking (the API "
-                "rejects it); use tool_choice='auto' or disable thinking."
-            )
+    forced = isinstance(choice, Mapping) and choice.get("type") in ("any", "tool")
+    if forced and _thinking_on(body.get("thinking")):
+        raise ValueError(
+            "a forced tool_choice cannot be combined with extended thinking (the API "
+            "rejects it); use tool_choice='auto' or disable thinking."
+        )
     markers = _count_cache_markers(body)
     if markers > 4:
         raise ValueError(
