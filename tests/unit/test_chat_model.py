@@ -17,8 +17,11 @@ from .wire import Recorder, json_response, message, model_with, sse_response, te
 def test_invoke_sends_headers_and_body_and_returns_usage() -> None:
     rec = Recorder(
         json_response(
-            message(cache_read_input_tokens=100, cache_creation_input_tokens=20,
-                    cache_creation={"ephemeral_5m_input_tokens": 20, "ephemeral_1h_input_tokens": 0}),
+            message(
+                cache_read_input_tokens=100,
+                cache_creation_input_tokens=20,
+                cache_creation={"ephemeral_5m_input_tokens": 20, "ephemeral_1h_input_tokens": 0},
+            ),
             headers={"request-id": "req_1"},
         )
     )
@@ -78,7 +81,9 @@ def test_stream_sum_matches_invoke_and_usage_set_once() -> None:
     assert isinstance(total, AIMessageChunk)
     assert total.content == "Hello there, friend"
     assert total.usage_metadata == {
-        "input_tokens": 60, "output_tokens": 7, "total_tokens": 67,
+        "input_tokens": 60,
+        "output_tokens": 7,
+        "total_tokens": 67,
         "input_token_details": {"cache_read": 50},
     }
     assert total.response_metadata["stop_reason"] == "end_turn"
@@ -93,8 +98,9 @@ def test_stream_without_message_stop_raises() -> None:
 
 
 def test_stream_error_event_raises_with_message() -> None:
-    events = text_stream("abc")[:4] + [
-        {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded now"}}
+    events = [
+        *text_stream("abc")[:4],
+        {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded now"}},
     ]
     rec = Recorder(sse_response(events))
     with pytest.raises(StreamError, match="Overloaded now"):
@@ -105,25 +111,52 @@ def test_stream_tool_calls_assembled_from_json_deltas() -> None:
     start = message([])
     events = [
         {"type": "message_start", "message": start},
-        {"type": "content_block_start", "index": 0, "content_block": {"type": "tool_use", "id": "t1", "name": "get", "input": {}}},
-        {"type": "content_block_delta", "index": 0, "delta": {"type": "input_json_delta", "partial_json": '{"ci'}},
-        {"type": "content_block_delta", "index": 0, "delta": {"type": "input_json_delta", "partial_json": 'ty": "Paris"}'}},
+        {
+            "type": "content_block_start",
+            "index": 0,
+            "content_block": {"type": "tool_use", "id": "t1", "name": "get", "input": {}},
+        },
+        {
+            "type": "content_block_delta",
+            "index": 0,
+            "delta": {"type": "input_json_delta", "partial_json": '{"ci'},
+        },
+        {
+            "type": "content_block_delta",
+            "index": 0,
+            "delta": {"type": "input_json_delta", "partial_json": 'ty": "Paris"}'},
+        },
         {"type": "content_block_stop", "index": 0},
-        {"type": "content_block_start", "index": 1, "content_block": {"type": "tool_use", "id": "t2", "name": "now", "input": {}}},
+        {
+            "type": "content_block_start",
+            "index": 1,
+            "content_block": {"type": "tool_use", "id": "t2", "name": "now", "input": {}},
+        },
         {"type": "content_block_stop", "index": 1},
-        {"type": "content_block_start", "index": 2, "content_block": {"type": "mystery_block", "x": 1}},
+        {
+            "type": "content_block_start",
+            "index": 2,
+            "content_block": {"type": "mystery_block", "x": 1},
+        },
         {"type": "content_block_delta", "index": 2, "delta": {"type": "mystery_delta", "y": "z"}},
-        {"type": "message_delta", "delta": {"stop_reason": "tool_use"}, "usage": {"output_tokens": 9}},
+        {
+            "type": "message_delta",
+            "delta": {"stop_reason": "tool_use"},
+            "usage": {"output_tokens": 9},
+        },
         {"type": "message_stop"},
     ]
     rec = Recorder(sse_response(events))
-    llm = model_with(rec).bind_tools([{"name": "get", "description": "d", "input_schema": {"type": "object"}}])
+    llm = model_with(rec).bind_tools(
+        [{"name": "get", "description": "d", "input_schema": {"type": "object"}}]
+    )
     total = None
     for c in llm.stream("hi"):
         total = c if total is None else total + c
     assert total is not None
     assert [(t["id"], t["name"], t["args"]) for t in total.tool_calls] == [
-        ("t1", "get", {"city": "Paris"}), ("t2", "now", {}),
+        ("t1", "get", {"city": "Paris"}),
+        ("t2", "now", {}),
     ]
     assert any(b.get("type") == "mystery_block" and b.get("y") == "z" for b in total.content)
 
@@ -161,8 +194,14 @@ def test_env_key_and_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
         ({"max_tokens": 0}, "max_tokens"),
         ({"temperature": 1.5}, "temperature"),
         ({"thinking": {"type": "enabled", "budget_tokens": 500}}, "1024"),
-        ({"thinking": {"type": "enabled", "budget_tokens": 4096}, "max_tokens": 2048}, "less than max_tokens"),
-        ({"thinking": {"type": "enabled", "budget_tokens": 2048}, "temperature": 0.5}, "temperature"),
+        (
+            {"thinking": {"type": "enabled", "budget_tokens": 4096}, "max_tokens": 2048},
+            "less than max_tokens",
+        ),
+        (
+            {"thinking": {"type": "enabled", "budget_tokens": 2048}, "temperature": 0.5},
+            "temperature",
+        ),
         ({"stop": "END"}, "stop"),
         ({"timeout": -1}, "timeout"),
     ],
@@ -178,10 +217,14 @@ def test_nothing_sent_for_bad_input() -> None:
     with pytest.raises(ValueError):
         llm.invoke([])
     with pytest.raises(ValueError, match="tool_choice"):
-        llm.bind_tools([{"name": "a", "input_schema": {"type": "object"}}], tool_choice="b").invoke("x")
+        llm.bind_tools([{"name": "a", "input_schema": {"type": "object"}}], tool_choice="b").invoke(
+            "x"
+        )
     with pytest.raises(ValueError, match="JSON"):
         llm.invoke("x", metadata_extra=object())
-    too_many = [{"type": "text", "text": f"t{i}", "cache_control": {"type": "ephemeral"}} for i in range(5)]
+    too_many = [
+        {"type": "text", "text": f"t{i}", "cache_control": {"type": "ephemeral"}} for i in range(5)
+    ]
     with pytest.raises(ValueError, match="at most 4"):
         llm.invoke([HumanMessage(too_many)])
     assert rec.requests == []

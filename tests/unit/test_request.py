@@ -25,7 +25,10 @@ def test_system_and_merging_of_user_turns() -> None:
 def test_tool_calls_and_results_round_trip() -> None:
     ai = AIMessage(
         content="let me look",
-        tool_calls=[{"id": "t1", "name": "get", "args": {"q": 1}}, {"id": "t2", "name": "get", "args": {}}],
+        tool_calls=[
+            {"id": "t1", "name": "get", "args": {"q": 1}},
+            {"id": "t2", "name": "get", "args": {}},
+        ],
     )
     _, turns = convert_messages(
         [
@@ -43,18 +46,32 @@ def test_tool_calls_and_results_round_trip() -> None:
     ]
     user = turns[2]["content"]
     assert [b["type"] for b in user] == ["tool_result", "tool_result", "text"]
-    assert user[1] == {"type": "tool_result", "tool_use_id": "t2", "content": "boom", "is_error": True}
+    assert user[1] == {
+        "type": "tool_result",
+        "tool_use_id": "t2",
+        "content": "boom",
+        "is_error": True,
+    }
 
 
 def test_tool_calls_override_streamed_tool_use_input() -> None:
     ai = AIMessage(
         content=[
-            {"type": "tool_use", "id": "t1", "name": "get", "input": {}, "index": 0, "partial_json": '{"q": 2}'}
+            {
+                "type": "tool_use",
+                "id": "t1",
+                "name": "get",
+                "input": {},
+                "index": 0,
+                "partial_json": '{"q": 2}',
+            }
         ],
         tool_calls=[{"id": "t1", "name": "get", "args": {"q": 2}}],
     )
     _, turns = convert_messages([HumanMessage("q"), ai, ToolMessage("r", tool_call_id="t1")])
-    assert turns[1]["content"] == [{"type": "tool_use", "id": "t1", "name": "get", "input": {"q": 2}}]
+    assert turns[1]["content"] == [
+        {"type": "tool_use", "id": "t1", "name": "get", "input": {"q": 2}}
+    ]
 
 
 def test_cache_control_kept_and_images_converted() -> None:

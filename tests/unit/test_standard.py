@@ -50,8 +50,10 @@ class TestChatCometAPIStandard(ChatModelUnitTests):
 
     @property
     def supported_usage_metadata_details(self) -> dict[str, list[Any]]:
-        return {"invoke": ["cache_read_input", "cache_creation_input"],
-                "stream": ["cache_read_input", "cache_creation_input"]}
+        return {
+            "invoke": ["cache_read_input", "cache_creation_input"],
+            "stream": ["cache_read_input", "cache_creation_input"],
+        }
 
     @property
     def init_from_env_params(self) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:

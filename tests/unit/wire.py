@@ -32,7 +32,9 @@ def sse(events: list[dict[str, Any]], *, pad: bool = False) -> bytes:
     return "".join(out).encode()
 
 
-def text_stream(text: str = "Hello there", *, stop: bool = True, **usage: int) -> list[dict[str, Any]]:
+def text_stream(
+    text: str = "Hello there", *, stop: bool = True, **usage: int
+) -> list[dict[str, Any]]:
     start = message([], **usage)
     start["usage"]["output_tokens"] = 1
     events: list[dict[str, Any]] = [
@@ -42,11 +44,19 @@ def text_stream(text: str = "Hello there", *, stop: bool = True, **usage: int) -
     ]
     for i in range(0, len(text), 4):
         events.append(
-            {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": text[i : i + 4]}}
+            {
+                "type": "content_block_delta",
+                "index": 0,
+                "delta": {"type": "text_delta", "text": text[i : i + 4]},
+            }
         )
     events += [
         {"type": "content_block_stop", "index": 0},
-        {"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": None}, "usage": {"output_tokens": 7}},
+        {
+            "type": "message_delta",
+            "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+            "usage": {"output_tokens": 7},
+        },
     ]
     if stop:
         events.append({"type": "message_stop"})
@@ -72,17 +82,25 @@ class Recorder:
         return [json.loads(r.content) for r in self.requests]
 
 
-def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> httpx2.Response:
+def json_response(
+    data: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> httpx2.Response:
     return httpx2.Response(status, json=data, headers=headers)
 
 
 def sse_response(events: list[dict[str, Any]], **kw: Any) -> httpx2.Response:
-    return httpx2.Response(200, content=sse(events, **kw), headers={"content-type": "text/event-stream"})
+    return httpx2.Response(
+        200, content=sse(events, **kw), headers={"content-type": "text/event-stream"}
+    )
 
 
 def model_with(recorder: Recorder, **kwargs: Any) -> ChatCometAPI:
     transport = httpx2.MockTransport(recorder)
-    params: dict[str, Any] = {"api_key": "sk-test-secret-123", "prompt_cache": "off", "max_retries": 0}
+    params: dict[str, Any] = {
+        "api_key": "sk-test-secret-123",
+        "prompt_cache": "off",
+        "max_retries": 0,
+    }
     params.update(kwargs)
     return ChatCometAPI(
         http_client=httpx2.Client(transport=transport),
