@@ -21,6 +21,7 @@ _STYLES = {"bold": "1", "dim": "2", "green": "32", "yellow": "33", "cyan": "36",
 _SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 _UNICODE_BOX = {"h": "─", "v": "│", "tl": "┌", "tm": "┬", "tr": "┐", "ml": "├", "mm": "┼",
                 "mr": "┤", "bl": "└", "bm": "┴", "br": "┘"}  # fmt: skip
+_ASCII_TEXT = str.maketrans({"·": "-", "→": "->", "…": "...", "×": "x", "°": " deg"})
 _ASCII_BOX = {"h": "-", "v": "|", "tl": "+", "tm": "+", "tr": "+", "ml": "+", "mm": "+",
               "mr": "+", "bl": "+", "bm": "+", "br": "+"}  # fmt: skip
 
@@ -54,8 +55,15 @@ class Console:
         return f"\x1b[{codes}m{text}\x1b[0m"
 
     def print(self, text: str = "", *styles: str, end: str = "\n") -> None:
+        if not self.unicode:
+            text = self._plain(text)
         self.stream.write(self.style(text, *styles) + end)
         self.stream.flush()
+
+    def _plain(self, text: str) -> str:
+        """What a non-UTF-8 stream can print: common glyphs spelled out, the rest replaced."""
+        encoding = getattr(self.stream, "encoding", None) or "ascii"
+        return text.translate(_ASCII_TEXT).encode(encoding, "replace").decode(encoding)
 
     def note(self, *lines: str) -> None:
         for line in lines:
@@ -85,6 +93,10 @@ class Console:
         footer: Sequence[str] | None = None,
     ) -> None:
         """Boxed table; ``align`` is one character per column, ``l`` or ``r`` (default: l)."""
+        if not self.unicode:  # measure what will be printed, not the glyphs it replaces
+            headers = [self._plain(str(h)) for h in headers]
+            rows = [[self._plain(str(c)) for c in r] for r in rows]
+            footer = [self._plain(str(c)) for c in footer] if footer else None
         ncols = len(headers)
         align = align or "l" * ncols
         body = [list(r) for r in rows] + ([list(footer)] if footer else [])
