@@ -21,7 +21,7 @@ _STYLES = {"bold": "1", "dim": "2", "green": "32", "yellow": "33", "cyan": "36",
 _SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 _UNICODE_BOX = {"h": "─", "v": "│", "tl": "┌", "tm": "┬", "tr": "┐", "ml": "├", "mm": "┼",
                 "mr": "┤", "bl": "└", "bm": "┴", "br": "┘"}  # fmt: skip
-_ASCII_TEXT = str.maketrans({"·": "-", "→": "->", "…": "...", "×": "x", "°": " deg"})
+_ASCII_TEXT = str.maketrans({"·": "-", "→": "->", "…": "...", "°": " deg"})
 _ASCII_BOX = {"h": "-", "v": "|", "tl": "+", "tm": "+", "tr": "+", "ml": "+", "mm": "+",
               "mr": "+", "bl": "+", "bm": "+", "br": "+"}  # fmt: skip
 

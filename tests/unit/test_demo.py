@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
 import subprocess
@@ -80,7 +81,7 @@ def test_conversation_reads_the_cache_after_the_first_turn_and_saves() -> None:
     assert turns[0].read == 0  # nothing to read on a cold cache
     assert all(t.read > 0 for t in turns[1:])
     # each later turn reads at least everything the previous turn sent (its whole prefix)
-    for before, after in zip(turns, turns[1:], strict=False):
+    for before, after in itertools.pairwise(turns):
         assert after.read >= before.read
     total = sum(t.total for t in turns)
     assert sum(t.cost for t in turns) < 0.6 * total
