@@ -224,6 +224,9 @@ def _block(item: Mapping[str, Any], role: str) -> Block | None:
             block.pop("signature")
     elif isinstance(kind, str):
         block = {k: v for k, v in item.items() if k not in _LC_ONLY_KEYS}
+        if item.get("partial_json") and not item.get("input"):
+            # a streamed server_tool_use / mcp_tool_use: its input arrived as JSON fragments
+            block["input"] = _parse_partial(str(item["partial_json"]))
     else:
         raise ValueError(f"content block without a type: {sorted(item)}.")
     if block is None:
@@ -232,6 +235,16 @@ def _block(item: Mapping[str, Any], role: str) -> Block | None:
     if cache is not None:
         block["cache_control"] = cache
     return block
+
+
+def _parse_partial(raw: str) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError as exc:
+        raise ValueError(
+            f"a streamed tool block's input is not complete JSON ({raw[:80]!r}); the stream "
+            "was probably cut before the block ended."
+        ) from exc
 
 
 def _reasoning(item: Mapping[str, Any]) -> Block | None:
@@ -288,7 +301,7 @@ def _data_block(item: Mapping[str, Any]) -> Block:
             source = {"type": "base64", "media_type": mime, "data": data}
         else:
             source = {"type": "url", "url": url}
-    elif item.get("file_id") or item.get("id") and item.get("source_type") == "id":
+    elif item.get("file_id") or (item.get("id") and item.get("source_type") == "id"):
         source = {"type": "file", "file_id": item.get("file_id") or item.get("id")}
     else:
         raise ValueError(f"a {kind} block needs base64 data, a url or a file id.")
