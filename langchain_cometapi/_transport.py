@@ -17,16 +17,9 @@ from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any, Literal
 
 import httpx2
-from tenacity import (
-    AsyncRetrying,
-    RetryCallState,
-    Retrying,
-    retry_if_exception,
-    stop_after_attempt,
-    wait_exponential,
-    wait_random,
-)
 
+from ._retry import acall_with_retries, call_with_retries
+from ._sse import SSEDecoder
 from ._version import __version__
 from .errors import (
     APIConnectionError,
@@ -44,7 +37,6 @@ logger = logging.getLogger("langchain_cometapi")
 
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, 524, 529})
 _RETRYABLE_STREAM_ERRORS = frozenset({"overloaded_error", "rate_limit_error", "api_error"})
-MAX_RETRY_AFTER = 60.0
 USER_AGENT = f"langchain-cometapi/{__version__}"
 
 Event = dict[str, Any]
@@ -84,30 +76,6 @@ def parse_retry_after(headers: Mapping[str, str]) -> float | None:
         if parsed is None:
             return None
         return max(0.0, parsed.timestamp() - time.time())
-
-
-class _Wait:
-    """Honour the server's retry-after when it gives one, else exponential backoff with jitter."""
-
-    def __init__(self) -> None:
-        self._backoff = wait_exponential(multiplier=0.5, max=8.0) + wait_random(0, 0.5)
-
-    def __call__(self, state: RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome else None
-        after = getattr(exc, "retry_after", None)
-        if after is not None and after <= MAX_RETRY_AFTER:
-            return float(after)
-        return float(self._backoff(state))
-
-
-def _log_retry(state: RetryCallState) -> None:
-    exc = state.outcome.exception() if state.outcome else None
-    logger.warning(
-        "CometAPI call failed (attempt %d), retrying in %.2fs: %s",
-        state.attempt_number,
-        state.next_action.sleep if state.next_action else 0.0,
-        exc,
-    )
 
 
 class MessagesClient:
@@ -256,26 +224,6 @@ class MessagesClient:
         exc.status_code = response.status_code
         return exc
 
-    def _retrying(self) -> Retrying:
-        return Retrying(
-            stop=stop_after_attempt(self.max_retries + 1),
-            wait=_Wait(),
-            retry=retry_if_exception(is_retryable),
-            reraise=True,
-            sleep=self._sleep,
-            before_sleep=_log_retry,
-        )
-
-    def _aretrying(self) -> AsyncRetrying:
-        return AsyncRetrying(
-            stop=stop_after_attempt(self.max_retries + 1),
-            wait=_Wait(),
-            retry=retry_if_exception(is_retryable),
-            reraise=True,
-            sleep=self._async_sleep,
-            before_sleep=_log_retry,
-        )
-
     # -- JSON ----------------------------------------------------------------------------------
     def create(
         self, body: Mapping[str, Any], extra_headers: Mapping[str, str] | None = None
@@ -283,10 +231,9 @@ class MessagesClient:
         """One Messages call; returns the response body and its headers."""
         content = self._encode(body)
         headers = self._headers_for(False, extra_headers)
-        for attempt in self._retrying():
-            with attempt:
-                return self._create_once(content, headers)
-        raise AssertionError("unreachable")  # pragma: no cover
+        return call_with_retries(
+            lambda: self._create_once(content, headers), self.max_retries, is_retryable, self._sleep
+        )
 
     def _create_once(
         self, content: bytes, headers: Mapping[str, str]
@@ -315,16 +262,21 @@ class MessagesClient:
     ) -> tuple[dict[str, Any], dict[str, str]]:
         content = self._encode(body)
         headers = self._headers_for(False, extra_headers)
-        async for attempt in self._aretrying():
-            with attempt:
-                try:
-                    response = await self.async_client().post(
-                        self.url, content=content, headers=headers
-                    )
-                except httpx2.TransportError as exc:
-                    raise self._map_transport_error(exc) from exc
-                return self._finish(response, response.text)
-        raise AssertionError("unreachable")  # pragma: no cover
+        return await acall_with_retries(
+            lambda: self._acreate_once(content, headers),
+            self.max_retries,
+            is_retryable,
+            self._async_sleep,
+        )
+
+    async def _acreate_once(
+        self, content: bytes, headers: Mapping[str, str]
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        try:
+            response = await self.async_client().post(self.url, content=content, headers=headers)
+        except httpx2.TransportError as exc:
+            raise self._map_transport_error(exc) from exc
+        return self._finish(response, response.text)
 
     # -- SSE -----------------------------------------------------------------------------------
     def stream(
@@ -333,12 +285,9 @@ class MessagesClient:
         """Messages events (ping dropped); raises on an error event or a cut stream."""
         content = self._encode({**body, "stream": True})
         headers = self._headers_for(True, extra_headers)
-        opened: tuple[AbstractContextManager[httpx2.Response], Iterator[Event], Event] | None = None
-        for attempt in self._retrying():
-            with attempt:
-                opened = self._open_stream(content, headers)
-        assert opened is not None
-        cm, events, first = opened
+        cm, events, first = call_with_retries(
+            lambda: self._open_stream(content, headers), self.max_retries, is_retryable, self._sleep
+        )
         try:
             yield first
             if first.get("type") == "message_stop":
@@ -371,7 +320,7 @@ class MessagesClient:
                 data, _ = self._finish(response, response.read().decode("utf-8", "replace"))
                 events: Iterator[Event] = iter(events_from_message(data))
             else:
-                events = self._decode(iter(httpx2.EventSource(response)), response)
+                events = self._decode(response)
             first = next(events, None)
             if first is None:
                 raise StreamError(f"the stream from {self.url} ended before any event")
@@ -383,23 +332,22 @@ class MessagesClient:
             cm.__exit__(type(exc), exc, exc.__traceback__)
             raise
 
-    def _decode(
-        self, sse: Iterator[httpx2.ServerSentEvent], response: httpx2.Response
-    ) -> Iterator[Event]:
-        for item in sse:
-            event = self._event(item, response)
-            if event is not None:
-                yield event
+    def _decode(self, response: httpx2.Response) -> Iterator[Event]:
+        decoder = SSEDecoder()
+        for chunk in response.iter_bytes():
+            for name, raw in decoder.feed(chunk):
+                event = self._event(name, raw, response)
+                if event is not None:
+                    yield event
 
-    def _event(self, item: httpx2.ServerSentEvent, response: httpx2.Response) -> Event | None:
-        name = item.event
-        if name == "ping" or not item.data:
+    def _event(self, name: str, raw: str, response: httpx2.Response) -> Event | None:
+        if name == "ping" or not raw:
             return None
         try:
-            data = json.loads(item.data)
+            data = json.loads(raw)
         except ValueError:
             raise StreamError(
-                f"malformed event data in the stream from {self.url}: {item.data[:200]!r}",
+                f"malformed event data in the stream from {self.url}: {raw[:200]!r}",
                 request_id=_request_id(response.headers),
             ) from None
         if not isinstance(data, dict):
@@ -418,14 +366,12 @@ class MessagesClient:
     ) -> AsyncIterator[Event]:
         content = self._encode({**body, "stream": True})
         headers = self._headers_for(True, extra_headers)
-        opened: (
-            tuple[AbstractAsyncContextManager[httpx2.Response], AsyncIterator[Event], Event] | None
-        ) = None
-        async for attempt in self._aretrying():
-            with attempt:
-                opened = await self._aopen_stream(content, headers)
-        assert opened is not None
-        cm, events, first = opened
+        cm, events, first = await acall_with_retries(
+            lambda: self._aopen_stream(content, headers),
+            self.max_retries,
+            is_retryable,
+            self._async_sleep,
+        )
         try:
             yield first
             if first.get("type") == "message_stop":
@@ -460,7 +406,7 @@ class MessagesClient:
                 data, _ = self._finish(response, raw.decode("utf-8", "replace"))
                 events: AsyncIterator[Event] = _aiter(events_from_message(data))
             else:
-                events = self._adecode(httpx2.EventSource(response).__aiter__(), response)
+                events = self._adecode(response)
             try:
                 first = await events.__anext__()
             except StopAsyncIteration:
@@ -473,13 +419,13 @@ class MessagesClient:
             await cm.__aexit__(type(exc), exc, exc.__traceback__)
             raise
 
-    async def _adecode(
-        self, sse: AsyncIterator[httpx2.ServerSentEvent], response: httpx2.Response
-    ) -> AsyncIterator[Event]:
-        async for item in sse:
-            event = self._event(item, response)
-            if event is not None:
-                yield event
+    async def _adecode(self, response: httpx2.Response) -> AsyncIterator[Event]:
+        decoder = SSEDecoder()
+        async for chunk in response.aiter_bytes():
+            for name, raw in decoder.feed(chunk):
+                event = self._event(name, raw, response)
+                if event is not None:
+                    yield event
 
 
 async def _aiter(items: list[Event]) -> AsyncIterator[Event]:
