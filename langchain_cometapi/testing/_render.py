@@ -197,6 +197,11 @@ def _block_events(index: int, block: Mapping[str, Any], chunks: int | None) -> l
         if block.get("citations") is not None:
             start["citations"] = []
         events.append(_start(index, start))
+        for citation in block.get("citations") or ():
+            # the real API sends each citation as its own delta, before the cited text
+            payload = {"type": "citations_delta", "citation": citation}
+            data = {"type": "content_block_delta", "index": index, "delta": payload}
+            events.append(_event("content_block_delta", _dumps(data)))
         for piece in _split(str(block.get("text", "")), chunks, _TEXT_PIECE_CHARS):
             events.append(_delta(index, "text_delta", "text", piece))
     elif btype == "thinking":
