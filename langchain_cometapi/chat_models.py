@@ -78,6 +78,8 @@ class ChatCometAPI(BaseChatModel):
     thinking: dict[str, Any] | None = None
     effort: Literal["low", "medium", "high", "max"] | None = None
     service_tier: Literal["auto", "standard_only"] | None = None
+    user_id: str | None = None
+    """Sent as ``metadata.user_id`` (an opaque end-user id for abuse detection); per call too."""
     model_kwargs: dict[str, Any] = Field(default_factory=dict)
     http_client: httpx2.Client | None = Field(default=None, exclude=True)
     http_async_client: httpx2.AsyncClient | None = Field(default=None, exclude=True)
@@ -204,6 +206,9 @@ class ChatCometAPI(BaseChatModel):
             if isinstance(stops, str) or not all(isinstance(s, str) for s in stops):
                 raise ValueError("stop must be a list of strings.")
             body["stop_sequences"] = list(stops)
+        user_id = kwargs.pop("user_id", self.user_id)
+        if user_id is not None:
+            body["metadata"] = {"user_id": user_id}
         effort = kwargs.pop("effort", self.effort)
         if effort is not None:
             body["output_config"] = {"effort": effort}
