@@ -22,12 +22,11 @@ def is_server_tool(tool: Mapping[str, Any]) -> bool:
 
 def convert_tool(tool: ToolLike, *, strict: bool | None = None) -> dict[str, Any]:
     """Any LangChain tool shape -> an Anthropic tool definition (Anthropic dicts kept as given)."""
-    if isinstance(tool, Mapping):
-        if is_server_tool(tool) or "input_schema" in tool:
-            out = dict(tool)
-            if strict is not None and "input_schema" in out:
-                out["strict"] = strict
-            return out
+    if isinstance(tool, Mapping) and (is_server_tool(tool) or "input_schema" in tool):
+        out = dict(tool)
+        if strict is not None and "input_schema" in out:
+            out["strict"] = strict
+        return out
     try:
         fn = convert_to_openai_tool(tool, strict=strict)["function"]
     except Exception as exc:  # langchain-core raises several types for unusable tools

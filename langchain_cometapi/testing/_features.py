@@ -98,7 +98,8 @@ def _args_from_text(text: str, name: str, schema: Mapping[str, Any]) -> dict[str
     numbers by property type; what the text does not give comes from the schema's example."""
     props = schema.get("properties") if isinstance(schema.get("properties"), Mapping) else {}
     assert isinstance(props, Mapping)
-    required = schema.get("required") if isinstance(schema.get("required"), list) else list(props)
+    raw_required = schema.get("required")
+    required: list[Any] = raw_required if isinstance(raw_required, list) else list(props)
     order = [p for p in required if p in props] + [p for p in props if p not in required]
     args = example_args(schema, " ".join(text.split()[:4]).strip(" ?.!,") or "example")
     args = dict(args) if isinstance(args, dict) else {}
