@@ -1,0 +1,67 @@
+"""Leaving a stream early (break, task cancel) closes its connection; nothing stays open."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from langchain_cometapi import ChatCometAPI
+from langchain_cometapi.testing import EmulatorServer, MessagesEmulator, Reply
+
+pytestmark = [pytest.mark.enable_socket, pytest.mark.allow_hosts(["127.0.0.1"])]
+
+LONG = " ".join(f"word{i}" for i in range(3000))
+
+
+@pytest.fixture
+def server() -> Iterator[EmulatorServer]:
+    with EmulatorServer(MessagesEmulator()) as srv:
+        yield srv
+
+
+def _busy(client: Any) -> list[Any]:
+    """Pool connections not idle and not closed: i.e. a response still being read."""
+    pool = client._transport._pool
+    return [c for c in pool.connections if not c.is_idle() and not c.is_closed()]
+
+
+def test_break_out_of_stream_closes_the_connection(server: EmulatorServer) -> None:
+    server.emulator.script(Reply.text(LONG, chunks=1000), Reply.text("after"))
+    llm = ChatCometAPI(base_url=server.base_url, api_key="sk-cancel", prompt_cache="off")
+    seen = 0
+    for _ in llm.stream("hi"):  # no reference kept: breaking out finalises the generators
+        seen += 1
+        if seen == 5:
+            break
+    client = llm._client.sync_client()
+    assert _busy(client) == []
+    assert llm.invoke("again").content == "after"  # the instance is still usable
+    llm._client.close()
+
+
+async def test_cancelled_task_leaves_nothing_open(server: EmulatorServer) -> None:
+    server.emulator.script(Reply.text(LONG, chunks=1000), Reply.text("after"))
+    llm = ChatCometAPI(base_url=server.base_url, api_key="sk-cancel", prompt_cache="off")
+    started = asyncio.Event()
+
+    async def consume() -> None:
+        async for _ in llm.astream("hi"):
+            started.set()
+            await asyncio.sleep(0.001)
+
+    task = asyncio.create_task(consume())
+    await asyncio.wait_for(started.wait(), 5)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    # the abandoned async generators are closed by the loop's finaliser hook, a few ticks later
+    for _ in range(20):
+        await asyncio.sleep(0.01)
+        if not _busy(llm._client.async_client()):
+            break
+    assert _busy(llm._client.async_client()) == []
+    assert (await llm.ainvoke("again")).content == "after"
+    await llm._client.aclose()
