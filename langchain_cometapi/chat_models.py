@@ -381,7 +381,14 @@ class ChatCometAPI(BaseChatModel):
         messages: list[BaseMessage],
         tools: Sequence[Mapping[str, Any] | type | Callable[..., Any] | Any] | None = None,
     ) -> int:
-        """Offline estimate of the billed prompt (see langchain_cometapi.tokens)."""
+        """Offline estimate of the billed prompt tokens; sends nothing, needs no key.
+
+        The messages (and tools) are converted to the exact wire body ``invoke`` would send,
+        then ``langchain_cometapi.tokens.estimate_request_tokens`` counts it: text by tiktoken
+        cl100k (or a calibrated character-class estimate when its file is absent) scaled to
+        Claude's tokenizer, plus fitted constants for what the API adds (tool-use prompt, role
+        framing, images, PDF pages). Method and accuracy: docs/token-estimation.md.
+        """
         kwargs: dict[str, Any] = {}
         if tools:
             kwargs["tools"] = [_tools.convert_tool(t) for t in tools]
