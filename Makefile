@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml
 demo: $(VENV)/.installed
 	$(PY) -m langchain_cometapi.demo
 
-test: $(VENV)/.installed lint typecheck conformance unit
+test: $(VENV)/.installed lint typecheck conformance docs unit
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check langchain_cometapi tests benchmarks examples
@@ -31,6 +31,10 @@ conformance: $(VENV)/.installed
 		$(PY) $(SHARED_CASES)/../check.py --dir $(SHARED_CASES) --python $(PY) > .conformance.log 2>&1; \
 		status=$$?; grep -v '^PASS' .conformance.log | tail -n 20; exit $$status; \
 	else echo "conformance cases not found at $(SHARED_CASES); skipped"; fi
+
+# The documentation site, offline (no remote fonts or analytics); warnings fail the build.
+docs: $(VENV)/.installed
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/run_all.py
