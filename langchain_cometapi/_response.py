@@ -74,7 +74,7 @@ def _metadata(data: Mapping[str, Any]) -> dict[str, Any]:
 
 def message_from_response(data: Mapping[str, Any]) -> AIMessage:
     """An AIMessage from a JSON Messages response."""
-    blocks = [dict(b) for b in data.get("content") or [] if isinstance(b, Mapping)]
+    blocks: list[Any] = [dict(b) for b in data.get("content") or [] if isinstance(b, Mapping)]
     calls = [
         tool_call(id=b.get("id", ""), name=b.get("name", ""), args=b.get("input") or {})
         for b in blocks
