@@ -61,13 +61,19 @@ def sse_body(n_events: int) -> bytes:
         _event("message_start", {"type": "message_start", "message": start}),
         _event(
             "content_block_start",
-            {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+            {
+                "type": "content_block_start",
+                "index": 0,
+                "content_block": {"type": "text", "text": ""},
+            },
         ),
     ]
     for i in range(n_events - 5):
         delta = {"type": "text_delta", "text": f"word{i % 97} "}
         parts.append(
-            _event("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": delta})
+            _event(
+                "content_block_delta", {"type": "content_block_delta", "index": 0, "delta": delta}
+            )
         )
     parts.append(_event("content_block_stop", {"type": "content_block_stop", "index": 0}))
     parts.append(

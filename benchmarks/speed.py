@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python benchmarks/speed.py [--quick] [--json]
 
-All figures come from one run against the same pre-rendered loopback server (benchmarks/_loopback.py,
+All figures come from one run against one pre-rendered loopback server (benchmarks/_loopback.py,
 a separate process, so the server neither shares the GIL nor is the bottleneck):
 
 - invoke: seconds per sequential ``invoke`` of a short 4-message conversation; overhead = minus

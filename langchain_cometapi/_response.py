@@ -16,6 +16,8 @@ from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.messages.ai import InputTokenDetails, OutputTokenDetails, UsageMetadata
 from langchain_core.messages.tool import tool_call, tool_call_chunk
 
+from .errors import InvalidResponseError, StreamError
+
 PROVIDER = "anthropic"
 _CLIENT_TOOL_BLOCKS = frozenset({"tool_use"})
 
@@ -52,8 +54,10 @@ def usage_metadata(usage: Mapping[str, Any] | None) -> UsageMetadata:
         result["input_token_details"] = details
     out_details = usage.get("output_tokens_details")
     reasoning = (
-        out_details.get("thinking_tokens") if isinstance(out_details, Mapping) else None
-    ) or usage.get("reasoning_tokens") or usage.get("thinking_tokens")
+        (out_details.get("thinking_tokens") if isinstance(out_details, Mapping) else None)
+        or usage.get("reasoning_tokens")
+        or usage.get("thinking_tokens")
+    )
     if reasoning:
         result["output_token_details"] = OutputTokenDetails(reasoning=int(reasoning))
     return result
@@ -73,7 +77,16 @@ def _metadata(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def message_from_response(data: Mapping[str, Any]) -> AIMessage:
-    """An AIMessage from a JSON Messages response."""
+    """An AIMessage from a JSON Messages response; a wrongly shaped one is InvalidResponseError."""
+    try:
+        return _message_from_response(data)
+    except (AttributeError, TypeError, ValueError, KeyError, IndexError) as exc:
+        raise InvalidResponseError(
+            f"malformed Messages response: {type(exc).__name__}: {exc}"
+        ) from exc
+
+
+def _message_from_response(data: Mapping[str, Any]) -> AIMessage:
     blocks: list[Any] = [dict(b) for b in data.get("content") or [] if isinstance(b, Mapping)]
     calls = [
         tool_call(id=b.get("id", ""), name=b.get("name", ""), args=b.get("input") or {})
@@ -123,10 +136,9 @@ def _content_fields(content: str | list[Any]) -> dict[str, Any]:
 _SET_FIELDS = frozenset({"content", "response_metadata"})
 # Build without validation only while it yields exactly what validation would (checked once, at
 # import, against this langchain-core): a new field or validator turns the shortcut off.
-_FAST = (
-    AIMessageChunk(content="x", response_metadata={"model_provider": PROVIDER}).__dict__
-    == _content_fields("x")
-)
+_FAST = AIMessageChunk(
+    content="x", response_metadata={"model_provider": PROVIDER}
+).__dict__ == _content_fields("x")
 
 
 def content_chunk(content: str | list[Any]) -> AIMessageChunk:
@@ -159,6 +171,15 @@ class StreamAssembler:
         self._json_seen: set[int] = set()
 
     def feed(self, event: Mapping[str, Any]) -> AIMessageChunk | None:
+        """The chunk for one event; a well-formed event of the wrong shape is a StreamError."""
+        try:
+            return self._feed(event)
+        except (AttributeError, TypeError, ValueError, KeyError, IndexError) as exc:
+            raise StreamError(
+                f"malformed {event.get('type')!r} event in the stream: {type(exc).__name__}: {exc}"
+            ) from exc
+
+    def _feed(self, event: Mapping[str, Any]) -> AIMessageChunk | None:
         kind = event.get("type")
         if kind == "content_block_delta":
             return self._delta(event)
@@ -245,9 +266,7 @@ class StreamAssembler:
             )
         if dtype == "citations_delta":
             citation = delta.get("citation")
-            return _chunk(
-                content=[{"type": "text", "citations": [citation], "index": index}]
-            )
+            return _chunk(content=[{"type": "text", "citations": [citation], "index": index}])
         # Unknown delta: keep its fields on the block, so nothing the API sent is lost.
         fields = {k: v for k, v in delta.items() if k != "type"}
         if not fields:

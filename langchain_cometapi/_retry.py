@@ -28,9 +28,7 @@ def backoff(attempt: int, exc: BaseException) -> float:
 
 
 def _log(attempt: int, delay: float, exc: BaseException) -> None:
-    logger.warning(
-        "CometAPI call failed (attempt %d), retrying in %.2fs: %s", attempt, delay, exc
-    )
+    logger.warning("CometAPI call failed (attempt %d), retrying in %.2fs: %s", attempt, delay, exc)
 
 
 def call_with_retries(

@@ -75,6 +75,7 @@ def _parse(block: bytes) -> tuple[str, str] | None:
             data.append(value)
         elif field == "event":
             name = value
-    if not data:
-        return None
-    return name or "message", "\n".join(data)
+    joined = "\n".join(data)
+    if not joined:
+        return None  # the spec drops events whose data is empty
+    return name or "message", joined

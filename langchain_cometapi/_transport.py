@@ -170,9 +170,7 @@ class MessagesClient:
                 "model_kwargs must be JSON-serialisable"
             ) from exc
 
-    def _headers_for(
-        self, stream: bool, extra: Mapping[str, str] | None
-    ) -> dict[str, str]:
+    def _headers_for(self, stream: bool, extra: Mapping[str, str] | None) -> dict[str, str]:
         base = self._stream_headers if stream else self._headers
         return {**base, **extra} if extra else base
 

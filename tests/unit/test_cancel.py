@@ -31,9 +31,7 @@ def _busy(client: Any) -> list[Any]:
 def test_break_out_of_stream_closes_the_connection(server: EmulatorServer) -> None:
     server.emulator.script(Reply.text(LONG, chunks=1000), Reply.text("after"))
     llm = ChatCometAPI(base_url=server.base_url, api_key="sk-cancel", prompt_cache="off")
-    seen = 0
-    for _ in llm.stream("hi"):  # no reference kept: breaking out finalises the generators
-        seen += 1
+    for seen, _ in enumerate(llm.stream("hi")):  # no reference kept: break finalises it
         if seen == 5:
             break
     client = llm._client.sync_client()

@@ -46,20 +46,44 @@ def model(server: EmulatorServer, slept: list[float], **kw: Any) -> ChatCometAPI
 
 # (reply factory, exception class, message fragment, attempts with max_retries=2, has request id)
 STATUS_CASES: list[tuple[str, Any, type[Exception], str, int, bool]] = [
-    ("429 retry-after s", lambda: Reply.rate_limited(retry_after=2), errors.RateLimitError,
-     "rate limit", 3, True),
-    ("429 retry-after-ms", lambda: Reply.error(429, "slow down", headers={"retry-after-ms": "1500"}),
-     errors.RateLimitError, "slow down", 3, True),
+    (
+        "429 retry-after s",
+        lambda: Reply.rate_limited(retry_after=2),
+        errors.RateLimitError,
+        "rate limit",
+        3,
+        True,
+    ),
+    (
+        "429 retry-after-ms",
+        lambda: Reply.error(429, "slow down", headers={"retry-after-ms": "1500"}),
+        errors.RateLimitError,
+        "slow down",
+        3,
+        True,
+    ),
     ("529", Reply.overloaded, errors.OverloadedError, "Overloaded", 3, True),
     ("500", lambda: Reply.error(500, "boom 500"), errors.InternalServerError, "boom 500", 3, True),
     ("502", lambda: Reply.error(502, "boom 502"), errors.InternalServerError, "boom 502", 3, True),
     ("503", lambda: Reply.error(503, "boom 503"), errors.InternalServerError, "boom 503", 3, True),
     ("504", lambda: Reply.error(504, "boom 504"), errors.InternalServerError, "boom 504", 3, True),
     ("524", lambda: Reply.error(524, "boom 524"), errors.InternalServerError, "boom 524", 3, True),
-    ("html 502", lambda: Reply.html(502, "<html><body>Bad Gateway</body></html>"),
-     errors.InternalServerError, "HTML page", 3, False),
-    ("openai-style 401", lambda: Reply.error(401, "Invalid token", style="openai"),
-     errors.AuthenticationError, "Invalid token", 1, True),
+    (
+        "html 502",
+        lambda: Reply.html(502, "<html><body>Bad Gateway</body></html>"),
+        errors.InternalServerError,
+        "HTML page",
+        3,
+        False,
+    ),
+    (
+        "openai-style 401",
+        lambda: Reply.error(401, "Invalid token", style="openai"),
+        errors.AuthenticationError,
+        "Invalid token",
+        1,
+        True,
+    ),
     ("reset rst", lambda: Reply.reset(rst=True), errors.APIConnectionError, "failed", 3, False),
     ("reset fin", Reply.reset, errors.APIConnectionError, "failed", 3, False),
     ("malformed json", Reply.malformed_json, errors.InvalidResponseError, "JSON", 1, False),
@@ -161,13 +185,13 @@ def test_stream_cut_without_message_stop(server: EmulatorServer, emu: MessagesEm
     emu.script(Reply.stream_cut("cut short", chunks=2))
     text, exc = _collect(model(server, []))
     assert isinstance(exc, errors.StreamError)
-    assert "before message_stop" in str(exc)
+    assert text and "before message_stop" in str(exc)
     assert len(emu.requests) == 1
 
 
 def test_stream_connection_dropped_midway(server: EmulatorServer, emu: MessagesEmulator) -> None:
     emu.script(Reply.reset_midstream("dropped in the middle", chunks=4))
-    text, exc = _collect(model(server, []))
+    _, exc = _collect(model(server, []))
     assert isinstance(exc, (errors.APIConnectionError, errors.StreamError))
     assert len(emu.requests) == 1
 
@@ -183,7 +207,7 @@ def test_stream_reset_before_first_event_is_retried(
 
 def test_stream_malformed_event(server: EmulatorServer, emu: MessagesEmulator) -> None:
     emu.script(Reply.malformed_json())
-    text, exc = _collect(model(server, []))
+    _, exc = _collect(model(server, []))
     assert isinstance(exc, errors.CometAPIError)
     assert "malformed" in str(exc) or "JSON" in str(exc)
 

@@ -29,7 +29,9 @@ def test_not_in_debug_logs(caplog: pytest.LogCaptureFixture) -> None:
     for name in ("langchain_cometapi", "httpx2", "httpcore2"):
         caplog.set_level(logging.DEBUG, logger=name)
     echo = {"type": "error", "error": {"type": "api_error", "message": f"bad key {KEY}"}}
-    rec = Recorder(json_response(echo, 529), json_response(message()), sse_response(text_stream("x")))
+    rec = Recorder(
+        json_response(echo, 529), json_response(message()), sse_response(text_stream("x"))
+    )
     llm = model_with(rec, max_retries=1)
     llm._client._sleep = lambda s: None
     llm.invoke("hi")
@@ -42,8 +44,13 @@ def test_not_in_debug_logs(caplog: pytest.LogCaptureFixture) -> None:
 @pytest.mark.parametrize("auth", ["x-api-key", "bearer"])
 def test_not_in_exceptions_even_when_echoed(auth: str) -> None:
     bodies = [
-        json_response({"type": "error", "error": {"type": "authentication_error",
-                                                  "message": f"key {KEY} rejected"}}, 401),
+        json_response(
+            {
+                "type": "error",
+                "error": {"type": "authentication_error", "message": f"key {KEY} rejected"},
+            },
+            401,
+        ),
         httpx2.Response(502, text=f"<html>upstream said {KEY}</html>"),
         httpx2.Response(200, text=f"not json {KEY}"),
     ]
