@@ -41,15 +41,17 @@ def words(text: str) -> set[str]:
 def score(query: set[str], text: str) -> float:
     """Shared words, damped by length so long sections do not win every query."""
     vocabulary = words(text)
-    return len(query & vocabulary) / (1 + len(vocabulary)) ** 0.5
+    return len(query & vocabulary) / (10 + len(vocabulary)) ** 0.5
 
 
 def load_sections(folder: Path) -> list[Document]:
     """One Document per ``##`` section of every Markdown page."""
     sections = []
     for page in sorted(folder.rglob("*.md")):
+        if page.parent.name == "reference" or page.name == "changelog.md":
+            continue  # generated API pages and includes: no prose to retrieve
         for chunk in re.split(r"\n(?=## )", page.read_text(encoding="utf-8")):
-            if len(chunk.strip()) > 200:
+            if len(chunk.strip()) > 400:
                 title = chunk.strip().splitlines()[0].lstrip("# ")
                 meta = {"page": page.name, "title": title}
                 sections.append(Document(chunk.strip(), metadata=meta))
