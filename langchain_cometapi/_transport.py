@@ -1,4 +1,4 @@
-"""The Messages client: httpx2 transport, error mapping, retries (tenacity) and SSE events.
+"""The Messages client: httpx2 transport, error mapping, retries (tenacity) and SSE (EventSource).
 
 It speaks wire dicts only; nothing here knows about LangChain. Retries wrap everything up to the
 first stream event, so a stream that has yielded something is never silently restarted.
@@ -19,7 +19,6 @@ from typing import Any, Literal
 import httpx2
 
 from ._retry import acall_with_retries, call_with_retries
-from ._sse import SSEDecoder
 from ._version import __version__
 from .errors import (
     APIConnectionError,
@@ -37,6 +36,7 @@ logger = logging.getLogger("langchain_cometapi")
 
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, 524, 529})
 _RETRYABLE_STREAM_ERRORS = frozenset({"overloaded_error", "rate_limit_error", "api_error"})
+MAX_EVENT_BYTES = 16 * 1024 * 1024  # one event; a runaway stream must not eat memory
 USER_AGENT = f"langchain-cometapi/{__version__}"
 
 Event = dict[str, Any]
@@ -331,12 +331,20 @@ class MessagesClient:
             raise
 
     def _decode(self, response: httpx2.Response) -> Iterator[Event]:
-        decoder = SSEDecoder()
-        for chunk in response.iter_bytes():
-            for name, raw in decoder.feed(chunk):
-                event = self._event(name, raw, response)
+        try:
+            for item in httpx2.EventSource(response, max_event_size=MAX_EVENT_BYTES):
+                event = self._event(item.event, item.data, response)
                 if event is not None:
                     yield event
+        except httpx2.SSEError as exc:
+            raise self._sse_error(exc, response) from exc
+
+    def _sse_error(self, exc: httpx2.SSEError, response: httpx2.Response) -> StreamError:
+        # SSEError is an httpx2 TransportError, but it means a bad stream, not a bad connection.
+        return StreamError(
+            f"unusable event stream from {self.url}: {exc}",
+            request_id=_request_id(response.headers),
+        )
 
     def _event(self, name: str, raw: str, response: httpx2.Response) -> Event | None:
         if name == "ping" or not raw:
@@ -418,12 +426,13 @@ class MessagesClient:
             raise
 
     async def _adecode(self, response: httpx2.Response) -> AsyncIterator[Event]:
-        decoder = SSEDecoder()
-        async for chunk in response.aiter_bytes():
-            for name, raw in decoder.feed(chunk):
-                event = self._event(name, raw, response)
+        try:
+            async for item in httpx2.EventSource(response, max_event_size=MAX_EVENT_BYTES):
+                event = self._event(item.event, item.data, response)
                 if event is not None:
                     yield event
+        except httpx2.SSEError as exc:
+            raise self._sse_error(exc, response) from exc
 
 
 async def _aiter(items: list[Event]) -> AsyncIterator[Event]:

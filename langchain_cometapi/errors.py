@@ -11,12 +11,12 @@ Exception hierarchy::
     │   ├── ConflictError             409: retried
     │   ├── RequestTimeoutError       408: the server gave up waiting; retried
     │   ├── RateLimitError            429: retried, honouring retry-after
-    │   └── InternalServerError       >= 500: retried, except CometAPI's 500 with code invalid_request
+    │   └── InternalServerError       >= 500: retried, but not a 500 with code invalid_request
     │       └── OverloadedError       529: retried
     ├── APIConnectionError            no usable HTTP answer (refused, reset, DNS): retried
     │   └── APITimeoutError           connect/read/write/pool timeout: retried
-    ├── InvalidResponseError          a 2xx answer that is not a Messages response (malformed JSON, HTML)
-    └── StreamError                   an ``error`` event mid-stream, or a stream cut before message_stop
+    ├── InvalidResponseError          a 2xx answer that is no Messages response (bad JSON, HTML)
+    └── StreamError                   an ``error`` event mid-stream, or a cut before message_stop
 
 The API key never appears in any message: messages are built from the response body, the URL and
 the status only, and the key is redacted from them all the same in case a proxy echoes it.
@@ -212,7 +212,7 @@ def error_from_response(
     retry_after: float | None = None,
     secret: str | None = None,
 ) -> APIStatusError:
-    """Build the right exception for an HTTP error answer (JSON of either style, or anything else)."""
+    """The right exception for an HTTP error answer (JSON of either style, or anything else)."""
     text = redact(text, secret)
     try:
         body: Any = json.loads(text) if text else None
