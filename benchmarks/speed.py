@@ -20,6 +20,7 @@ Ratios are ours / ChatAnthropic's, each above the floor (lower is better; target
 from __future__ import annotations
 
 import argparse
+import gc
 import asyncio
 import json
 import os
@@ -65,6 +66,25 @@ def per_call(fn: Callable[[], Any], calls: int, rounds: int) -> float:
             fn()
         samples.append((time.perf_counter() - start) / calls)
     return statistics.median(samples)
+
+
+def interleaved(fns: dict[str, Callable[[], Any]], calls: int, rounds: int) -> dict[str, float]:
+    """Median seconds per call for each contender, rounds interleaved so drift hits all alike."""
+    for fn in fns.values():
+        for _ in range(max(3, calls // 10)):
+            fn()
+    samples: dict[str, list[float]] = {name: [] for name in fns}
+    for r in range(rounds):
+        names = list(fns)
+        names = names[r % len(names) :] + names[: r % len(names)]  # rotate who runs first
+        for name in names:
+            fn = fns[name]
+            gc.collect()  # start every timed round from the same heap, whoever ran before
+            start = time.perf_counter()
+            for _ in range(calls):
+                fn()
+            samples[name].append((time.perf_counter() - start) / calls)
+    return {name: statistics.median(v) for name, v in samples.items()}
 
 
 def _messages() -> list[Any]:
@@ -124,9 +144,10 @@ def bench_invoke(base_url: str, llms: dict[str, Any], calls: int, rounds: int) -
         json.loads(raw.post(url, content=json.dumps(body).encode(), headers=headers).content)
 
     msgs = _messages()
-    out = {"floor": per_call(floor, calls, rounds)}
+    fns: dict[str, Callable[[], Any]] = {"floor": floor}
     for name, llm in llms.items():
-        out[name] = per_call(lambda llm=llm: llm.invoke(msgs), calls, rounds)
+        fns[name] = lambda llm=llm: llm.invoke(msgs)
+    out = interleaved(fns, calls, rounds)
     raw.close()
     return out
 
@@ -156,9 +177,10 @@ def bench_stream(base_url: str, llms: dict[str, Any], calls: int, rounds: int) -
             n += 1
         assert n > N_EVENTS - 10, n
 
-    out = {"floor": per_call(floor, calls, rounds)}
+    fns: dict[str, Callable[[], Any]] = {"floor": floor}
     for name, llm in llms.items():
-        out[name] = per_call(lambda llm=llm: consume(llm), calls, rounds)
+        fns[name] = lambda llm=llm: consume(llm)
+    out = interleaved(fns, calls, rounds)
     raw.close()
     return out
 
@@ -301,8 +323,8 @@ def main() -> None:
     proc, base_url = start_server()
     try:
         llms = models(base_url)
-        results["invoke"] = bench_invoke(base_url, llms, int(200 * scale) or 20, 5)
-        results["stream"] = bench_stream(base_url, llms, max(2, int(8 * scale)), 5)
+        results["invoke"] = bench_invoke(base_url, llms, int(100 * scale) or 20, 11)
+        results["stream"] = bench_stream(base_url, llms, max(2, int(4 * scale)), 11)
         results["concurrent"] = bench_concurrent(base_url, llms, 200, 3 if args.quick else 7)
     finally:
         proc.terminate()

@@ -54,8 +54,39 @@ def plan_cache(
     """
     policy = policy or CachePolicy()
     state = state if state is not None else CacheState(policy.history_size)
+    small = _far_below_minimum(body, policy, state)
+    if small is not None:
+        return dict(body), small
     with state.lock:
         return _Planning(body, policy, state, learn).run()
+
+
+# A prompt under this share of the model's minimum can carry no useful marker, even after a turn
+# or two of growth; planning it (scan, hashing, learning) costs ~50 us a call for nothing, and
+# most calls of small chains are such prompts.
+_SMALL_SHARE = 0.5
+
+
+def _far_below_minimum(
+    body: Mapping[str, Any], policy: CachePolicy, state: CacheState
+) -> CachePlan | None:
+    model = str(body.get("model", ""))
+    minimum = policy.min_tokens or min_cacheable_tokens(model)
+    raw = _tokens.estimate_request_tokens(body)
+    estimate = raw * state.ratio
+    if estimate >= _SMALL_SHARE * minimum or _has_markers(body):
+        return None  # the full pass also reports the user's own markers
+    total = round(estimate)
+    return CachePlan(
+        model=model,
+        notes=[f"prompt (~{total} tokens) is far below the {minimum}-token minimum: no markers"],
+        min_tokens=minimum,
+        estimated_input_tokens=total,
+        expected_cost=PRICE_PLAIN * total,
+        uncached_cost=PRICE_PLAIN * total,
+        created_at=state.clock(),
+        raw_estimate=raw,
+    )
 
 
 class CachePlanner:
@@ -90,6 +121,16 @@ class CachePlanner:
                 if expected_written > 0:
                     for key in plan.write_keys:
                         self.state.forget_cached(key)
+
+
+def _has_markers(body: Mapping[str, Any]) -> bool:
+    blocks: list[Any] = list(body.get("tools") or ())
+    if isinstance(body.get("system"), list):
+        blocks += body["system"]
+    for turn in body.get("messages") or ():
+        if isinstance(turn, Mapping) and isinstance(turn.get("content"), list):
+            blocks += turn["content"]
+    return any(isinstance(b, Mapping) and "cache_control" in b for b in blocks)
 
 
 def _int(value: Any) -> int:

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model
 from . import _structured, _tools
 from ._cache_planner import CachePlan, CachePlanner, CachePolicy
 from ._request import convert_messages
-from ._response import StreamAssembler, message_from_response
+from ._response import StreamAssembler, generation_chunk, message_from_response
 from ._transport import MessagesClient
 from .cache_report import CacheReport
 from .tokens import estimate_request_tokens
@@ -93,9 +93,7 @@ class ChatCometAPI(BaseChatModel):
     def _collect_model_kwargs(cls, values: Any) -> Any:
         """Unknown constructor arguments become body fields, with a warning (LangChain's way)."""
         if isinstance(values, dict):
-            names = set(cls.model_fields) | {
-                f.alias for f in cls.model_fields.values() if f.alias
-            }
+            names = set(cls.model_fields) | {f.alias for f in cls.model_fields.values() if f.alias}
             extra = values.get("model_kwargs") or {}
             values["model_kwargs"] = build_extra_kwargs(extra, values, names)
         return values
@@ -302,9 +300,9 @@ class ChatCometAPI(BaseChatModel):
             chunk = assembler.feed(event)
             if chunk is None:
                 continue
-            generation = ChatGenerationChunk(message=chunk)
+            generation = generation_chunk(chunk)
             if run_manager:
-                run_manager.on_llm_new_token(chunk.text, chunk=generation)
+                run_manager.on_llm_new_token(generation.text, chunk=generation)
             yield generation
         self._observe(plan, assembler.usage)
 
@@ -322,9 +320,9 @@ class ChatCometAPI(BaseChatModel):
             chunk = assembler.feed(event)
             if chunk is None:
                 continue
-            generation = ChatGenerationChunk(message=chunk)
+            generation = generation_chunk(chunk)
             if run_manager:
-                await run_manager.on_llm_new_token(chunk.text, chunk=generation)
+                await run_manager.on_llm_new_token(generation.text, chunk=generation)
             yield generation
         self._observe(plan, assembler.usage)
 
