@@ -20,8 +20,8 @@ Ratios are ours / ChatAnthropic's, each above the floor (lower is better; target
 from __future__ import annotations
 
 import argparse
-import gc
 import asyncio
+import gc
 import json
 import os
 import random
