@@ -124,6 +124,12 @@ class MessagesClient:
             asyncio.AbstractEventLoop, httpx2.AsyncClient
         ] = weakref.WeakKeyDictionary()
 
+    def has_auth(self, extra_headers: Mapping[str, str] | None = None) -> bool:
+        """Whether requests carry credentials (the key, or auth headers the user supplies)."""
+        if "x-api-key" in self._headers or "authorization" in self._headers:
+            return True
+        return any(k.lower() in ("x-api-key", "authorization") for k in extra_headers or ())
+
     # -- clients -------------------------------------------------------------------------------
     def _timeout(self) -> httpx2.Timeout:
         if self.timeout is None:

@@ -235,6 +235,11 @@ class ChatCometAPI(BaseChatModel):
         self, messages: Sequence[BaseMessage], stop: list[str] | None, kwargs: dict[str, Any]
     ) -> tuple[dict[str, Any], dict[str, str] | None, CachePlan | None]:
         body, headers = self._request_body(messages, stop, kwargs)
+        if not self._client.has_auth(headers):
+            raise ValueError(
+                "no CometAPI key: pass api_key=... or set COMETAPI_KEY (or COMETAPI_API_KEY); "
+                "nothing was sent."
+            )
         if self._planner is None:
             return body, headers, None
         planned, plan = self._planner.plan(body)
