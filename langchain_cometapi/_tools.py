@@ -12,6 +12,15 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 ToolLike = Mapping[str, Any] | type | Callable[..., Any] | BaseTool
 
 _VERSIONED = re.compile(r"_\d{8}$")
+# BaseTool.extras keys that are Anthropic tool-definition fields (what ChatAnthropic copies over;
+# AnthropicPromptCachingMiddleware marks the last tool through extras["cache_control"]).
+_TOOL_EXTRAS = (
+    "cache_control",
+    "defer_loading",
+    "input_examples",
+    "allowed_callers",
+    "eager_input_streaming",
+)
 
 
 def is_server_tool(tool: Mapping[str, Any]) -> bool:
@@ -22,6 +31,9 @@ def is_server_tool(tool: Mapping[str, Any]) -> bool:
 
 def convert_tool(tool: ToolLike, *, strict: bool | None = None) -> dict[str, Any]:
     """Any LangChain tool shape -> an Anthropic tool definition (Anthropic dicts kept as given)."""
+    extras = tool.extras if isinstance(tool, BaseTool) and isinstance(tool.extras, dict) else {}
+    if isinstance(extras.get("provider_tool_definition"), Mapping):
+        return dict(extras["provider_tool_definition"])  # a server tool wrapped as a BaseTool
     if isinstance(tool, Mapping) and (is_server_tool(tool) or "input_schema" in tool):
         out = dict(tool)
         if strict is not None and "input_schema" in out:
@@ -41,6 +53,7 @@ def convert_tool(tool: ToolLike, *, strict: bool | None = None) -> dict[str, Any
         out["strict"] = strict
     if isinstance(tool, Mapping) and "cache_control" in tool:
         out["cache_control"] = tool["cache_control"]
+    out.update({k: extras[k] for k in _TOOL_EXTRAS if k in extras})
     return out
 
 
