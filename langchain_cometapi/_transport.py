@@ -27,6 +27,8 @@ from .errors import (
     CometAPIError,
     InvalidResponseError,
     StreamError,
+    StreamInterruptedError,
+    StreamTimeoutError,
     error_from_event,
     error_from_response,
     redact,
@@ -200,6 +202,16 @@ class MessagesClient:
             return APITimeoutError(f"request to {self.url} timed out ({msg})")
         return APIConnectionError(f"connection to {self.url} failed ({msg})")
 
+    def _interrupted(self, exc: Exception) -> StreamInterruptedError:
+        msg = redact(f"{type(exc).__name__}: {exc}", self._secret)
+        if isinstance(exc, httpx2.TimeoutException):
+            return StreamTimeoutError(
+                f"the stream from {self.url} stalled ({msg}); reply incomplete"
+            )
+        return StreamInterruptedError(
+            f"the connection to {self.url} failed mid-stream ({msg}); the reply is incomplete"
+        )
+
     def _parse_json(self, response: httpx2.Response, text: str) -> dict[str, Any]:
         try:
             data = json.loads(text)
@@ -302,7 +314,7 @@ class MessagesClient:
                     if event.get("type") == "message_stop":
                         return
             except httpx2.TransportError as exc:
-                raise self._map_transport_error(exc) from exc
+                raise self._interrupted(exc) from exc
             raise StreamError(
                 f"the stream from {self.url} ended before message_stop; the reply is incomplete"
             )
@@ -394,7 +406,7 @@ class MessagesClient:
                     if event.get("type") == "message_stop":
                         return
             except httpx2.TransportError as exc:
-                raise self._map_transport_error(exc) from exc
+                raise self._interrupted(exc) from exc
             raise StreamError(
                 f"the stream from {self.url} ended before message_stop; the reply is incomplete"
             )

@@ -17,6 +17,11 @@ Exception hierarchy::
     │   └── APITimeoutError           connect/read/write/pool timeout: retried
     ├── InvalidResponseError          a 2xx answer that is no Messages response (bad JSON, HTML)
     └── StreamError                   an ``error`` event mid-stream, or a cut before message_stop
+        └── StreamInterruptedError    the connection failed mid-stream (also an APIConnectionError)
+            └── StreamTimeoutError    the stream stalled past the timeout (also APITimeoutError)
+
+A stream is retried only before its first event; after that a failure raises, never a partial
+reply passed off as complete.
 
 The API key never appears in any message: messages are built from the response body, the URL and
 the status only, and the key is redacted from them all the same in case a proxy echoes it.
@@ -44,6 +49,8 @@ __all__ = [
     "RateLimitError",
     "RequestTimeoutError",
     "StreamError",
+    "StreamInterruptedError",
+    "StreamTimeoutError",
     "error_from_response",
 ]
 
@@ -140,6 +147,14 @@ class InvalidResponseError(CometAPIError):
 
 
 class StreamError(CometAPIError):
+    pass
+
+
+class StreamInterruptedError(StreamError, APIConnectionError):
+    """Both a stream error and a connection error: callers catching either see it."""
+
+
+class StreamTimeoutError(StreamInterruptedError, APITimeoutError):
     pass
 
 

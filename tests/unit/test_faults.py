@@ -192,7 +192,10 @@ def test_stream_cut_without_message_stop(server: EmulatorServer, emu: MessagesEm
 def test_stream_connection_dropped_midway(server: EmulatorServer, emu: MessagesEmulator) -> None:
     emu.script(Reply.reset_midstream("dropped in the middle", chunks=4))
     _, exc = _collect(model(server, []))
-    assert isinstance(exc, (errors.APIConnectionError, errors.StreamError))
+    # Both a stream error and a connection error, whichever a caller catches.
+    assert isinstance(exc, errors.StreamInterruptedError)
+    assert isinstance(exc, errors.StreamError) and isinstance(exc, errors.APIConnectionError)
+    assert "mid-stream" in str(exc)
     assert len(emu.requests) == 1
 
 
