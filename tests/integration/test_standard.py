@@ -12,6 +12,7 @@ from langchain_tests.integration_tests import ChatModelIntegrationTests
 
 from langchain_cometapi import ChatCometAPI
 
+from ..standard_flags import CometAPICapabilities
 from . import _harness
 
 # Long enough to pass the 1024-token minimum cacheable prefix of Sonnet models.
@@ -22,75 +23,15 @@ _MANUAL = " ".join(
 )
 
 
-class TestChatCometAPIIntegration(ChatModelIntegrationTests):
-    @property
-    def chat_model_class(self) -> type[ChatCometAPI]:
-        return ChatCometAPI
-
+class TestChatCometAPIIntegration(CometAPICapabilities, ChatModelIntegrationTests):
     @property
     def chat_model_params(self) -> dict[str, Any]:
         return _harness.model_params()
 
     # -- what ChatCometAPI supports -----------------------------------------------------------
-    @property
-    def has_tool_calling(self) -> bool:
-        return True
-
-    @property
-    def has_tool_choice(self) -> bool:
-        return True
-
-    @property
-    def has_structured_output(self) -> bool:
-        return True
-
-    @property
-    def supports_json_mode(self) -> bool:
-        return True  # mapped to output_config.format (Claude needs the schema, which is given)
-
-    @property
-    def supports_image_inputs(self) -> bool:
-        return True
-
-    @property
-    def supports_image_urls(self) -> bool:
-        return True
-
-    @property
-    def supports_pdf_inputs(self) -> bool:
-        return True
-
-    @property
-    def supports_image_tool_message(self) -> bool:
-        return True
-
-    @property
-    def supports_pdf_tool_message(self) -> bool:
-        return True
-
-    @property
-    def supports_anthropic_inputs(self) -> bool:
-        return True
-
-    @property
-    def supports_audio_inputs(self) -> bool:
-        return False  # the Messages API takes no audio
-
-    @property
-    def returns_usage_metadata(self) -> bool:
-        return True
-
-    @property
-    def supported_usage_metadata_details(self) -> dict[str, list[Any]]:
-        details = ["cache_read_input", "cache_creation_input"]
-        return {"invoke": list(details), "stream": list(details)}
 
     @property
     def enable_vcr_tests(self) -> bool:
-        return True
-
-    @property
-    def supports_model_override(self) -> bool:
         return True
 
     @property

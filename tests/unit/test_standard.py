@@ -14,46 +14,13 @@ from syrupy.assertion import SnapshotAssertion
 
 from langchain_cometapi import ChatCometAPI
 
+from ..standard_flags import CometAPICapabilities
 
-class TestChatCometAPIStandard(ChatModelUnitTests):
-    @property
-    def chat_model_class(self) -> type[ChatCometAPI]:
-        return ChatCometAPI
 
+class TestChatCometAPIStandard(CometAPICapabilities, ChatModelUnitTests):
     @property
     def chat_model_params(self) -> dict[str, Any]:
         return {"model": "claude-sonnet-4-6", "api_key": "test-key"}
-
-    @property
-    def supports_image_inputs(self) -> bool:
-        return True
-
-    @property
-    def supports_image_urls(self) -> bool:
-        return True
-
-    @property
-    def supports_pdf_inputs(self) -> bool:
-        return True
-
-    @property
-    def supports_anthropic_inputs(self) -> bool:
-        return True
-
-    @property
-    def supports_image_tool_message(self) -> bool:
-        return True
-
-    @property
-    def supports_pdf_tool_message(self) -> bool:
-        return True
-
-    @property
-    def supported_usage_metadata_details(self) -> dict[str, list[Any]]:
-        return {
-            "invoke": ["cache_read_input", "cache_creation_input"],
-            "stream": ["cache_read_input", "cache_creation_input"],
-        }
 
     @property
     def init_from_env_params(self) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
