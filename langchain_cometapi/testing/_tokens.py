@@ -10,10 +10,11 @@ import base64
 import binascii
 import json
 import math
-import struct
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
+
+from .._tok_media import image_dimensions
 
 __all__ = [
     "BLOCK_FRAMING",
@@ -59,46 +60,6 @@ def _canonical_tokens(text: str) -> int:
     return math.ceil(len(text.encode("utf-8")) / JSON_BYTES_PER_TOKEN) if text else 0
 
 
-def _image_size(data: bytes) -> tuple[int, int] | None:
-    """Width/height from PNG, GIF, WebP or JPEG headers (enough to price an image)."""
-    if data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) >= 24:
-        w, h = struct.unpack(">II", data[16:24])
-        return int(w), int(h)
-    if data[:6] in (b"GIF87a", b"GIF89a") and len(data) >= 10:
-        w, h = struct.unpack("<HH", data[6:10])
-        return int(w), int(h)
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP" and len(data) >= 30:
-        chunk = data[12:16]
-        if chunk == b"VP8X":
-            w = int.from_bytes(data[24:27], "little") + 1
-            h = int.from_bytes(data[27:30], "little") + 1
-            return w, h
-        if chunk == b"VP8 ":
-            w, h = struct.unpack("<HH", data[26:30])
-            return int(w) & 0x3FFF, int(h) & 0x3FFF
-        if chunk == b"VP8L":
-            b = data[21:25]
-            w = 1 + (((b[1] & 0x3F) << 8) | b[0])
-            h = 1 + (((b[3] & 0xF) << 10) | (b[2] << 2) | ((b[1] & 0xC0) >> 6))
-            return w, h
-    if data[:2] == b"\xff\xd8":
-        i = 2
-        while i + 9 < len(data):
-            if data[i] != 0xFF:
-                i += 1
-                continue
-            marker = data[i + 1]
-            if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE):
-                h, w = struct.unpack(">HH", data[i + 5 : i + 9])
-                return int(w), int(h)
-            if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
-                i += 2
-                continue
-            (length,) = struct.unpack(">H", data[i + 2 : i + 4])
-            i += 2 + int(length)
-    return None
-
-
 def image_tokens(width: int, height: int) -> int:
     """Anthropic's published rule: scale so the long edge is <= 1568 px, then (w*h)/750."""
     if width <= 0 or height <= 0:
@@ -112,13 +73,8 @@ def image_tokens(width: int, height: int) -> int:
 
 @lru_cache(maxsize=1024)
 def _base64_image_tokens(data: str) -> int:
-    try:
-        raw = base64.b64decode(
-            data[:65_536] if not data.startswith("/9j") else data, validate=False
-        )
-    except (binascii.Error, ValueError):
-        raw = b""
-    size = _image_size(raw)
+    # Reading the header is a fact, not an estimate: shared with the client's estimator.
+    size = image_dimensions(data)
     if size is None:
         return image_tokens(_DEFAULT_IMAGE_SIDE, _DEFAULT_IMAGE_SIDE)
     return image_tokens(*size)
