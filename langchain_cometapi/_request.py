@@ -21,6 +21,8 @@ from langchain_core.messages import (
     ToolMessage,
 )
 
+from . import _request_v1
+
 Block = dict[str, Any]
 
 # Keys LangChain adds to content blocks that the API would reject.
@@ -199,8 +201,9 @@ def _block(item: Mapping[str, Any], role: str) -> Block | None:
         if not text:
             return None
         block = {"type": "text", "text": text}
-        if item.get("citations"):
-            block["citations"] = item["citations"]
+        cited = item.get("citations") or _request_v1.citations(item.get("annotations"))
+        if cited:
+            block["citations"] = cited
     elif kind == "image_url":
         block = _image_from_url(item.get("image_url"))
     elif kind in ("image", "file", "text-plain", "document") and "source" not in item:
@@ -214,6 +217,14 @@ def _block(item: Mapping[str, Any], role: str) -> Block | None:
             "name": item.get("name"),
             "input": item.get("args") or {},
         }
+    elif kind == "invalid_tool_call":
+        if not (item.get("id") and item.get("name")):
+            return None  # nothing the API could pair a tool_result with
+        block = {"type": "tool_use", "id": item["id"], "name": item["name"], "input": {}}
+    elif kind == "server_tool_call":
+        block = _request_v1.server_tool_use(item)
+    elif kind == "server_tool_result":
+        block = _request_v1.server_tool_result(item)
     elif kind in ("tool_call_chunk", "server_tool_call_chunk", "input_json_delta"):
         return None  # streaming fragments; the assembled tool_calls carry the call
     elif kind == "non_standard" and isinstance(item.get("value"), Mapping):
