@@ -1,8 +1,9 @@
 """LangChain messages -> Messages API request body (pure conversion, validated before sending).
 
-The API wants alternating user/assistant turns, tool results first in a user turn, and no empty
-text; LangChain histories are looser. Everything here reshapes or rejects: nothing is dropped
-except empty text, which the API would refuse anyway.
+The API wants alternating user/assistant turns, tool results first in a user turn, no empty or
+whitespace-only text and no trailing whitespace in a final assistant turn; LangChain histories
+are looser. Everything here reshapes or rejects: nothing is dropped except blank text, which the
+API would refuse anyway.
 """
 
 from __future__ import annotations
@@ -80,7 +81,10 @@ def convert_messages(
         else:
             turns.append({"role": role, "content": blocks})
     if not turns:
-        raise ValueError("the conversation has no user or assistant turn, only a system prompt.")
+        raise ValueError(
+            "the conversation has no user or assistant turn with content (only a system prompt "
+            "or blank text)."
+        )
     if turns[0]["role"] != "user":
         raise ValueError(
             "the first turn is from the assistant; the Messages API needs the conversation to "
@@ -89,8 +93,16 @@ def convert_messages(
     for turn in turns:
         if turn["role"] == "user":
             turn["content"] = _tool_results_first(turn["content"])
+    _strip_prefill(turns[-1])
     _check_tool_pairs(turns)
     return (system or None), turns
+
+
+def _strip_prefill(turn: dict[str, Any]) -> None:
+    """A final assistant turn (a prefill) may not end with whitespace: the API answers 400."""
+    last = turn["content"][-1]
+    if turn["role"] == "assistant" and last.get("type") == "text":
+        turn["content"][-1] = {**last, "text": last["text"].rstrip()}
 
 
 def _system_blocks(content: str | list[Any]) -> list[Block]:
@@ -167,11 +179,11 @@ def _assistant_blocks(message: AIMessage) -> list[Block]:
 
 def _content_blocks(content: str | list[Any], role: str) -> list[Block]:
     if isinstance(content, str):
-        return [{"type": "text", "text": content}] if content else []
+        return [{"type": "text", "text": content}] if content.strip() else []
     out: list[Block] = []
     for item in content:
         if isinstance(item, str):
-            if item:
+            if item.strip():
                 out.append({"type": "text", "text": item})
             continue
         if not isinstance(item, Mapping):
@@ -198,8 +210,8 @@ def _block(item: Mapping[str, Any], role: str) -> Block | None:
         text = item.get("text", "")
         if not isinstance(text, str):
             raise ValueError(f"a text block's text must be a string, got {type(text).__name__}.")
-        if not text:
-            return None
+        if not text.strip():
+            return None  # the API rejects empty and whitespace-only text blocks
         block = {"type": "text", "text": text}
         cited = item.get("citations") or _request_v1.citations(item.get("annotations"))
         if cited:
