@@ -1,0 +1,109 @@
+"""Drive a holdout workload end to end: LangChain messages -> ChatCometAPI -> emulator.
+
+Every strategy goes through the real ``ChatCometAPI`` request path over an httpx2 transport that
+wraps ``EmulatorTransport``: peers run with ``prompt_cache="off"`` and rewrite the wire body
+in the transport (as their middleware would have), the planner runs as shipped. A request the
+emulator rejects is retried uncached in cost terms (it counts as plain input), so a strategy
+cannot look cheap by failing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import httpx2
+from _workloads_holdout import Step, Workload
+
+from langchain_cometapi import ChatCometAPI
+from langchain_cometapi.testing import EmulatorTransport, ManualClock, MessagesEmulator
+
+Transform = Callable[[float, dict[str, Any]], dict[str, Any]]
+
+
+class _Tap(httpx2.BaseTransport):
+    """Rewrites (peers) and records each body on its way to the emulator."""
+
+    def __init__(self, inner: EmulatorTransport, clock: ManualClock,
+                 transform: Transform | None) -> None:
+        self.inner = inner
+        self.clock = clock
+        self.transform = transform
+        self.sent: list[dict[str, Any]] = []
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        request.read()
+        body = json.loads(request.content)
+        if self.transform is not None:
+            body = self.transform(self.clock(), body)
+            headers = {k: v for k, v in request.headers.items() if k.lower() != "content-length"}
+            request = httpx2.Request(request.method, request.url, headers=headers,
+                                     content=json.dumps(body).encode())
+        self.sent.append(body)
+        return self.inner.handle_request(request)
+
+
+def _cost(usage: dict[str, Any]) -> float:
+    created = usage.get("cache_creation") or {}
+    return float(
+        usage["input_tokens"]
+        + 0.1 * usage.get("cache_read_input_tokens", 0)
+        + 1.25 * created.get("ephemeral_5m_input_tokens", 0)
+        + 2.0 * created.get("ephemeral_1h_input_tokens", 0)
+    )
+
+
+def drive(
+    workload: Workload,
+    *,
+    planner: bool,
+    transform: Transform | None = None,
+    sync_clock: bool = True,
+    fresh: bool | None = None,
+    base_costs: list[float] | None = None,
+    policy: Any = None,
+) -> dict[str, Any]:
+    """Replay one workload; returns cost, errors and the wire bodies sent (time, body)."""
+    clock = ManualClock(0.0)
+    emulator = MessagesEmulator(clock=clock)
+    tap = _Tap(EmulatorTransport(emulator), clock, transform)
+    client = httpx2.Client(transport=tap, base_url="http://emulator")
+    fresh = workload.fresh_instance if fresh is None else fresh
+    instances: dict[str, ChatCometAPI] = {}
+
+    def model_for(step: Step) -> ChatCometAPI:
+        if not fresh and step.instance in instances:
+            return instances[step.instance]
+        kwargs: dict[str, Any] = {"max_tokens": 4096}
+        if workload.thinking:
+            kwargs["thinking"] = workload.thinking
+        llm = ChatCometAPI(
+            model=workload.model, api_key="bench", base_url="http://emulator",
+            http_client=client, max_retries=0,
+            prompt_cache=(policy or "auto") if planner else "off", **kwargs,
+        )
+        if planner and sync_clock and llm._planner is not None:
+            llm._planner.state.clock = clock
+        instances[step.instance] = llm
+        return llm
+
+    cost, errors, costs = 0.0, 0, []
+    sent: list[tuple[float, dict[str, Any]]] = []
+    for i, step in enumerate(workload.steps):
+        if step.t > clock():
+            clock.set(step.t)
+        llm = model_for(step)
+        runnable: Any = llm.bind_tools(step.tools) if step.tools else llm
+        before = len(tap.sent)
+        try:
+            message = runnable.invoke(step.messages)
+            c = _cost(message.response_metadata["usage"])
+        except Exception:  # a 400: the caller would retry without markers
+            errors += 1
+            c = base_costs[i] if base_costs else 0.0
+        if len(tap.sent) > before:
+            sent.append((step.t, tap.sent[-1]))
+        costs.append(c)
+        cost += c
+    return {"cost": cost, "errors": errors, "costs": costs, "sent": sent}
