@@ -190,9 +190,28 @@ def _check_messages(messages: Any) -> None:
                         "cache_control cannot be set for empty text blocks"
                     )
                 raise _bad("messages: text content blocks must be non-empty")
+        _check_blank_text(content, final_assistant)
     if messages[0]["role"] == "assistant":
         raise _bad('messages: first message must use the "user" role')
     _check_tool_pairing(messages)
+
+
+def _check_blank_text(content: Any, final_assistant: bool) -> None:
+    """Whitespace-only text is refused unless the message has real text too; a final assistant
+    message (prefill) may not end with whitespace."""
+    texts = (
+        [content]
+        if isinstance(content, str)
+        else [b.get("text") for b in content if isinstance(b, Mapping) and b.get("type") == "text"]
+    )
+    texts = [t for t in texts if isinstance(t, str) and t]
+    if texts and not any(t.strip() for t in texts):
+        raise _bad("messages: text content blocks must contain non-whitespace text")
+    last = content if isinstance(content, str) else (content[-1] if content else None)
+    if isinstance(last, Mapping):
+        last = last.get("text") if last.get("type") == "text" else None
+    if final_assistant and isinstance(last, str) and last != last.rstrip():
+        raise _bad("messages: final assistant content cannot end with trailing whitespace")
 
 
 def _turns(messages: list[Any]) -> list[tuple[str, int, list[Any]]]:

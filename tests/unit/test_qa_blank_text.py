@@ -58,3 +58,33 @@ def test_prefill_request_is_accepted_end_to_end() -> None:
     emu.script(Reply.text(" done"))
     llm.invoke([HumanMessage("hi"), AIMessage("Answer: ")])
     assert emu.last_request["body"]["messages"][-1]["content"][-1]["text"] == "Answer:"
+
+
+@pytest.mark.parametrize(
+    ("messages", "error"),
+    [
+        ([{"role": "user", "content": "  \n"}], "non-whitespace"),
+        ([{"role": "user", "content": [{"type": "text", "text": " "}]}], "non-whitespace"),
+        (
+            [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "Sure, "}],
+            "trailing whitespace",
+        ),
+    ],
+)
+def test_emulator_refuses_blank_text_like_the_api(messages: list[object], error: str) -> None:
+    emu = MessagesEmulator()
+    body = {"model": "claude-sonnet-4-5", "max_tokens": 64, "messages": messages}
+    response = emu.handle("POST", "/v1/messages", {"x-api-key": "k"}, body)
+    assert response.status == 400
+    assert error in b"".join(response.chunks).decode()
+
+
+def test_emulator_accepts_whitespace_next_to_real_text() -> None:
+    emu = MessagesEmulator()
+    content = [{"type": "text", "text": " "}, {"type": "text", "text": "real"}]
+    body = {
+        "model": "claude-sonnet-4-5",
+        "max_tokens": 64,
+        "messages": [{"role": "user", "content": content}],
+    }
+    assert emu.handle("POST", "/v1/messages", {"x-api-key": "k"}, body).status == 200
