@@ -26,7 +26,7 @@ from ._request import convert_messages
 from ._response import StreamAssembler, generation_chunk, message_from_response
 from ._transport import MessagesClient
 from .cache_report import CacheReport
-from .tokens import estimate_request_tokens
+from .tokens import estimate_request_tokens, estimate_text_tokens
 
 DEFAULT_MODEL = "claude-sonnet-4-6"
 DEFAULT_BASE_URL = "https://api.cometapi.com"
@@ -378,6 +378,10 @@ class ChatCometAPI(BaseChatModel):
 
     def _thinking_enabled(self) -> bool:
         return _thinking_on(self.thinking)
+
+    def get_num_tokens(self, text: str) -> int:
+        """Offline estimate of Claude tokens in ``text`` (the default needs transformers' GPT-2)."""
+        return estimate_text_tokens(text, model=self.model)
 
     def get_num_tokens_from_messages(
         self,
