@@ -41,6 +41,14 @@ _PRIORS: dict[str, float] = {
 }
 
 
+#: Share of the model's minimum a prefix estimate must reach to be worth a marker. A marker on a
+#: prefix that turns out shorter than the minimum is ignored by the API (free, only a slot), while
+#: a missed marker on one that was long enough forfeits every later read; so until usage has
+#: calibrated the token estimate, prefixes well under the nominal minimum are still marked.
+_FLOOR_UNCALIBRATED = 0.5
+_FLOOR_CALIBRATED = 0.8
+
+
 def plan_cache(
     body: Mapping[str, Any],
     policy: CachePolicy | None = None,
@@ -171,6 +179,8 @@ class _Planning:
         self.model = str(body.get("model", ""))
         self.now = state.clock()
         self.minimum = policy.min_tokens or min_cacheable_tokens(self.model)
+        share = _FLOOR_CALIBRATED if state.samples else _FLOOR_UNCALIBRATED
+        self.floor = self.minimum * (1.0 if policy.min_tokens else share)
         self.notes: list[str] = []
 
     def run(self) -> tuple[dict[str, Any], CachePlan]:
@@ -207,7 +217,7 @@ class _Planning:
             candidates = self._candidates(scan, cum, alive, app, split_at, seen_gap)
         else:
             self.notes.append("no free breakpoint: the body's own markers use the budget")
-        choice = choose(candidates, fixed, max(budget, 0), cum, alive, self.minimum)
+        choice = choose(candidates, fixed, max(budget, 0), cum, alive, self.floor)
 
         marks = {scan.locs[c.pos]: ttl for c, ttl in choice.marks if not c.fixed}
         use_blocks = split_at is not None or any(loc[0] == "system" for loc in marks)
@@ -295,7 +305,7 @@ class _Planning:
         usable_set = set(usable)
 
         def add(c: Candidate) -> None:
-            if c.pos not in usable_set or (cum[c.pos] < self.minimum and not c.alive):
+            if c.pos not in usable_set or (cum[c.pos] < self.floor and not c.alive):
                 return
             old = out.get(c.pos)
             if old is None or max(c.reuse.values()) > max(old.reuse.values()):

@@ -70,6 +70,7 @@ class CacheState:
         self.token_memo: dict[int, int] = {}
         self.token_memo_cap = max(4096, history_size * 4)
         self.ratio = 1.0
+        self.samples = 0
         self.splitter = SystemSplitter()
         self._trials: dict[str, deque[tuple[float, int]]] = {"5m": deque(), "1h": deque()}
 
@@ -175,4 +176,7 @@ class CacheState:
         if estimated <= 0 or actual <= 0:
             return
         sample = min(4.0, max(0.25, actual / estimated))
-        self.ratio = 0.8 * self.ratio + 0.2 * sample
+        # A running mean at first (the first sample replaces the 1.0 guess), an EMA later.
+        weight = max(0.2, 1.0 / (self.samples + 1))
+        self.ratio = (1.0 - weight) * self.ratio + weight * sample
+        self.samples += 1
