@@ -22,6 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model
 
 from . import _structured, _tools
 from ._cache_planner import CachePlan, CachePlanner, CachePolicy
+from ._checks import thinking_on, validate_body, validate_sampling
+from ._copying import RuntimeCopyMixin
 from ._request import convert_messages
 from ._response import StreamAssembler, generation_chunk, message_from_response
 from ._transport import MessagesClient
@@ -37,7 +39,7 @@ _CALL_OPTIONS = frozenset(
 )
 
 
-class ChatCometAPI(BaseChatModel):
+class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
     """Claude through CometAPI's Anthropic-native Messages endpoint, with automatic prompt caching.
 
     Example:
@@ -100,13 +102,18 @@ class ChatCometAPI(BaseChatModel):
 
     @model_validator(mode="after")
     def _build(self) -> ChatCometAPI:
-        _validate_sampling(self.thinking, self.max_tokens, self.temperature, self.top_k, self.top_p)
+        validate_sampling(self.thinking, self.max_tokens, self.temperature, self.top_k, self.top_p)
         if self.timeout is not None and self.timeout <= 0:
             raise ValueError("timeout must be positive (seconds) or None.")
         if self.stop is not None and (
             not isinstance(self.stop, list) or not all(isinstance(s, str) and s for s in self.stop)
         ):
             raise ValueError("stop must be a list of non-empty strings.")
+        self._connect()
+        return self
+
+    def _connect(self) -> None:
+        """The runtime parts: HTTP client and cache planner (also rebuilt by ``_copying``)."""
         headers = dict(self.default_headers or {})
         if self.betas:
             headers["anthropic-beta"] = ",".join(self.betas)
@@ -124,7 +131,13 @@ class ChatCometAPI(BaseChatModel):
         if self.prompt_cache != "off":
             policy = self.prompt_cache if isinstance(self.prompt_cache, CachePolicy) else None
             self._planner = CachePlanner(policy)
-        return self
+
+    def _fresh_runtime(self) -> None:
+        """After unpickling / deepcopy: new client, planner and report (see ``_copying``)."""
+        object.__setattr__(
+            self, "__pydantic_private__", {"_planner": None, "_report": CacheReport()}
+        )
+        self._connect()
 
     @property
     def _llm_type(self) -> str:
@@ -188,7 +201,7 @@ class ChatCometAPI(BaseChatModel):
         temperature = kwargs.pop("temperature", self.temperature)
         top_k = kwargs.pop("top_k", self.top_k)
         top_p = kwargs.pop("top_p", self.top_p)
-        _validate_sampling(thinking, max_tokens, temperature, top_k, top_p)
+        validate_sampling(thinking, max_tokens, temperature, top_k, top_p)
         for key, value in (
             ("temperature", temperature),
             ("top_k", top_k),
@@ -225,7 +238,7 @@ class ChatCometAPI(BaseChatModel):
                 body["output_config"] = {**body.get("output_config", {}), **value}
             else:
                 body[key] = value
-        _validate_body(body)
+        validate_body(body)
         headers = dict(options.get("extra_headers") or {})
         if options.get("betas"):
             headers["anthropic-beta"] = ",".join(options["betas"])
@@ -344,7 +357,7 @@ class ChatCometAPI(BaseChatModel):
         """Bind tools (LangChain tools, pydantic models, functions, OpenAI or Anthropic dicts)."""
         formatted = [_tools.convert_tool(t, strict=strict) for t in tools]
         choice = _tools.convert_tool_choice(tool_choice, formatted, parallel_tool_calls)
-        if choice and choice.get("type") in ("any", "tool") and _thinking_on(self.thinking):
+        if choice and choice.get("type") in ("any", "tool") and thinking_on(self.thinking):
             raise ValueError(
                 "a forced tool_choice ('any' or a tool name) cannot be combined with extended "
                 "thinking: the API rejects it. Use tool_choice='auto' or disable thinking."
@@ -377,7 +390,7 @@ class ChatCometAPI(BaseChatModel):
         )
 
     def _thinking_enabled(self) -> bool:
-        return _thinking_on(self.thinking)
+        return thinking_on(self.thinking)
 
     def get_num_tokens(self, text: str) -> int:
         """Offline estimate of Claude tokens in ``text`` (the default needs transformers' GPT-2)."""
@@ -415,13 +428,9 @@ def _result(message: AIMessage) -> ChatResult:
     )
 
 
-def _thinking_on(thinking: Mapping[str, Any] | None) -> bool:
-    return bool(thinking) and (thinking or {}).get("type") in ("enabled", "adaptive")
-
-
 def _text_only(body: Mapping[str, Any]) -> bool:
     """Whether the reply can only be text, so streamed text may be plain strings."""
-    if body.get("tools") or _thinking_on(body.get("thinking")) or body.get("mcp_servers"):
+    if body.get("tools") or thinking_on(body.get("thinking")) or body.get("mcp_servers"):
         return False
     for turn in body.get("messages", ()):
         content = turn.get("content")
@@ -430,74 +439,3 @@ def _text_only(body: Mapping[str, Any]) -> bool:
                 if block.get("type") in ("document", "search_result") and block.get("citations"):
                     return False
     return True
-
-
-def _validate_sampling(
-    thinking: Mapping[str, Any] | None,
-    max_tokens: Any,
-    temperature: Any,
-    top_k: Any,
-    top_p: Any,
-) -> None:
-    if not isinstance(max_tokens, int) or isinstance(max_tokens, bool) or max_tokens < 1:
-        raise ValueError(f"max_tokens must be a positive integer, got {max_tokens!r}.")
-    if temperature is not None and not (0.0 <= float(temperature) <= 1.0):
-        raise ValueError(f"temperature must be between 0 and 1, got {temperature!r}.")
-    if top_p is not None and not (0.0 <= float(top_p) <= 1.0):
-        raise ValueError(f"top_p must be between 0 and 1, got {top_p!r}.")
-    if thinking is None:
-        return
-    if not isinstance(thinking, Mapping) or thinking.get("type") not in (
-        "enabled",
-        "adaptive",
-        "disabled",
-    ):
-        raise ValueError(
-            "thinking must be {'type': 'enabled', 'budget_tokens': N}, {'type': 'adaptive'} "
-            f"or {{'type': 'disabled'}}, got {thinking!r}."
-        )
-    if thinking["type"] == "enabled":
-        budget = thinking.get("budget_tokens")
-        if not isinstance(budget, int) or budget < 1024:
-            raise ValueError(f"thinking budget_tokens must be an integer >= 1024, got {budget!r}.")
-        if budget >= max_tokens:
-            raise ValueError(
-                f"thinking budget_tokens ({budget}) must be less than max_tokens ({max_tokens})."
-            )
-    if _thinking_on(thinking):
-        if temperature is not None and float(temperature) != 1.0:
-            raise ValueError("temperature cannot be changed while thinking is enabled.")
-        if top_k is not None:
-            raise ValueError("top_k cannot be set while thinking is enabled.")
-        if top_p is not None and float(top_p) < 0.95:
-            raise ValueError("top_p must be between 0.95 and 1 while thinking is enabled.")
-
-
-def _validate_body(body: Mapping[str, Any]) -> None:
-    """Checks the API would fail with a 400 after a round trip; cheaper to say it here."""
-    choice = body.get("tool_choice")
-    forced = isinstance(choice, Mapping) and choice.get("type") in ("any", "tool")
-    if forced and _thinking_on(body.get("thinking")):
-        raise ValueError(
-            "a forced tool_choice cannot be combined with extended thinking (the API "
-            "rejects it); use tool_choice='auto' or disable thinking."
-        )
-    markers = _count_cache_markers(body)
-    if markers > 4:
-        raise ValueError(
-            f"the request carries {markers} cache_control markers; the API allows at most 4."
-        )
-
-
-def _count_cache_markers(body: Mapping[str, Any]) -> int:
-    count = sum(1 for tool in body.get("tools") or () if "cache_control" in tool)
-    system = body.get("system")
-    if isinstance(system, list):
-        count += sum(1 for block in system if "cache_control" in block)
-    for turn in body.get("messages", ()):
-        content = turn.get("content")
-        if isinstance(content, list):
-            for block in content:
-                if "cache_control" in block:
-                    count += 1
-    return count
