@@ -16,6 +16,7 @@ from typing import Any
 
 from . import tokens as _tokens
 from ._cache_edit import apply_markers
+from ._cache_lookback import previous_tail
 from ._cache_models import PRICE_PLAIN, PRICE_READ, WRITE_PRICE, min_cacheable_tokens
 from ._cache_plan import Action, Breakpoint, CachePlan
 from ._cache_policy import CachePolicy
@@ -201,6 +202,7 @@ class _Planning:
         cum = [c * ratio for c in scan.cum]
 
         alive, seen_gap = self._sight(scan)
+        self._speculate(scan, cum, alive)
         app: Hashable = (
             scan.hashes[scan.system_end - (split_at is not None)]
             if scan.system_end - (split_at is not None) >= 0
@@ -247,6 +249,25 @@ class _Planning:
             if self.learn:
                 self.state.sighted(key, self.now)
         return alive, gaps
+
+    def _speculate(self, scan: Scan, cum: list[float], alive: list[int]) -> None:
+        """Assume the previous request's tail entry is live when nothing is known about it and
+        the new turn is too long for the lookback to find it: bridges then lead back to it."""
+        if "bridge" not in self.policy.segments:
+            return
+        usable = {p for p in range(len(scan.locs)) if scan.eligible[p]}
+        anchor = previous_tail(scan, usable)
+        last = len(scan.locs) - 1
+        if (
+            anchor is None
+            or last - anchor <= READ_REACH
+            or cum[anchor] < self.floor
+            or scan.hashes[anchor] in self.state.entries
+            or (alive and alive[-1] >= anchor)
+        ):
+            return
+        alive.append(anchor)
+        self.notes.append("previous turn's entry unknown here: assumed live, bridged to")
 
     def _reuse(
         self, kind: str, app: Hashable, evidence: float | None = None, dynamic: bool = False
