@@ -75,6 +75,23 @@ def output_schema(schema: Mapping[str, Any]) -> dict[str, Any]:
     return result
 
 
+def output_format(response_format: Any) -> dict[str, Any]:
+    """A ``response_format`` call option -> ``output_config.format``.
+
+    ``create_agent``'s ProviderStrategy (its default for Claude 4.5+) binds an OpenAI-style
+    ``{"type": "json_schema", "json_schema": {"schema": ...}}``; an Anthropic-style format, a
+    bare JSON schema, a pydantic model or a TypedDict are taken too.
+    """
+    value = response_format
+    if isinstance(value, Mapping) and value.get("type") == "json_schema":
+        inner = value.get("json_schema")
+        value = inner.get("schema") if isinstance(inner, Mapping) else value.get("schema")
+    if value is None:
+        raise ValueError(f"response_format has no JSON schema: {response_format!r}")
+    _, json_schema = _tools.schema_of(value)
+    return {"type": "json_schema", "schema": output_schema(json_schema)}
+
+
 def with_structured_output(
     llm: ChatCometAPI,
     schema: Mapping[str, Any] | type,

@@ -222,6 +222,10 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         effort = kwargs.pop("effort", self.effort)
         if effort is not None:
             body["output_config"] = {"effort": effort}
+        for key in ("response_format", "output_format"):  # create_agent's ProviderStrategy
+            if kwargs.get(key) is not None:
+                fmt = _structured.output_format(kwargs.pop(key))
+                body["output_config"] = {**body.get("output_config", {}), "format": fmt}
         tools = options.get("tools")
         if tools:
             body["tools"] = tools
