@@ -5,6 +5,7 @@ Exception hierarchy::
     CometAPIError                     every error this package raises about a call
     ├── APIStatusError                the endpoint answered with an HTTP error status
     │   ├── BadRequestError           400 (also 413 and 422): the request is wrong; never retried
+    │   │   └── PromptTooLongError    the input does not fit the context window
     │   ├── AuthenticationError       401: missing or wrong key; never retried
     │   ├── PermissionDeniedError     403: the key may not use this model or feature; never retried
     │   ├── NotFoundError             404: wrong path or unknown model; never retried
@@ -20,6 +21,11 @@ Exception hierarchy::
         └── StreamInterruptedError    the connection failed mid-stream (also an APIConnectionError)
             └── StreamTimeoutError    the stream stalled past the timeout (also APITimeoutError)
 
+Each class is also langchain-core's matching ``ModelError`` (``ModelInvalidRequestError``,
+``ContextOverflowError``, ``ModelRateLimitError``, ...) with its ``is_retryable``, as
+ChatAnthropic's errors are: agent middleware (retries, summarization on context overflow)
+branches on those types.
+
 A stream is retried only before its first event; after that a failure raises, never a partial
 reply passed off as complete.
 
@@ -30,8 +36,22 @@ the status only, and the key is redacted from them all the same in case a proxy 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
+
+from langchain_core.exceptions import (
+    ContextOverflowError,
+    ModelAPIError,
+    ModelAuthenticationError,
+    ModelConnectionError,
+    ModelError,
+    ModelInvalidRequestError,
+    ModelNotFoundError,
+    ModelPermissionDeniedError,
+    ModelRateLimitError,
+    ModelTimeoutError,
+)
 
 __all__ = [
     "APIConnectionError",
@@ -46,6 +66,7 @@ __all__ = [
     "NotFoundError",
     "OverloadedError",
     "PermissionDeniedError",
+    "PromptTooLongError",
     "RateLimitError",
     "RequestTimeoutError",
     "StreamError",
@@ -55,7 +76,7 @@ __all__ = [
 ]
 
 
-class CometAPIError(Exception):
+class CometAPIError(ModelError):
     """Base class: carries what the API said, so callers can branch without parsing text."""
 
     def __init__(
@@ -98,35 +119,39 @@ class APIStatusError(CometAPIError):
     """The endpoint answered with an HTTP error status."""
 
 
-class BadRequestError(APIStatusError):
+class BadRequestError(APIStatusError, ModelInvalidRequestError):
     pass
 
 
-class AuthenticationError(APIStatusError):
+class PromptTooLongError(BadRequestError, ContextOverflowError):
+    """The prompt (plus max_tokens) exceeds the model's context window."""
+
+
+class AuthenticationError(APIStatusError, ModelAuthenticationError):
     pass
 
 
-class PermissionDeniedError(APIStatusError):
+class PermissionDeniedError(APIStatusError, ModelPermissionDeniedError):
     pass
 
 
-class NotFoundError(APIStatusError):
+class NotFoundError(APIStatusError, ModelNotFoundError):
     pass
 
 
 class ConflictError(APIStatusError):
+    is_retryable = True
+
+
+class RequestTimeoutError(APIStatusError, ModelTimeoutError):
     pass
 
 
-class RequestTimeoutError(APIStatusError):
+class RateLimitError(APIStatusError, ModelRateLimitError):
     pass
 
 
-class RateLimitError(APIStatusError):
-    pass
-
-
-class InternalServerError(APIStatusError):
+class InternalServerError(APIStatusError, ModelAPIError):
     pass
 
 
@@ -134,11 +159,11 @@ class OverloadedError(InternalServerError):
     pass
 
 
-class APIConnectionError(CometAPIError):
+class APIConnectionError(CometAPIError, ModelConnectionError):
     pass
 
 
-class APITimeoutError(APIConnectionError):
+class APITimeoutError(APIConnectionError, ModelTimeoutError):
     pass
 
 
@@ -146,7 +171,7 @@ class InvalidResponseError(CometAPIError):
     pass
 
 
-class StreamError(CometAPIError):
+class StreamError(CometAPIError, ModelAPIError):
     pass
 
 
@@ -181,6 +206,13 @@ _BY_TYPE: dict[str, type[APIStatusError]] = {
     "overloaded_error": OverloadedError,
     "api_error": InternalServerError,
 }
+
+
+# Anthropic: "prompt is too long: 210000 tokens > 200000 maximum", "input length and `max_tokens`
+# exceed context limit: ..."; proxies in OpenAI style: "maximum context length is ...".
+_OVERFLOW = re.compile(
+    r"prompt is too long|exceed(s)? (the )?context (limit|window)|maximum context length", re.I
+)
 
 
 def _status_class(status: int) -> type[APIStatusError]:
@@ -249,7 +281,9 @@ def error_from_response(
     cls = _status_class(status)
     if cls is APIStatusError and etype in _BY_TYPE:
         cls = _BY_TYPE[etype]
-    return cls(
+    if cls is BadRequestError and _OVERFLOW.search(message):
+        cls = PromptTooLongError
+    error = cls(
         message,
         status_code=status,
         error_type=etype,
@@ -258,15 +292,20 @@ def error_from_response(
         retry_after=retry_after,
         body=body,
     )
+    if status == 500 and code == "invalid_request":
+        error.is_retryable = False  # CometAPI's way of saying the request itself is wrong
+    return error
 
 
 def error_from_event(data: Mapping[str, Any], *, request_id: str | None = None) -> StreamError:
     """A StreamError for an ``error`` event received mid-stream."""
     message, etype, code = parse_error_body(data)
-    return StreamError(
+    error = StreamError(
         message or "the stream reported an error",
         error_type=etype,
         error_code=code,
         request_id=request_id,
         body=dict(data),
     )
+    error.is_retryable = etype in ("overloaded_error", "rate_limit_error", "api_error")
+    return error
