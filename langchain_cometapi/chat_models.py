@@ -24,6 +24,7 @@ from . import _structured, _tools
 from ._cache_planner import CachePlan, CachePlanner, CachePolicy
 from ._checks import thinking_on, validate_body, validate_sampling
 from ._copying import RuntimeCopyMixin
+from ._model_profile import default_profile
 from ._request import convert_messages
 from ._response import StreamAssembler, generation_chunk, message_from_response
 from ._transport import MessagesClient
@@ -109,6 +110,8 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
             not isinstance(self.stop, list) or not all(isinstance(s, str) and s for s in self.stop)
         ):
             raise ValueError("stop must be a list of non-empty strings.")
+        if self.profile is None:
+            self.profile = default_profile(self.model)
         self._connect()
         return self
 
