@@ -15,6 +15,7 @@ from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 from . import tokens as _tokens
+from ._cache_clock import ServerClock
 from ._cache_edit import apply_markers
 from ._cache_lookback import previous_tail
 from ._cache_models import PRICE_PLAIN, PRICE_READ, WRITE_PRICE, min_cacheable_tokens
@@ -102,10 +103,17 @@ class CachePlanner:
     """One per ChatCometAPI instance: plans each request and learns from the usage returned."""
 
     def __init__(
-        self, policy: CachePolicy | None = None, *, clock: Callable[[], float] = time.monotonic
+        self, policy: CachePolicy | None = None, *, clock: Callable[[], float] | None = None
     ) -> None:
         self.policy = policy or CachePolicy()
-        self.state = CacheState(self.policy.history_size, clock)
+        # Without an explicit clock, time is the server's (see _cache_clock): TTLs run there.
+        self._server_clock = ServerClock() if clock is None else None
+        self.state = CacheState(self.policy.history_size, clock or self._server_clock or time.time)
+
+    def sync_clock(self, date_header: str | None) -> None:
+        """Re-anchor on a response's ``Date`` header (ignored when a clock was injected)."""
+        if self._server_clock is not None:
+            self._server_clock.sync(date_header)
 
     def plan(self, body: Mapping[str, Any]) -> tuple[dict[str, Any], CachePlan]:
         """Body with markers for sending now; records the request as sent."""

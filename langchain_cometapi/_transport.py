@@ -121,6 +121,8 @@ class MessagesClient:
         self._stream_headers = {**headers, "accept": "text/event-stream"}
         self._client = http_client
         self._owns_client = http_client is None
+        # Called with each successful response's Date header (the cache planner's clock).
+        self.on_date: Callable[[str | None], None] | None = None
         self._async_client = http_async_client
         self._async_clients: weakref.WeakKeyDictionary[
             asyncio.AbstractEventLoop, httpx2.AsyncClient
@@ -271,7 +273,13 @@ class MessagesClient:
         )
         if response.status_code >= 400:
             raise self._status_error(response, text)
-        return self._parse_json(response, text), dict(response.headers)
+        data = self._parse_json(response, text)
+        self._date_seen(response)
+        return data, dict(response.headers)
+
+    def _date_seen(self, response: httpx2.Response) -> None:
+        if self.on_date is not None:
+            self.on_date(response.headers.get("date"))
 
     async def acreate(
         self, body: Mapping[str, Any], extra_headers: Mapping[str, str] | None = None
@@ -332,6 +340,7 @@ class MessagesClient:
         try:
             if response.status_code >= 400:
                 raise self._status_error(response, response.read().decode("utf-8", "replace"))
+            self._date_seen(response)
             if not _is_sse(response):
                 data, _ = self._finish(response, response.read().decode("utf-8", "replace"))
                 events: Iterator[Event] = iter(events_from_message(data))
@@ -425,6 +434,7 @@ class MessagesClient:
             if response.status_code >= 400:
                 raw = await response.aread()
                 raise self._status_error(response, raw.decode("utf-8", "replace"))
+            self._date_seen(response)
             if not _is_sse(response):
                 raw = await response.aread()
                 data, _ = self._finish(response, raw.decode("utf-8", "replace"))

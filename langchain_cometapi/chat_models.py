@@ -134,6 +134,7 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         if self.prompt_cache != "off":
             policy = self.prompt_cache if isinstance(self.prompt_cache, CachePolicy) else None
             self._planner = CachePlanner(policy)
+            self._client.on_date = self._planner.sync_clock  # TTLs run on the server's clock
 
     def _fresh_runtime(self) -> None:
         """After unpickling / deepcopy: new client, planner and report (see ``_copying``)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import email.utils
 import hashlib
 import json
 import threading
@@ -57,6 +58,8 @@ class MessagesEmulator:
         self.api_key = api_key
         self.responder = responder
         self.clock = clock
+        # Date headers follow the injectable clock, from today's wall time, like a real server.
+        self._epoch_base = time.time() - clock()
         self.usage_in_delta = usage_in_delta
         self.ping_every = ping_every
         self.service_tier = service_tier
@@ -187,7 +190,13 @@ class MessagesEmulator:
 
     # ----- rendering -----------------------------------------------------------------------
     def _headers(self, request_id: str, content_type: str) -> list[tuple[str, str]]:
-        return [("content-type", content_type), ("request-id", request_id), EMULATOR_HEADER]
+        date = email.utils.formatdate(self._epoch_base + self.clock(), usegmt=True)
+        return [
+            ("content-type", content_type),
+            ("request-id", request_id),
+            ("date", date),
+            EMULATOR_HEADER,
+        ]
 
     def _raw(
         self,
