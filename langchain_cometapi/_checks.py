@@ -68,14 +68,18 @@ def validate_body(body: Mapping[str, Any]) -> None:
 
 
 def count_cache_markers(body: Mapping[str, Any]) -> int:
-    count = sum(1 for tool in body.get("tools") or () if "cache_control" in tool)
+    """Markers the API counts against its limit of 4: on tools, system and message blocks,
+    blocks nested in a tool_result, and a top-level (automatic caching) ``cache_control``."""
+    count = int(body.get("cache_control") is not None)
+    count += sum(1 for tool in body.get("tools") or () if "cache_control" in tool)
     system = body.get("system")
     if isinstance(system, list):
         count += sum(1 for block in system if "cache_control" in block)
     for turn in body.get("messages", ()):
         content = turn.get("content")
-        if isinstance(content, list):
-            for block in content:
-                if "cache_control" in block:
-                    count += 1
+        for block in content if isinstance(content, list) else ():
+            count += "cache_control" in block
+            nested = block.get("content") if block.get("type") == "tool_result" else None
+            if isinstance(nested, list):
+                count += sum(1 for b in nested if isinstance(b, Mapping) and "cache_control" in b)
     return count
