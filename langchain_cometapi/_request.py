@@ -8,7 +8,9 @@ API would refuse anyway.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -93,9 +95,31 @@ def convert_messages(
     for turn in turns:
         if turn["role"] == "user":
             turn["content"] = _tool_results_first(turn["content"])
+        turn["content"] = [_with_valid_ids(b) for b in turn["content"]]
     _strip_prefill(turns[-1])
     _check_tool_pairs(turns)
     return (system or None), turns
+
+
+_VALID_ID = re.compile(r"^[a-zA-Z0-9_-]+$")
+
+
+def valid_tool_id(tool_id: Any) -> Any:
+    """An id the API accepts: other providers' ids (``functions.write_todos:0``) are hashed to
+    ``toolu_...`` the same way every time, so a call and its result still pair (as ChatAnthropic
+    does)."""
+    if not isinstance(tool_id, str) or not tool_id or _VALID_ID.match(tool_id):
+        return tool_id
+    return "toolu_" + hashlib.sha256(tool_id.encode()).hexdigest()[:24]
+
+
+def _with_valid_ids(block: Block) -> Block:
+    kind = block.get("type")
+    if kind == "tool_use" and not _VALID_ID.match(str(block.get("id") or "")):
+        return {**block, "id": valid_tool_id(block.get("id"))}
+    if kind == "tool_result" and not _VALID_ID.match(str(block.get("tool_use_id") or "")):
+        return {**block, "tool_use_id": valid_tool_id(block.get("tool_use_id"))}
+    return block
 
 
 def _strip_prefill(turn: dict[str, Any]) -> None:

@@ -19,6 +19,7 @@ _KNOWN_FIELDS = frozenset(
     }
 )  # fmt: skip
 _TOOL_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,128}$")
+_TOOL_ID = re.compile(r"^[a-zA-Z0-9_-]+$")
 _THINKING_DOCS = "https://docs.claude.com/en/docs/build-with-claude/extended-thinking"
 
 
@@ -178,6 +179,11 @@ def _check_messages(messages: Any) -> None:
             if not isinstance(block, Mapping) or not isinstance(block.get("type"), str):
                 raise _bad(f"messages.{mi}.content.{bi}.type: Field required")
             btype = block["type"]
+            if btype == "tool_use" and not _TOOL_ID.match(str(block.get("id") or "")):
+                raise _bad(
+                    f"messages.{mi}.content.{bi}.tool_use.id: String should match pattern "
+                    "'^[a-zA-Z0-9_-]+$'"
+                )
             if btype in ("thinking", "redacted_thinking") and "cache_control" in block:
                 raise _bad(
                     f"messages.{mi}.content.{bi}.{btype}.cache_control: "
