@@ -54,10 +54,10 @@ _PASS_THROUGH = frozenset(
 
 
 def convert_messages(
-    messages: Sequence[BaseMessage],
+    messages: Sequence[BaseMessage], *, lenient: bool = False
 ) -> tuple[list[Block] | None, list[dict[str, Any]]]:
     """(system blocks, turns) for a LangChain history; raises ValueError on what the API rejects."""
-    if not messages:
+    if not messages and not lenient:
         raise ValueError("ChatCometAPI needs at least one message; got an empty list.")
     system: list[Block] = []
     turns: list[dict[str, Any]] = []
@@ -66,7 +66,7 @@ def convert_messages(
         if isinstance(message, SystemMessage) or (
             isinstance(message, ChatMessage) and message.role == "system"
         ):
-            if seen_other:
+            if seen_other and not lenient:
                 raise ValueError(
                     f"message {position} is a system message after the conversation started; "
                     "the Messages API takes one system prompt before all turns. Move it first "
@@ -82,6 +82,10 @@ def convert_messages(
             turns[-1]["content"].extend(blocks)
         else:
             turns.append({"role": role, "content": blocks})
+    if lenient:
+        # Token counting (trim_messages probes any slice of a history): shape, don't judge.
+        _finish(turns)
+        return (system or None), turns
     if not turns:
         raise ValueError(
             "the conversation has no user or assistant turn with content (only a system prompt "
@@ -92,13 +96,18 @@ def convert_messages(
             "the first turn is from the assistant; the Messages API needs the conversation to "
             "start with a user turn (add a HumanMessage first)."
         )
+    _finish(turns)
+    _check_tool_pairs(turns)
+    return (system or None), turns
+
+
+def _finish(turns: list[dict[str, Any]]) -> None:
     for turn in turns:
         if turn["role"] == "user":
             turn["content"] = _tool_results_first(turn["content"])
         turn["content"] = [_with_valid_ids(b) for b in turn["content"]]
-    _strip_prefill(turns[-1])
-    _check_tool_pairs(turns)
-    return (system or None), turns
+    if turns:
+        _strip_prefill(turns[-1])
 
 
 _VALID_ID = re.compile(r"^[a-zA-Z0-9_-]+$")

@@ -188,11 +188,16 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
 
     # -- the pipeline -----------------------------------------------------------------------------
     def _request_body(
-        self, messages: Sequence[BaseMessage], stop: list[str] | None, kwargs: dict[str, Any]
+        self,
+        messages: Sequence[BaseMessage],
+        stop: list[str] | None,
+        kwargs: dict[str, Any],
+        *,
+        lenient: bool = False,
     ) -> tuple[dict[str, Any], dict[str, str] | None]:
         """LangChain messages + settings -> (wire body, extra headers); validates everything."""
         options = {k: kwargs.pop(k) for k in list(kwargs) if k in _CALL_OPTIONS}
-        system, turns = convert_messages(messages)
+        system, turns = convert_messages(messages, lenient=lenient)
         max_tokens = kwargs.pop("max_tokens", self.max_tokens)
         body: dict[str, Any] = {
             "model": kwargs.pop("model", self.model),
@@ -420,7 +425,8 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         kwargs: dict[str, Any] = {}
         if tools:
             kwargs["tools"] = [_tools.convert_tool(t) for t in tools]
-        body, _ = self._request_body(messages, None, kwargs)
+        # lenient: trim_messages(token_counter=llm) counts slices no request would send
+        body, _ = self._request_body(messages, None, kwargs, lenient=True)
         return estimate_request_tokens(body)
 
 
