@@ -237,7 +237,8 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
                 body["output_config"] = {**body.get("output_config", {}), "format": fmt}
         tools = options.get("tools")
         if tools:
-            body["tools"] = tools
+            # bind_tools already converted; per-call tools= (and plan_cache's) may be any shape
+            tools = body["tools"] = [_tools.convert_tool(t) for t in tools]
             choice = _tools.convert_tool_choice(
                 options.get("tool_choice"), tools, options.get("parallel_tool_calls")
             )
