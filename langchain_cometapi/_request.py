@@ -8,6 +8,7 @@ API would refuse anyway.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
@@ -362,6 +363,8 @@ def _data_block(item: Mapping[str, Any]) -> Block:
     else:
         raise ValueError(f"a {kind} block needs base64 data, a url or a file id.")
     is_image = kind == "image" or (mime.startswith("image/") and kind != "document")
+    if not is_image and source["type"] == "base64" and mime.startswith("text/"):
+        source = _text_source(str(source["data"]))  # base64 documents may only be PDFs
     if is_image:
         return {"type": "image", "source": source}
     block: Block = {"type": "document", "source": source}
@@ -372,6 +375,15 @@ def _data_block(item: Mapping[str, Any]) -> Block:
         if value is not None:
             block[key] = value
     return block
+
+
+def _text_source(data: str) -> Block:
+    """Base64 text (a .txt/.md/.csv upload) -> the ``text`` source documents take for text."""
+    try:
+        text = base64.b64decode(data, validate=True).decode("utf-8")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValueError(f"a base64 text file is not valid base64 UTF-8 text: {exc}") from exc
+    return {"type": "text", "media_type": "text/plain", "data": text}
 
 
 def _tool_results_first(blocks: list[Block]) -> list[Block]:

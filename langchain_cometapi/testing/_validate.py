@@ -179,6 +179,11 @@ def _check_messages(messages: Any) -> None:
             if not isinstance(block, Mapping) or not isinstance(block.get("type"), str):
                 raise _bad(f"messages.{mi}.content.{bi}.type: Field required")
             btype = block["type"]
+            for inner in [
+                block,
+                *(_blocks(block.get("content")) if btype == "tool_result" else []),
+            ]:
+                _check_document_source(inner, f"messages.{mi}.content.{bi}")
             if btype == "tool_use" and not _TOOL_ID.match(str(block.get("id") or "")):
                 raise _bad(
                     f"messages.{mi}.content.{bi}.tool_use.id: String should match pattern "
@@ -200,6 +205,17 @@ def _check_messages(messages: Any) -> None:
     if messages[0]["role"] == "assistant":
         raise _bad('messages: first message must use the "user" role')
     _check_tool_pairing(messages)
+
+
+def _check_document_source(block: Any, where: str) -> None:
+    """Base64 documents are PDFs only (text goes in a ``text`` source), as the API enforces."""
+    if not isinstance(block, Mapping) or block.get("type") != "document":
+        return
+    source = block.get("source")
+    if not isinstance(source, Mapping) or source.get("type") != "base64":
+        return
+    if source.get("media_type") != "application/pdf":
+        raise _bad(f"{where}.document.source.base64.media_type: Input should be 'application/pdf'")
 
 
 def _check_blank_text(content: Any, final_assistant: bool) -> None:
