@@ -281,8 +281,9 @@ def _block(item: Mapping[str, Any], role: str) -> Block | None:
             block.pop("signature")
     elif isinstance(kind, str):
         block = {k: v for k, v in item.items() if k not in _LC_ONLY_KEYS}
-        if item.get("partial_json") and not item.get("input"):
+        if item.get("partial_json") and not item.get("input") and kind != "tool_use":
             # a streamed server_tool_use / mcp_tool_use: its input arrived as JSON fragments
+            # (a client tool_use takes its input from tool_calls, even when cut by max_tokens)
             block["input"] = _parse_partial(str(item["partial_json"]))
     else:
         raise ValueError(f"content block without a type: {sorted(item)}.")
