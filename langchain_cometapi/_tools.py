@@ -57,6 +57,35 @@ def convert_tool(tool: ToolLike, *, strict: bool | None = None) -> dict[str, Any
     return out
 
 
+# Tool types (and features) the API serves only behind an anthropic-beta header; added for
+# the user, as ChatAnthropic does, so binding such a tool works without knowing the header.
+_TOOL_BETAS = {
+    "web_fetch_20250910": "web-fetch-2025-09-10",
+    "code_execution_20250522": "code-execution-2025-05-22",
+    "mcp_toolset": "mcp-client-2025-11-20",
+    "memory_20250818": "context-management-2025-06-27",
+    "computer_20250124": "computer-use-2025-01-24",
+    "computer_20251124": "computer-use-2025-11-24",
+    "tool_search_tool_regex_20251119": "advanced-tool-use-2025-11-20",
+    "tool_search_tool_bm25_20251119": "advanced-tool-use-2025-11-20",
+}
+
+
+def required_betas(body: Mapping[str, Any]) -> list[str]:
+    """Beta headers the body's tools, ``input_examples`` and ``mcp_servers`` need."""
+    needed: list[str] = []
+    for tool in body.get("tools") or ():
+        if not isinstance(tool, Mapping):
+            continue
+        if str(tool.get("type")) in _TOOL_BETAS:
+            needed.append(_TOOL_BETAS[str(tool.get("type"))])
+        if tool.get("input_examples"):
+            needed.append("advanced-tool-use-2025-11-20")
+    if body.get("mcp_servers"):
+        needed.append("mcp-client-2025-11-20")
+    return list(dict.fromkeys(needed))
+
+
 def tool_names(tools: Sequence[Mapping[str, Any]]) -> list[str]:
     return [str(t["name"]) for t in tools if "name" in t]
 

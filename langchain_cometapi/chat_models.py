@@ -254,8 +254,10 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
                 body[key] = value
         validate_body(body)
         headers = dict(options.get("extra_headers") or {})
-        if options.get("betas"):
-            headers["anthropic-beta"] = ",".join(options["betas"])
+        betas = list(options.get("betas") or self.betas or [])
+        missing = [b for b in _tools.required_betas(body) if b not in betas]
+        if options.get("betas") or missing:
+            headers["anthropic-beta"] = ",".join(betas + missing)
         return body, headers or None
 
     def _prepare(
