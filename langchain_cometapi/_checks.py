@@ -51,6 +51,21 @@ def validate_sampling(
             raise ValueError("top_p must be between 0.95 and 1 while thinking is enabled.")
 
 
+def validate_stop(stops: Any) -> list[str]:
+    """Stop sequences as the API takes them: a list of strings with some non-whitespace."""
+    if isinstance(stops, str) or not isinstance(stops, (list, tuple)):
+        raise ValueError(f"stop must be a list of strings, got {stops!r}.")
+    for stop in stops:
+        if not isinstance(stop, str) or not stop:
+            raise ValueError("stop must be a list of non-empty strings.")
+        if not stop.strip():
+            raise ValueError(
+                f"stop sequence {stop!r} is only whitespace; the API rejects those (each stop "
+                "sequence must contain non-whitespace)."
+            )
+    return list(stops)
+
+
 def validate_body(body: Mapping[str, Any]) -> None:
     """Checks the API would fail with a 400 after a round trip; cheaper to say it here."""
     choice = body.get("tool_choice")

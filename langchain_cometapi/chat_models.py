@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model
 
 from . import _structured, _tools
 from ._cache_planner import CachePlan, CachePlanner, CachePolicy
-from ._checks import thinking_on, validate_body, validate_sampling
+from ._checks import thinking_on, validate_body, validate_sampling, validate_stop
 from ._copying import RuntimeCopyMixin
 from ._model_profile import default_profile
 from ._request import convert_messages
@@ -106,10 +106,8 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         validate_sampling(self.thinking, self.max_tokens, self.temperature, self.top_k, self.top_p)
         if self.timeout is not None and self.timeout <= 0:
             raise ValueError("timeout must be positive (seconds) or None.")
-        if self.stop is not None and (
-            not isinstance(self.stop, list) or not all(isinstance(s, str) and s for s in self.stop)
-        ):
-            raise ValueError("stop must be a list of non-empty strings.")
+        if self.stop is not None:
+            validate_stop(self.stop)
         if self.profile is None:
             self.profile = default_profile(self.model)
         self._connect()
@@ -222,9 +220,7 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
                 body[key] = value
         stops = stop if stop is not None else self.stop
         if stops:
-            if isinstance(stops, str) or not all(isinstance(s, str) for s in stops):
-                raise ValueError("stop must be a list of strings.")
-            body["stop_sequences"] = list(stops)
+            body["stop_sequences"] = validate_stop(stops)
         user_id = kwargs.pop("user_id", self.user_id)
         if user_id is not None:
             body["metadata"] = {"user_id": user_id}

@@ -113,6 +113,11 @@ def _check_sampling(body: Mapping[str, Any]) -> None:
         not isinstance(stops, list) or not all(isinstance(s, str) for s in stops)
     ):
         raise _bad("stop_sequences: Input should be a valid list")
+    for stop in stops or ():
+        if not stop:
+            raise _bad("stop_sequences: each stop sequence must be non-empty")
+        if not stop.strip():
+            raise _bad("stop_sequences: each stop sequence must contain non-whitespace")
 
 
 def _check_system(system: Any) -> None:
