@@ -128,10 +128,11 @@ def with_structured_output(
         if strict is not None:
             tool["strict"] = strict
         forced: str | None = name
-        if llm._thinking_enabled():
+        if llm._forcing_blocked():
             warnings.warn(
-                "thinking is enabled, so structured output cannot force the tool call (the API "
-                "rejects it); using tool_choice='auto'. method='json_schema' avoids this.",
+                "thinking is enabled (budget_tokens), so structured output cannot force the tool "
+                "call (the API rejects it); using tool_choice='auto'. method='json_schema' or "
+                "adaptive thinking avoids this.",
                 stacklevel=3,
             )
             forced = None

@@ -22,7 +22,13 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model
 
 from . import _structured, _tools
 from ._cache_planner import CachePlan, CachePlanner, CachePolicy
-from ._checks import thinking_on, validate_body, validate_sampling, validate_stop
+from ._checks import (
+    forcing_blocked,
+    thinking_on,
+    validate_body,
+    validate_sampling,
+    validate_stop,
+)
 from ._copying import RuntimeCopyMixin
 from ._model_profile import default_profile
 from ._request import convert_messages
@@ -368,12 +374,7 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
     ) -> Runnable[LanguageModelInput, AIMessage]:
         """Bind tools (LangChain tools, pydantic models, functions, OpenAI or Anthropic dicts)."""
         formatted = [_tools.convert_tool(t, strict=strict) for t in tools]
-        choice = _tools.convert_tool_choice(tool_choice, formatted, parallel_tool_calls)
-        if choice and choice.get("type") in ("any", "tool") and thinking_on(self.thinking):
-            raise ValueError(
-                "a forced tool_choice ('any' or a tool name) cannot be combined with extended "
-                "thinking: the API rejects it. Use tool_choice='auto' or disable thinking."
-            )
+        _tools.convert_tool_choice(tool_choice, formatted, parallel_tool_calls)  # validates
         return self.bind(
             tools=formatted,
             tool_choice=tool_choice,
@@ -393,7 +394,8 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         """Structured output by forced tool call, or by output_config.format (json_schema).
 
         ``json_mode`` is an alias of ``json_schema`` (Claude needs the schema). With thinking
-        enabled, function_calling cannot force the tool and falls back to tool_choice='auto'.
+        enabled (budget_tokens), function_calling cannot force the tool and falls back to
+        tool_choice='auto'; adaptive thinking accepts the forced call.
         """
         if kwargs:
             raise ValueError(f"unexpected arguments: {sorted(kwargs)}")
@@ -401,8 +403,8 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
             self, schema, method=method, include_raw=include_raw, strict=strict
         )
 
-    def _thinking_enabled(self) -> bool:
-        return thinking_on(self.thinking)
+    def _forcing_blocked(self) -> bool:
+        return forcing_blocked(self.thinking)
 
     def get_num_tokens(self, text: str) -> int:
         """Offline estimate of Claude tokens in ``text`` (the default needs transformers' GPT-2)."""

@@ -114,15 +114,19 @@ def test_unknown_tool_choice_name_rejected_before_sending() -> None:
 
 
 @pytest.mark.parametrize("choice", ["any", "get_weather"])
-def test_forced_tool_choice_with_thinking_is_a_clear_error(choice: str) -> None:
+def test_forced_tool_choice_with_thinking_falls_back_to_auto(choice: str) -> None:
     thinking = {"type": "enabled", "budget_tokens": 2048}
-    llm, emu = emulated(thinking=thinking)
-    with pytest.raises(ValueError, match="thinking"):
-        llm.bind_tools([get_weather], tool_choice=choice)
-    plain, emu = emulated()
-    with pytest.raises(ValueError, match="thinking"):
-        plain.bind_tools([get_weather], tool_choice=choice).invoke("x", thinking=thinking)
-    assert emu.requests == []  # never a 400 at run time
+    for llm, emu, kwargs in (
+        (*emulated(thinking=thinking), {}),
+        (*emulated(), {"thinking": thinking}),
+    ):
+        bound = llm.bind_tools([get_weather], tool_choice=choice, parallel_tool_calls=False)
+        with pytest.warns(UserWarning, match="tool_choice='auto'"):
+            bound.invoke("Weather in 'Oslo'?", **kwargs)
+        assert emu.last_request["body"]["tool_choice"] == {
+            "type": "auto",
+            "disable_parallel_tool_use": True,
+        }  # never a 400 at run time
 
 
 def test_thinking_with_auto_tool_choice_is_sent() -> None:
