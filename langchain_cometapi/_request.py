@@ -12,6 +12,7 @@ import base64
 import hashlib
 import json
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -62,20 +63,29 @@ def convert_messages(
         raise ValueError("ChatCometAPI needs at least one message; got an empty list.")
     system: list[Block] = []
     turns: list[dict[str, Any]] = []
-    seen_other = False
+    seen_other = after_system = False
     for position, message in enumerate(messages):
         if isinstance(message, SystemMessage) or (
             isinstance(message, ChatMessage) and message.role == "system"
         ):
-            if seen_other and not lenient:
-                raise ValueError(
+            if seen_other and not lenient and not after_system:
+                if system:
+                    raise ValueError(
+                        f"message {position} is a second system message, after the "
+                        "conversation started; the Messages API takes one system prompt before "
+                        "all turns. Merge it into the first or send it as a HumanMessage."
+                    )
+                warnings.warn(  # ChatAnthropic hoists a lone late system message the same way
                     f"message {position} is a system message after the conversation started; "
-                    "the Messages API takes one system prompt before all turns. Move it first "
-                    "or send it as a HumanMessage."
+                    "it was moved to the top-level system prompt and applies to the whole "
+                    "conversation.",
+                    UserWarning,
+                    stacklevel=4,
                 )
             system.extend(_system_blocks(message.content))
+            after_system = True
             continue
-        seen_other = True
+        seen_other, after_system = True, False
         role, blocks = _turn(message, position)
         if not blocks:
             continue

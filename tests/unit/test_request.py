@@ -130,7 +130,7 @@ def test_thinking_blocks_replayed_exactly() -> None:
             ],
             "no ToolMessage",
         ),
-        ([HumanMessage("q"), SystemMessage("late")], "system message after"),
+        ([SystemMessage("s"), HumanMessage("q"), SystemMessage("late")], "second system"),
     ],
 )
 def test_bad_histories_rejected_before_sending(messages: list, fragment: str) -> None:
