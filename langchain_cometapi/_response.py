@@ -205,15 +205,22 @@ class StreamAssembler:
         self.meta: dict[str, Any] = {}
         self._kinds: dict[int, str] = {}
         self._json_seen: set[int] = set()
+        self._id: str | None = None
 
     def feed(self, event: Mapping[str, Any]) -> AIMessageChunk | None:
         """The chunk for one event; a well-formed event of the wrong shape is a StreamError."""
         try:
-            return self._feed(event)
+            chunk = self._feed(event)
         except (AttributeError, TypeError, ValueError, KeyError, IndexError) as exc:
             raise StreamError(
                 f"malformed {event.get('type')!r} event in the stream: {type(exc).__name__}: {exc}"
             ) from exc
+        if chunk is not None and self._id is not None and chunk.id is None:
+            # Every chunk carries the message id, not just the first: LangGraph's "messages"
+            # stream and chat UIs group chunks by id (a mix showed as two messages).
+            chunk.__dict__["id"] = self._id
+            chunk.__pydantic_fields_set__.add("id")
+        return chunk
 
     def _feed(self, event: Mapping[str, Any]) -> AIMessageChunk | None:
         kind = event.get("type")
@@ -232,6 +239,7 @@ class StreamAssembler:
 
     def _message_start(self, event: Mapping[str, Any]) -> AIMessageChunk:
         message = event.get("message") or {}
+        self._id = message.get("id") if isinstance(message.get("id"), str) else None
         self.usage = dict(message.get("usage") or {})
         meta = _metadata(message)
         for key in ("stop_reason", "stop_sequence"):
