@@ -199,6 +199,11 @@ def _tool_result(message: ToolMessage) -> Block:
 
 def _assistant_blocks(message: AIMessage) -> list[Block]:
     blocks = _content_blocks(message.content, "assistant")
+    provider = message.response_metadata.get("model_provider")
+    if provider not in (None, "anthropic"):
+        # Another provider's thinking (e.g. after a model fallback) carries a signature Claude
+        # cannot verify: the API would answer 400.
+        blocks = [b for b in blocks if b.get("type") not in ("thinking", "redacted_thinking")]
     calls = {tc["id"]: tc for tc in message.tool_calls if tc.get("id")}
     seen: set[str] = set()
     for block in blocks:
@@ -286,9 +291,9 @@ def _block(item: Mapping[str, Any], role: str) -> Block | None:
     elif kind == "non_standard" and isinstance(item.get("value"), Mapping):
         return _block(item["value"], role)
     elif kind == "thinking":
+        if not item.get("signature"):
+            return None  # unsigned (cut stream, other provider): the API needs the signature
         block = {k: v for k, v in item.items() if k not in _LC_ONLY_KEYS}
-        if "signature" in block and not block["signature"]:
-            block.pop("signature")
     elif isinstance(kind, str):
         block = {k: v for k, v in item.items() if k not in _LC_ONLY_KEYS}
         if item.get("partial_json") and not item.get("input") and kind != "tool_use":

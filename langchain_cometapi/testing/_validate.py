@@ -194,6 +194,8 @@ def _check_messages(messages: Any) -> None:
                     f"messages.{mi}.content.{bi}.tool_use.id: String should match pattern "
                     "'^[a-zA-Z0-9_-]+$'"
                 )
+            if btype == "thinking" and not isinstance(block.get("signature"), str):
+                raise _bad(f"messages.{mi}.content.{bi}.thinking.signature: Field required")
             if btype in ("thinking", "redacted_thinking") and "cache_control" in block:
                 raise _bad(
                     f"messages.{mi}.content.{bi}.{btype}.cache_control: "
