@@ -98,6 +98,11 @@ def convert_tool_choice(
     result: dict[str, Any] | None
     if choice is None:
         result = None
+    elif isinstance(choice, Mapping) and choice.get("type") == "function":
+        # OpenAI's {"type": "function", "function": {"name": ...}} (or Responses' flat name)
+        function = choice.get("function")
+        name = function.get("name") if isinstance(function, Mapping) else choice.get("name")
+        result = {"type": "tool", "name": name}
     elif isinstance(choice, Mapping):
         result = dict(choice)
         if result.get("type") not in ("auto", "any", "tool", "none"):
