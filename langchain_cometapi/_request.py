@@ -208,7 +208,9 @@ def _assistant_blocks(message: AIMessage) -> list[Block]:
     seen: set[str] = set()
     for block in blocks:
         if block.get("type") == "tool_use":
-            call = calls.get(block.get("id", ""))
+            if not isinstance(block.get("id"), str) or not block["id"]:
+                raise ValueError(f"a tool_use block needs a string id; got {block.get('id')!r}.")
+            call = calls.get(block["id"])
             if call is not None:
                 # tool_calls are the source of truth: users and agents edit them, and in streamed
                 # content the input may be an empty dict next to partial JSON.

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import httpx2
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
@@ -76,6 +77,7 @@ message = st.one_of(
 
 @FAST
 @given(st.lists(message, max_size=6))
+@pytest.mark.filterwarnings("ignore:.*system message.*:UserWarning")
 def test_converter_succeeds_or_value_error(messages: list[Any]) -> None:
     try:
         system, turns = convert_messages(messages)
