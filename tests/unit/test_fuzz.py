@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from typing import Any
 
 import httpx2
@@ -18,7 +19,9 @@ from langchain_cometapi._response import StreamAssembler
 
 from .wire import Recorder, model_with, sse, text_stream
 
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# FUZZ_EXAMPLES=5000 for a deep run; the suite's default keeps it to a few seconds.
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))
+FAST = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 json_values = st.recursive(
     st.none()
@@ -171,7 +174,7 @@ events = st.lists(
 )
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@FAST
 @given(events, st.booleans())
 def test_stream_path_raises_only_documented_errors(evs: list[dict[str, Any]], stop: bool) -> None:
     body = sse(
