@@ -82,9 +82,14 @@ def _far_below_minimum(
 ) -> CachePlan | None:
     model = str(body.get("model", ""))
     minimum = policy.min_tokens or min_cacheable_tokens(model)
-    raw = _tokens.estimate_request_tokens(body)
-    estimate = raw * state.ratio
-    if estimate >= _SMALL_SHARE * minimum or _has_markers(body):
+    limit = _SMALL_SHARE * minimum
+    bound = _token_upper_bound(body, limit)
+    if bound is not None:
+        raw, estimate = 0, float(bound)  # too small to bother the estimator (nor to calibrate)
+    else:
+        raw = _tokens.estimate_request_tokens(body)
+        estimate = raw * state.ratio
+    if estimate >= limit or _has_markers(body):
         return None  # the full pass also reports the user's own markers
     total = round(estimate)
     return CachePlan(
@@ -138,6 +143,40 @@ class CachePlanner:
                 if expected_written > 0:
                     for key in plan.write_keys:
                         self.state.forget_cached(key)
+
+
+_FRAMING = 16  # generous per-message and per-block framing, in tokens
+
+
+def _token_upper_bound(body: Mapping[str, Any], limit: float) -> int | None:
+    """A cheap bound on a text-only prompt's tokens (a token covers at least one UTF-8 byte),
+    or None when it passes ``limit`` or the body holds anything but text (tools, media...)."""
+    if body.get("tools"):
+        return None
+    total = 0
+    system = body.get("system")
+    parts: list[Any] = [system] if isinstance(system, str) else list(system or ())
+    for turn in body.get("messages") or ():
+        if not isinstance(turn, Mapping):
+            return None
+        content = turn.get("content")
+        total += _FRAMING
+        if isinstance(content, str):
+            parts.append(content)
+        elif isinstance(content, list):
+            parts.extend(content)
+        else:
+            return None
+    for part in parts:
+        text = part if isinstance(part, str) else None
+        if isinstance(part, Mapping) and part.get("type") == "text":
+            text = part.get("text")
+        if not isinstance(text, str):
+            return None
+        total += _FRAMING + (len(text) if text.isascii() else 4 * len(text))
+        if total >= limit:
+            return None
+    return total
 
 
 def _has_markers(body: Mapping[str, Any]) -> bool:
