@@ -17,6 +17,7 @@ from typing import Any
 from . import tokens as _tokens
 from ._cache_clock import ServerClock
 from ._cache_edit import apply_markers
+from ._cache_fastpath import far_below_minimum
 from ._cache_lookback import previous_tail
 from ._cache_models import PRICE_PLAIN, PRICE_READ, WRITE_PRICE, min_cacheable_tokens
 from ._cache_plan import Action, Breakpoint, CachePlan
@@ -64,44 +65,11 @@ def plan_cache(
     """
     policy = policy or CachePolicy()
     state = state if state is not None else CacheState(policy.history_size)
-    small = _far_below_minimum(body, policy, state)
+    small = far_below_minimum(body, policy, state)
     if small is not None:
         return dict(body), small
     with state.lock:
         return _Planning(body, policy, state, learn).run()
-
-
-# A prompt under this share of the model's minimum can carry no useful marker, even after a turn
-# or two of growth; planning it (scan, hashing, learning) costs ~50 us a call for nothing, and
-# most calls of small chains are such prompts.
-_SMALL_SHARE = 0.5
-
-
-def _far_below_minimum(
-    body: Mapping[str, Any], policy: CachePolicy, state: CacheState
-) -> CachePlan | None:
-    model = str(body.get("model", ""))
-    minimum = policy.min_tokens or min_cacheable_tokens(model)
-    limit = _SMALL_SHARE * minimum
-    bound = _token_upper_bound(body, limit)
-    if bound is not None:
-        raw, estimate = 0, float(bound)  # too small to bother the estimator (nor to calibrate)
-    else:
-        raw = _tokens.estimate_request_tokens(body)
-        estimate = raw * state.ratio
-    if estimate >= limit or _has_markers(body):
-        return None  # the full pass also reports the user's own markers
-    total = round(estimate)
-    return CachePlan(
-        model=model,
-        notes=[f"prompt (~{total} tokens) is far below the {minimum}-token minimum: no markers"],
-        min_tokens=minimum,
-        estimated_input_tokens=total,
-        expected_cost=PRICE_PLAIN * total,
-        uncached_cost=PRICE_PLAIN * total,
-        created_at=state.clock(),
-        raw_estimate=raw,
-    )
 
 
 class CachePlanner:
@@ -143,50 +111,6 @@ class CachePlanner:
                 if expected_written > 0:
                     for key in plan.write_keys:
                         self.state.forget_cached(key)
-
-
-_FRAMING = 16  # generous per-message and per-block framing, in tokens
-
-
-def _token_upper_bound(body: Mapping[str, Any], limit: float) -> int | None:
-    """A cheap bound on a text-only prompt's tokens (a token covers at least one UTF-8 byte),
-    or None when it passes ``limit`` or the body holds anything but text (tools, media...)."""
-    if body.get("tools"):
-        return None
-    total = 0
-    system = body.get("system")
-    parts: list[Any] = [system] if isinstance(system, str) else list(system or ())
-    for turn in body.get("messages") or ():
-        if not isinstance(turn, Mapping):
-            return None
-        content = turn.get("content")
-        total += _FRAMING
-        if isinstance(content, str):
-            parts.append(content)
-        elif isinstance(content, list):
-            parts.extend(content)
-        else:
-            return None
-    for part in parts:
-        text = part if isinstance(part, str) else None
-        if isinstance(part, Mapping) and part.get("type") == "text":
-            text = part.get("text")
-        if not isinstance(text, str):
-            return None
-        total += _FRAMING + (len(text) if text.isascii() else 4 * len(text))
-        if total >= limit:
-            return None
-    return total
-
-
-def _has_markers(body: Mapping[str, Any]) -> bool:
-    blocks: list[Any] = list(body.get("tools") or ())
-    if isinstance(body.get("system"), list):
-        blocks += body["system"]
-    for turn in body.get("messages") or ():
-        if isinstance(turn, Mapping) and isinstance(turn.get("content"), list):
-            blocks += turn["content"]
-    return any(isinstance(b, Mapping) and "cache_control" in b for b in blocks)
 
 
 def _int(value: Any) -> int:
@@ -256,8 +180,15 @@ class _Planning:
             else ("no-system", self.model)
         )
         fixed = [
-            Candidate(pos, "user", "user's own marker", ttl, {"5m": 1.0, "1h": 1.0}, fixed=True,
-                      alive=pos in alive)
+            Candidate(
+                pos,
+                "user",
+                "user's own marker",
+                ttl,
+                {"5m": 1.0, "1h": 1.0},
+                fixed=True,
+                alive=pos in alive,
+            )
             for pos, ttl in scan.user_ttl.items()
         ]
         budget = min(policy.max_breakpoints, 4) - scan.user_marker_count
@@ -366,9 +297,7 @@ class _Planning:
         segs = self.policy.segments
         out: dict[int, Candidate] = {}
         usable = [
-            pos
-            for pos in range(len(scan.locs))
-            if scan.eligible[pos] and pos not in scan.user_ttl
+            pos for pos in range(len(scan.locs)) if scan.eligible[pos] and pos not in scan.user_ttl
         ]
         usable_set = set(usable)
 
@@ -380,8 +309,15 @@ class _Planning:
                 out[c.pos] = c
 
         if "tools" in segs and scan.tools_end >= 0:
-            add(self._candidate(scan.tools_end, "tools", "end of tool definitions",
-                                self._reuse("prefix", app), alive))
+            add(
+                self._candidate(
+                    scan.tools_end,
+                    "tools",
+                    "end of tool definitions",
+                    self._reuse("prefix", app),
+                    alive,
+                )
+            )
         static_end = scan.system_end - (split_at is not None)
         if "system" in segs and static_end > scan.tools_end:
             why = "end of static system prompt" if split_at is not None else "end of system prompt"
@@ -410,7 +346,11 @@ class _Planning:
         return self._trim(list(out.values()), alive)
 
     def _bridges(
-        self, anchor: int, tail: int, usable: list[int], out: dict[int, Candidate],
+        self,
+        anchor: int,
+        tail: int,
+        usable: list[int],
+        out: dict[int, Candidate],
         alive: list[int],
     ) -> None:
         """Markers every READ_REACH positions so a long turn still reads the last live entry."""
@@ -422,8 +362,14 @@ class _Planning:
                 return
             at = reach[-1]
             if at not in out:
-                out[at] = Candidate(at, "bridge", "bridges a turn of 20+ blocks to the live "
-                                    "prefix", "5m", {}, alive=at in alive)
+                out[at] = Candidate(
+                    at,
+                    "bridge",
+                    "bridges a turn of 20+ blocks to the live prefix",
+                    "5m",
+                    {},
+                    alive=at in alive,
+                )
             if len(out) > 12:
                 return
 
@@ -463,9 +409,7 @@ class _Planning:
                 fallback = pos if fallback is None else fallback
         return fallback
 
-    def _remember(
-        self, scan: Scan, choice: Choice, app: Hashable, split_at: int | None
-    ) -> None:
+    def _remember(self, scan: Scan, choice: Choice, app: Hashable, split_at: int | None) -> None:
         state, now = self.state, self.now
         if scan.tools_end >= 0:
             state.record(scan.hashes[scan.tools_end], now, ("prefix", app), True)

@@ -12,9 +12,13 @@ a warning log before each wait.
 
 from __future__ import annotations
 
+import email.utils
 import logging
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from .errors import APIConnectionError, APIStatusError, StreamError
 
 if TYPE_CHECKING:
     from tenacity import RetryCallState
@@ -23,6 +27,44 @@ logger = logging.getLogger("langchain_cometapi")
 
 T = TypeVar("T")
 MAX_RETRY_AFTER = 60.0
+RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, 524, 529})
+_RETRYABLE_STREAM_ERRORS = frozenset({"overloaded_error", "rate_limit_error", "api_error"})
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """CometAPI's guidance: transient statuses and connection faults, never a client error."""
+    if isinstance(exc, APIConnectionError):
+        return True
+    if isinstance(exc, StreamError):
+        return exc.error_type in _RETRYABLE_STREAM_ERRORS
+    if isinstance(exc, APIStatusError):
+        should = getattr(exc, "should_retry", None)
+        if should is not None:
+            return bool(should)
+        if exc.status_code == 500 and (exc.error_code or "") == "invalid_request":
+            return False
+        return exc.status_code in RETRY_STATUSES
+    return False
+
+
+def parse_retry_after(headers: Mapping[str, str]) -> float | None:
+    """Seconds to wait from retry-after-ms / retry-after (seconds or HTTP date), if sane."""
+    raw_ms = headers.get("retry-after-ms")
+    if raw_ms:
+        try:
+            return max(0.0, float(raw_ms) / 1000.0)
+        except ValueError:
+            pass
+    raw = headers.get("retry-after")
+    if not raw:
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(raw) if raw else None
+        if parsed is None:
+            return None
+        return max(0.0, parsed.timestamp() - time.time())
 
 
 class _Wait:

@@ -7,7 +7,6 @@ first stream event, so a stream that has yielded something is never silently res
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import json
 import logging
 import time
@@ -18,7 +17,7 @@ from typing import Any, Literal
 
 import httpx2
 
-from ._retry import acall_with_retries, call_with_retries
+from ._retry import acall_with_retries, call_with_retries, is_retryable, parse_retry_after
 from ._version import __version__
 from .errors import (
     APIConnectionError,
@@ -36,48 +35,10 @@ from .errors import (
 
 logger = logging.getLogger("langchain_cometapi")
 
-RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, 524, 529})
-_RETRYABLE_STREAM_ERRORS = frozenset({"overloaded_error", "rate_limit_error", "api_error"})
 MAX_EVENT_BYTES = 16 * 1024 * 1024  # one event; a runaway stream must not eat memory
 USER_AGENT = f"langchain-cometapi/{__version__}"
 
 Event = dict[str, Any]
-
-
-def is_retryable(exc: BaseException) -> bool:
-    """CometAPI's guidance: transient statuses and connection faults, never a client error."""
-    if isinstance(exc, APIConnectionError):
-        return True
-    if isinstance(exc, StreamError):
-        return exc.error_type in _RETRYABLE_STREAM_ERRORS
-    if isinstance(exc, APIStatusError):
-        should = getattr(exc, "should_retry", None)
-        if should is not None:
-            return bool(should)
-        if exc.status_code == 500 and (exc.error_code or "") == "invalid_request":
-            return False
-        return exc.status_code in RETRY_STATUSES
-    return False
-
-
-def parse_retry_after(headers: Mapping[str, str]) -> float | None:
-    """Seconds to wait from retry-after-ms / retry-after (seconds or HTTP date), if sane."""
-    raw_ms = headers.get("retry-after-ms")
-    if raw_ms:
-        try:
-            return max(0.0, float(raw_ms) / 1000.0)
-        except ValueError:
-            pass
-    raw = headers.get("retry-after")
-    if not raw:
-        return None
-    try:
-        return max(0.0, float(raw))
-    except ValueError:
-        parsed = email.utils.parsedate_to_datetime(raw) if raw else None
-        if parsed is None:
-            return None
-        return max(0.0, parsed.timestamp() - time.time())
 
 
 class MessagesClient:

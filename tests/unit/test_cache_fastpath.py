@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from langchain_cometapi._cache_planner import CachePlanner, _token_upper_bound
+from langchain_cometapi._cache_fastpath import _token_upper_bound
+from langchain_cometapi._cache_planner import CachePlanner
 
 
 def _body(text: str, **extra: object) -> dict[str, object]:
