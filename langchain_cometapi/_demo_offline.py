@@ -18,6 +18,7 @@ import httpx2
 from ._demo_data import stems
 from .chat_models import ChatCometAPI
 from .testing import EmulatorTransport, MessagesEmulator, Reply
+from .testing._default_reply import text_of
 
 __all__ = ["CANNED", "build_model", "responder"]
 
@@ -40,26 +41,11 @@ _DOC = re.compile(r'<document title="([^"]*)">\s*(.*?)\s*</document>', re.S)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
-def _text(content: Any) -> str:
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        parts = []
-        for block in content:
-            if isinstance(block, Mapping):
-                if block.get("type") == "text":
-                    parts.append(str(block.get("text", "")))
-                elif block.get("type") == "tool_result":
-                    parts.append(_text(block.get("content")))
-        return " ".join(parts)
-    return ""
-
-
 def _tool_results(content: Any) -> list[str]:
     if not isinstance(content, list):
         return []
     return [
-        _text(b.get("content"))
+        text_of(b.get("content"))
         for b in content
         if isinstance(b, Mapping) and b.get("type") == "tool_result"
     ]
@@ -99,7 +85,7 @@ def responder(body: dict[str, Any]) -> Reply | None:
                 text="Let me check the stock in Utrecht.",
             )
         return None  # the emulator's default reply calls the tool with schema-derived arguments
-    text = _text(content)
+    text = text_of(content)
     if "<documents>" in text:
         return Reply.text(extractive_answer(text), chunks=12)
     lowered = text.lower()

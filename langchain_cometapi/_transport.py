@@ -178,6 +178,11 @@ class MessagesClient:
             return APITimeoutError(f"request to {self.url} timed out ({msg})")
         return APIConnectionError(f"connection to {self.url} failed ({msg})")
 
+    def _cut(self) -> StreamError:
+        return StreamError(
+            f"the stream from {self.url} ended before message_stop; the reply is incomplete"
+        )
+
     def _interrupted(self, exc: Exception) -> StreamInterruptedError:
         msg = redact(f"{type(exc).__name__}: {exc}", self._secret)
         if isinstance(exc, httpx2.TimeoutException):
@@ -297,9 +302,7 @@ class MessagesClient:
                         return
             except httpx2.TransportError as exc:
                 raise self._interrupted(exc) from exc
-            raise StreamError(
-                f"the stream from {self.url} ended before message_stop; the reply is incomplete"
-            )
+            raise self._cut()
         finally:
             cm.__exit__(None, None, None)
 
@@ -390,9 +393,7 @@ class MessagesClient:
                         return
             except httpx2.TransportError as exc:
                 raise self._interrupted(exc) from exc
-            raise StreamError(
-                f"the stream from {self.url} ended before message_stop; the reply is incomplete"
-            )
+            raise self._cut()
         finally:
             await cm.__aexit__(None, None, None)
 

@@ -16,7 +16,7 @@ __all__ = ["default_reply", "example_args"]
 _SUMMARY_CHARS = 200
 
 
-def _text_of(content: Any) -> str:
+def text_of(content: Any) -> str:
     if isinstance(content, str):
         return content
     parts: list[str] = []
@@ -26,7 +26,7 @@ def _text_of(content: Any) -> str:
                 if block.get("type") == "text":
                     parts.append(str(block.get("text", "")))
                 elif block.get("type") == "tool_result":
-                    parts.append(_text_of(block.get("content")))
+                    parts.append(text_of(block.get("content")))
     return " ".join(p for p in parts if p)
 
 
@@ -96,7 +96,7 @@ def _hint(text: str) -> str:
 def default_reply(body: Mapping[str, Any]) -> Reply:
     messages = body.get("messages") or []
     last = _last_user(messages)
-    user_text = _text_of(last.get("content")) if last else ""
+    user_text = text_of(last.get("content")) if last else ""
     tools = [t for t in body.get("tools") or [] if isinstance(t, Mapping) and "input_schema" in t]
     raw_choice = body.get("tool_choice")
     choice: Mapping[str, Any] = raw_choice if isinstance(raw_choice, Mapping) else {}

@@ -92,11 +92,8 @@ class Reply:
         chunks: int | None = None,
     ) -> Reply:
         """One tool call, optionally preceded by text (``id`` generated when None)."""
-        blocks: list[Mapping[str, Any]] = []
-        if text:
-            blocks.append({"type": "text", "text": text})
-        blocks.append({"type": "tool_use", "id": id, "name": name, "input": dict(input)})
-        return cls("content", tuple(blocks), None, chunks)
+        call = (name, input) if id is None else (name, input, id)
+        return cls.tool_calls([call], text, chunks=chunks)
 
     @classmethod
     def tool_calls(
