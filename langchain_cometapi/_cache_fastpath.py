@@ -14,6 +14,7 @@ from ._cache_models import PRICE_PLAIN, min_cacheable_tokens
 from ._cache_plan import CachePlan
 from ._cache_policy import CachePolicy
 from ._cache_state import CacheState
+from ._checks import count_cache_markers
 
 __all__ = ["far_below_minimum"]
 
@@ -34,7 +35,7 @@ def far_below_minimum(
     else:
         raw = _tokens.estimate_request_tokens(body)
         estimate = raw * state.ratio
-    if estimate >= limit or _has_markers(body):
+    if estimate >= limit or count_cache_markers(body) > 0:
         return None  # the full pass also reports the user's own markers
     total = round(estimate)
     return CachePlan(
@@ -81,13 +82,3 @@ def _token_upper_bound(body: Mapping[str, Any], limit: float) -> int | None:
         if total >= limit:
             return None
     return total
-
-
-def _has_markers(body: Mapping[str, Any]) -> bool:
-    blocks: list[Any] = list(body.get("tools") or ())
-    if isinstance(body.get("system"), list):
-        blocks += body["system"]
-    for turn in body.get("messages") or ():
-        if isinstance(turn, Mapping) and isinstance(turn.get("content"), list):
-            blocks += turn["content"]
-    return any(isinstance(b, Mapping) and "cache_control" in b for b in blocks)
