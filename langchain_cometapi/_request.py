@@ -440,10 +440,3 @@ def _unanswered(ids: set[str]) -> str:
         f"the tool call(s) {sorted(ids)} have no ToolMessage answering them before the next "
         "turn; add a ToolMessage per tool call (the API rejects unanswered tool_use blocks)."
     )
-
-
-def dumps_args(args: Any) -> str:
-    try:
-        return json.dumps(args, ensure_ascii=False)
-    except TypeError as exc:
-        raise ValueError(f"tool arguments are not JSON-serialisable: {exc}") from exc

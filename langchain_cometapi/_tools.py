@@ -131,24 +131,6 @@ def convert_tool_choice(
     return result
 
 
-def strict_json_schema(schema: Mapping[str, Any]) -> dict[str, Any]:
-    """Close every object (additionalProperties: false), as structured outputs require."""
-
-    def walk(node: Any) -> Any:
-        if isinstance(node, Mapping):
-            out = {k: walk(v) for k, v in node.items()}
-            if out.get("type") == "object" or "properties" in out:
-                out.setdefault("additionalProperties", False)
-            return out
-        if isinstance(node, list):
-            return [walk(v) for v in node]
-        return node
-
-    result = walk(schema)
-    assert isinstance(result, dict)
-    return result
-
-
 def schema_of(schema: Any) -> tuple[str, dict[str, Any]]:
     """(name, JSON schema) for a pydantic model, TypedDict, function or JSON-schema dict."""
     if isinstance(schema, Mapping) and "properties" in schema and "input_schema" not in schema:

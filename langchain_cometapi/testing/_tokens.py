@@ -148,8 +148,3 @@ def tool_tokens(tool: Mapping[str, Any]) -> int:
     """A tool definition: its JSON (minus cache_control) plus framing."""
     rest = {k: v for k, v in tool.items() if k != "cache_control"}
     return _canonical_tokens(canonical(rest)) + TOOL_FRAMING
-
-
-def output_text_tokens(text: str) -> int:
-    """Output tokens for generated text (no block framing: the API bills only generated tokens)."""
-    return text_tokens(text)
