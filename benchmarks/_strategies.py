@@ -12,7 +12,7 @@ import bisect
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from langchain_cometapi._cache_planner import CachePlanner, CachePolicy
+from langchain_cometapi.cache._planner import CachePlanner, CachePolicy
 from langchain_cometapi.testing._layout import build_layout
 
 Transform = Callable[[float, dict[str, Any]], dict[str, Any]]

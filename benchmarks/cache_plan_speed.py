@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 from langchain_cometapi import tokens
-from langchain_cometapi._cache_planner import CachePlanner
+from langchain_cometapi.cache._planner import CachePlanner
 
 
 def conversation(messages: int = 200, seed: int = 0) -> list[dict[str, Any]]:

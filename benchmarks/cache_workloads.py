@@ -32,7 +32,7 @@ from _strategies import (
 )
 from _workloads import MODEL, WORKLOADS, Request, mix
 
-from langchain_cometapi._cache_planner import CachePolicy
+from langchain_cometapi.cache._planner import CachePolicy
 from langchain_cometapi.testing import (
     ManualClock,
     MessagesEmulator,

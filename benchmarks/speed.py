@@ -273,7 +273,7 @@ def conversation(n_messages: int = 200, target_tokens: int = 150_000) -> dict[st
 
 def bench_planner(rounds: int) -> dict[str, float]:
     from langchain_cometapi import tokens
-    from langchain_cometapi._cache_planner import CachePlanner
+    from langchain_cometapi.cache._planner import CachePlanner
 
     body = conversation()
     n_tokens = tokens.estimate_request_tokens(body)

@@ -23,7 +23,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from langchain_cometapi import _tok_text
+from langchain_cometapi.tokens import _text as _tok_text
 from langchain_cometapi.tokens import estimate_request_tokens
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "cases"

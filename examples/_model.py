@@ -11,10 +11,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
-import httpx2
-
 from langchain_cometapi import ChatCometAPI
-from langchain_cometapi.testing import EmulatorTransport, MessagesEmulator
+from langchain_cometapi.testing import MessagesEmulator, emulated_chat_model
 
 OFFLINE = not os.environ.get("COMETAPI_KEY")
 
@@ -23,14 +21,7 @@ def chat_model(emulator: MessagesEmulator | None = None, **kwargs: Any) -> ChatC
     """``ChatCometAPI(**kwargs)``; offline, wired to ``emulator`` (a fresh one by default)."""
     if not OFFLINE:
         return ChatCometAPI(**kwargs)  # key from COMETAPI_KEY, base URL from COMETAPI_BASE_URL
-    transport = EmulatorTransport(emulator or MessagesEmulator())
-    return ChatCometAPI(
-        api_key="offline",  # the emulator only checks that a key header is present
-        base_url="http://emulator.invalid",
-        http_client=httpx2.Client(transport=transport),
-        http_async_client=httpx2.AsyncClient(transport=transport),
-        **kwargs,
-    )
+    return emulated_chat_model(emulator, **kwargs)
 
 
 def say_where() -> None:

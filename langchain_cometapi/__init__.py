@@ -3,11 +3,11 @@
 The public API is gathered here; the modules behind it are private and one concept each.
 """
 
-from ._cache_plan import Breakpoint, CachePlan
-from ._cache_planner import CachePlanner
-from ._cache_policy import CachePolicy
 from ._version import __version__
-from .cache_report import CacheReport, CacheReportCallback
+from .cache._plan import Breakpoint, CachePlan
+from .cache._planner import CachePlanner
+from .cache._policy import CachePolicy
+from .cache._report import CacheReport, CacheReportCallback
 from .chat_models import ChatCometAPI
 
 __all__ = [

@@ -20,22 +20,23 @@ from langchain_core.utils import from_env, secret_from_env
 from langchain_core.utils.utils import build_extra_kwargs
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 
-from . import _structured, _tools
-from ._cache_planner import CachePlan, CachePlanner, CachePolicy
-from ._checks import (
+from ._copying import RuntimeCopyMixin
+from ._http.client import MessagesClient
+from ._profiles import default_profile
+from ._wire import structured as _structured
+from ._wire import tools as _tools
+from ._wire.request import convert_messages
+from ._wire.response import StreamAssembler, generation_chunk, message_from_response
+from ._wire.validate import (
     forcing_blocked,
     thinking_on,
     validate_body,
     validate_sampling,
     validate_stop,
 )
-from ._copying import RuntimeCopyMixin
-from ._model_profile import default_profile
-from ._request import convert_messages
-from ._response import StreamAssembler, generation_chunk, message_from_response
-from ._transport import MessagesClient
-from .cache_report import CacheReport
-from .tokens import estimate_request_tokens, estimate_text_tokens
+from .cache._planner import CachePlan, CachePlanner, CachePolicy
+from .cache._report import CacheReport
+from .tokens._estimate import estimate_request_tokens, estimate_text_tokens
 
 DEFAULT_MODEL = "claude-sonnet-4-6"
 DEFAULT_BASE_URL = "https://api.cometapi.com"

@@ -7,11 +7,13 @@ Anthropic's rules with its own independent token counter, and can inject transpo
     emu = MessagesEmulator()
     emu.script(Reply.text("Hi"), Reply.tool_use("get_weather", {"city": "Paris"}))
     client = httpx2.Client(transport=EmulatorTransport(emu), base_url="http://emulator")
+    llm = emulated_chat_model(emu, model="claude-sonnet-4-6")  # a ChatCometAPI answered by emu
 """
 
 from ._cache import CacheEntry, CacheStats, CacheUsage
 from ._clock import ManualClock
 from ._emulator import EMULATOR_HEADER, MessagesEmulator
+from ._factory import emulated_chat_model
 from ._models import max_output_tokens, min_cacheable_tokens
 from ._replies import Reply
 from ._response import EmulatorResponse
@@ -29,6 +31,7 @@ __all__ = [
     "ManualClock",
     "MessagesEmulator",
     "Reply",
+    "emulated_chat_model",
     "max_output_tokens",
     "min_cacheable_tokens",
 ]

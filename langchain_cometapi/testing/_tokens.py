@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from .._tok_media import image_dimensions
+from ..tokens._media import image_dimensions
 
 __all__ = [
     "BLOCK_FRAMING",

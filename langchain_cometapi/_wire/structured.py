@@ -1,0 +1,155 @@
+"""with_structured_output: a forced tool call, or output_config.format (Claude's JSON outputs).
+
+Both ways validate against the schema on our side too (pydantic or JSON parsing), so a reply
+that does not fit raises an OutputParserException (or lands in ``parsing_error`` with
+include_raw=True) instead of passing silently.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, Literal
+
+from langchain_core.language_models import LanguageModelInput
+from langchain_core.output_parsers import JsonOutputParser, PydanticOutputParser
+from langchain_core.output_parsers.openai_tools import (
+    JsonOutputKeyToolsParser,
+    PydanticToolsParser,
+)
+from langchain_core.runnables import Runnable, RunnableMap, RunnablePassthrough
+from pydantic import BaseModel
+from pydantic.v1 import BaseModel as BaseModelV1
+
+from . import tools as _tools
+
+if TYPE_CHECKING:
+    from ..chat_models import ChatCometAPI
+
+Method = Literal["function_calling", "json_schema", "json_mode"]
+
+# JSON-schema keywords Claude's structured outputs do not enforce; the API rejects some of them,
+# so they move into the description, where the model still reads them.
+_UNSUPPORTED = (
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+)
+
+
+def is_pydantic(schema: Any) -> bool:
+    return isinstance(schema, type) and issubclass(schema, (BaseModel, BaseModelV1))
+
+
+def output_schema(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """The schema as structured outputs take it: closed objects, unsupported limits described."""
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        if not isinstance(node, Mapping):
+            return node
+        out = {k: walk(v) for k, v in node.items() if k not in _UNSUPPORTED}
+        notes = [f"{k}: {node[k]}" for k in _UNSUPPORTED if k in node]
+        if isinstance(node.get("minItems"), int) and node["minItems"] > 1:
+            notes.append(f"minItems: {node['minItems']}")
+            out.pop("minItems")
+        if notes:
+            described = str(out.get("description") or "").strip()
+            out["description"] = (described + " " if described else "") + f"({', '.join(notes)})"
+        if out.get("type") == "object" or "properties" in out:
+            out["additionalProperties"] = False
+        return out
+
+    result = walk(schema)
+    assert isinstance(result, dict)
+    return result
+
+
+def output_format(response_format: Any) -> dict[str, Any]:
+    """A ``response_format`` call option -> ``output_config.format``.
+
+    ``create_agent``'s ProviderStrategy (its default for Claude 4.5+) binds an OpenAI-style
+    ``{"type": "json_schema", "json_schema": {"schema": ...}}``; an Anthropic-style format, a
+    bare JSON schema, a pydantic model or a TypedDict are taken too.
+    """
+    value = response_format
+    if isinstance(value, Mapping) and value.get("type") == "json_schema":
+        inner = value.get("json_schema")
+        value = inner.get("schema") if isinstance(inner, Mapping) else value.get("schema")
+    if value is None:
+        raise ValueError(f"response_format has no JSON schema: {response_format!r}")
+    _, json_schema = _tools.schema_of(value)
+    return {"type": "json_schema", "schema": output_schema(json_schema)}
+
+
+def with_structured_output(
+    llm: ChatCometAPI,
+    schema: Mapping[str, Any] | type,
+    *,
+    method: Method = "function_calling",
+    include_raw: bool = False,
+    strict: bool | None = None,
+) -> Runnable[LanguageModelInput, dict[str, Any] | BaseModel]:
+    if method == "json_mode":
+        method = "json_schema"  # Claude has no schema-less JSON mode; the schema is required
+    model_schema = is_pydantic(schema)
+    name, json_schema = _tools.schema_of(schema)
+    trace = {"kwargs": {"method": method}, "schema": schema}
+    bound: Runnable[LanguageModelInput, Any]
+    parser: Runnable[Any, Any]
+    if method == "json_schema":
+        fmt = {"type": "json_schema", "schema": output_schema(json_schema)}
+        bound = llm.bind(output_config={"format": fmt}, ls_structured_output_format=trace)
+        parser = (
+            PydanticOutputParser(pydantic_object=schema)  # type: ignore[arg-type,type-var]
+            if model_schema
+            else JsonOutputParser()
+        )
+    elif method == "function_calling":
+        tool: dict[str, Any] = (
+            _tools.convert_tool(schema)  # type: ignore[arg-type]
+            if model_schema
+            else {"name": name, "input_schema": json_schema}
+        )
+        if isinstance(schema, Mapping) and schema.get("description"):
+            tool["description"] = schema["description"]
+        if strict:
+            tool["input_schema"] = output_schema(tool["input_schema"])
+        if strict is not None:
+            tool["strict"] = strict
+        forced: str | None = name
+        if llm._forcing_blocked():
+            warnings.warn(
+                "thinking is enabled (budget_tokens), so structured output cannot force the tool "
+                "call (the API rejects it); using tool_choice='auto'. method='json_schema' or "
+                "adaptive thinking avoids this.",
+                stacklevel=3,
+            )
+            forced = None
+        bound = llm.bind_tools([tool], tool_choice=forced, ls_structured_output_format=trace)
+        parser = (
+            PydanticToolsParser(tools=[schema], first_tool_only=True)  # type: ignore[list-item]
+            if model_schema
+            else JsonOutputKeyToolsParser(key_name=name, first_tool_only=True)
+        )
+    else:
+        raise ValueError(f"method must be 'function_calling' or 'json_schema', not {method!r}")
+    if not include_raw:
+        return bound | parser
+    parsed = RunnablePassthrough.assign(
+        parsed=itemgetter("raw") | parser, parsing_error=lambda _: None
+    )
+    fallback = RunnablePassthrough.assign(parsed=lambda _: None)
+    return RunnableMap(raw=bound) | parsed.with_fallbacks(  # type: ignore[return-value]
+        [fallback], exception_key="parsing_error"
+    )

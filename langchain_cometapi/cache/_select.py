@@ -1,0 +1,149 @@
+"""Choose breakpoints by expected value.
+
+Relative to not caching, a breakpoint set is worth ``0.9 x tokens read now`` minus the write
+premium (0.25 for 5m, 1.0 for 1h, per written token) plus ``0.9 x expected later reads`` of
+every written token. A read only happens where a breakpoint sits at most ``LOOKBACK_BLOCKS``
+positions after a live entry, which is what makes bridges worth a slot. With at most four
+slots and a handful of candidates, trying every subset is both exact and cheap.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from .._models import LOOKBACK_BLOCKS, PRICE_PLAIN, PRICE_READ, WRITE_PRICE
+
+__all__ = ["READ_REACH", "Candidate", "Choice", "choose", "expected_reads"]
+
+#: Furthest a breakpoint may sit after the entry it should read; one short of the API's
+#: window, so an off-by-one in where the API starts counting cannot turn a read into a write.
+READ_REACH = LOOKBACK_BLOCKS - 2
+_SAVING = PRICE_PLAIN - PRICE_READ
+_MAX_READS = 20.0
+
+
+def expected_reads(p: float) -> float:
+    """Later reads of a prefix whose every next use arrives within the TTL with probability p."""
+    p = min(max(p, 0.0), 0.999)
+    return min(p / (1.0 - p), _MAX_READS)
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A place a marker could go; ``reuse`` maps ttl -> expected later reads."""
+
+    pos: int
+    segment: str
+    reason: str
+    ttl: str
+    reuse: dict[str, float] = field(default_factory=dict)
+    alive: bool = False
+    fixed: bool = False
+    allow_upgrade: bool = True
+
+
+@dataclass(slots=True)
+class Choice:
+    """The winning set with its accounting (tokens are estimated, in API units)."""
+
+    marks: list[tuple[Candidate, str]]
+    value: float
+    read_pos: int
+    written: list[int]
+    read_tokens: int
+    write_5m: int
+    write_1h: int
+
+
+def _effective_ttls(chosen: Sequence[Candidate]) -> list[str]:
+    """No 1h breakpoint may follow a 5m one: cap after a fixed 5m, upgrade before any 1h."""
+    ttls = [c.ttl for c in chosen]
+    capped = False
+    for i, c in enumerate(chosen):
+        if c.fixed:
+            capped = capped or c.ttl == "5m"
+        elif capped:
+            ttls[i] = "5m"
+    later_1h = False
+    for i in range(len(chosen) - 1, -1, -1):
+        if ttls[i] == "1h":
+            later_1h = True
+        elif later_1h and not chosen[i].fixed and chosen[i].allow_upgrade:
+            ttls[i] = "1h"
+    return ttls
+
+
+def evaluate(
+    chosen: Sequence[Candidate],
+    cum: Sequence[float],
+    alive: Sequence[int],
+    minimum: float,
+) -> Choice:
+    ttls = _effective_ttls(chosen)
+    read_pos = -1
+    for c in chosen:
+        i = bisect_right(alive, c.pos) - 1
+        if i >= 0 and c.pos - alive[i] <= READ_REACH and alive[i] > read_pos:
+            read_pos = alive[i]
+    read = cum[read_pos] if read_pos >= 0 else 0.0
+    written = [
+        k
+        for k, c in enumerate(chosen)
+        if c.pos > read_pos and not c.alive and cum[c.pos] >= minimum
+    ]
+    value = _SAVING * read
+    w5 = w1h = 0.0
+    if written:
+        last_1h = max((cum[chosen[k].pos] for k in written if ttls[k] == "1h"), default=0.0)
+        last = cum[chosen[written[-1]].pos]
+        w1h = max(0.0, last_1h - read)
+        w5 = max(0.0, last - max(read, last_1h))
+        value -= (WRITE_PRICE["1h"] - PRICE_PLAIN) * w1h + (WRITE_PRICE["5m"] - PRICE_PLAIN) * w5
+        # Later reads are credited only for tokens no live entry already covers: those
+        # would be read later anyway, written or not.
+        floor = max(read, cum[alive[-1]] if alive else 0.0)
+        best_later = 0.0
+        upper = last
+        for k in reversed(written):
+            c = chosen[k]
+            best_later = max(best_later, c.reuse.get(ttls[k], 0.0))
+            lower = max(floor, max((cum[chosen[j].pos] for j in written if j < k), default=0.0))
+            value += _SAVING * best_later * max(0.0, upper - lower)
+            upper = max(lower, floor) if lower > floor else floor
+            if upper <= floor:
+                break
+    # Tiny credit for touching live entries: it keeps shared prefixes warm for other callers.
+    value += 1e-6 * sum(cum[c.pos] for c in chosen if c.alive)
+    return Choice(
+        marks=list(zip(chosen, ttls, strict=True)),
+        value=value,
+        read_pos=read_pos,
+        written=[chosen[k].pos for k in written],
+        read_tokens=round(read),
+        write_5m=round(w5),
+        write_1h=round(w1h),
+    )
+
+
+def choose(
+    candidates: Sequence[Candidate],
+    fixed: Sequence[Candidate],
+    budget: int,
+    cum: Sequence[float],
+    alive: Sequence[int],
+    minimum: float,
+) -> Choice:
+    """Best subset of at most ``budget`` candidates, always including the user's markers."""
+    best: Choice | None = None
+    pool = sorted(candidates, key=lambda c: c.pos)
+    for size in range(min(budget, len(pool)), -1, -1):
+        for subset in combinations(pool, size):
+            chosen = sorted((*fixed, *subset), key=lambda c: c.pos)
+            result = evaluate(chosen, cum, alive, minimum)
+            if best is None or result.value > best.value + 1e-9:
+                best = result
+    assert best is not None
+    return best

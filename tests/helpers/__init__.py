@@ -1,0 +1,1 @@
+"""Shared test helpers (not collected): one module per kind of fixture."""

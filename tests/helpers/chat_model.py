@@ -1,0 +1,30 @@
+"""A ChatCometAPI wired to an in-process emulator (no sockets), for the feature tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_cometapi import ChatCometAPI
+from langchain_cometapi.testing import MessagesEmulator, emulated_chat_model
+from langchain_cometapi.testing._features import feature_reply
+
+
+def emulated(
+    emu: MessagesEmulator | None = None, **kwargs: Any
+) -> tuple[ChatCometAPI, MessagesEmulator]:
+    emu = emu or MessagesEmulator(responder=feature_reply)
+    llm = emulated_chat_model(
+        emu, api_key="sk-test", base_url="http://emulator", max_retries=0,
+        **{"prompt_cache": "off", **kwargs},
+    )
+    return llm, emu
+
+
+def stream_sum(runnable: Any, *args: Any, **kwargs: Any) -> Any:
+    full = None
+    chunks = []
+    for chunk in runnable.stream(*args, **kwargs):
+        chunks.append(chunk)
+        full = chunk if full is None else full + chunk
+    assert full is not None
+    return full, chunks

@@ -1,0 +1,77 @@
+"""The planner measures time on the server's clock (Date header), forward only."""
+
+from __future__ import annotations
+
+import email.utils
+
+import httpx2
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from langchain_cometapi import ChatCometAPI
+from langchain_cometapi.cache._clock import ServerClock
+from langchain_cometapi.testing import EmulatorTransport, ManualClock, MessagesEmulator
+
+
+class Local:
+    def __init__(self) -> None:
+        self.t = 100.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def _date(epoch: float) -> str:
+    return email.utils.formatdate(epoch, usegmt=True)
+
+
+def test_sync_moves_forward_only() -> None:
+    local = Local()
+    clock = ServerClock(local)
+    start = clock()
+    clock.sync(_date(start + 600))
+    assert clock() >= start + 599  # Date has one-second resolution
+    local.t += 5
+    assert clock() >= start + 604
+    before = clock()
+    clock.sync(_date(start - 3600))  # a stale Date from a proxy cache: ignored
+    assert clock() >= before
+    clock.sync("not a date")
+    clock.sync(None)
+    assert clock() >= before
+
+
+def test_emulator_dates_follow_its_clock() -> None:
+    manual = ManualClock()
+    emu = MessagesEmulator(clock=manual)
+    body = {"model": "claude-sonnet-4-6", "max_tokens": 10, "messages": [
+        {"role": "user", "content": "hi"}]}  # fmt: skip
+    headers = {"x-api-key": "k"}
+    first = email.utils.parsedate_to_datetime(
+        emu.handle("POST", "/v1/messages", headers, body).header("date") or ""
+    )
+    manual.advance(3600)
+    second = email.utils.parsedate_to_datetime(
+        emu.handle("POST", "/v1/messages", headers, body).header("date") or ""
+    )
+    assert (second - first).total_seconds() == 3600
+
+
+def test_planner_sees_emulated_time_pass() -> None:
+    """Turns 10 minutes apart on the emulator's clock are 10 minutes apart for the planner."""
+    manual = ManualClock()
+    emu = MessagesEmulator(clock=manual)
+    llm = ChatCometAPI(
+        api_key="k",
+        base_url="http://emu",
+        http_client=httpx2.Client(transport=EmulatorTransport(emu)),
+    )
+    planner = llm._planner
+    assert planner is not None
+    history = [SystemMessage("Rules. " + "Be precise about every topic. " * 300)]
+    seen = []
+    for turn in range(3):
+        history.append(HumanMessage(f"question {turn}"))
+        history.append(llm.invoke(history))
+        seen.append(planner.state.clock())
+        manual.advance(600)
+    assert seen[2] - seen[0] >= 1199

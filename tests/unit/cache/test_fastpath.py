@@ -1,0 +1,37 @@
+"""Small prompts skip the planner; anything that could be cached still gets the full pass."""
+
+from __future__ import annotations
+
+from langchain_cometapi.cache._fastpath import _token_upper_bound
+from langchain_cometapi.cache._planner import CachePlanner
+
+
+def _body(text: str, **extra: object) -> dict[str, object]:
+    return {
+        "model": "claude-sonnet-4-6",
+        "max_tokens": 10,
+        "messages": [{"role": "user", "content": [{"type": "text", "text": text}]}],
+        **extra,
+    }
+
+
+def test_bound_is_an_upper_bound_and_bails_out_on_non_text() -> None:
+    assert _token_upper_bound(_body("hello"), 512) is not None
+    assert _token_upper_bound(_body("x" * 600), 512) is None  # may be cacheable: full pass
+    assert _token_upper_bound(_body("你好" * 100), 512) is None  # 4 bytes a char assumed
+    tools = [{"name": "t", "input_schema": {"type": "object"}}]
+    assert _token_upper_bound(_body("hi", tools=tools), 512) is None  # hidden tool prompt
+    image = {"type": "image", "source": {"type": "url", "url": "https://x/y.png"}}
+    body = _body("hi")
+    body["messages"][0]["content"].append(image)  # type: ignore[index]
+    assert _token_upper_bound(body, 512) is None
+
+
+def test_small_prompt_plan_is_trivial_and_big_prompt_is_planned() -> None:
+    planner = CachePlanner()
+    out, plan = planner.plan(_body("hello there"))
+    assert plan.breakpoints == [] and "far below" in plan.notes[0]
+    assert out["messages"] == _body("hello there")["messages"]
+    system = [{"type": "text", "text": "policy " * 2000}]
+    _, big = planner.plan(_body("hello", system=system))
+    assert not any("far below" in note for note in big.notes)

@@ -1,0 +1,52 @@
+"""ChatCometAPI pickles and deep-copies (process pools, Spark UDFs, ``copy.deepcopy`` of chains).
+
+The client, planner and report hold locks; copies get fresh ones and keep every setting.
+"""
+
+from __future__ import annotations
+
+import copy
+import pickle
+
+import pytest
+from pydantic import SecretStr
+
+from langchain_cometapi import ChatCometAPI
+from langchain_cometapi.testing import EmulatorServer, MessagesEmulator, Reply
+from tests.helpers.chat_model import emulated
+
+
+def test_pickle_round_trip_keeps_settings_and_works() -> None:
+    llm = ChatCometAPI(
+        api_key="sk-pickled", model="claude-haiku-4-5", max_tokens=321, temperature=0.3
+    )
+    clone = pickle.loads(pickle.dumps(llm))
+    assert isinstance(clone, ChatCometAPI)
+    assert (clone.model, clone.max_tokens, clone.temperature) == ("claude-haiku-4-5", 321, 0.3)
+    assert isinstance(clone.api_key, SecretStr)
+    assert clone.api_key.get_secret_value() == "sk-pickled"
+    assert clone._client is not llm._client
+    assert clone._planner is not None and clone._planner is not llm._planner
+    assert clone.cache_report.requests == 0
+
+
+@pytest.mark.enable_socket
+@pytest.mark.allow_hosts(["127.0.0.1"])
+def test_unpickled_model_sends_requests() -> None:
+    emu = MessagesEmulator()
+    emu.script(Reply.text("from the copy"))
+    with EmulatorServer(emu) as server:
+        llm = ChatCometAPI(api_key="sk-test", base_url=server.base_url, max_retries=0)
+        clone = pickle.loads(pickle.dumps(llm))
+        assert clone.invoke("hi").content == "from the copy"
+
+
+def test_deepcopy_after_use_shares_user_clients_only() -> None:
+    llm, emu = emulated(MessagesEmulator(), prompt_cache="auto")
+    emu.script(Reply.text("one"), Reply.text("two"))
+    llm.invoke("hi")
+    clone = copy.deepcopy(llm)
+    assert clone.http_client is llm.http_client  # a user's client is shared, not copied
+    assert clone._report is not llm._report and clone.cache_report.requests == 0
+    assert clone.invoke("again").content == "two"
+    assert llm.cache_report.requests == 1

@@ -1,0 +1,24 @@
+"""No key: a clear error before anything is sent, unless the user supplies auth headers."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers.responses import Recorder, json_response, message, model_with
+
+
+def test_missing_key_fails_before_sending() -> None:
+    rec = Recorder(json_response(message()))
+    llm = model_with(rec, api_key=None)
+    with pytest.raises(ValueError, match="COMETAPI_KEY"):
+        llm.invoke("hi")
+    with pytest.raises(ValueError, match="COMETAPI_KEY"):
+        list(llm.stream("hi"))
+    assert rec.requests == []
+
+
+def test_own_auth_header_is_enough() -> None:
+    rec = Recorder(json_response(message()))
+    llm = model_with(rec, api_key=None, default_headers={"Authorization": "Bearer gateway-token"})
+    assert llm.invoke("hi").content == "Hello!"
+    assert rec.requests[0].headers["authorization"] == "Bearer gateway-token"

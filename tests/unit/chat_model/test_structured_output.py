@@ -1,0 +1,115 @@
+"""with_structured_output: both methods, every schema kind, include_raw, strict, thinking."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import pytest
+from pydantic import BaseModel, Field
+from typing_extensions import TypedDict
+
+from langchain_cometapi._wire.structured import output_schema
+from langchain_cometapi.testing import Reply
+from tests.helpers.chat_model import emulated
+
+
+class Person(BaseModel):
+    """A person."""
+
+    name: str = Field(description="full name")
+    age: int = Field(ge=0, le=150)
+
+
+class PersonDict(TypedDict):
+    """A person."""
+
+    name: str
+    age: int
+
+
+PERSON_SCHEMA: dict[str, Any] = {
+    "title": "person",
+    "description": "A person.",
+    "type": "object",
+    "properties": {"name": {"type": "string"}, "age": {"type": "integer"}},
+    "required": ["name", "age"],
+}
+
+
+@pytest.mark.parametrize("schema", [Person, PersonDict, PERSON_SCHEMA])
+@pytest.mark.parametrize("method", ["function_calling", "json_schema"])
+def test_structured_output_every_schema_kind(schema: Any, method: str) -> None:
+    llm, emu = emulated()
+    result = llm.with_structured_output(schema, method=method).invoke("Ann, 31")  # type: ignore[arg-type]
+    body = emu.last_request["body"]
+    if method == "json_schema":
+        fmt = body["output_config"]["format"]
+        assert fmt["type"] == "json_schema"
+        assert fmt["schema"]["additionalProperties"] is False
+        assert "tools" not in body
+    else:
+        assert body["tool_choice"]["type"] == "tool"
+        assert body["tools"][0]["name"] == body["tool_choice"]["name"]
+    if schema is Person:
+        assert isinstance(result, Person)
+    else:
+        assert isinstance(result, dict) and set(result) == {"name", "age"}
+
+
+@pytest.mark.parametrize("method", ["function_calling", "json_schema"])
+def test_streamed_structured_output_ends_with_the_full_object(method: str) -> None:
+    llm, _ = emulated()
+    chunks = list(llm.with_structured_output(Person, method=method).stream("Ann"))  # type: ignore[arg-type]
+    assert chunks and isinstance(chunks[-1], Person)
+
+
+def test_include_raw_reports_parsing_errors_instead_of_raising() -> None:
+    llm, emu = emulated()
+    emu.script(Reply.text('{"name": "Ann"}'))  # misses the required age
+    out = llm.with_structured_output(Person, method="json_schema", include_raw=True).invoke("x")
+    assert out["parsed"] is None  # type: ignore[index]
+    assert out["parsing_error"] is not None  # type: ignore[index]
+    assert out["raw"].content == '{"name": "Ann"}'  # type: ignore[index]
+    emu.script(Reply.text('{"name": "Ann"}'))
+    with pytest.raises(Exception, match="age"):
+        llm.with_structured_output(Person, method="json_schema").invoke("x")
+
+
+def test_structured_schema_moves_unsupported_limits_into_descriptions() -> None:
+    schema = output_schema(Person.model_json_schema())
+    age = schema["properties"]["age"]
+    assert "minimum" not in age and "maximum" not in age
+    assert "minimum: 0" in age["description"] and "maximum: 150" in age["description"]
+    assert schema["additionalProperties"] is False
+
+
+def test_strict_function_calling_sends_strict_tool() -> None:
+    llm, emu = emulated()
+    llm.with_structured_output(Person, strict=True).invoke("Ann, 31")
+    tool = emu.last_request["body"]["tools"][0]
+    assert tool["strict"] is True
+    assert tool["input_schema"]["additionalProperties"] is False
+
+
+def test_thinking_falls_back_to_auto_tool_choice_with_a_warning() -> None:
+    llm, emu = emulated(thinking={"type": "enabled", "budget_tokens": 2048})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        structured = llm.with_structured_output(Person)
+    assert any("thinking" in str(w.message) for w in caught)
+    result = structured.invoke("Ann, 31")
+    assert isinstance(result, Person)
+    assert emu.last_request["body"].get("tool_choice") is None
+
+
+def test_json_mode_is_json_schema() -> None:
+    llm, emu = emulated()
+    llm.with_structured_output(Person, method="json_mode").invoke("x")
+    assert emu.last_request["body"]["output_config"]["format"]["type"] == "json_schema"
+
+
+def test_unknown_method_rejected() -> None:
+    llm, _ = emulated()
+    with pytest.raises(ValueError, match="method"):
+        llm.with_structured_output(Person, method="xml")  # type: ignore[arg-type]

@@ -1,0 +1,240 @@
+"""Offline token estimation: synthetic bodies, media sizing, caching, no network, calibration."""
+
+from __future__ import annotations
+
+import base64
+import importlib.util
+import random
+import socket
+import struct
+import sys
+import time
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from langchain_cometapi.tokens import _text as _tok_text
+from langchain_cometapi.tokens import (
+    estimate_block_tokens,
+    estimate_request_tokens,
+    estimate_text_tokens,
+    estimate_tool_tokens,
+    message_overhead_tokens,
+    request_overhead_tokens,
+    request_token_breakdown,
+)
+from langchain_cometapi.tokens._media import image_dimensions, image_tokens, pdf_page_count
+
+CASES = Path(__file__).resolve().parents[4] / "shared" / "conformance" / "cases"
+WORDS = [
+    "the",
+    "cache",
+    "planner",
+    "places",
+    "breakpoints",
+    "where",
+    "prompt",
+    "prefixes",
+    "repeat",
+    "across",
+    "turns",
+]
+
+
+def _prose(n_words: int, seed: int = 0) -> str:
+    rng = random.Random(seed)
+    return " ".join(rng.choice(WORDS) for _ in range(n_words)) + "."
+
+
+def _user(text: str) -> dict[str, Any]:
+    return {"role": "user", "content": [{"type": "text", "text": text}]}
+
+
+def _png_b64(width: int, height: int) -> str:
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    chunk = struct.pack(">I", len(ihdr)) + b"IHDR" + ihdr + struct.pack(">I", zlib.crc32(ihdr))
+    return base64.b64encode(b"\x89PNG\r\n\x1a\n" + chunk + b"\x00" * 32).decode()
+
+
+@pytest.fixture
+def offline_fallback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Empty tiktoken cache dir: the estimator must fall back, never download."""
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("DATA_GYM_CACHE_DIR", raising=False)
+    monkeypatch.setattr(_tok_text, "_local_cl100k_file", lambda: None)
+    _tok_text._reset_backend()
+    yield
+    _tok_text._reset_backend()
+
+
+def test_text_tokens_monotonic_in_length(offline_fallback: None) -> None:
+    counts = [estimate_text_tokens(_prose(n)) for n in (10, 100, 1000, 5000)]
+    assert counts == sorted(counts) and len(set(counts)) == 4
+    # ~1 token per common English word (not chars/4 of a long text, not per character)
+    assert 800 < counts[2] < 1400
+    assert estimate_text_tokens("") == 0
+
+
+def test_character_classes_matter(offline_fallback: None) -> None:
+    latin = estimate_text_tokens("word " * 200)
+    digits = estimate_text_tokens("7 " * 200)
+    cjk = estimate_text_tokens("漢字" * 100)
+    assert latin < 2 * 200 and cjk >= 150  # CJK costs about a token per character
+    assert digits >= 150
+
+
+def test_request_grows_with_messages(offline_fallback: None) -> None:
+    short = {"model": "claude-sonnet-4-5", "messages": [_user(_prose(50))]}
+    long = {"model": "claude-sonnet-4-5", "messages": [_user(_prose(50)), _user(_prose(500))]}
+    assert estimate_request_tokens(long) > estimate_request_tokens(short) + 400
+
+
+def test_tools_add_hidden_prompt_by_tool_choice(offline_fallback: None) -> None:
+    tool = {
+        "name": "get_weather",
+        "description": "Weather for a city.",
+        "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}},
+    }
+    base = {"model": "claude-sonnet-4-5", "messages": [_user("Say hello")]}
+    plain = estimate_request_tokens(base)
+    auto = estimate_request_tokens({**base, "tools": [tool]})
+    forced = estimate_request_tokens({**base, "tools": [tool], "tool_choice": {"type": "any"}})
+    assert auto - plain - estimate_tool_tokens(tool) > 300  # the hidden tool-use prompt
+    assert forced > auto
+    assert estimate_tool_tokens({"type": "web_search_20250305", "name": "web_search"}) > 300
+
+
+def test_images_by_dimension(offline_fallback: None) -> None:
+    small = _png_b64(200, 150)
+    big = _png_b64(4000, 3000)
+    assert image_dimensions(small) == (200, 150)
+    block = {"type": "image", "source": {"type": "base64", "media_type": "image/png"}}
+    t_small = estimate_block_tokens({**block, "source": {**block["source"], "data": small}})
+    t_big = estimate_block_tokens({**block, "source": {**block["source"], "data": big}})
+    assert abs(t_small - 200 * 150 / 750) <= 3
+    assert 1400 <= t_big <= 1601  # downscaled, capped
+    assert image_tokens(1092, 1092) == pytest.approx(1590, abs=5)
+
+
+def test_gif_and_jpeg_headers() -> None:
+    gif = base64.b64encode(b"GIF89a" + struct.pack("<HH", 320, 240) + b"\x00" * 20).decode()
+    assert image_dimensions(gif) == (320, 240)
+    sof = b"\xff\xc0" + struct.pack(">HBHH", 17, 8, 480, 640) + b"\x00" * 12
+    jpeg = b"\xff\xd8" + b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00" + b"\x00" * 9 + sof
+    assert image_dimensions(base64.b64encode(jpeg).decode()) == (640, 480)
+
+
+def test_pdf_pages_counted() -> None:
+    pages = b"".join(b"%d 0 obj << /Type /Page /Parent 2 0 R >> endobj\n" % i for i in range(3, 6))
+    pdf = b"%PDF-1.4\n2 0 obj << /Type /Pages /Kids [] >> endobj\n" + pages
+    assert pdf_page_count(base64.b64encode(pdf).decode()) == 3
+    doc = {
+        "type": "document",
+        "source": {"type": "base64", "media_type": "application/pdf"},
+    }
+    one = estimate_block_tokens({**doc, "source": {**doc["source"], "data": "JVBERi0="}})
+    three = estimate_block_tokens(
+        {**doc, "source": {**doc["source"], "data": base64.b64encode(pdf).decode()}}
+    )
+    assert three > 2 * one
+
+
+def test_identity_of_breakdown(offline_fallback: None) -> None:
+    body: dict[str, Any] = {
+        "model": "claude-sonnet-4-5",
+        "system": [{"type": "text", "text": _prose(300)}],
+        "thinking": {"type": "enabled", "budget_tokens": 1024},
+        "tools": [{"name": "t", "description": "d", "input_schema": {"type": "object"}}],
+        "messages": [
+            _user(_prose(40)),
+            {
+                "role": "assistant",
+                "content": [
+                    {"type": "thinking", "thinking": _prose(200), "signature": "x"},
+                    {"type": "text", "text": "ok"},
+                ],
+            },
+            {"role": "user", "content": "next"},
+        ],
+    }
+    b = request_token_breakdown(body)
+    assert b.messages[1][0] == 0  # earlier turn's thinking is stripped by the API
+    total = (
+        request_overhead_tokens(body)
+        + sum(estimate_tool_tokens(t, model=body["model"]) for t in body["tools"])
+        + sum(estimate_block_tokens(s, model=body["model"]) for s in body["system"])
+        + sum(message_overhead_tokens(body["model"]) + sum(row) for row in b.messages)
+    )
+    assert total == b.total == estimate_request_tokens(body)
+    kept = estimate_request_tokens({**body, "model": "claude-opus-4-6"})
+    assert kept > b.total + 150  # newer models keep it
+
+
+def _conversation(n_messages: int = 200) -> dict[str, Any]:
+    messages = [_user(_prose(560, seed=i)) for i in range(n_messages)]
+    for i in range(1, n_messages, 2):
+        messages[i]["role"] = "assistant"
+    return {"model": "claude-sonnet-4-5", "messages": messages}
+
+
+def test_cache_makes_next_turn_cheap(offline_fallback: None) -> None:
+    body = _conversation()
+    _tok_text.clear_cache()
+    started = time.perf_counter()
+    tokens = estimate_request_tokens(body)
+    cold = time.perf_counter() - started
+    assert tokens > 100_000
+    warm = min(_timed(estimate_request_tokens, body) for _ in range(5))
+    assert warm < 0.005 and warm < cold / 5
+
+
+def _timed(fn: Any, arg: Any) -> float:
+    started = time.perf_counter()
+    fn(arg)
+    return time.perf_counter() - started
+
+
+@pytest.mark.disable_socket
+def test_never_touches_network(offline_fallback: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    def forbidden(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("network used")
+
+    monkeypatch.setattr(socket, "socket", forbidden)
+    monkeypatch.setattr(socket, "create_connection", forbidden)
+    started = time.perf_counter()
+    assert estimate_request_tokens(_conversation(20)) > 5000
+    assert _tok_text.backend_name() == "charclass"
+    assert time.perf_counter() - started < 2.0
+
+
+def test_import_is_lazy() -> None:
+    script = "import sys, langchain_cometapi.tokens; print('tiktoken' in sys.modules)"
+    import subprocess
+
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
+
+
+def _calibration_module() -> Any:
+    path = Path(__file__).resolve().parents[3] / "benchmarks" / "token_calibration.py"
+    spec = importlib.util.spec_from_file_location("token_calibration", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("token_calibration", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.skipif(not CASES.is_dir(), reason="conformance cases not present")
+def test_calibration_targets_on_recorded_traffic(offline_fallback: None) -> None:
+    calibration = _calibration_module()
+    rows = calibration.load_rows(CASES)
+    summary = calibration.summary(rows)
+    assert summary["n"] >= 50
+    assert summary["mape"] < 0.10
+    assert summary["within10_300plus"] >= 0.80
+    assert summary["naive_chars_mape"] > 0.5  # the structure, not the text, dominates
