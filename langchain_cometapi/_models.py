@@ -1,28 +1,42 @@
-"""Prompt-cache facts per model: one table, so a new model is a one-line change.
+"""The per-model registry: every fact that differs between Claude models lives in one table.
 
-Minimums are the smallest prefix (in tokens) Anthropic caches; a breakpoint on a shorter
-prefix is silently ignored, so the planner must not spend a slot on it.
+A row per model family answers the cache planner (minimum cacheable prefix), LangChain's
+profile (``llm.profile``: context and output limits, structured output, thinking; langchain
+1.x's SummarizationMiddleware and create_agent read it), and the token estimator
+(which token family's costs apply). Lookup goes through one normalisation, so a dated id
+(``claude-sonnet-4-5-20250929``), a provider-prefixed one (``anthropic/claude-opus-4-7``,
+``us.anthropic.claude-...-v1:0``), a CometAPI alias (``cometapi-opus-4-5``), a ``-thinking``
+variant or a dotted version (``claude-sonnet-4.5``) all reach the same row, and the answers can
+never disagree. Adding a model is one line.
+
+Sources: Anthropic's models overview and prompt-caching pages (minimums: 4096 for Opus 4.5/4.6
+and Haiku 4.5, 2048 for Opus 4.7 and Haiku 3/3.5, 1024 for the other 4.x and 3.x models, 512 for
+the 5 generation). Where public sources disagree (Sonnet 4.6: 1024 documented, 2048 observed by
+some users) the documented figure is used: a marker on a prefix below the real minimum costs
+nothing (the API ignores it), while a too-high minimum forgoes savings.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Final, Literal
+from typing import Final
+
+from langchain_core.language_models import ModelProfile
 
 __all__ = [
-    "DEFAULT_MIN_TOKENS",
+    "CONTEXT_1M_BETA",
     "LOOKBACK_BLOCKS",
     "MAX_BREAKPOINTS",
-    "PRICE_PLAIN",
-    "PRICE_READ",
     "TTL_SECONDS",
-    "WRITE_PRICE",
+    "ModelInfo",
+    "default_profile",
     "min_cacheable_tokens",
+    "model_info",
     "normalize_model",
 ]
-
-Ttl = Literal["5m", "1h"]
 
 #: Anthropic rejects a request with more block-level cache_control markers than this.
 MAX_BREAKPOINTS: Final = 4
@@ -30,43 +44,84 @@ MAX_BREAKPOINTS: Final = 4
 LOOKBACK_BLOCKS: Final = 20
 #: Lifetime of an entry after its last write or read.
 TTL_SECONDS: Final[dict[str, float]] = {"5m": 300.0, "1h": 3600.0}
-#: Prices in base-input-token units.
-WRITE_PRICE: Final[dict[str, float]] = {"5m": 1.25, "1h": 2.0}
-PRICE_READ: Final = 0.1
-PRICE_PLAIN: Final = 1.0
+#: The beta that opens a 1M-token context window on the models that support it.
+CONTEXT_1M_BETA: Final = "context-1m-2025-08-07"
 
-#: Minimum cacheable prefix by normalized model name (longest matching prefix wins).
-_MIN_TOKENS: Final[dict[str, int]] = {
-    "claude-opus-4-7": 2048,
-    "claude-opus-4-6": 4096,
-    "claude-opus-4-5": 4096,
-    "claude-opus-4-1": 1024,
-    "claude-opus-4": 1024,
-    "claude-sonnet-4-6": 1024,
-    "claude-sonnet-4-5": 1024,
-    "claude-sonnet-4": 1024,
-    "claude-haiku-4-5": 4096,
-    "claude-3-7-sonnet": 1024,
-    "claude-3-5-sonnet": 1024,
-    "claude-3-5-haiku": 2048,
-    "claude-3-haiku": 2048,
-    "claude-3-opus": 1024,
-    # Family fallbacks for names newer than this table: conservative where families differ.
-    "claude-sonnet": 1024,
-    "claude-opus": 4096,
-    "claude-haiku": 4096,
-}
-#: Unknown model: the largest minimum, so a slot is never spent on a prefix that is not cached.
-DEFAULT_MIN_TOKENS: Final = 4096
 
-_DATE_SUFFIX = re.compile(r"(?:[-@]\d{8}|-latest|-v\d+(?::\d+)?)$")
+@dataclass(frozen=True)
+class ModelInfo:
+    """What one model family is: every per-model answer the package needs."""
+
+    family: str  # the registry key that matched ("" for an unknown model)
+    cache_min_tokens: int  # shortest prefix the API caches
+    max_input_tokens: int  # context window (0: unknown)
+    max_output_tokens: int  # largest max_tokens (0: unknown)
+    structured_output: bool  # native output_config.format
+    thinking: bool  # extended / adaptive thinking
+    token_family: str  # key of the token estimator's cost table (tokens._costs)
+    context_1m_beta: bool = False  # CONTEXT_1M_BETA opens a 1M window
+
+    @property
+    def known(self) -> bool:
+        return bool(self.family)
+
+
+def _row(
+    family: str,
+    cache_min: int,
+    max_in: int,
+    max_out: int,
+    structured: bool,
+    thinking: bool,
+    tokens: str,
+    context_1m: bool = False,
+) -> ModelInfo:
+    return ModelInfo(family, cache_min, max_in, max_out, structured, thinking, tokens, context_1m)
+
+
+# Token families (tokens._costs): "claude-3" (3.0 and 3.5: shorter tool prompt), "claude-4"
+# (3.7 and 4.x up to Opus 4.1 / Sonnet 4.x / Haiku 4.5), "keeps-thinking" (models that keep
+# earlier turns' thinking in context), "new-tokenizer" (Opus 4.7+: more tokens per text).
+_ROWS: Final[tuple[ModelInfo, ...]] = (
+    _row("claude-3-haiku", 2048, 200_000, 4_096, False, False, "claude-3"),
+    _row("claude-3-opus", 1024, 200_000, 4_096, False, False, "claude-3"),
+    _row("claude-3-sonnet", 1024, 200_000, 4_096, False, False, "claude-3"),
+    _row("claude-3-5-haiku", 2048, 200_000, 8_192, False, False, "claude-3"),
+    _row("claude-3-5-sonnet", 1024, 200_000, 8_192, False, False, "claude-3"),
+    _row("claude-3-7-sonnet", 1024, 200_000, 64_000, False, True, "claude-4"),
+    _row("claude-sonnet-4", 1024, 200_000, 64_000, False, True, "claude-4", context_1m=True),
+    _row("claude-sonnet-4-5", 1024, 200_000, 64_000, True, True, "claude-4", context_1m=True),
+    _row("claude-sonnet-4-6", 1024, 1_000_000, 64_000, True, True, "claude-4"),
+    _row("claude-haiku-4-5", 4096, 200_000, 64_000, True, True, "claude-4"),
+    _row("claude-opus-4", 1024, 200_000, 32_000, False, True, "claude-4"),
+    _row("claude-opus-4-1", 1024, 200_000, 32_000, True, True, "claude-4"),
+    _row("claude-opus-4-5", 4096, 200_000, 64_000, True, True, "keeps-thinking"),
+    _row("claude-opus-4-6", 4096, 1_000_000, 128_000, True, True, "keeps-thinking"),
+    _row("claude-opus-4-7", 2048, 1_000_000, 128_000, True, True, "new-tokenizer"),
+    _row("claude-opus-4-8", 1024, 1_000_000, 128_000, True, True, "new-tokenizer"),
+    _row("claude-sonnet-5", 512, 1_000_000, 128_000, True, True, "keeps-thinking"),
+    _row("claude-opus-5", 512, 1_000_000, 128_000, True, True, "new-tokenizer"),
+    _row("claude-fable-5", 512, 1_000_000, 128_000, True, True, "keeps-thinking"),
+    _row("claude-mythos-5", 512, 1_000_000, 128_000, True, True, "new-tokenizer"),
+)
+_BY_FAMILY: Final = {row.family: row for row in _ROWS}
+
+#: An unknown model: the largest minimum (a slot is never spent on a prefix that is not
+#: cached), no profile limits, the 4.x token costs.
+UNKNOWN: Final = ModelInfo("", 4096, 0, 0, False, False, "claude-4")
+
+_DATE_SUFFIX = re.compile(r"(?:[-@]\d{8}|-latest|-v\d+(?::\d+)?|:\d+|-thinking|:thinking)$")
 _PROVIDER_PREFIX = re.compile(r"^(?:[a-z0-9_.-]*[/.])?(?=claude-)")
+_DOTTED_VERSION = re.compile(r"(?<=\d)\.(?=\d)")
 
 
 def normalize_model(model: str) -> str:
-    """Strip provider prefixes and dated or versioned suffixes (``-20250929``, ``@2025...``)."""
+    """The registry key form of a model id: no provider prefix, date, version or variant suffix."""
     name = model.strip().lower()
+    if name.startswith("cometapi-"):
+        name = "claude-" + name[len("cometapi-") :]
     name = _PROVIDER_PREFIX.sub("", name)
+    name = _DOTTED_VERSION.sub("-", name)
     previous = None
     while previous != name:
         previous = name
@@ -74,13 +129,54 @@ def normalize_model(model: str) -> str:
     return name
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=512)
+def model_info(model: str | None) -> ModelInfo:
+    """The row of the longest registry key that ``model`` starts with (on ``-`` boundaries)."""
+    name = normalize_model(model or "")
+    while name:
+        row = _BY_FAMILY.get(name)
+        if row is not None:
+            return row
+        name = name.rpartition("-")[0]
+    return UNKNOWN
+
+
 def min_cacheable_tokens(model: str) -> int:
-    """Smallest prefix the model caches; prefix matching only on ``-`` boundaries."""
-    name = normalize_model(model)
-    best: tuple[int, int] | None = None
-    for key, value in _MIN_TOKENS.items():
-        matches = name == key or name.startswith(key + "-")
-        if matches and (best is None or len(key) > best[0]):
-            best = (len(key), value)
-    return DEFAULT_MIN_TOKENS if best is None else best[1]
+    """Smallest prefix the model caches (the conservative 4096 for an unknown model)."""
+    return model_info(model).cache_min_tokens
+
+
+def default_profile(model: str, betas: Sequence[str] | None = None) -> ModelProfile | None:
+    """The profile of ``model``'s registry row; ``None`` for a model the registry does not know.
+
+    ``betas`` matter for the window: with the 1M-context beta on a model that supports it,
+    ``max_input_tokens`` is 1,000,000 (summarisation and overflow middleware read it).
+    """
+    info = model_info(model)
+    if not info.known:
+        return None
+    max_in = info.max_input_tokens
+    if info.context_1m_beta and CONTEXT_1M_BETA in (betas or ()):
+        max_in = 1_000_000
+    return ModelProfile(
+        max_input_tokens=max_in,
+        max_output_tokens=info.max_output_tokens,
+        text_inputs=True,
+        image_inputs=True,
+        image_url_inputs=True,
+        pdf_inputs=True,
+        audio_inputs=False,
+        video_inputs=False,
+        image_tool_message=True,
+        pdf_tool_message=True,
+        text_outputs=True,
+        image_outputs=False,
+        audio_outputs=False,
+        video_outputs=False,
+        reasoning_output=info.thinking,
+        tool_calling=True,
+        tool_choice=True,
+        tool_call_streaming=True,
+        structured_output=info.structured_output,
+        temperature=True,
+    )

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model
 
 from ._copying import RuntimeCopyMixin
 from ._http.client import MessagesClient
-from ._profiles import default_profile
+from ._models import default_profile
 from ._wire import structured as _structured
 from ._wire import tools as _tools
 from ._wire.request import convert_messages
@@ -116,7 +116,7 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         if self.stop is not None:
             validate_stop(self.stop)
         if self.profile is None:
-            self.profile = default_profile(self.model)
+            self.profile = default_profile(self.model, self.betas)
         self._connect()
         return self
 

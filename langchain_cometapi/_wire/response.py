@@ -18,6 +18,7 @@ from langchain_core.messages.tool import tool_call, tool_call_chunk
 from langchain_core.outputs import ChatGenerationChunk
 
 from ..errors import InvalidResponseError, StreamError
+from .usage import Usage
 
 _M = TypeVar("_M")
 
@@ -27,31 +28,23 @@ _CLIENT_TOOL_BLOCKS = frozenset({"tool_use"})
 
 def usage_metadata(usage: Mapping[str, Any] | None) -> UsageMetadata:
     """LangChain usage: input counts everything billed as prompt (plain + cache read + write)."""
+    parsed = Usage.parse(usage)
     usage = usage or {}
-    plain = int(usage.get("input_tokens") or 0)
-    read = int(usage.get("cache_read_input_tokens") or 0)
-    write = int(usage.get("cache_creation_input_tokens") or 0)
-    output = int(usage.get("output_tokens") or 0)
     details = InputTokenDetails()
-    if read:
-        details["cache_read"] = read
-    split = usage.get("cache_creation")
-    if isinstance(split, Mapping):
-        m5 = int(split.get("ephemeral_5m_input_tokens") or 0)
-        h1 = int(split.get("ephemeral_1h_input_tokens") or 0)
-        if m5 or h1:
-            # ChatAnthropic's convention: the TTL split replaces the generic count (then 0), so
-            # summing input_token_details never counts a cache write twice.
-            details["ephemeral_5m_input_tokens"] = m5  # type: ignore[typeddict-unknown-key]
-            details["ephemeral_1h_input_tokens"] = h1  # type: ignore[typeddict-unknown-key]
-            details["cache_creation"] = 0
-            write = max(write, m5 + h1)
-    if write and "cache_creation" not in details:
-        details["cache_creation"] = write
+    if parsed.read:
+        details["cache_read"] = parsed.read
+    if parsed.ttl_split:
+        # ChatAnthropic's convention: the TTL split replaces the generic count (then 0), so
+        # summing input_token_details never counts a cache write twice.
+        details["ephemeral_5m_input_tokens"] = parsed.write_5m  # type: ignore[typeddict-unknown-key]
+        details["ephemeral_1h_input_tokens"] = parsed.write_1h  # type: ignore[typeddict-unknown-key]
+        details["cache_creation"] = 0
+    elif parsed.written:
+        details["cache_creation"] = parsed.written
     result = UsageMetadata(
-        input_tokens=plain + read + write,
-        output_tokens=output,
-        total_tokens=plain + read + write + output,
+        input_tokens=parsed.prompt,
+        output_tokens=parsed.output,
+        total_tokens=parsed.prompt + parsed.output,
     )
     if details:
         result["input_token_details"] = details

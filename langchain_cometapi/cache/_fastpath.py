@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .._models import PRICE_PLAIN, min_cacheable_tokens
+from .._models import min_cacheable_tokens
 from .._wire.validate import count_cache_markers
 from ..tokens import _estimate as _tokens
 from ._plan import CachePlan
 from ._policy import CachePolicy
+from ._pricing import PRICE_PLAIN
 from ._state import CacheState
 
 __all__ = ["far_below_minimum"]

@@ -14,7 +14,8 @@ import time
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
-from .._models import PRICE_PLAIN, PRICE_READ, WRITE_PRICE, min_cacheable_tokens
+from .._models import min_cacheable_tokens
+from .._wire.usage import Usage
 from ..tokens import _estimate as _tokens
 from ._clock import ServerClock
 from ._edit import apply_markers
@@ -22,6 +23,7 @@ from ._fastpath import far_below_minimum
 from ._lookback import previous_tail
 from ._plan import Action, Breakpoint, CachePlan
 from ._policy import CachePolicy
+from ._pricing import PRICE_PLAIN, PRICE_READ, WRITE_PRICE, input_cost
 from ._scan import Scan, scan_body
 from ._select import READ_REACH, Candidate, Choice, choose, expected_reads
 from ._state import CacheState
@@ -98,9 +100,8 @@ class CachePlanner:
 
     def observe(self, plan: CachePlan, usage: Mapping[str, Any]) -> None:
         """Learn from the API's usage: estimate/actual ratio, and entries that were not there."""
-        read = _int(usage.get("cache_read_input_tokens"))
-        created = _int(usage.get("cache_creation_input_tokens"))
-        actual = read + created + _int(usage.get("input_tokens"))
+        parsed = Usage.parse(usage)
+        read, created, actual = parsed.read, parsed.written, parsed.prompt
         with self.state.lock:
             self.state.observe_ratio(plan.raw_estimate, actual)
             if plan.expected_read_tokens > 0 and read == 0:
@@ -111,10 +112,6 @@ class CachePlanner:
                 if expected_written > 0:
                     for key in plan.write_keys:
                         self.state.forget_cached(key)
-
-
-def _int(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def _split_candidate(system: Any) -> tuple[list[Any], str | None]:
@@ -460,12 +457,7 @@ class _Planning:
             )
             prev = cum[c.pos]
         uncached = total - choice.read_tokens - choice.write_5m - choice.write_1h
-        cost = (
-            PRICE_READ * choice.read_tokens
-            + WRITE_PRICE["5m"] * choice.write_5m
-            + WRITE_PRICE["1h"] * choice.write_1h
-            + PRICE_PLAIN * max(0, uncached)
-        )
+        cost = input_cost(max(0, uncached), choice.read_tokens, choice.write_5m, choice.write_1h)
         if total and total < self.minimum:
             self.notes.append(f"prompt (~{total} tokens) is below the {self.minimum}-token minimum")
         return CachePlan(

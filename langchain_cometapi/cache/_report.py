@@ -15,13 +15,10 @@ from typing import Any, TextIO
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.outputs import LLMResult
 
-from .._models import PRICE_PLAIN, PRICE_READ, WRITE_PRICE
+from .._wire.usage import Usage, count
+from ._pricing import input_cost
 
 __all__ = ["CacheReport", "CacheReportCallback", "CacheTurn"]
-
-
-def _n(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 @dataclass(frozen=True)
@@ -40,38 +37,25 @@ class CacheTurn:
 
     @property
     def cost(self) -> float:
-        return (
-            PRICE_PLAIN * self.uncached
-            + PRICE_READ * self.read
-            + WRITE_PRICE["5m"] * self.write_5m
-            + WRITE_PRICE["1h"] * self.write_1h
-        )
+        return input_cost(self.uncached, self.read, self.write_5m, self.write_1h)
 
     @classmethod
     def from_usage(cls, usage: Mapping[str, Any], model: str = "") -> CacheTurn:
         """From a raw Messages API ``usage`` dict (``input_tokens`` excludes cache tokens)."""
-        created = _n(usage.get("cache_creation_input_tokens"))
-        detail = usage.get("cache_creation")
-        if isinstance(detail, Mapping):
-            w5 = _n(detail.get("ephemeral_5m_input_tokens"))
-            w1h = _n(detail.get("ephemeral_1h_input_tokens"))
-            w5 += max(0, created - w5 - w1h)
-        else:
-            w5, w1h = created, 0
-        return cls(model, _n(usage.get("input_tokens")),
-                   _n(usage.get("cache_read_input_tokens")), w5, w1h)
+        parsed = Usage.parse(usage)
+        return cls(model, parsed.uncached, parsed.read, parsed.write_5m, parsed.write_1h)
 
     @classmethod
     def from_usage_metadata(cls, meta: Mapping[str, Any], model: str = "") -> CacheTurn:
         """From LangChain ``usage_metadata`` (its ``input_tokens`` includes cache tokens)."""
         details = meta.get("input_token_details")
         details = details if isinstance(details, Mapping) else {}
-        read = _n(details.get("cache_read"))
-        created = _n(details.get("cache_creation"))
-        w5 = _n(details.get("ephemeral_5m_input_tokens"))
-        w1h = _n(details.get("ephemeral_1h_input_tokens"))
+        read = count(details.get("cache_read"))
+        created = count(details.get("cache_creation"))
+        w5 = count(details.get("ephemeral_5m_input_tokens"))
+        w1h = count(details.get("ephemeral_1h_input_tokens"))
         w5 += max(0, created - w5 - w1h)
-        total = _n(meta.get("input_tokens"))
+        total = count(meta.get("input_tokens"))
         return cls(model, max(0, total - read - w5 - w1h), read, w5, w1h)
 
 

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from .._models import LOOKBACK_BLOCKS, PRICE_PLAIN, PRICE_READ, WRITE_PRICE
+from .._models import LOOKBACK_BLOCKS
+from ._pricing import PRICE_PLAIN, PRICE_READ, WRITE_PRICE
 
 __all__ = ["READ_REACH", "Candidate", "Choice", "choose", "expected_reads"]
 

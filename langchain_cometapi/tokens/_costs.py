@@ -12,7 +12,9 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-__all__ = ["ModelProfile", "profile_for"]
+from .._models import model_info
+
+__all__ = ["TokenCosts", "costs_for"]
 
 # Server / Anthropic-defined tools: the size of the definition the API injects for them
 # (the hidden tool-use prompt itself is counted once per request, like for custom tools).
@@ -37,8 +39,8 @@ DEFAULT_SERVER_TOOL = 700
 
 
 @dataclass(frozen=True)
-class ModelProfile:
-    """Token costs for one model family (all in Claude tokens)."""
+class TokenCosts:
+    """Token costs for one token family (all in Claude tokens)."""
 
     text_factor: float = 1.05  # Claude tokens per cl100k token of prose/code
     json_factor: float = 2.0  # per cl100k token of compact JSON (schemas are re-rendered verbosely)
@@ -72,7 +74,7 @@ class ModelProfile:
         return self.server_tools.get(base, DEFAULT_SERVER_TOOL)
 
 
-_BASE = ModelProfile()
+_BASE = TokenCosts()
 # Claude 3.x models: the documented hidden tool prompt is ~15 % shorter than 4.x's.
 _CLAUDE3 = replace(_BASE, tool_prompt={"auto": 400, "none": 395, "any": 450, "tool": 460})
 # Opus 4.7+ ship a new tokenizer that yields more tokens for the same text (Anthropic says
@@ -80,24 +82,16 @@ _CLAUDE3 = replace(_BASE, tool_prompt={"auto": 400, "none": 395, "any": 450, "to
 _NEW_TOKENIZER = replace(_BASE, text_factor=1.3, preserves_thinking=True)
 _KEEPS_THINKING = replace(_BASE, preserves_thinking=True)
 
-_FAMILIES: tuple[tuple[str, ModelProfile], ...] = (
-    ("claude-3-7", _BASE),
-    ("claude-3", _CLAUDE3),
-    ("claude-opus-4-7", _NEW_TOKENIZER),
-    ("claude-opus-4-8", _NEW_TOKENIZER),
-    ("claude-opus-4-5", _KEEPS_THINKING),
-    ("claude-opus-4-6", _KEEPS_THINKING),
-    ("claude-sonnet-5", _KEEPS_THINKING),
-    ("claude-opus-5", _NEW_TOKENIZER),
-    ("claude-fable", _KEEPS_THINKING),
-)
+#: Token families by name; the per-model registry (``_models``) says which family a model uses.
+COSTS: dict[str, TokenCosts] = {
+    "claude-3": _CLAUDE3,
+    "claude-4": _BASE,
+    "keeps-thinking": _KEEPS_THINKING,
+    "new-tokenizer": _NEW_TOKENIZER,
+}
 
 
-@lru_cache(maxsize=64)
-def profile_for(model: str | None) -> ModelProfile:
-    """Profile of the longest matching model-name prefix (unknown models: the 4.x base)."""
-    name = (model or "").lower()
-    for prefix, profile in _FAMILIES:
-        if name.startswith(prefix):
-            return profile
-    return _BASE
+@lru_cache(maxsize=512)
+def costs_for(model: str | None) -> TokenCosts:
+    """The token costs of ``model``'s family (an unknown model: the 4.x costs)."""
+    return COSTS[model_info(model).token_family]

@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._costs import ModelProfile, profile_for
+from ._costs import TokenCosts, costs_for
 from ._media import image_dimensions, image_tokens, pdf_page_count
 from ._text import cached_tokens
 
@@ -51,11 +51,11 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def _text(text: Any, p: ModelProfile) -> float:
+def _text(text: Any, p: TokenCosts) -> float:
     return cached_tokens(text) * p.text_factor if isinstance(text, str) and text else 0.0
 
 
-def _jsonish(value: Any, p: ModelProfile) -> float:
+def _jsonish(value: Any, p: TokenCosts) -> float:
     if value is None or value == {} or value == []:
         return 0.0
     return cached_tokens(_json(value)) * p.json_factor
@@ -63,13 +63,13 @@ def _jsonish(value: Any, p: ModelProfile) -> float:
 
 def estimate_text_tokens(text: str, *, model: str | None = None) -> int:
     """Claude tokens of plain text (no framing)."""
-    return round(_text(text, profile_for(model))) if text else 0
+    return round(_text(text, costs_for(model))) if text else 0
 
 
 # --- blocks -------------------------------------------------------------------------------
 
 
-def _image(block: Mapping[str, Any], p: ModelProfile) -> float:
+def _image(block: Mapping[str, Any], p: TokenCosts) -> float:
     source = block.get("source") or {}
     if source.get("type") == "base64" and isinstance(source.get("data"), str):
         dims = image_dimensions(source["data"])
@@ -78,7 +78,7 @@ def _image(block: Mapping[str, Any], p: ModelProfile) -> float:
     return float(p.image_url)
 
 
-def _document(block: Mapping[str, Any], p: ModelProfile) -> float:
+def _document(block: Mapping[str, Any], p: TokenCosts) -> float:
     source = block.get("source") or {}
     kind = source.get("type")
     total = p.document + _text(block.get("title"), p) + _text(block.get("context"), p)
@@ -100,7 +100,7 @@ def _document(block: Mapping[str, Any], p: ModelProfile) -> float:
     return total
 
 
-def _tool_result(block: Mapping[str, Any], p: ModelProfile) -> float:
+def _tool_result(block: Mapping[str, Any], p: TokenCosts) -> float:
     content = block.get("content")
     total = float(p.tool_result)
     if isinstance(content, str):
@@ -112,7 +112,7 @@ def _tool_result(block: Mapping[str, Any], p: ModelProfile) -> float:
     return total
 
 
-def _server_payload(content: Any, p: ModelProfile) -> float:
+def _server_payload(content: Any, p: TokenCosts) -> float:
     """Server tool results: text fields as text, encrypted page content ~ len/5."""
     if isinstance(content, Mapping):
         total = 0.0
@@ -133,7 +133,7 @@ def _server_payload(content: Any, p: ModelProfile) -> float:
     return 0.0
 
 
-def _block(block: Mapping[str, Any] | str, p: ModelProfile) -> float:
+def _block(block: Mapping[str, Any] | str, p: TokenCosts) -> float:
     if isinstance(block, str):
         return p.block + _text(block, p)
     kind = block.get("type")
@@ -170,12 +170,12 @@ def _block(block: Mapping[str, Any] | str, p: ModelProfile) -> float:
 
 def estimate_block_tokens(block: Mapping[str, Any] | str, *, model: str | None = None) -> int:
     """Tokens of one content block including its framing (a str is a string content)."""
-    return round(_block(block, profile_for(model)))
+    return round(_block(block, costs_for(model)))
 
 
 def estimate_tool_tokens(tool: Mapping[str, Any], *, model: str | None = None) -> int:
     """Tokens of one tool definition (the shared hidden tool prompt is request overhead)."""
-    p = profile_for(model)
+    p = costs_for(model)
     kind = tool.get("type")
     if kind not in _CUSTOM_TOOL_TYPES:
         return p.server_tool(str(kind))
@@ -189,7 +189,7 @@ def estimate_tool_tokens(tool: Mapping[str, Any], *, model: str | None = None) -
 
 def message_overhead_tokens(model: str | None = None) -> int:
     """Role header and separator the API adds around each message."""
-    return profile_for(model).message
+    return costs_for(model).message
 
 
 def _uses_citations(body: Mapping[str, Any]) -> bool:
@@ -204,7 +204,7 @@ def _uses_citations(body: Mapping[str, Any]) -> bool:
     return False
 
 
-def _request_overhead(body: Mapping[str, Any], p: ModelProfile, citations: bool) -> int:
+def _request_overhead(body: Mapping[str, Any], p: TokenCosts, citations: bool) -> int:
     total = float(p.request)
     system = body.get("system")
     if system:
@@ -235,7 +235,7 @@ def request_overhead_tokens(body: Mapping[str, Any]) -> int:
     """Everything billed once per request rather than per tool/block/message: the hidden
     tool-use prompt (by ``tool_choice``), system header, thinking, structured-output,
     effort, compaction and citation instructions."""
-    p = profile_for(body.get("model"))
+    p = costs_for(body.get("model"))
     return _request_overhead(body, p, _uses_citations(body))
 
 
@@ -271,7 +271,7 @@ def _last_human_turn(messages: Sequence[Mapping[str, Any]]) -> int:
 def request_token_breakdown(body: Mapping[str, Any]) -> TokenBreakdown:
     """Per-tool, per-system-block and per-message-block billed tokens plus overheads."""
     model = body.get("model")
-    p = profile_for(model)
+    p = costs_for(model)
     messages: Sequence[Mapping[str, Any]] = body.get("messages") or ()
     system = body.get("system")
     system_blocks: Sequence[Any] = [system] if isinstance(system, str) else (system or ())

@@ -1,0 +1,74 @@
+"""The Messages API ``usage`` object, parsed once: every reader of usage goes through here.
+
+Gateways vary the shape (new-api's converted channels, Bedrock, Vertex): counts may be missing,
+``null``, strings or floats, the 5m/1h split may be absent or nested, and ``message_delta`` may
+repeat the totals. Parsing never raises: a field that is not a count reads as 0, so a fully
+streamed reply is never thrown away over its accounting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Usage", "count"]
+
+
+def count(value: Any) -> int:
+    """A token count from a wire value: ints, integral floats and digit strings; else 0."""
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, int):
+        return max(0, value)
+    if isinstance(value, float) and value.is_integer():
+        return max(0, int(value))
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return 0
+
+
+@dataclass(frozen=True)
+class Usage:
+    """One response's tokens. ``uncached`` is ``input_tokens`` (cache tokens excluded)."""
+
+    uncached: int = 0
+    read: int = 0
+    write_5m: int = 0
+    write_1h: int = 0
+    output: int = 0
+    ttl_split: bool = False  # whether the API reported the 5m/1h split
+
+    @property
+    def written(self) -> int:
+        return self.write_5m + self.write_1h
+
+    @property
+    def prompt(self) -> int:
+        """Everything billed as prompt: uncached + read + written."""
+        return self.uncached + self.read + self.written
+
+    @classmethod
+    def parse(cls, usage: Any) -> Usage:
+        """From a raw wire ``usage`` dict; anything else is an empty usage."""
+        if not isinstance(usage, Mapping):
+            return cls()
+        created = count(usage.get("cache_creation_input_tokens"))
+        split = usage.get("cache_creation")
+        w5 = w1h = 0
+        has_split = isinstance(split, Mapping)
+        if has_split:
+            assert isinstance(split, Mapping)
+            w5 = count(split.get("ephemeral_5m_input_tokens"))
+            w1h = count(split.get("ephemeral_1h_input_tokens"))
+            has_split = bool(w5 or w1h)
+        # a generic count larger than the split: the remainder is a 5m write (the default TTL)
+        w5 += max(0, created - w5 - w1h)
+        return cls(
+            uncached=count(usage.get("input_tokens")),
+            read=count(usage.get("cache_read_input_tokens")),
+            write_5m=w5,
+            write_1h=w1h,
+            output=count(usage.get("output_tokens")),
+            ttl_split=has_split,
+        )
