@@ -25,26 +25,16 @@ from ._http.client import MessagesClient
 from ._models import default_profile
 from ._wire import structured as _structured
 from ._wire import tools as _tools
-from ._wire.request import convert_messages
-from ._wire.response import StreamAssembler, generation_chunk, message_from_response
-from ._wire.validate import (
-    forcing_blocked,
-    thinking_on,
-    validate_body,
-    validate_sampling,
-    validate_stop,
-)
+from ._wire.body import RequestDefaults, build_request
+from ._wire.response import message_from_response
+from ._wire.stream import StreamAssembler, generation_chunk, reply_is_text_only
+from ._wire.validate import forcing_blocked, validate_sampling, validate_stop
 from .cache._planner import CachePlan, CachePlanner, CachePolicy
 from .cache._report import CacheReport
 from .tokens._estimate import estimate_request_tokens, estimate_text_tokens
 
 DEFAULT_MODEL = "claude-sonnet-4-6"
 DEFAULT_BASE_URL = "https://api.cometapi.com"
-
-# kwargs of invoke() that are ours to interpret, not body fields to pass through.
-_CALL_OPTIONS = frozenset(
-    {"tools", "tool_choice", "parallel_tool_calls", "betas", "extra_headers", "stream_usage"}
-)
 
 
 class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
@@ -191,82 +181,28 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
             params["ls_stop"] = stop or self.stop
         return params
 
-    # -- the pipeline -----------------------------------------------------------------------------
-    def _request_body(
-        self,
-        messages: Sequence[BaseMessage],
-        stop: list[str] | None,
-        kwargs: dict[str, Any],
-        *,
-        lenient: bool = False,
-    ) -> tuple[dict[str, Any], dict[str, str] | None]:
-        """LangChain messages + settings -> (wire body, extra headers); validates everything."""
-        options = {k: kwargs.pop(k) for k in list(kwargs) if k in _CALL_OPTIONS}
-        system, turns = convert_messages(messages, lenient=lenient)
-        max_tokens = kwargs.pop("max_tokens", self.max_tokens)
-        body: dict[str, Any] = {
-            "model": kwargs.pop("model", self.model),
-            "max_tokens": max_tokens,
-            "messages": turns,
-        }
-        if system:
-            body["system"] = system
-        thinking = kwargs.pop("thinking", self.thinking)
-        temperature = kwargs.pop("temperature", self.temperature)
-        top_k = kwargs.pop("top_k", self.top_k)
-        top_p = kwargs.pop("top_p", self.top_p)
-        validate_sampling(thinking, max_tokens, temperature, top_k, top_p)
-        for key, value in (
-            ("temperature", temperature),
-            ("top_k", top_k),
-            ("top_p", top_p),
-            ("thinking", thinking),
-            ("service_tier", kwargs.pop("service_tier", self.service_tier)),
-        ):
-            if value is not None:
-                body[key] = value
-        stops = stop if stop is not None else self.stop
-        if stops:
-            body["stop_sequences"] = validate_stop(stops)
-        user_id = kwargs.pop("user_id", self.user_id)
-        if user_id is not None:
-            body["metadata"] = {"user_id": user_id}
-        effort = kwargs.pop("effort", self.effort)
-        if effort is not None:
-            body["output_config"] = {"effort": effort}
-        for key in ("response_format", "output_format"):  # create_agent's ProviderStrategy
-            if kwargs.get(key) is not None:
-                fmt = _structured.output_format(kwargs.pop(key))
-                body["output_config"] = {**body.get("output_config", {}), "format": fmt}
-        tools = options.get("tools")
-        if tools:
-            # bind_tools already converted; per-call tools= (and plan_cache's) may be any shape
-            tools = body["tools"] = [_tools.convert_tool(t) for t in tools]
-            choice = _tools.convert_tool_choice(
-                options.get("tool_choice"), tools, options.get("parallel_tool_calls")
-            )
-            if choice is not None:
-                body["tool_choice"] = choice
-        elif options.get("tool_choice") not in (None, "auto", "none"):
-            raise ValueError("tool_choice was given but no tools are bound.")
-        body.update(self.model_kwargs)
-        for key, value in kwargs.items():
-            if key == "output_config" and isinstance(value, Mapping):
-                body["output_config"] = {**body.get("output_config", {}), **value}
-            else:
-                body[key] = value
-        validate_body(body)
-        headers = dict(options.get("extra_headers") or {})
-        betas = list(options.get("betas") or self.betas or [])
-        missing = [b for b in _tools.required_betas(body) if b not in betas]
-        if options.get("betas") or missing:
-            headers["anthropic-beta"] = ",".join(betas + missing)
-        return body, headers or None
+    # -- the pipeline: build -> plan -> send -> assemble -----------------------------------------
+    def _defaults(self) -> RequestDefaults:
+        return RequestDefaults(
+            model=self.model,
+            max_tokens=self.max_tokens,
+            temperature=self.temperature,
+            top_k=self.top_k,
+            top_p=self.top_p,
+            stop=self.stop,
+            thinking=self.thinking,
+            effort=self.effort,
+            service_tier=self.service_tier,
+            user_id=self.user_id,
+            betas=self.betas,
+            model_kwargs=self.model_kwargs,
+        )
 
     def _prepare(
         self, messages: Sequence[BaseMessage], stop: list[str] | None, kwargs: dict[str, Any]
     ) -> tuple[dict[str, Any], dict[str, str] | None, CachePlan | None]:
-        body, headers = self._request_body(messages, stop, kwargs)
+        request = build_request(messages, self._defaults(), stop, kwargs)
+        body, headers = request.body, request.headers
         if not self._client.has_auth(headers):
             raise ValueError(
                 "no CometAPI key: pass api_key=... or set COMETAPI_KEY (or COMETAPI_API_KEY); "
@@ -292,8 +228,8 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
     def plan_cache(self, messages: LanguageModelInput, **kwargs: Any) -> CachePlan:
         """The cache plan the next call with these messages would use; sends and learns nothing."""
         planner = self._planner or CachePlanner()
-        body, _ = self._request_body(self._convert_input(messages).to_messages(), None, kwargs)
-        return planner.preview(body)
+        messages_ = self._convert_input(messages).to_messages()
+        return planner.preview(build_request(messages_, self._defaults(), None, kwargs).body)
 
     def _generate(
         self,
@@ -332,7 +268,7 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
     ) -> Iterator[ChatGenerationChunk]:
         stream_usage = kwargs.pop("stream_usage", self.stream_usage)
         body, headers, plan = self._prepare(messages, stop, kwargs)
-        assembler = StreamAssembler(coerce_text=_text_only(body), stream_usage=stream_usage)
+        assembler = StreamAssembler(coerce_text=reply_is_text_only(body), stream_usage=stream_usage)
         for event in self._client.stream(body, headers):
             chunk = assembler.feed(event)
             if chunk is None:
@@ -352,7 +288,7 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
     ) -> AsyncIterator[ChatGenerationChunk]:
         stream_usage = kwargs.pop("stream_usage", self.stream_usage)
         body, headers, plan = self._prepare(messages, stop, kwargs)
-        assembler = StreamAssembler(coerce_text=_text_only(body), stream_usage=stream_usage)
+        assembler = StreamAssembler(coerce_text=reply_is_text_only(body), stream_usage=stream_usage)
         async for event in self._client.astream(body, headers):
             chunk = assembler.feed(event)
             if chunk is None:
@@ -400,12 +336,15 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         """
         if kwargs:
             raise ValueError(f"unexpected arguments: {sorted(kwargs)}")
-        return _structured.with_structured_output(
-            self, schema, method=method, include_raw=include_raw, strict=strict
+        spec = _structured.structured_spec(
+            schema, method=method, strict=strict, forcing_blocked=forcing_blocked(self.thinking)
         )
-
-    def _forcing_blocked(self) -> bool:
-        return forcing_blocked(self.thinking)
+        bound = (
+            self.bind_tools([spec.tool], tool_choice=spec.forced, **spec.bind_kwargs)
+            if spec.tool is not None
+            else self.bind(**spec.bind_kwargs)
+        )
+        return _structured.with_parser(bound, spec.parser, include_raw)
 
     def get_num_tokens(self, text: str) -> int:
         """Offline estimate of Claude tokens in ``text`` (the default needs transformers' GPT-2)."""
@@ -428,8 +367,8 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         if tools:
             kwargs["tools"] = [_tools.convert_tool(t) for t in tools]
         # lenient: trim_messages(token_counter=llm) counts slices no request would send
-        body, _ = self._request_body(messages, None, kwargs, lenient=True)
-        return estimate_request_tokens(body)
+        request = build_request(messages, self._defaults(), None, kwargs, lenient=True)
+        return estimate_request_tokens(request.body)
 
 
 def _result(message: AIMessage) -> ChatResult:
@@ -443,15 +382,3 @@ def _result(message: AIMessage) -> ChatResult:
         },
     )
 
-
-def _text_only(body: Mapping[str, Any]) -> bool:
-    """Whether the reply can only be text, so streamed text may be plain strings."""
-    if body.get("tools") or thinking_on(body.get("thinking")) or body.get("mcp_servers"):
-        return False
-    for turn in body.get("messages", ()):
-        content = turn.get("content")
-        if isinstance(content, list):
-            for block in content:
-                if block.get("type") in ("document", "search_result") and block.get("citations"):
-                    return False
-    return True

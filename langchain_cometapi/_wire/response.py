@@ -1,65 +1,25 @@
-"""Messages API response / stream events -> LangChain AIMessage / AIMessageChunk.
+"""A JSON Messages API response -> a LangChain AIMessage (streams: ``stream``).
 
-Chunks follow the shape langchain-core's Anthropic block translator reads (blocks keyed by
-``index``, ``tool_use`` then ``input_json_delta`` fragments), so ``content_blocks`` and
-output_version="v1" work, and a sum of chunks carries the same text, tool calls and usage as
-``invoke``. Unknown block and delta types are kept, never dropped.
+Unknown block types are kept, never dropped; a wrongly shaped response is an
+InvalidResponseError, never a bare TypeError.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any
 
-from langchain_core.messages import AIMessage, AIMessageChunk
-from langchain_core.messages.ai import InputTokenDetails, OutputTokenDetails, UsageMetadata
-from langchain_core.messages.tool import tool_call, tool_call_chunk
-from langchain_core.outputs import ChatGenerationChunk
+from langchain_core.messages import AIMessage
+from langchain_core.messages.tool import tool_call
 
-from ..errors import InvalidResponseError, StreamError
-from .usage import Usage
-
-_M = TypeVar("_M")
+from ..errors import InvalidResponseError
+from .usage import usage_metadata
 
 PROVIDER = "anthropic"
-_CLIENT_TOOL_BLOCKS = frozenset({"tool_use"})
+CLIENT_TOOL_BLOCKS = frozenset({"tool_use"})
 
 
-def usage_metadata(usage: Mapping[str, Any] | None) -> UsageMetadata:
-    """LangChain usage: input counts everything billed as prompt (plain + cache read + write)."""
-    parsed = Usage.parse(usage)
-    usage = usage or {}
-    details = InputTokenDetails()
-    if parsed.read:
-        details["cache_read"] = parsed.read
-    if parsed.ttl_split:
-        # ChatAnthropic's convention: the TTL split replaces the generic count (then 0), so
-        # summing input_token_details never counts a cache write twice.
-        details["ephemeral_5m_input_tokens"] = parsed.write_5m  # type: ignore[typeddict-unknown-key]
-        details["ephemeral_1h_input_tokens"] = parsed.write_1h  # type: ignore[typeddict-unknown-key]
-        details["cache_creation"] = 0
-    elif parsed.written:
-        details["cache_creation"] = parsed.written
-    result = UsageMetadata(
-        input_tokens=parsed.prompt,
-        output_tokens=parsed.output,
-        total_tokens=parsed.prompt + parsed.output,
-    )
-    if details:
-        result["input_token_details"] = details
-    out_details = usage.get("output_tokens_details")
-    reasoning = (
-        (out_details.get("thinking_tokens") if isinstance(out_details, Mapping) else None)
-        or usage.get("reasoning_tokens")
-        or usage.get("thinking_tokens")
-    )
-    if reasoning:
-        result["output_token_details"] = OutputTokenDetails(reasoning=int(reasoning))
-    return result
-
-
-def _metadata(data: Mapping[str, Any]) -> dict[str, Any]:
+def response_metadata(data: Mapping[str, Any]) -> dict[str, Any]:
     meta: dict[str, Any] = {
         "id": data.get("id"),
         "model": data.get("model"),
@@ -87,7 +47,7 @@ def _message_from_response(data: Mapping[str, Any]) -> AIMessage:
     calls = [
         tool_call(id=b.get("id", ""), name=b.get("name", ""), args=b.get("input") or {})
         for b in blocks
-        if b.get("type") in _CLIENT_TOOL_BLOCKS
+        if b.get("type") in CLIENT_TOOL_BLOCKS
     ]
     content: str | list[Any]
     if all(b.get("type") == "text" and not b.get("citations") for b in blocks):
@@ -95,7 +55,7 @@ def _message_from_response(data: Mapping[str, Any]) -> AIMessage:
     else:
         content = blocks
     usage = data.get("usage")
-    meta = _metadata(data)
+    meta = response_metadata(data)
     meta["usage"] = dict(usage) if isinstance(usage, Mapping) else usage
     return AIMessage(
         content=content,
@@ -104,232 +64,3 @@ def _message_from_response(data: Mapping[str, Any]) -> AIMessage:
         response_metadata=meta,
         usage_metadata=usage_metadata(usage if isinstance(usage, Mapping) else None),
     )
-
-
-def _chunk(**fields: Any) -> AIMessageChunk:
-    # Every chunk names its provider: output_version="v1" translates chunks one by one, and
-    # langchain-core merges equal model_provider values instead of concatenating them.
-    return AIMessageChunk(response_metadata={"model_provider": PROVIDER}, **fields)
-
-
-def _content_fields(content: str | list[Any]) -> dict[str, Any]:
-    """The field values pydantic gives ``AIMessageChunk(content=..., response_metadata=...)``."""
-    return {
-        "content": content,
-        "additional_kwargs": {},
-        "response_metadata": {"model_provider": PROVIDER},
-        "type": "AIMessageChunk",
-        "name": None,
-        "id": None,
-        "tool_calls": [],
-        "invalid_tool_calls": [],
-        "usage_metadata": None,
-        "tool_call_chunks": [],
-        "chunk_position": None,
-    }
-
-
-_SET_FIELDS = frozenset({"content", "response_metadata"})
-# Build without validation only while it yields exactly what validation would (checked once, at
-# import, against this langchain-core): a new field or validator turns the shortcut off.
-_FAST = AIMessageChunk(
-    content="x", response_metadata={"model_provider": PROVIDER}
-).__dict__ == _content_fields("x")
-
-
-def _unvalidated(cls: type[_M], fields: dict[str, Any], fields_set: frozenset[str]) -> _M:
-    obj = object.__new__(cls)
-    object.__setattr__(obj, "__dict__", fields)
-    object.__setattr__(obj, "__pydantic_fields_set__", set(fields_set))
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
-    return obj
-
-
-def content_chunk(content: str | list[Any]) -> AIMessageChunk:
-    """A chunk carrying only content: the bulk of a stream (one per text/thinking delta).
-
-    Validation costs ~4 us per chunk and, for these fields, only copies defaults; thousands of
-    deltas a stream make that the largest part of the client's own per-event time.
-    """
-    if not _FAST:
-        return _chunk(content=content)
-    return _unvalidated(AIMessageChunk, _content_fields(content), _SET_FIELDS)
-
-
-def _generation_fields(message: AIMessageChunk, text: str) -> dict[str, Any]:
-    """The field values pydantic gives ``ChatGenerationChunk(message=...)`` (text from message)."""
-    return {
-        "text": text,
-        "generation_info": None,
-        "type": "ChatGenerationChunk",
-        "message": message,
-    }
-
-
-_GEN_SET = frozenset({"message", "text"})
-_FAST_GEN = all(
-    ChatGenerationChunk(message=probe).__dict__ == _generation_fields(probe, probe.text)
-    for probe in (_chunk(content="x"), _chunk(content=[{"type": "text", "text": "x", "index": 0}]))
-)
-
-
-def generation_chunk(message: AIMessageChunk) -> ChatGenerationChunk:
-    """The ChatGenerationChunk for one streamed chunk, without its ~8 us of re-validation.
-
-    Its validator only derives ``text`` from the message (through validated attribute
-    assignment); our chunks never hold the legacy untyped text blocks it special-cases.
-    Checked once at import like ``content_chunk``; falls back to validation otherwise.
-    """
-    if not _FAST_GEN:
-        return ChatGenerationChunk(message=message)
-    return _unvalidated(ChatGenerationChunk, _generation_fields(message, message.text), _GEN_SET)
-
-
-class StreamAssembler:
-    """Turns one stream's events into chunks; keeps what must be merged (usage, block kinds)."""
-
-    def __init__(self, *, coerce_text: bool, stream_usage: bool = True) -> None:
-        # coerce_text: stream text as plain strings (the sum is then a str, like invoke of a
-        # text-only reply); used when the request cannot produce non-text blocks.
-        self.coerce_text = coerce_text
-        self.stream_usage = stream_usage
-        self.usage: dict[str, Any] = {}
-        self.meta: dict[str, Any] = {}
-        self._kinds: dict[int, str] = {}
-        self._json_seen: set[int] = set()
-        self._id: str | None = None
-
-    def feed(self, event: Mapping[str, Any]) -> AIMessageChunk | None:
-        """The chunk for one event; a well-formed event of the wrong shape is a StreamError."""
-        try:
-            chunk = self._feed(event)
-        except (AttributeError, TypeError, ValueError, KeyError, IndexError) as exc:
-            raise StreamError(
-                f"malformed {event.get('type')!r} event in the stream: {type(exc).__name__}: {exc}"
-            ) from exc
-        if chunk is not None and self._id is not None and chunk.id is None:
-            # Every chunk carries the message id, not just the first: LangGraph's "messages"
-            # stream and chat UIs group chunks by id (a mix showed as two messages).
-            chunk.__dict__["id"] = self._id
-            chunk.__pydantic_fields_set__.add("id")
-        return chunk
-
-    def _feed(self, event: Mapping[str, Any]) -> AIMessageChunk | None:
-        kind = event.get("type")
-        if kind == "content_block_delta":
-            return self._delta(event)
-        if kind == "content_block_start":
-            return self._start(event)
-        if kind == "message_start":
-            return self._message_start(event)
-        if kind == "message_delta":
-            self._message_delta(event)
-            return None
-        if kind == "message_stop":
-            return self._final()
-        return None  # content_block_stop, ping and unknown event types carry nothing to add
-
-    def _message_start(self, event: Mapping[str, Any]) -> AIMessageChunk:
-        message = event.get("message") or {}
-        self._id = message.get("id") if isinstance(message.get("id"), str) else None
-        self.usage = dict(message.get("usage") or {})
-        meta = _metadata(message)
-        for key in ("stop_reason", "stop_sequence"):
-            meta.pop(key, None)  # reported once, in the final chunk
-        self.meta = meta
-        chunk = _chunk(content="" if self.coerce_text else [], id=message.get("id"))
-        chunk.response_metadata = meta
-        for index, block in enumerate(message.get("content") or []):
-            # Rare: a proxy pre-filling content in message_start; keep it.
-            self._kinds[index] = block.get("type", "")
-            chunk = chunk + self._block_chunk(index, dict(block))
-        return chunk
-
-    def _start(self, event: Mapping[str, Any]) -> AIMessageChunk:
-        index = int(event.get("index", len(self._kinds)))
-        block = dict(event.get("content_block") or {})
-        self._kinds[index] = block.get("type", "")
-        return self._block_chunk(index, block)
-
-    def _block_chunk(self, index: int, block: dict[str, Any]) -> AIMessageChunk:
-        kind = block.get("type")
-        if kind == "text" and self.coerce_text and not block.get("citations"):
-            return _chunk(content=block.get("text", ""))
-        block["index"] = index
-        if kind in _CLIENT_TOOL_BLOCKS:
-            args = block.get("input")
-            return _chunk(
-                content=[block],
-                tool_call_chunks=[
-                    tool_call_chunk(
-                        id=block.get("id"),
-                        name=block.get("name"),
-                        args=json.dumps(args) if args else "",
-                        index=index,
-                    )
-                ],
-            )
-        return _chunk(content=[block])
-
-    def _delta(self, event: Mapping[str, Any]) -> AIMessageChunk | None:
-        index = int(event.get("index", 0))
-        delta = event.get("delta") or {}
-        dtype = delta.get("type")
-        block_kind = self._kinds.get(index, "")
-        if dtype == "text_delta":
-            text = delta.get("text", "")
-            if self.coerce_text and block_kind == "text":
-                return content_chunk(text)
-            return content_chunk([{"type": "text", "text": text, "index": index}])
-        if dtype == "input_json_delta":
-            partial = delta.get("partial_json", "")
-            piece = {"type": "input_json_delta", "partial_json": partial, "index": index}
-            if block_kind in _CLIENT_TOOL_BLOCKS:
-                return _chunk(
-                    content=[piece],
-                    tool_call_chunks=[tool_call_chunk(args=partial, index=index)],
-                )
-            return _chunk(content=[piece])
-        if dtype == "thinking_delta":
-            return content_chunk(
-                [{"type": "thinking", "thinking": delta.get("thinking", ""), "index": index}]
-            )
-        if dtype == "signature_delta":
-            return _chunk(
-                content=[
-                    {"type": "thinking", "signature": delta.get("signature", ""), "index": index}
-                ]
-            )
-        if dtype == "citations_delta":
-            citation = delta.get("citation")
-            return _chunk(content=[{"type": "text", "citations": [citation], "index": index}])
-        # Unknown delta: keep its fields on the block, so nothing the API sent is lost.
-        fields = {k: v for k, v in delta.items() if k != "type"}
-        if not fields:
-            return None
-        return _chunk(content=[{"type": block_kind or str(dtype), **fields, "index": index}])
-
-    def _message_delta(self, event: Mapping[str, Any]) -> None:
-        delta = event.get("delta") or {}
-        for key in ("stop_reason", "stop_sequence", "container"):
-            if key in delta:
-                self.meta[key] = delta[key]
-        usage = event.get("usage")
-        if isinstance(usage, Mapping):
-            # Newer streams resend input and cache counts here; the last non-null value wins.
-            for key, value in usage.items():
-                if value is not None:
-                    self.usage[key] = value
-
-    def _final(self) -> AIMessageChunk:
-        meta = {k: self.meta.get(k) for k in ("stop_reason", "stop_sequence")}
-        if "container" in self.meta:
-            meta["container"] = self.meta["container"]
-        meta["usage"] = dict(self.usage)
-        meta["model_provider"] = PROVIDER
-        chunk = _chunk(content="" if self.coerce_text else [], chunk_position="last")
-        chunk.response_metadata = meta
-        if self.stream_usage:
-            chunk.usage_metadata = usage_metadata(self.usage)
-        return chunk

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
+from dataclasses import dataclass
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from langchain_core.language_models import LanguageModelInput
 from langchain_core.output_parsers import JsonOutputParser, PydanticOutputParser
@@ -23,9 +24,6 @@ from pydantic import BaseModel
 from pydantic.v1 import BaseModel as BaseModelV1
 
 from . import tools as _tools
-
-if TYPE_CHECKING:
-    from ..chat_models import ChatCometAPI
 
 Method = Literal["function_calling", "json_schema", "json_mode"]
 
@@ -92,64 +90,97 @@ def output_format(response_format: Any) -> dict[str, Any]:
     return {"type": "json_schema", "schema": output_schema(json_schema)}
 
 
-def with_structured_output(
-    llm: ChatCometAPI,
+@dataclass(frozen=True)
+class StructuredSpec:
+    """What ``with_structured_output`` binds and how it parses; the chat model does the binding.
+
+    ``tool`` set: bind it with ``tool_choice=forced`` (function calling); otherwise bind
+    ``bind_kwargs`` alone (``output_config.format``). ``bind_kwargs`` always carries the
+    tracing hint ``ls_structured_output_format``.
+    """
+
+    tool: dict[str, Any] | None
+    forced: str | None
+    bind_kwargs: dict[str, Any]
+    parser: Runnable[Any, Any]
+
+
+def structured_spec(
     schema: Mapping[str, Any] | type,
     *,
     method: Method = "function_calling",
-    include_raw: bool = False,
     strict: bool | None = None,
-) -> Runnable[LanguageModelInput, dict[str, Any] | BaseModel]:
+    forcing_blocked: bool = False,
+) -> StructuredSpec:
+    """The binding and parser for ``schema`` (``forcing_blocked``: thinking refuses forcing)."""
     if method == "json_mode":
         method = "json_schema"  # Claude has no schema-less JSON mode; the schema is required
-    model_schema = is_pydantic(schema)
-    name, json_schema = _tools.schema_of(schema)
     trace = {"kwargs": {"method": method}, "schema": schema}
-    bound: Runnable[LanguageModelInput, Any]
-    parser: Runnable[Any, Any]
     if method == "json_schema":
-        fmt = {"type": "json_schema", "schema": output_schema(json_schema)}
-        bound = llm.bind(output_config={"format": fmt}, ls_structured_output_format=trace)
-        parser = (
-            PydanticOutputParser(pydantic_object=schema)  # type: ignore[arg-type,type-var]
-            if model_schema
-            else JsonOutputParser()
+        return _json_schema_spec(schema, trace)
+    if method == "function_calling":
+        return _tool_spec(schema, trace, strict, forcing_blocked)
+    raise ValueError(f"method must be 'function_calling' or 'json_schema', not {method!r}")
+
+
+def _json_schema_spec(schema: Mapping[str, Any] | type, trace: dict[str, Any]) -> StructuredSpec:
+    _, json_schema = _tools.schema_of(schema)
+    fmt = {"type": "json_schema", "schema": output_schema(json_schema)}
+    parser: Runnable[Any, Any] = (
+        PydanticOutputParser(pydantic_object=schema)  # type: ignore[arg-type,type-var]
+        if is_pydantic(schema)
+        else JsonOutputParser()
+    )
+    kwargs = {"output_config": {"format": fmt}, "ls_structured_output_format": trace}
+    return StructuredSpec(None, None, kwargs, parser)
+
+
+def _tool_spec(
+    schema: Mapping[str, Any] | type,
+    trace: dict[str, Any],
+    strict: bool | None,
+    forcing_blocked: bool,
+) -> StructuredSpec:
+    name, json_schema = _tools.schema_of(schema)
+    model_schema = is_pydantic(schema)
+    tool: dict[str, Any] = (
+        _tools.convert_tool(schema)  # type: ignore[arg-type]
+        if model_schema
+        else {"name": name, "input_schema": json_schema}
+    )
+    if isinstance(schema, Mapping) and schema.get("description"):
+        tool["description"] = schema["description"]
+    if strict:
+        tool["input_schema"] = output_schema(tool["input_schema"])
+    if strict is not None:
+        tool["strict"] = strict
+    forced: str | None = name
+    if forcing_blocked:
+        warnings.warn(
+            "thinking is enabled (budget_tokens), so structured output cannot force the tool "
+            "call (the API rejects it); using tool_choice='auto'. method='json_schema' or "
+            "adaptive thinking avoids this.",
+            stacklevel=4,
         )
-    elif method == "function_calling":
-        tool: dict[str, Any] = (
-            _tools.convert_tool(schema)  # type: ignore[arg-type]
-            if model_schema
-            else {"name": name, "input_schema": json_schema}
-        )
-        if isinstance(schema, Mapping) and schema.get("description"):
-            tool["description"] = schema["description"]
-        if strict:
-            tool["input_schema"] = output_schema(tool["input_schema"])
-        if strict is not None:
-            tool["strict"] = strict
-        forced: str | None = name
-        if llm._forcing_blocked():
-            warnings.warn(
-                "thinking is enabled (budget_tokens), so structured output cannot force the tool "
-                "call (the API rejects it); using tool_choice='auto'. method='json_schema' or "
-                "adaptive thinking avoids this.",
-                stacklevel=3,
-            )
-            forced = None
-        bound = llm.bind_tools([tool], tool_choice=forced, ls_structured_output_format=trace)
-        parser = (
-            PydanticToolsParser(tools=[schema], first_tool_only=True)  # type: ignore[list-item]
-            if model_schema
-            else JsonOutputKeyToolsParser(key_name=name, first_tool_only=True)
-        )
-    else:
-        raise ValueError(f"method must be 'function_calling' or 'json_schema', not {method!r}")
+        forced = None
+    parser: Runnable[Any, Any] = (
+        PydanticToolsParser(tools=[schema], first_tool_only=True)  # type: ignore[list-item]
+        if model_schema
+        else JsonOutputKeyToolsParser(key_name=name, first_tool_only=True)
+    )
+    return StructuredSpec(tool, forced, {"ls_structured_output_format": trace}, parser)
+
+
+def with_parser(
+    bound: Runnable[LanguageModelInput, Any], parser: Runnable[Any, Any], include_raw: bool
+) -> Runnable[LanguageModelInput, Any]:
+    """``bound | parser``; with ``include_raw``, ``{"raw", "parsed", "parsing_error"}``."""
     if not include_raw:
         return bound | parser
     parsed = RunnablePassthrough.assign(
         parsed=itemgetter("raw") | parser, parsing_error=lambda _: None
     )
     fallback = RunnablePassthrough.assign(parsed=lambda _: None)
-    return RunnableMap(raw=bound) | parsed.with_fallbacks(  # type: ignore[return-value]
+    return RunnableMap(raw=bound) | parsed.with_fallbacks(
         [fallback], exception_key="parsing_error"
     )

@@ -12,7 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Usage", "count"]
+from langchain_core.messages.ai import InputTokenDetails, OutputTokenDetails, UsageMetadata
+
+__all__ = ["Usage", "count", "usage_metadata"]
 
 
 def count(value: Any) -> int:
@@ -72,3 +74,36 @@ class Usage:
             output=count(usage.get("output_tokens")),
             ttl_split=has_split,
         )
+
+
+def usage_metadata(usage: Mapping[str, Any] | None) -> UsageMetadata:
+    """LangChain usage: input counts everything billed as prompt (plain + cache read + write)."""
+    parsed = Usage.parse(usage)
+    usage = usage or {}
+    details = InputTokenDetails()
+    if parsed.read:
+        details["cache_read"] = parsed.read
+    if parsed.ttl_split:
+        # ChatAnthropic's convention: the TTL split replaces the generic count (then 0), so
+        # summing input_token_details never counts a cache write twice.
+        details["ephemeral_5m_input_tokens"] = parsed.write_5m  # type: ignore[typeddict-unknown-key]
+        details["ephemeral_1h_input_tokens"] = parsed.write_1h  # type: ignore[typeddict-unknown-key]
+        details["cache_creation"] = 0
+    elif parsed.written:
+        details["cache_creation"] = parsed.written
+    result = UsageMetadata(
+        input_tokens=parsed.prompt,
+        output_tokens=parsed.output,
+        total_tokens=parsed.prompt + parsed.output,
+    )
+    if details:
+        result["input_token_details"] = details
+    out_details = usage.get("output_tokens_details")
+    reasoning = (
+        (out_details.get("thinking_tokens") if isinstance(out_details, Mapping) else None)
+        or usage.get("reasoning_tokens")
+        or usage.get("thinking_tokens")
+    )
+    if reasoning:
+        result["output_token_details"] = OutputTokenDetails(reasoning=count(reasoning))
+    return result

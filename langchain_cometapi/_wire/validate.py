@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -72,27 +71,11 @@ def forcing_blocked(thinking: Mapping[str, Any] | None) -> bool:
     return isinstance(thinking, Mapping) and thinking.get("type") == "enabled"
 
 
-def validate_body(body: dict[str, Any]) -> None:
-    """Checks the API would fail with a 400 after a round trip; cheaper to say it here.
+def validate_body(body: Mapping[str, Any]) -> None:
+    """Checks on the finished body that the API would fail with a 400 after a round trip.
 
-    A forced tool_choice with budgeted thinking ("Thinking may not be enabled when tool_choice
-    forces tool use") becomes ``auto`` with a warning, as ChatAnthropic does, so agents with a
-    ToolStrategy keep working on a thinking model.
+    Only checks: nothing here changes the body.
     """
-    choice = body.get("tool_choice")
-    forced = isinstance(choice, Mapping) and choice.get("type") in ("any", "tool")
-    if forced and forcing_blocked(body.get("thinking")):
-        warnings.warn(
-            "tool_choice forces a tool but thinking is enabled (budget_tokens), which the API "
-            "rejects; sending tool_choice='auto' instead, so the tool call is not guaranteed. "
-            "Adaptive thinking or no thinking keeps the forced choice.",
-            stacklevel=4,
-        )
-        assert isinstance(choice, Mapping)
-        body["tool_choice"] = {
-            "type": "auto",
-            **{k: v for k, v in choice.items() if k == "disable_parallel_tool_use"},
-        }
     markers = count_cache_markers(body)
     if markers > 4:
         raise ValueError(

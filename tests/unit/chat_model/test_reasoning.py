@@ -135,7 +135,7 @@ def test_v1_output_keeps_reasoning_and_round_trips() -> None:
 
 
 def test_reasoning_tokens_reported_when_the_api_gives_them() -> None:
-    from langchain_cometapi._wire.response import usage_metadata
+    from langchain_cometapi._wire.usage import usage_metadata
 
     details = {"thinking_tokens": 20}
     usage = {"input_tokens": 5, "output_tokens": 30, "output_tokens_details": details}

@@ -15,7 +15,7 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, Tool
 
 from langchain_cometapi import errors
 from langchain_cometapi._wire.request import convert_messages
-from langchain_cometapi._wire.response import StreamAssembler
+from langchain_cometapi._wire.stream import StreamAssembler
 from tests.helpers.responses import Recorder, model_with, sse, text_stream
 
 # FUZZ_EXAMPLES=5000 for a deep run; the suite's default keeps it to a few seconds.

@@ -1,0 +1,167 @@
+"""LangChain messages + the model's settings + call options -> the wire request (pure).
+
+The one place a request body is assembled: the chat model hands over its settings as a
+``RequestDefaults`` and the call's keyword arguments, and gets back the body and any extra
+headers. Everything the API would refuse with a 400 is refused here first (ValueError, nothing
+sent); what a caller asks for that needs a beta gets its beta header.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.messages import BaseMessage
+
+from . import structured, tools
+from .request import convert_messages
+from .validate import forcing_blocked, validate_body, validate_sampling, validate_stop
+
+__all__ = ["CALL_OPTIONS", "RequestDefaults", "WireRequest", "build_request"]
+
+#: invoke() keyword arguments that are ours to interpret, not body fields to pass through.
+CALL_OPTIONS = frozenset(
+    {"tools", "tool_choice", "parallel_tool_calls", "betas", "extra_headers", "stream_usage"}
+)
+
+
+@dataclass(frozen=True)
+class RequestDefaults:
+    """The chat model's settings that shape a body; a call's keyword arguments override them."""
+
+    model: str
+    max_tokens: int
+    temperature: float | None = None
+    top_k: int | None = None
+    top_p: float | None = None
+    stop: Sequence[str] | None = None
+    thinking: Mapping[str, Any] | None = None
+    effort: str | None = None
+    service_tier: str | None = None
+    user_id: str | None = None
+    betas: Sequence[str] | None = None
+    model_kwargs: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class WireRequest:
+    body: dict[str, Any]
+    headers: dict[str, str] | None
+
+
+def build_request(
+    messages: Sequence[BaseMessage],
+    defaults: RequestDefaults,
+    stop: Sequence[str] | None,
+    kwargs: dict[str, Any],
+    *,
+    lenient: bool = False,
+) -> WireRequest:
+    """The body and extra headers for one call; ``kwargs`` is consumed (a private copy)."""
+    kwargs = dict(kwargs)
+    options = {k: kwargs.pop(k) for k in list(kwargs) if k in CALL_OPTIONS}
+    system, turns = convert_messages(messages, lenient=lenient)
+    body = _sampling_fields(defaults, kwargs)
+    body["messages"] = turns
+    if system:
+        body["system"] = system
+    stops = stop if stop is not None else defaults.stop
+    if stops:
+        body["stop_sequences"] = validate_stop(stops)
+    _output_fields(body, defaults, kwargs)
+    _tool_fields(body, options)
+    body.update(defaults.model_kwargs)
+    for key, value in kwargs.items():
+        if key == "output_config" and isinstance(value, Mapping):
+            body["output_config"] = {**body.get("output_config", {}), **value}
+        else:
+            body[key] = value
+    _relax_forced_choice(body)
+    validate_body(body)
+    return WireRequest(body, _headers(body, defaults, options))
+
+
+def _sampling_fields(defaults: RequestDefaults, kwargs: dict[str, Any]) -> dict[str, Any]:
+    max_tokens = kwargs.pop("max_tokens", defaults.max_tokens)
+    body: dict[str, Any] = {"model": kwargs.pop("model", defaults.model), "max_tokens": max_tokens}
+    thinking = kwargs.pop("thinking", defaults.thinking)
+    temperature = kwargs.pop("temperature", defaults.temperature)
+    top_k = kwargs.pop("top_k", defaults.top_k)
+    top_p = kwargs.pop("top_p", defaults.top_p)
+    validate_sampling(thinking, max_tokens, temperature, top_k, top_p)
+    for key, value in (
+        ("temperature", temperature),
+        ("top_k", top_k),
+        ("top_p", top_p),
+        ("thinking", thinking),
+        ("service_tier", kwargs.pop("service_tier", defaults.service_tier)),
+    ):
+        if value is not None:
+            body[key] = value
+    user_id = kwargs.pop("user_id", defaults.user_id)
+    if user_id is not None:
+        body["metadata"] = {"user_id": user_id}
+    return body
+
+
+def _output_fields(body: dict[str, Any], defaults: RequestDefaults, kwargs: dict[str, Any]) -> None:
+    """``effort`` and ``response_format`` (create_agent's ProviderStrategy) -> output_config."""
+    effort = kwargs.pop("effort", defaults.effort)
+    if effort is not None:
+        body["output_config"] = {"effort": effort}
+    for key in ("response_format", "output_format"):
+        if kwargs.get(key) is not None:
+            fmt = structured.output_format(kwargs.pop(key))
+            body["output_config"] = {**body.get("output_config", {}), "format": fmt}
+
+
+def _tool_fields(body: dict[str, Any], options: Mapping[str, Any]) -> None:
+    wanted = options.get("tools")
+    if wanted:
+        # bind_tools already converted; per-call tools= (and plan_cache's) may be any shape
+        converted = body["tools"] = [tools.convert_tool(t) for t in wanted]
+        choice = tools.convert_tool_choice(
+            options.get("tool_choice"), converted, options.get("parallel_tool_calls")
+        )
+        if choice is not None:
+            body["tool_choice"] = choice
+    elif options.get("tool_choice") not in (None, "auto", "none"):
+        raise ValueError("tool_choice was given but no tools are bound.")
+
+
+def _relax_forced_choice(body: dict[str, Any]) -> None:
+    """A forced tool_choice with budgeted thinking becomes ``auto``, with a warning.
+
+    The API refuses the pair ("Thinking may not be enabled when tool_choice forces tool use");
+    ChatAnthropic relaxes it the same way, so agents with a ToolStrategy keep working on a
+    thinking model. Adaptive thinking accepts a forced choice and keeps it.
+    """
+    choice = body.get("tool_choice")
+    forced = isinstance(choice, Mapping) and choice.get("type") in ("any", "tool")
+    if not (forced and forcing_blocked(body.get("thinking"))):
+        return
+    warnings.warn(
+        "tool_choice forces a tool but thinking is enabled (budget_tokens), which the API "
+        "rejects; sending tool_choice='auto' instead, so the tool call is not guaranteed. "
+        "Adaptive thinking or no thinking keeps the forced choice.",
+        stacklevel=5,
+    )
+    assert isinstance(choice, Mapping)
+    body["tool_choice"] = {
+        "type": "auto",
+        **{k: v for k, v in choice.items() if k == "disable_parallel_tool_use"},
+    }
+
+
+def _headers(
+    body: Mapping[str, Any], defaults: RequestDefaults, options: Mapping[str, Any]
+) -> dict[str, str] | None:
+    """Per-call headers; ``anthropic-beta`` when the call names betas or the body needs some."""
+    headers = dict(options.get("extra_headers") or {})
+    betas = list(options.get("betas") or defaults.betas or [])
+    missing = [b for b in tools.required_betas(body) if b not in betas]
+    if options.get("betas") or missing:
+        headers["anthropic-beta"] = ",".join(betas + missing)
+    return headers or None

@@ -1,0 +1,268 @@
+"""Stream events -> LangChain AIMessageChunks: a pure accumulator, no I/O.
+
+``StreamAssembler.feed(event)`` is all the chat model's sync and async stream wrappers call, so
+both paths assemble identically. Chunks follow the shape langchain-core's Anthropic block
+translator reads (blocks keyed by ``index``, ``tool_use`` then ``input_json_delta`` fragments),
+so ``content_blocks`` and output_version="v1" work, and a sum of chunks carries the same text,
+tool calls and usage as ``invoke``. Unknown block and delta types are kept, never dropped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from langchain_core.messages import AIMessageChunk
+from langchain_core.messages.tool import tool_call_chunk
+from langchain_core.outputs import ChatGenerationChunk
+
+from ..errors import StreamError
+from .response import CLIENT_TOOL_BLOCKS, PROVIDER, response_metadata
+from .usage import usage_metadata
+from .validate import thinking_on
+
+_M = TypeVar("_M")
+
+
+def reply_is_text_only(body: Mapping[str, Any]) -> bool:
+    """Whether the reply to ``body`` can only be text, so streamed text may be plain strings
+    (the summed stream is then a ``str``, like ``invoke``'s message for a text-only reply)."""
+    if body.get("tools") or thinking_on(body.get("thinking")) or body.get("mcp_servers"):
+        return False
+    for turn in body.get("messages", ()):
+        content = turn.get("content")
+        if isinstance(content, list):
+            for block in content:
+                if block.get("type") in ("document", "search_result") and block.get("citations"):
+                    return False
+    return True
+
+
+def _chunk(**fields: Any) -> AIMessageChunk:
+    # Every chunk names its provider: output_version="v1" translates chunks one by one, and
+    # langchain-core merges equal model_provider values instead of concatenating them.
+    return AIMessageChunk(response_metadata={"model_provider": PROVIDER}, **fields)
+
+
+def _content_fields(content: str | list[Any]) -> dict[str, Any]:
+    """The field values pydantic gives ``AIMessageChunk(content=..., response_metadata=...)``."""
+    return {
+        "content": content,
+        "additional_kwargs": {},
+        "response_metadata": {"model_provider": PROVIDER},
+        "type": "AIMessageChunk",
+        "name": None,
+        "id": None,
+        "tool_calls": [],
+        "invalid_tool_calls": [],
+        "usage_metadata": None,
+        "tool_call_chunks": [],
+        "chunk_position": None,
+    }
+
+
+_SET_FIELDS = frozenset({"content", "response_metadata"})
+# Build without validation only while it yields exactly what validation would (checked once, at
+# import, against this langchain-core): a new field or validator turns the shortcut off.
+_FAST = AIMessageChunk(
+    content="x", response_metadata={"model_provider": PROVIDER}
+).__dict__ == _content_fields("x")
+
+
+def _unvalidated(cls: type[_M], fields: dict[str, Any], fields_set: frozenset[str]) -> _M:
+    obj = object.__new__(cls)
+    object.__setattr__(obj, "__dict__", fields)
+    object.__setattr__(obj, "__pydantic_fields_set__", set(fields_set))
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
+
+
+def content_chunk(content: str | list[Any]) -> AIMessageChunk:
+    """A chunk carrying only content: the bulk of a stream (one per text/thinking delta).
+
+    Validation costs ~4 us per chunk and, for these fields, only copies defaults; thousands of
+    deltas a stream make that the largest part of the client's own per-event time.
+    """
+    if not _FAST:
+        return _chunk(content=content)
+    return _unvalidated(AIMessageChunk, _content_fields(content), _SET_FIELDS)
+
+
+def _generation_fields(message: AIMessageChunk, text: str) -> dict[str, Any]:
+    """The field values pydantic gives ``ChatGenerationChunk(message=...)`` (text from message)."""
+    return {
+        "text": text,
+        "generation_info": None,
+        "type": "ChatGenerationChunk",
+        "message": message,
+    }
+
+
+_GEN_SET = frozenset({"message", "text"})
+_FAST_GEN = all(
+    ChatGenerationChunk(message=probe).__dict__ == _generation_fields(probe, probe.text)
+    for probe in (_chunk(content="x"), _chunk(content=[{"type": "text", "text": "x", "index": 0}]))
+)
+
+
+def generation_chunk(message: AIMessageChunk) -> ChatGenerationChunk:
+    """The ChatGenerationChunk for one streamed chunk, without its ~8 us of re-validation.
+
+    Its validator only derives ``text`` from the message (through validated attribute
+    assignment); our chunks never hold the legacy untyped text blocks it special-cases.
+    Checked once at import like ``content_chunk``; falls back to validation otherwise.
+    """
+    if not _FAST_GEN:
+        return ChatGenerationChunk(message=message)
+    return _unvalidated(ChatGenerationChunk, _generation_fields(message, message.text), _GEN_SET)
+
+
+class StreamAssembler:
+    """Turns one stream's events into chunks; keeps what must be merged (usage, block kinds)."""
+
+    def __init__(self, *, coerce_text: bool, stream_usage: bool = True) -> None:
+        # coerce_text: stream text as plain strings (the sum is then a str, like invoke of a
+        # text-only reply); used when the request cannot produce non-text blocks.
+        self.coerce_text = coerce_text
+        self.stream_usage = stream_usage
+        self.usage: dict[str, Any] = {}
+        self.meta: dict[str, Any] = {}
+        self._kinds: dict[int, str] = {}
+        self._json_seen: set[int] = set()
+        self._id: str | None = None
+
+    def feed(self, event: Mapping[str, Any]) -> AIMessageChunk | None:
+        """The chunk for one event; a well-formed event of the wrong shape is a StreamError."""
+        try:
+            chunk = self._feed(event)
+        except (AttributeError, TypeError, ValueError, KeyError, IndexError) as exc:
+            raise StreamError(
+                f"malformed {event.get('type')!r} event in the stream: {type(exc).__name__}: {exc}"
+            ) from exc
+        if chunk is not None and self._id is not None and chunk.id is None:
+            # Every chunk carries the message id, not just the first: LangGraph's "messages"
+            # stream and chat UIs group chunks by id (a mix showed as two messages).
+            chunk.__dict__["id"] = self._id
+            chunk.__pydantic_fields_set__.add("id")
+        return chunk
+
+    def _feed(self, event: Mapping[str, Any]) -> AIMessageChunk | None:
+        kind = event.get("type")
+        if kind == "content_block_delta":
+            return self._delta(event)
+        if kind == "content_block_start":
+            return self._start(event)
+        if kind == "message_start":
+            return self._message_start(event)
+        if kind == "message_delta":
+            self._message_delta(event)
+            return None
+        if kind == "message_stop":
+            return self._final()
+        return None  # content_block_stop, ping and unknown event types carry nothing to add
+
+    def _message_start(self, event: Mapping[str, Any]) -> AIMessageChunk:
+        message = event.get("message") or {}
+        self._id = message.get("id") if isinstance(message.get("id"), str) else None
+        self.usage = dict(message.get("usage") or {})
+        meta = response_metadata(message)
+        for key in ("stop_reason", "stop_sequence"):
+            meta.pop(key, None)  # reported once, in the final chunk
+        self.meta = meta
+        chunk = _chunk(content="" if self.coerce_text else [], id=message.get("id"))
+        chunk.response_metadata = meta
+        for index, block in enumerate(message.get("content") or []):
+            # Rare: a proxy pre-filling content in message_start; keep it.
+            self._kinds[index] = block.get("type", "")
+            chunk = chunk + self._block_chunk(index, dict(block))
+        return chunk
+
+    def _start(self, event: Mapping[str, Any]) -> AIMessageChunk:
+        index = int(event.get("index", len(self._kinds)))
+        block = dict(event.get("content_block") or {})
+        self._kinds[index] = block.get("type", "")
+        return self._block_chunk(index, block)
+
+    def _block_chunk(self, index: int, block: dict[str, Any]) -> AIMessageChunk:
+        kind = block.get("type")
+        if kind == "text" and self.coerce_text and not block.get("citations"):
+            return _chunk(content=block.get("text", ""))
+        block["index"] = index
+        if kind in CLIENT_TOOL_BLOCKS:
+            args = block.get("input")
+            return _chunk(
+                content=[block],
+                tool_call_chunks=[
+                    tool_call_chunk(
+                        id=block.get("id"),
+                        name=block.get("name"),
+                        args=json.dumps(args) if args else "",
+                        index=index,
+                    )
+                ],
+            )
+        return _chunk(content=[block])
+
+    def _delta(self, event: Mapping[str, Any]) -> AIMessageChunk | None:
+        index = int(event.get("index", 0))
+        delta = event.get("delta") or {}
+        dtype = delta.get("type")
+        block_kind = self._kinds.get(index, "")
+        if dtype == "text_delta":
+            text = delta.get("text", "")
+            if self.coerce_text and block_kind == "text":
+                return content_chunk(text)
+            return content_chunk([{"type": "text", "text": text, "index": index}])
+        if dtype == "input_json_delta":
+            partial = delta.get("partial_json", "")
+            piece = {"type": "input_json_delta", "partial_json": partial, "index": index}
+            if block_kind in CLIENT_TOOL_BLOCKS:
+                return _chunk(
+                    content=[piece],
+                    tool_call_chunks=[tool_call_chunk(args=partial, index=index)],
+                )
+            return _chunk(content=[piece])
+        if dtype == "thinking_delta":
+            return content_chunk(
+                [{"type": "thinking", "thinking": delta.get("thinking", ""), "index": index}]
+            )
+        if dtype == "signature_delta":
+            return _chunk(
+                content=[
+                    {"type": "thinking", "signature": delta.get("signature", ""), "index": index}
+                ]
+            )
+        if dtype == "citations_delta":
+            citation = delta.get("citation")
+            return _chunk(content=[{"type": "text", "citations": [citation], "index": index}])
+        # Unknown delta: keep its fields on the block, so nothing the API sent is lost.
+        fields = {k: v for k, v in delta.items() if k != "type"}
+        if not fields:
+            return None
+        return _chunk(content=[{"type": block_kind or str(dtype), **fields, "index": index}])
+
+    def _message_delta(self, event: Mapping[str, Any]) -> None:
+        delta = event.get("delta") or {}
+        for key in ("stop_reason", "stop_sequence", "container"):
+            if key in delta:
+                self.meta[key] = delta[key]
+        usage = event.get("usage")
+        if isinstance(usage, Mapping):
+            # Newer streams resend input and cache counts here; the last non-null value wins.
+            for key, value in usage.items():
+                if value is not None:
+                    self.usage[key] = value
+
+    def _final(self) -> AIMessageChunk:
+        meta = {k: self.meta.get(k) for k in ("stop_reason", "stop_sequence")}
+        if "container" in self.meta:
+            meta["container"] = self.meta["container"]
+        meta["usage"] = dict(self.usage)
+        meta["model_provider"] = PROVIDER
+        chunk = _chunk(content="" if self.coerce_text else [], chunk_position="last")
+        chunk.response_metadata = meta
+        if self.stream_usage:
+            chunk.usage_metadata = usage_metadata(self.usage)
+        return chunk
