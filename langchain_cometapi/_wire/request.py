@@ -32,27 +32,6 @@ Block = dict[str, Any]
 
 # Keys LangChain adds to content blocks that the API would reject.
 _LC_ONLY_KEYS = frozenset({"index", "partial_json", "id_", "extras", "annotations"})
-_PASS_THROUGH = frozenset(
-    {
-        "tool_use",
-        "tool_result",
-        "thinking",
-        "redacted_thinking",
-        "document",
-        "search_result",
-        "server_tool_use",
-        "web_search_tool_result",
-        "web_fetch_tool_result",
-        "code_execution_tool_result",
-        "bash_code_execution_tool_result",
-        "text_editor_code_execution_tool_result",
-        "tool_search_tool_result",
-        "mcp_tool_use",
-        "mcp_tool_result",
-        "container_upload",
-        "compaction",
-    }
-)
 
 
 def convert_messages(

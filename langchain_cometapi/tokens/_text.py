@@ -104,7 +104,7 @@ def _load_encoder() -> Callable[[str], int] | None:
             return None
         import base64
 
-        import tiktoken  # lazy: importing it costs ~100 ms and it is optional
+        import tiktoken  # lazy: importing it costs ~100 ms, paid only when its file is local
 
         ranks = {
             base64.b64decode(tok): int(rank)
