@@ -129,7 +129,6 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         if self.prompt_cache != "off":
             policy = self.prompt_cache if isinstance(self.prompt_cache, CachePolicy) else None
             self._planner = CachePlanner(policy)
-            self._client.on_date = self._planner.sync_clock  # TTLs run on the server's clock
 
     def _fresh_runtime(self) -> None:
         """After unpickling / deepcopy: new client, planner and report (see ``_copying``)."""
@@ -213,7 +212,9 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         planned, plan = self._planner.plan(body)
         return planned, headers, plan
 
-    def _observe(self, plan: CachePlan | None, usage: Any) -> None:
+    def _observe(self, plan: CachePlan | None, usage: Any, headers: Mapping[str, str]) -> None:
+        if self._planner is not None:
+            self._planner.sync_clock(headers.get("date"))  # TTLs run on the server's clock
         if not isinstance(usage, Mapping):
             return
         self._report.add(usage, plan.model if plan is not None else self.model)
@@ -241,8 +242,8 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         if self.streaming:
             return generate_from_stream(self._stream(messages, stop, run_manager, **kwargs))
         body, headers, plan = self._prepare(messages, stop, kwargs)
-        data, _ = self._client.create(body, headers)
-        self._observe(plan, data.get("usage"))
+        data, response_headers = self._client.create(body, headers)
+        self._observe(plan, data.get("usage"), response_headers)
         return _result(message_from_response(data))
 
     async def _agenerate(
@@ -255,8 +256,8 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         if self.streaming:
             return await agenerate_from_stream(self._astream(messages, stop, run_manager, **kwargs))
         body, headers, plan = self._prepare(messages, stop, kwargs)
-        data, _ = await self._client.acreate(body, headers)
-        self._observe(plan, data.get("usage"))
+        data, response_headers = await self._client.acreate(body, headers)
+        self._observe(plan, data.get("usage"), response_headers)
         return _result(message_from_response(data))
 
     def _stream(
@@ -269,7 +270,8 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         stream_usage = kwargs.pop("stream_usage", self.stream_usage)
         body, headers, plan = self._prepare(messages, stop, kwargs)
         assembler = StreamAssembler(coerce_text=reply_is_text_only(body), stream_usage=stream_usage)
-        for event in self._client.stream(body, headers):
+        events = self._client.stream(body, headers)
+        for event in events:
             chunk = assembler.feed(event)
             if chunk is None:
                 continue
@@ -277,7 +279,7 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
             if run_manager:
                 run_manager.on_llm_new_token(generation.text, chunk=generation)
             yield generation
-        self._observe(plan, assembler.usage)
+        self._observe(plan, assembler.usage, events.headers)
 
     async def _astream(
         self,
@@ -289,7 +291,8 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         stream_usage = kwargs.pop("stream_usage", self.stream_usage)
         body, headers, plan = self._prepare(messages, stop, kwargs)
         assembler = StreamAssembler(coerce_text=reply_is_text_only(body), stream_usage=stream_usage)
-        async for event in self._client.astream(body, headers):
+        events = self._client.astream(body, headers)
+        async for event in events:
             chunk = assembler.feed(event)
             if chunk is None:
                 continue
@@ -297,7 +300,7 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
             if run_manager:
                 await run_manager.on_llm_new_token(generation.text, chunk=generation)
             yield generation
-        self._observe(plan, assembler.usage)
+        self._observe(plan, assembler.usage, events.headers)
 
     # -- tools and structured output ----------------------------------------------------------
     def bind_tools(

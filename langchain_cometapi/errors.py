@@ -16,28 +16,30 @@ Exception hierarchy::
     │       └── OverloadedError       529: retried
     ├── APIConnectionError            no usable HTTP answer (refused, reset, DNS): retried
     │   └── APITimeoutError           connect/read/write/pool timeout: retried
-    ├── InvalidResponseError          a 2xx answer that is no Messages response (bad JSON, HTML)
-    └── StreamError                   an ``error`` event mid-stream, or a cut before message_stop
+    ├── InvalidResponseError          a 2xx/3xx answer that is no Messages response (bad JSON,
+    │                                 HTML, a redirect, a body over the size limit)
+    └── StreamError                   an ``error`` event (or a gateway's raw JSON error) mid-stream,
+        │                             a cut before message_stop, a stream the gateway restarted
         └── StreamInterruptedError    the connection failed mid-stream (also an APIConnectionError)
-            └── StreamTimeoutError    the stream stalled past the timeout (also APITimeoutError)
+            └── StreamTimeoutError    no progress within the idle bound (also APITimeoutError)
 
 Each class is also langchain-core's matching ``ModelError`` (``ModelInvalidRequestError``,
-``ContextOverflowError``, ``ModelRateLimitError``, ...) with its ``is_retryable``, as
-ChatAnthropic's errors are: agent middleware (retries, summarization on context overflow)
-branches on those types.
+``ContextOverflowError``, ``ModelRateLimitError``, ...), as ChatAnthropic's errors are: agent
+middleware (retries, summarization on context overflow) branches on those types. Each raised
+instance's ``is_retryable`` is the client's own retry decision (``_http.retry.decide``), and
+``server_retry`` holds the server's ``x-should-retry`` verdict when it sent one.
 
 A stream is retried only before its first event; after that a failure raises, never a partial
 reply passed off as complete.
 
-The API key never appears in any message: messages are built from the response body, the URL and
-the status only, and the key is redacted from them all the same in case a proxy echoes it.
+The API key never appears in any message: messages are built from the response body, the URL
+(without userinfo) and the status only, and every form of the key (raw, escaped, bytes repr) is
+redacted from them all the same in case a proxy echoes it. Building exceptions from HTTP answers
+lives in ``_http.errors``; this module holds the classes only.
 """
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Mapping
 from typing import Any
 
 from langchain_core.exceptions import (
@@ -72,7 +74,6 @@ __all__ = [
     "StreamError",
     "StreamInterruptedError",
     "StreamTimeoutError",
-    "error_from_response",
 ]
 
 
@@ -89,6 +90,7 @@ class CometAPIError(ModelError):
         request_id: str | None = None,
         retry_after: float | None = None,
         body: Any = None,
+        server_retry: bool | None = None,
     ) -> None:
         self.message = message
         self.status_code = status_code
@@ -97,6 +99,8 @@ class CometAPIError(ModelError):
         self.request_id = request_id
         self.retry_after = retry_after
         self.body = body
+        #: the server's own verdict (``x-should-retry``), when it gave one
+        self.server_retry = server_retry
         super().__init__(self._describe())
 
     def _describe(self) -> str:
@@ -140,7 +144,7 @@ class NotFoundError(APIStatusError, ModelNotFoundError):
 
 
 class ConflictError(APIStatusError):
-    is_retryable = True
+    pass
 
 
 class RequestTimeoutError(APIStatusError, ModelTimeoutError):
@@ -183,129 +187,10 @@ class StreamTimeoutError(StreamInterruptedError, APITimeoutError):
     pass
 
 
-_BY_STATUS: dict[int, type[APIStatusError]] = {
-    400: BadRequestError,
-    401: AuthenticationError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    408: RequestTimeoutError,
-    409: ConflictError,
-    413: BadRequestError,
-    422: BadRequestError,
-    429: RateLimitError,
-    529: OverloadedError,
-}
+def __getattr__(name: str) -> Any:
+    """``errors.error_from_response`` moved to ``_http.errors``; the old path keeps working."""
+    if name == "error_from_response":
+        from ._http.errors import error_from_response
 
-# Anthropic error types that decide the class when a proxy hides the real status (e.g. 200/500).
-_BY_TYPE: dict[str, type[APIStatusError]] = {
-    "invalid_request_error": BadRequestError,
-    "authentication_error": AuthenticationError,
-    "permission_error": PermissionDeniedError,
-    "not_found_error": NotFoundError,
-    "rate_limit_error": RateLimitError,
-    "overloaded_error": OverloadedError,
-    "api_error": InternalServerError,
-}
-
-
-# Anthropic: "prompt is too long: 210000 tokens > 200000 maximum", "input length and `max_tokens`
-# exceed context limit: ..."; proxies in OpenAI style: "maximum context length is ...".
-_OVERFLOW = re.compile(
-    r"prompt is too long|exceed(s)? (the )?context (limit|window)|maximum context length", re.I
-)
-
-
-def _status_class(status: int) -> type[APIStatusError]:
-    if status in _BY_STATUS:
-        return _BY_STATUS[status]
-    if status >= 500:
-        return InternalServerError
-    return APIStatusError
-
-
-def parse_error_body(body: Any) -> tuple[str | None, str | None, str | None]:
-    """(message, type, code) from an Anthropic-style or OpenAI-style error body, else Nones."""
-    if not isinstance(body, Mapping):
-        return None, None, None
-    err = body.get("error")
-    if isinstance(err, Mapping):
-        message = err.get("message")
-        etype = err.get("type")
-        code = err.get("code")
-        return (
-            str(message) if message is not None else None,
-            str(etype) if etype else None,
-            str(code) if code not in (None, "") else None,
-        )
-    if isinstance(err, str):
-        return err, None, None
-    message = body.get("message") or body.get("detail")
-    return (str(message) if message else None), None, None
-
-
-def redact(text: str, secret: str | None) -> str:
-    """Remove the key from text that a misbehaving proxy might echo back."""
-    if secret and len(secret) >= 4 and secret in text:
-        text = text.replace(secret, "***")
-    return text
-
-
-def error_from_response(
-    status: int,
-    text: str,
-    *,
-    url: str,
-    request_id: str | None = None,
-    retry_after: float | None = None,
-    secret: str | None = None,
-) -> APIStatusError:
-    """The right exception for an HTTP error answer (JSON of either style, or anything else)."""
-    text = redact(text, secret)
-    try:
-        body: Any = json.loads(text) if text else None
-    except ValueError:
-        body = None
-    message, etype, code = parse_error_body(body)
-    if message is None:
-        snippet = " ".join(text.split())[:200]
-        kind = "an HTML page" if "<html" in text[:500].lower() else "a non-JSON body"
-        message = (
-            f"HTTP {status} from {url} with {kind}"
-            + (f": {snippet!r}" if snippet else "")
-            + (
-                "; is base_url right? It should be the CometAPI host, e.g. https://api.cometapi.com"
-                if status == 404
-                else ""
-            )
-        )
-    cls = _status_class(status)
-    if cls is APIStatusError and etype in _BY_TYPE:
-        cls = _BY_TYPE[etype]
-    if cls is BadRequestError and _OVERFLOW.search(message):
-        cls = PromptTooLongError
-    error = cls(
-        message,
-        status_code=status,
-        error_type=etype,
-        error_code=code,
-        request_id=request_id,
-        retry_after=retry_after,
-        body=body,
-    )
-    if status == 500 and code == "invalid_request":
-        error.is_retryable = False  # CometAPI's way of saying the request itself is wrong
-    return error
-
-
-def error_from_event(data: Mapping[str, Any], *, request_id: str | None = None) -> StreamError:
-    """A StreamError for an ``error`` event received mid-stream."""
-    message, etype, code = parse_error_body(data)
-    error = StreamError(
-        message or "the stream reported an error",
-        error_type=etype,
-        error_code=code,
-        request_id=request_id,
-        body=dict(data),
-    )
-    error.is_retryable = etype in ("overloaded_error", "rate_limit_error", "api_error")
-    return error
+        return error_from_response
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

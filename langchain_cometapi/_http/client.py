@@ -1,7 +1,11 @@
-"""The Messages client: httpx2 transport, error mapping, retries (tenacity) and SSE (EventSource).
+"""The Messages client: sends wire dicts to ``POST {base}/v1/messages``, sync and async.
 
-It speaks wire dicts only; nothing here knows about LangChain. Retries wrap everything up to the
-first stream event, so a stream that has yielded something is never silently restarted.
+It speaks wire dicts only; nothing here knows about LangChain. What it adds to httpx2, and why:
+pools shared per process and per event loop (``pools``), a total deadline per attempt for
+non-streaming calls and an idle bound for streams (``deadline``, ``sse``), credentials signed per
+request for the configured origin only (``credentials``), a cap on decoded bodies, and retries
+(``retry``) that wrap everything up to the first stream event, so a stream that has yielded
+something is never silently restarted.
 """
 
 from __future__ import annotations
@@ -10,36 +14,49 @@ import asyncio
 import json
 import logging
 import time
-import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
-from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any, Literal
 
 import httpx2
 
-from .._version import __version__
-from ..errors import (
-    APIConnectionError,
-    APIStatusError,
-    APITimeoutError,
-    CometAPIError,
-    InvalidResponseError,
-    StreamError,
-    StreamInterruptedError,
-    StreamTimeoutError,
-    error_from_event,
+from . import body as bodies
+from . import pools
+from .credentials import KeyAuth, Redactor, check_headers, clean_key, split_base_url
+from .deadline import attempt_deadline
+from .errors import (
     error_from_response,
-    redact,
+    error_in_2xx,
+    interrupted,
+    invalid_response,
+    loads,
+    redirect_error,
+    request_id,
+    snippet,
+    transport_error,
 )
-from .retry import acall_with_retries, call_with_retries, is_retryable, parse_retry_after
+from .retry import acall_with_retries, call_with_retries
+from .sse import Event, EventDecoder, adecode, decode, events_from_message, is_sse
 
 logger = logging.getLogger("langchain_cometapi")
 
 _SSE_ACCEPT = {"accept": "text/event-stream"}
-MAX_EVENT_BYTES = 16 * 1024 * 1024  # one event; a runaway stream must not eat memory
-USER_AGENT = f"langchain-cometapi/{__version__}"
+_AUTH_HEADERS = ("x-api-key", "authorization")
 
-Event = dict[str, Any]
+
+class EventStream:
+    """Iterate (or async-iterate) for events; ``headers`` are the response's once it opened."""
+
+    def __init__(self) -> None:
+        self.headers: dict[str, str] = {}
+        self._events: Any = None
+
+    def __iter__(self) -> Iterator[Event]:
+        events: Iterator[Event] = self._events
+        return events
+
+    def __aiter__(self) -> AsyncIterator[Event]:
+        events: AsyncIterator[Event] = self._events
+        return events
 
 
 class MessagesClient:
@@ -60,166 +77,134 @@ class MessagesClient:
         sleep: Callable[[float], None] = time.sleep,
         async_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        self.url = messages_url(base_url)
-        self._secret = api_key
+        key = clean_key(api_key)
+        base, basic = split_base_url(base_url)
+        self.url = messages_url(base)  # never has userinfo: safe to print
+        check_headers(default_headers, "default_headers")
+        own = [v for k, v in (default_headers or {}).items() if k.lower() in _AUTH_HEADERS]
+        self._redact = Redactor(api_key, key, basic, *own)
+        check_headers({"anthropic-version": anthropic_version}, "anthropic_version")
         self.timeout = timeout
         self.max_retries = max_retries
         self._sleep = sleep
         self._async_sleep = async_sleep
+        credentials: dict[str, str] = {}
+        if basic:
+            credentials["authorization"] = basic
+        if key:
+            credentials.update(
+                {"authorization": f"Bearer {key}"} if auth == "bearer" else {"x-api-key": key}
+            )
+        self._origin = httpx2.URL(self.url)
+        self._credentials = credentials
+        self._auth = KeyAuth(self._origin, credentials)
         headers = {
             "anthropic-version": anthropic_version,
             "content-type": "application/json",
             "accept": "application/json",
-            "user-agent": USER_AGENT,
+            "user-agent": pools.USER_AGENT,
         }
-        if api_key:
-            if auth == "bearer":
-                headers["authorization"] = f"Bearer {api_key}"
-            else:
-                headers["x-api-key"] = api_key
-        for key, value in (default_headers or {}).items():
-            headers[key.lower()] = value
+        for name, value in (default_headers or {}).items():
+            headers[name.lower()] = value
         self._headers = headers
-        self._stream_headers = {**headers, "accept": "text/event-stream"}
-        self._client = http_client
-        self._owns_client = http_client is None
-        # Called with each successful response's Date header (the cache planner's clock).
-        self.on_date: Callable[[str | None], None] | None = None
-        self._async_client = http_async_client
-        self._async_clients: weakref.WeakKeyDictionary[
-            asyncio.AbstractEventLoop, httpx2.AsyncClient
-        ] = weakref.WeakKeyDictionary()
+        self._stream_headers = {**headers, **_SSE_ACCEPT}
+        self._pool_key = pools.pool_key(timeout, headers)
+        self._user_client = http_client
+        self._user_async_client = http_async_client
 
     def has_auth(self, extra_headers: Mapping[str, str] | None = None) -> bool:
         """Whether requests carry credentials (the key, or auth headers the user supplies)."""
-        if "x-api-key" in self._headers or "authorization" in self._headers:
+        if self._credentials or "x-api-key" in self._headers or "authorization" in self._headers:
             return True
         return any(k.lower() in ("x-api-key", "authorization") for k in extra_headers or ())
 
-    # -- clients -------------------------------------------------------------------------------
-    def _timeout(self) -> httpx2.Timeout:
-        if self.timeout is None:
-            return httpx2.Timeout(None)
-        return httpx2.Timeout(self.timeout, connect=min(10.0, self.timeout))
-
-    def _limits(self) -> httpx2.Limits:
-        return httpx2.Limits(max_connections=512, max_keepalive_connections=128)
-
+    # -- clients and their lifecycle ------------------------------------------------------------
     def sync_client(self) -> httpx2.Client:
-        if self._client is None:
-            self._client = httpx2.Client(
-                timeout=self._timeout(), limits=self._limits(), headers=self._headers
-            )
-        return self._client
+        return self._user_client or pools.sync_client(self._pool_key)
 
     def async_client(self) -> httpx2.AsyncClient:
-        """One AsyncClient per event loop: an httpx2 pool cannot outlive or cross loops."""
-        if self._async_client is not None:
-            return self._async_client
-        loop = asyncio.get_running_loop()
-        client = self._async_clients.get(loop)
-        if client is None:
-            client = httpx2.AsyncClient(
-                timeout=self._timeout(), limits=self._limits(), headers=self._headers
-            )
-            self._async_clients[loop] = client
-        return client
+        """The running loop's client (an httpx2 pool cannot cross event loops)."""
+        return self._user_async_client or pools.async_client(self._pool_key)
 
     def close(self) -> None:
-        if self._client is not None and self._owns_client:
-            self._client.close()
-            self._client = None
+        """Close the pooled connections for these settings (never a user-supplied client)."""
+        if self._user_client is None:
+            pools.close_sync(self._pool_key)
 
     async def aclose(self) -> None:
-        loop = asyncio.get_running_loop()
-        client = self._async_clients.pop(loop, None)
-        if client is not None:
-            await client.aclose()
+        if self._user_async_client is None:
+            await pools.close_async(self._pool_key)
 
-    # -- helpers -------------------------------------------------------------------------------
+    # -- request pieces -------------------------------------------------------------------------
     def _encode(self, body: Mapping[str, Any]) -> bytes:
         try:
-            return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-        except (TypeError, ValueError) as exc:
+            return json.dumps(
+                body, ensure_ascii=False, allow_nan=False, separators=(",", ":")
+            ).encode()
+        except (TypeError, ValueError, RecursionError) as exc:
+            reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
             raise ValueError(
-                f"the request cannot be encoded as JSON ({exc}); tool arguments, metadata and "
-                "model_kwargs must be JSON-serialisable"
+                f"the request cannot be encoded as JSON ({reason}); tool arguments, metadata "
+                "and model_kwargs must be JSON-serialisable, without NaN or Infinity; nothing "
+                "was sent"
             ) from exc
 
     def _headers_for(
-        self, stream: bool, extra: Mapping[str, str] | None, *, in_client: bool
+        self, stream: bool, extra: Mapping[str, str] | None, *, user: bool
     ) -> Mapping[str, str] | None:
         """Per-request headers. Our own clients carry the fixed ones as defaults (httpx2 merges
         those ~15 us a call cheaper than per-request ones); a user's client gets them all."""
-        if in_client:
+        if extra:
+            check_headers(extra, "headers")
+        if not user:
             if stream:
                 return {**_SSE_ACCEPT, **extra} if extra else _SSE_ACCEPT
             return extra or None
         base = self._stream_headers if stream else self._headers
         return {**base, **extra} if extra else base
 
-    def _status_error(self, response: httpx2.Response, text: str) -> APIStatusError:
-        exc = error_from_response(
-            response.status_code,
-            text,
-            url=self.url,
-            request_id=_request_id(response.headers),
-            retry_after=parse_retry_after(response.headers),
-            secret=self._secret,
-        )
-        should = response.headers.get("x-should-retry")
-        if should in ("true", "false"):
-            exc.should_retry = should == "true"  # type: ignore[attr-defined]
-        return exc
-
-    def _map_transport_error(self, exc: Exception) -> CometAPIError:
-        msg = redact(f"{type(exc).__name__}: {exc}", self._secret)
-        if isinstance(exc, httpx2.TimeoutException):
-            return APITimeoutError(f"request to {self.url} timed out ({msg})")
-        return APIConnectionError(f"connection to {self.url} failed ({msg})")
-
-    def _cut(self) -> StreamError:
-        return StreamError(
-            f"the stream from {self.url} ended before message_stop; the reply is incomplete"
-        )
-
-    def _interrupted(self, exc: Exception) -> StreamInterruptedError:
-        msg = redact(f"{type(exc).__name__}: {exc}", self._secret)
-        if isinstance(exc, httpx2.TimeoutException):
-            return StreamTimeoutError(
-                f"the stream from {self.url} stalled ({msg}); reply incomplete"
+    def _auth_for(self, client: httpx2.Client | httpx2.AsyncClient) -> KeyAuth:
+        if client.follow_redirects:
+            return KeyAuth(
+                self._origin, self._credentials, follow=True, max_redirects=client.max_redirects
             )
-        return StreamInterruptedError(
-            f"the connection to {self.url} failed mid-stream ({msg}); the reply is incomplete"
-        )
+        return self._auth
 
-    def _parse_json(self, response: httpx2.Response, text: str) -> dict[str, Any]:
+    def _finish(
+        self, response: httpx2.Response, raw: bytes
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        status = response.status_code
+        logger.debug(
+            "POST %s -> %s (request-id %s)", self.url, status, request_id(response.headers)
+        )
+        text = bodies.text(raw)
+        if status >= 400:
+            raise error_from_response(
+                status, text, url=self.url, headers=response.headers, redact=self._redact
+            )
+        if status >= 300:
+            raise redirect_error(response, self.url, self._redact)
         try:
-            data = json.loads(text)
+            data = loads(text)
         except ValueError:
-            snippet = redact(" ".join(text.split())[:200], self._secret)
-            raise InvalidResponseError(
-                f"expected a JSON Messages response from {self.url}, got {snippet!r}",
-                status_code=response.status_code,
-                request_id=_request_id(response.headers),
+            quoted = snippet(self._redact(text))
+            raise invalid_response(
+                f"expected a JSON Messages response from {self.url}, got {quoted!r}", response
             ) from None
         if not isinstance(data, dict):
-            raise InvalidResponseError(
-                f"expected a JSON object from {self.url}, got {type(data).__name__}",
-                status_code=response.status_code,
-                request_id=_request_id(response.headers),
+            raise invalid_response(
+                f"expected a JSON object from {self.url}, got {type(data).__name__}", response
             )
         if data.get("type") == "error" or ("error" in data and "content" not in data):
-            raise self._status_error_from_200(response, text)
-        return data
+            raise error_in_2xx(response, text, self.url, self._redact)
+        return data, dict(response.headers)
 
-    def _status_error_from_200(self, response: httpx2.Response, text: str) -> APIStatusError:
-        """Some proxies answer 200 with an error body: treat it by its error type."""
-        exc = error_from_response(
-            500, text, url=self.url, request_id=_request_id(response.headers), secret=self._secret
+    def _too_large(self, response: httpx2.Response) -> Exception:
+        return invalid_response(
+            f"the response from {self.url} is larger than "
+            f"{bodies.MAX_BODY_BYTES // 2**20} MiB once decoded; refused",
+            response,
         )
-        exc.status_code = response.status_code
-        return exc
 
     # -- JSON ----------------------------------------------------------------------------------
     def create(
@@ -227,69 +212,73 @@ class MessagesClient:
     ) -> tuple[dict[str, Any], dict[str, str]]:
         """One Messages call; returns the response body and its headers."""
         content = self._encode(body)
-        headers = self._headers_for(False, extra_headers, in_client=self._owns_client)
+        headers = self._headers_for(False, extra_headers, user=self._user_client is not None)
         return call_with_retries(
-            lambda: self._create_once(content, headers), self.max_retries, is_retryable, self._sleep
+            lambda: self._create_once(content, headers), self.max_retries, self._sleep
         )
 
     def _create_once(
         self, content: bytes, headers: Mapping[str, str] | None
     ) -> tuple[dict[str, Any], dict[str, str]]:
-        try:
-            response = self.sync_client().post(self.url, content=content, headers=headers)
-        except httpx2.TransportError as exc:
-            raise self._map_transport_error(exc) from exc
-        return self._finish(response, response.text)
-
-    def _finish(
-        self, response: httpx2.Response, text: str
-    ) -> tuple[dict[str, Any], dict[str, str]]:
-        logger.debug(
-            "POST %s -> %s (request-id %s)",
-            self.url,
-            response.status_code,
-            _request_id(response.headers),
-        )
-        if response.status_code >= 400:
-            raise self._status_error(response, text)
-        data = self._parse_json(response, text)
-        self._date_seen(response)
-        return data, dict(response.headers)
-
-    def _date_seen(self, response: httpx2.Response) -> None:
-        if self.on_date is not None:
-            self.on_date(response.headers.get("date"))
+        client = self.sync_client()
+        with attempt_deadline(self.timeout):
+            try:
+                request = client.build_request("POST", self.url, content=content, headers=headers)
+                response = client.send(
+                    request, stream=True, auth=self._auth_for(client), follow_redirects=False
+                )
+                try:
+                    raw = bodies.read(response, self._too_large)
+                finally:
+                    response.close()
+            except httpx2.TransportError as exc:
+                raise transport_error(exc, self.url, self._redact) from exc
+        return self._finish(response, raw)
 
     async def acreate(
         self, body: Mapping[str, Any], extra_headers: Mapping[str, str] | None = None
     ) -> tuple[dict[str, Any], dict[str, str]]:
         content = self._encode(body)
-        headers = self._headers_for(False, extra_headers, in_client=self._async_client is None)
+        user = self._user_async_client is not None
+        headers = self._headers_for(False, extra_headers, user=user)
         return await acall_with_retries(
-            lambda: self._acreate_once(content, headers),
-            self.max_retries,
-            is_retryable,
-            self._async_sleep,
+            lambda: self._acreate_once(content, headers), self.max_retries, self._async_sleep
         )
 
     async def _acreate_once(
         self, content: bytes, headers: Mapping[str, str] | None
     ) -> tuple[dict[str, Any], dict[str, str]]:
-        try:
-            response = await self.async_client().post(self.url, content=content, headers=headers)
-        except httpx2.TransportError as exc:
-            raise self._map_transport_error(exc) from exc
-        return self._finish(response, response.text)
+        client = self.async_client()
+        with attempt_deadline(self.timeout):
+            try:
+                request = client.build_request("POST", self.url, content=content, headers=headers)
+                response = await client.send(
+                    request, stream=True, auth=self._auth_for(client), follow_redirects=False
+                )
+                try:
+                    raw = await bodies.aread(response, self._too_large)
+                finally:
+                    await response.aclose()
+            except httpx2.TransportError as exc:
+                raise transport_error(exc, self.url, self._redact) from exc
+        return self._finish(response, raw)
 
     # -- SSE -----------------------------------------------------------------------------------
     def stream(
         self, body: Mapping[str, Any], extra_headers: Mapping[str, str] | None = None
-    ) -> Iterator[Event]:
+    ) -> EventStream:
         """Messages events (ping dropped); raises on an error event or a cut stream."""
         content = self._encode({**body, "stream": True})
-        headers = self._headers_for(True, extra_headers, in_client=self._owns_client)
-        cm, events, first = call_with_retries(
-            lambda: self._open_stream(content, headers), self.max_retries, is_retryable, self._sleep
+        headers = self._headers_for(True, extra_headers, user=self._user_client is not None)
+        opened = EventStream()
+        opened._events = self._events(content, headers, opened.headers)
+        return opened
+
+    def _events(
+        self, content: bytes, headers: Mapping[str, str] | None, opened: dict[str, str]
+    ) -> Iterator[Event]:
+        response, events, first = call_with_retries(
+            lambda: self._open_stream(content, headers, opened), self.max_retries, self._sleep
         )
         try:
             yield first
@@ -301,85 +290,58 @@ class MessagesClient:
                     if event.get("type") == "message_stop":
                         return
             except httpx2.TransportError as exc:
-                raise self._interrupted(exc) from exc
-            raise self._cut()
+                raise interrupted(exc, self.url, self._redact) from exc
         finally:
-            cm.__exit__(None, None, None)
+            response.close()
 
     def _open_stream(
-        self, content: bytes, headers: Mapping[str, str] | None
-    ) -> tuple[AbstractContextManager[httpx2.Response], Iterator[Event], Event]:
-        cm = self.sync_client().stream("POST", self.url, content=content, headers=headers)
+        self, content: bytes, headers: Mapping[str, str] | None, opened: dict[str, str]
+    ) -> tuple[httpx2.Response, Iterator[Event], Event]:
+        client = self.sync_client()
         try:
-            response = cm.__enter__()
+            with attempt_deadline(self.timeout):  # a total bound up to the headers
+                request = client.build_request("POST", self.url, content=content, headers=headers)
+                response = client.send(
+                    request, stream=True, auth=self._auth_for(client), follow_redirects=False
+                )
         except httpx2.TransportError as exc:
-            raise self._map_transport_error(exc) from exc
+            raise transport_error(exc, self.url, self._redact) from exc
         try:
-            if response.status_code >= 400:
-                raise self._status_error(response, response.read().decode("utf-8", "replace"))
-            self._date_seen(response)
-            if not _is_sse(response):
-                data, _ = self._finish(response, response.read().decode("utf-8", "replace"))
+            if response.status_code >= 300 or not is_sse(response):
+                with attempt_deadline(self.timeout):
+                    data, _ = self._finish(response, bodies.read(response, self._too_large))
                 events: Iterator[Event] = iter(events_from_message(data))
             else:
-                events = self._decode(response)
-            first = next(events, None)
-            if first is None:
-                raise StreamError(f"the stream from {self.url} ended before any event")
-            return cm, events, first
+                events = decode(self._decoder(response))
+            first = next(events)
+            opened.update(response.headers)
+            return response, events, first
         except httpx2.TransportError as exc:
-            cm.__exit__(type(exc), exc, exc.__traceback__)
-            raise self._map_transport_error(exc) from exc
-        except BaseException as exc:
-            cm.__exit__(type(exc), exc, exc.__traceback__)
+            response.close()
+            raise transport_error(exc, self.url, self._redact) from exc
+        except BaseException:
+            response.close()
             raise
 
-    def _decode(self, response: httpx2.Response) -> Iterator[Event]:
-        try:
-            for item in httpx2.EventSource(response, max_event_size=MAX_EVENT_BYTES):
-                event = self._event(item.event, item.data, response)
-                if event is not None:
-                    yield event
-        except httpx2.SSEError as exc:
-            raise self._sse_error(exc, response) from exc
+    def _decoder(self, response: httpx2.Response) -> EventDecoder:
+        return EventDecoder(response, url=self.url, idle=self.timeout, redact=self._redact)
 
-    def _sse_error(self, exc: httpx2.SSEError, response: httpx2.Response) -> StreamError:
-        # SSEError is an httpx2 TransportError, but it means a bad stream, not a bad connection.
-        return StreamError(
-            f"unusable event stream from {self.url}: {exc}",
-            request_id=_request_id(response.headers),
-        )
-
-    def _event(self, name: str, raw: str, response: httpx2.Response) -> Event | None:
-        if name == "ping" or not raw:
-            return None
-        try:
-            data = json.loads(raw)
-        except ValueError:
-            raise StreamError(
-                f"malformed event data in the stream from {self.url}: {raw[:200]!r}",
-                request_id=_request_id(response.headers),
-            ) from None
-        if not isinstance(data, dict):
-            return None
-        kind = data.get("type") or name
-        if kind == "error" or name == "error":
-            raise error_from_event(data, request_id=_request_id(response.headers))
-        if kind == "ping":
-            return None
-        if "type" not in data:
-            data["type"] = kind
-        return data
-
-    async def astream(
+    def astream(
         self, body: Mapping[str, Any], extra_headers: Mapping[str, str] | None = None
-    ) -> AsyncIterator[Event]:
+    ) -> EventStream:
         content = self._encode({**body, "stream": True})
-        headers = self._headers_for(True, extra_headers, in_client=self._async_client is None)
-        cm, events, first = await acall_with_retries(
-            lambda: self._aopen_stream(content, headers),
+        user = self._user_async_client is not None
+        headers = self._headers_for(True, extra_headers, user=user)
+        opened = EventStream()
+        opened._events = self._aevents(content, headers, opened.headers)
+        return opened
+
+    async def _aevents(
+        self, content: bytes, headers: Mapping[str, str] | None, opened: dict[str, str]
+    ) -> AsyncIterator[Event]:
+        response, events, first = await acall_with_retries(
+            lambda: self._aopen_stream(content, headers, opened),
             self.max_retries,
-            is_retryable,
             self._async_sleep,
         )
         try:
@@ -392,63 +354,43 @@ class MessagesClient:
                     if event.get("type") == "message_stop":
                         return
             except httpx2.TransportError as exc:
-                raise self._interrupted(exc) from exc
-            raise self._cut()
+                raise interrupted(exc, self.url, self._redact) from exc
         finally:
-            await cm.__aexit__(None, None, None)
+            await response.aclose()
 
     async def _aopen_stream(
-        self, content: bytes, headers: Mapping[str, str] | None
-    ) -> tuple[AbstractAsyncContextManager[httpx2.Response], AsyncIterator[Event], Event]:
-        cm = self.async_client().stream("POST", self.url, content=content, headers=headers)
+        self, content: bytes, headers: Mapping[str, str] | None, opened: dict[str, str]
+    ) -> tuple[httpx2.Response, AsyncIterator[Event], Event]:
+        client = self.async_client()
         try:
-            response = await cm.__aenter__()
+            with attempt_deadline(self.timeout):
+                request = client.build_request("POST", self.url, content=content, headers=headers)
+                response = await client.send(
+                    request, stream=True, auth=self._auth_for(client), follow_redirects=False
+                )
         except httpx2.TransportError as exc:
-            raise self._map_transport_error(exc) from exc
+            raise transport_error(exc, self.url, self._redact) from exc
         try:
-            if response.status_code >= 400:
-                raw = await response.aread()
-                raise self._status_error(response, raw.decode("utf-8", "replace"))
-            self._date_seen(response)
-            if not _is_sse(response):
-                raw = await response.aread()
-                data, _ = self._finish(response, raw.decode("utf-8", "replace"))
+            if response.status_code >= 300 or not is_sse(response):
+                with attempt_deadline(self.timeout):
+                    data, _ = self._finish(response, await bodies.aread(response, self._too_large))
                 events: AsyncIterator[Event] = _aiter(events_from_message(data))
             else:
-                events = self._adecode(response)
-            try:
-                first = await events.__anext__()
-            except StopAsyncIteration:
-                raise StreamError(f"the stream from {self.url} ended before any event") from None
-            return cm, events, first
+                events = adecode(self._decoder(response))
+            first = await events.__anext__()
+            opened.update(response.headers)
+            return response, events, first
         except httpx2.TransportError as exc:
-            await cm.__aexit__(type(exc), exc, exc.__traceback__)
-            raise self._map_transport_error(exc) from exc
-        except BaseException as exc:
-            await cm.__aexit__(type(exc), exc, exc.__traceback__)
+            await response.aclose()
+            raise transport_error(exc, self.url, self._redact) from exc
+        except BaseException:
+            await response.aclose()
             raise
-
-    async def _adecode(self, response: httpx2.Response) -> AsyncIterator[Event]:
-        try:
-            async for item in httpx2.EventSource(response, max_event_size=MAX_EVENT_BYTES):
-                event = self._event(item.event, item.data, response)
-                if event is not None:
-                    yield event
-        except httpx2.SSEError as exc:
-            raise self._sse_error(exc, response) from exc
 
 
 async def _aiter(items: list[Event]) -> AsyncIterator[Event]:
     for item in items:
         yield item
-
-
-def _is_sse(response: httpx2.Response) -> bool:
-    return "text/event-stream" in response.headers.get("content-type", "")
-
-
-def _request_id(headers: Mapping[str, str]) -> str | None:
-    return headers.get("request-id") or headers.get("x-request-id")
 
 
 def messages_url(base_url: str) -> str:
@@ -459,27 +401,3 @@ def messages_url(base_url: str) -> str:
     if base.endswith("/v1"):
         base = base[: -len("/v1")]
     return f"{base}/v1/messages"
-
-
-def events_from_message(message: Mapping[str, Any]) -> list[Event]:
-    """The event sequence equivalent to a full message, for proxies that ignore ``stream``."""
-    start = {k: v for k, v in message.items() if k not in ("content", "stop_reason", "usage")}
-    start["content"] = []
-    usage = dict(message.get("usage") or {})
-    start["usage"] = usage
-    events: list[Event] = [{"type": "message_start", "message": start}]
-    for index, block in enumerate(message.get("content") or []):
-        events.append({"type": "content_block_start", "index": index, "content_block": block})
-        events.append({"type": "content_block_stop", "index": index})
-    events.append(
-        {
-            "type": "message_delta",
-            "delta": {
-                "stop_reason": message.get("stop_reason"),
-                "stop_sequence": message.get("stop_sequence"),
-            },
-            "usage": {"output_tokens": usage.get("output_tokens", 0)},
-        }
-    )
-    events.append({"type": "message_stop"})
-    return events

@@ -1,4 +1,10 @@
-"""Retries for one Messages call, run by tenacity.
+"""THE retry decision, and the retry loop that acts on it (tenacity).
+
+``decide`` is the only place that says whether a failure is worth retrying. Every exception the
+client raises is built by ``_http.errors``, which stores ``decide``'s answer in the declared
+``is_retryable`` field (langchain-core's ``ModelError`` field, read by agent middleware); the loop
+below reads that field and nothing else. The server may overrule the defaults with
+``x-should-retry``, which lands in the declared ``server_retry`` field that ``decide`` reads.
 
 The first attempt runs bare: almost every call succeeds, and building tenacity's Retrying,
 RetryCallState and attempt objects (and importing tenacity) cost ~20 µs a call for nothing. Only
@@ -7,18 +13,27 @@ attempt so its wait, stop and logging policy sees the whole history.
 
 Policy: up to ``max_retries`` retries of retryable errors; the server's retry-after when given
 (up to a minute), else exponential backoff from 0.5 s capped at 8 s plus up to 0.5 s of jitter;
-a warning log before each wait.
+a warning log before each wait. So a call takes at most
+``(max_retries + 1) * timeout + max_retries * 60`` seconds, and without a retry-after header at
+most ``(max_retries + 1) * timeout + sum of the backoffs`` (0.5-1 s, 1-1.5 s, 2-2.5 s, ...).
 """
 
 from __future__ import annotations
 
 import email.utils
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..errors import APIConnectionError, APIStatusError, StreamError
+from ..errors import (
+    APIConnectionError,
+    APIStatusError,
+    CometAPIError,
+    InvalidResponseError,
+    StreamError,
+)
 
 if TYPE_CHECKING:
     from tenacity import RetryCallState
@@ -28,43 +43,71 @@ logger = logging.getLogger("langchain_cometapi")
 T = TypeVar("T")
 MAX_RETRY_AFTER = 60.0
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, 524, 529})
-_RETRYABLE_STREAM_ERRORS = frozenset({"overloaded_error", "rate_limit_error", "api_error"})
+RETRY_ERROR_TYPES = frozenset({"overloaded_error", "rate_limit_error", "api_error"})
 
 
-def is_retryable(exc: BaseException) -> bool:
-    """CometAPI's guidance: transient statuses and connection faults, never a client error."""
+def decide(exc: CometAPIError) -> bool:
+    """Whether the same request may succeed if sent again (CometAPI's guidance).
+
+    The server's ``x-should-retry`` wins; then: connection faults and timeouts yes; a stream's
+    error event by its type; an HTTP error by status (not CometAPI's 500 ``invalid_request``,
+    which means the request itself is wrong); anything else (a 2xx that is no Messages
+    response, a request we refused) no.
+    """
+    if exc.server_retry is not None:
+        return exc.server_retry
+    if isinstance(exc, StreamError) and not isinstance(exc, APIConnectionError):
+        return exc.error_type in RETRY_ERROR_TYPES
     if isinstance(exc, APIConnectionError):
         return True
-    if isinstance(exc, StreamError):
-        return exc.error_type in _RETRYABLE_STREAM_ERRORS
     if isinstance(exc, APIStatusError):
-        should = getattr(exc, "should_retry", None)
-        if should is not None:
-            return bool(should)
         if exc.status_code == 500 and (exc.error_code or "") == "invalid_request":
             return False
+        if exc.status_code is not None and exc.status_code < 400:
+            return exc.error_type in RETRY_ERROR_TYPES  # an error body with a 2xx/3xx status
         return exc.status_code in RETRY_STATUSES
+    if isinstance(exc, InvalidResponseError):
+        return False
     return False
 
 
+def marked(exc: CometAPIError) -> CometAPIError:
+    """Store ``decide``'s answer on the exception (done once, where it is built)."""
+    exc.is_retryable = decide(exc)
+    return exc
+
+
+def _retryable(exc: BaseException) -> bool:
+    return isinstance(exc, CometAPIError) and exc.is_retryable is True
+
+
 def parse_retry_after(headers: Mapping[str, str]) -> float | None:
-    """Seconds to wait from retry-after-ms / retry-after (seconds or HTTP date), if sane."""
+    """Seconds to wait from retry-after-ms / retry-after (seconds or HTTP date); None if absent
+    or unusable (``garbage``, ``0x10``, ``1, 2`` from a duplicated header, NaN): never raises."""
     raw_ms = headers.get("retry-after-ms")
     if raw_ms:
-        try:
-            return max(0.0, float(raw_ms) / 1000.0)
-        except ValueError:
-            pass
+        seconds = _number(raw_ms)
+        if seconds is not None:
+            return max(0.0, seconds / 1000.0)
     raw = headers.get("retry-after")
     if not raw:
         return None
+    seconds = _number(raw)
+    if seconds is not None:
+        return max(0.0, seconds)
     try:
-        return max(0.0, float(raw))
-    except ValueError:
-        parsed = email.utils.parsedate_to_datetime(raw) if raw else None
-        if parsed is None:
-            return None
+        parsed = email.utils.parsedate_to_datetime(raw.strip())
         return max(0.0, parsed.timestamp() - time.time())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+def _number(raw: str) -> float | None:
+    try:
+        value = float(raw.strip())
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
 
 
 class _Wait:
@@ -91,28 +134,23 @@ def _log(state: RetryCallState) -> None:
     )
 
 
-def _policy(max_retries: int, retryable: Callable[[BaseException], bool]) -> dict[str, Any]:
+def _policy(max_retries: int) -> dict[str, Any]:
     from tenacity import retry_if_exception, stop_after_attempt
 
     return {
         "stop": stop_after_attempt(max_retries + 1),
         "wait": _Wait(),
-        "retry": retry_if_exception(retryable),
+        "retry": retry_if_exception(_retryable),
         "reraise": True,
         "before_sleep": _log,
     }
 
 
-def call_with_retries(
-    fn: Callable[[], T],
-    max_retries: int,
-    retryable: Callable[[BaseException], bool],
-    sleep: Callable[[float], None],
-) -> T:
+def call_with_retries(fn: Callable[[], T], max_retries: int, sleep: Callable[[float], None]) -> T:
     try:
         return fn()
     except Exception as exc:
-        if max_retries < 1 or not retryable(exc):
+        if max_retries < 1 or not _retryable(exc):
             raise
         failures = [exc]
 
@@ -123,19 +161,16 @@ def call_with_retries(
 
     from tenacity import Retrying
 
-    return Retrying(sleep=sleep, **_policy(max_retries, retryable))(attempt)
+    return Retrying(sleep=sleep, **_policy(max_retries))(attempt)
 
 
 async def acall_with_retries(
-    fn: Callable[[], Awaitable[T]],
-    max_retries: int,
-    retryable: Callable[[BaseException], bool],
-    sleep: Callable[[float], Awaitable[None]],
+    fn: Callable[[], Awaitable[T]], max_retries: int, sleep: Callable[[float], Awaitable[None]]
 ) -> T:
     try:
         return await fn()
     except Exception as exc:
-        if max_retries < 1 or not retryable(exc):
+        if max_retries < 1 or not _retryable(exc):
             raise
         failures = [exc]
 
@@ -146,5 +181,5 @@ async def acall_with_retries(
 
     from tenacity import AsyncRetrying
 
-    result: T = await AsyncRetrying(sleep=sleep, **_policy(max_retries, retryable))(attempt)
+    result: T = await AsyncRetrying(sleep=sleep, **_policy(max_retries))(attempt)
     return result

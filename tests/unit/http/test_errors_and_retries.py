@@ -8,7 +8,7 @@ import httpx2
 import pytest
 
 from langchain_cometapi import errors
-from langchain_cometapi._http.client import is_retryable, parse_retry_after
+from langchain_cometapi._http.retry import decide, parse_retry_after
 from tests.helpers.responses import (
     Recorder,
     json_response,
@@ -173,8 +173,12 @@ def test_retry_after_parsing() -> None:
 
 
 def test_retryable_classification() -> None:
-    assert is_retryable(errors.APIConnectionError("x"))
-    assert is_retryable(errors.OverloadedError("x", status_code=529))
-    assert not is_retryable(errors.BadRequestError("x", status_code=400))
-    assert is_retryable(errors.StreamError("x", error_type="overloaded_error"))
-    assert not is_retryable(errors.StreamError("x"))
+    assert decide(errors.APIConnectionError("x"))
+    assert decide(errors.OverloadedError("x", status_code=529))
+    assert not decide(errors.BadRequestError("x", status_code=400))
+    assert decide(errors.StreamError("x", error_type="overloaded_error"))
+    assert not decide(errors.StreamError("x"))
+    assert not decide(errors.OverloadedError("x", status_code=529, server_retry=False))
+    assert decide(errors.BadRequestError("x", status_code=400, server_retry=True))
+    wrong = errors.InternalServerError("x", status_code=500, error_code="invalid_request")
+    assert not decide(wrong)

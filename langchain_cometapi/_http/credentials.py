@@ -1,0 +1,167 @@
+"""Credentials and everything that must never leak: the key, URL userinfo, header injection.
+
+Why a module of its own: a key read from a mounted secret file ends in ``\\n``; h11 then refuses
+the header and quotes it *escaped* (``b'sk-...\\n'``), which a plain ``replace(key)`` misses. So
+the key is stripped at construction, a key with inner control or non-ASCII characters is refused
+before anything is sent, and the redactor removes every form the key can take in text.
+
+Credentials are attached per request by ``KeyAuth`` (an ``httpx2.Auth``), only for the configured
+origin: httpx follows redirects *inside* its auth flow and copies every header except
+``Authorization``, so a user client that follows redirects would forward ``x-api-key`` to any
+host a 30x names. Requests are sent with ``follow_redirects=False`` and ``KeyAuth`` follows them
+itself when the user's client asked for it, signing only requests to the configured origin.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Generator, Mapping
+from typing import Literal
+
+import httpx2
+
+__all__ = ["KeyAuth", "Redactor", "check_headers", "clean_key", "split_base_url"]
+
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+def clean_key(raw: str | None) -> str | None:
+    """The key without surrounding whitespace; ValueError (quoting none of it) if unusable."""
+    if raw is None:
+        return None
+    key = raw.strip()
+    if not key:
+        return None
+    for position, char in enumerate(key):
+        if not (0x21 <= ord(char) <= 0x7E):
+            kind = "a non-ASCII" if ord(char) > 0x7E else "a control or space"
+            raise ValueError(
+                f"the API key contains {kind} character at position {position}; a key is "
+                "printable ASCII. Check how it was read (a secret file, an env var); nothing "
+                "was sent."
+            )
+    return key
+
+
+def _forms(secret: str) -> set[str]:
+    forms = {secret, repr(secret)[1:-1], repr(secret.encode("utf-8", "replace"))[2:-1]}
+    forms |= {secret.strip(), repr(secret.strip())[1:-1]}
+    return {f for f in forms if len(f) >= 4}
+
+
+class Redactor:
+    """Removes every form of the secrets (raw, stripped, ``repr``-escaped, bytes ``repr``)."""
+
+    def __init__(self, *secrets: str | None) -> None:
+        forms: set[str] = set()
+        for secret in secrets:
+            if secret:
+                forms |= _forms(secret)
+        self._forms = sorted(forms, key=len, reverse=True)  # longest first: no partial leftovers
+
+    def __call__(self, text: str) -> str:
+        for form in self._forms:
+            if form in text:
+                text = text.replace(form, "***")
+        return text
+
+
+def _bad_header_text(text: str) -> bool:
+    return any(not (0x20 <= ord(c) <= 0x7E) and c != "\t" for c in text)
+
+
+def check_headers(headers: Mapping[str, str] | None, where: str) -> None:
+    """ValueError for a header httpx would reject only at send time (or h11 mid-request)."""
+    for name, value in (headers or {}).items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise ValueError(f"{where}: header names and values must be strings ({name!r})")
+        if not name or any(c in name for c in " :\t") or _bad_header_text(name):
+            raise ValueError(f"{where}: invalid header name {name!r}; nothing was sent")
+        if _bad_header_text(value):
+            raise ValueError(
+                f"{where}: the value of header {name!r} contains CR/LF, another control "
+                "character or a non-ASCII character; nothing was sent"
+            )
+
+
+def split_base_url(base_url: str) -> tuple[str, str | None]:
+    """(base URL without userinfo, ``Basic`` credentials from the userinfo or None).
+
+    ValueError for a base URL without an http(s) scheme or host, or with CR/LF."""
+    text = base_url.strip()
+    if _bad_header_text(text):
+        raise ValueError("base_url contains control or non-ASCII characters")
+    try:
+        url = httpx2.URL(text)
+    except (httpx2.InvalidURL, TypeError, ValueError) as exc:
+        raise ValueError(f"base_url is not a valid URL ({type(exc).__name__})") from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ValueError(
+            "base_url needs an http:// or https:// scheme and a host, e.g. https://api.cometapi.com"
+        )
+    basic = None
+    if url.username or url.password:
+        token = f"{url.username}:{url.password}".encode()
+        basic = "Basic " + base64.b64encode(token).decode("ascii")
+        url = url.copy_with(username=None, password=None)
+    return str(url), basic
+
+
+class KeyAuth(httpx2.Auth):
+    """Signs requests to ``origin`` only; follows redirects itself when ``follow`` is set."""
+
+    def __init__(
+        self,
+        origin: httpx2.URL,
+        headers: Mapping[str, str],
+        *,
+        follow: bool = False,
+        max_redirects: int = 20,
+    ) -> None:
+        self._origin = origin
+        self._headers = headers
+        self._follow = follow
+        self._max_redirects = max_redirects
+
+    def _sign(self, request: httpx2.Request) -> httpx2.Request:
+        if _same_origin(request.url, self._origin):
+            for name, value in self._headers.items():
+                request.headers.setdefault(name, value)  # a per-call auth header wins
+        return request
+
+    def auth_flow(
+        self, request: httpx2.Request
+    ) -> Generator[httpx2.Request, httpx2.Response, None]:
+        response = yield self._sign(request)
+        hops = 0
+        while self._follow and _is_redirect(response):
+            hops += 1
+            if hops > self._max_redirects:
+                return
+            response = yield self._sign(_redirected(request, response))
+
+
+def _is_redirect(response: httpx2.Response) -> bool:
+    return response.status_code in _REDIRECTS and "location" in response.headers
+
+
+def _same_origin(url: httpx2.URL, origin: httpx2.URL) -> bool:
+    return (url.scheme, url.host, url.port) == (origin.scheme, origin.host, origin.port)
+
+
+def _redirected(request: httpx2.Request, response: httpx2.Response) -> httpx2.Request:
+    """The follow-up request httpx would build, minus every credential header."""
+    url = request.url.join(response.headers["location"])
+    method: Literal["GET"] | str = request.method
+    if response.status_code == 303 or (response.status_code in (301, 302) and method == "POST"):
+        method = "GET"
+    headers = httpx2.Headers(request.headers)
+    for name in ("x-api-key", "authorization", "cookie", "host"):
+        headers.pop(name, None)
+    if method == "GET":
+        headers.pop("content-length", None)
+        headers.pop("content-type", None)
+        return httpx2.Request(method, url, headers=headers, extensions=request.extensions)
+    return httpx2.Request(
+        method, url, headers=headers, content=request.content, extensions=request.extensions
+    )

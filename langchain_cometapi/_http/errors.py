@@ -1,0 +1,257 @@
+"""HTTP answers -> exceptions: status and body to class, message, request id, retry verdict.
+
+Every exception the client raises is built here, so each carries the same facts (status, error
+type and code, request id, retry-after) and the one retry decision (``retry.marked``). Text from
+the server is redacted, and quoted only as a short snippet sliced *before* whitespace is
+normalised (a huge body must not be split whole to keep 200 characters).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import httpx2
+
+from ..errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    CometAPIError,
+    ConflictError,
+    InternalServerError,
+    InvalidResponseError,
+    NotFoundError,
+    OverloadedError,
+    PermissionDeniedError,
+    PromptTooLongError,
+    RateLimitError,
+    RequestTimeoutError,
+    StreamError,
+    StreamInterruptedError,
+    StreamTimeoutError,
+)
+from .retry import marked, parse_retry_after
+
+Redact = Callable[[str], str]
+
+_BY_STATUS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    408: RequestTimeoutError,
+    409: ConflictError,
+    413: BadRequestError,
+    422: BadRequestError,
+    429: RateLimitError,
+    529: OverloadedError,
+}
+
+# Error types that decide the class when a proxy hides the real status (e.g. 200/500); the
+# OpenAI-shaped ones are what new-api gateways answer on /v1/messages.
+_BY_TYPE: dict[str, type[APIStatusError]] = {
+    "invalid_request_error": BadRequestError,
+    "authentication_error": AuthenticationError,
+    "permission_error": PermissionDeniedError,
+    "not_found_error": NotFoundError,
+    "rate_limit_error": RateLimitError,
+    "overloaded_error": OverloadedError,
+    "api_error": InternalServerError,
+}
+
+# Anthropic: "prompt is too long: 210000 tokens > 200000 maximum", "input length and `max_tokens`
+# exceed context limit: ..."; proxies in OpenAI style: "maximum context length is ...".
+_OVERFLOW = re.compile(
+    r"prompt is too long|exceed(s)? (the )?context (limit|window)|maximum context length", re.I
+)
+_REQUEST_ID_IN_TEXT = re.compile(r"\(request id: ?([^)\s]+)\)", re.I)
+_REQUEST_ID_HEADERS = ("request-id", "x-request-id", "x-oneapi-request-id")
+_NO_TYPE = ("", "<nil>", "null", "None")
+
+
+def request_id(headers: Mapping[str, str] | None, text: str | None = None) -> str | None:
+    """Anthropic's ``request-id``, a proxy's ``x-request-id``, new-api's ``X-Oneapi-Request-Id``,
+    else the ``(request id: ...)`` new-api appends to its messages."""
+    for name in _REQUEST_ID_HEADERS:
+        value = (headers or {}).get(name)
+        if value:
+            return value
+    match = _REQUEST_ID_IN_TEXT.search(text[:100_000]) if text else None
+    return match.group(1) if match else None
+
+
+def snippet(text: str, limit: int = 200) -> str:
+    return " ".join(text[: limit * 8].split())[:limit]
+
+
+def loads(text: str) -> Any:
+    """json.loads that raises only ValueError (deep nesting is a ValueError too)."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+
+
+def parse_error_body(body: Any) -> tuple[str | None, str | None, str | None]:
+    """(message, type, code) from an Anthropic-style or OpenAI-style error body, else Nones."""
+    if not isinstance(body, Mapping):
+        return None, None, None
+    err = body.get("error")
+    if isinstance(err, Mapping):
+        message, etype, code = err.get("message"), err.get("type"), err.get("code")
+        return (
+            str(message) if message is not None else None,
+            str(etype) if etype not in (None, *_NO_TYPE) else None,
+            str(code) if code not in (None, *_NO_TYPE) else None,
+        )
+    if isinstance(err, str):
+        return err, None, None
+    message = body.get("message") or body.get("detail")
+    return (str(message) if message else None), None, None
+
+
+def _describe_body(status: int, text: str, url: str) -> str:
+    quoted = snippet(text)
+    kind = "an HTML page" if "<html" in text[:500].lower() else "a non-JSON body"
+    if not text.strip():
+        kind = "an empty body"
+    hint = (
+        "; is base_url right? It should be the CometAPI host, e.g. https://api.cometapi.com"
+        if status == 404
+        else ""
+    )
+    return f"HTTP {status} from {url} with {kind}" + (f": {quoted!r}" if quoted else "") + hint
+
+
+def error_from_response(
+    status: int,
+    text: str,
+    *,
+    url: str,
+    headers: Mapping[str, str] | None = None,
+    redact: Redact = str,
+) -> APIStatusError:
+    """The right exception for an HTTP error answer (JSON of either style, or anything else)."""
+    text = redact(text)
+    try:
+        body: Any = loads(text) if text else None
+    except ValueError:
+        body = None
+    message, etype, code = parse_error_body(body)
+    if message is None:
+        message = _describe_body(status, text, url)
+    cls: type[APIStatusError] = _BY_STATUS.get(status) or (
+        InternalServerError if status >= 500 else APIStatusError
+    )
+    if cls is APIStatusError and etype in _BY_TYPE:
+        cls = _BY_TYPE[etype]
+    if cls is BadRequestError and _OVERFLOW.search(message):
+        cls = PromptTooLongError
+    error = cls(
+        message,
+        status_code=status,
+        error_type=etype,
+        error_code=code,
+        request_id=request_id(headers, message),
+        retry_after=parse_retry_after(headers or {}),
+        body=body,
+        server_retry=_server_retry(headers),
+    )
+    marked(error)
+    return error
+
+
+def _server_retry(headers: Mapping[str, str] | None) -> bool | None:
+    value = (headers or {}).get("x-should-retry")
+    return {"true": True, "false": False}.get((value or "").strip().lower())
+
+
+def error_from_event(
+    data: Mapping[str, Any], *, headers: Mapping[str, str] | None = None, redact: Redact = str
+) -> StreamError:
+    """A StreamError for an ``error`` event (or a gateway's raw JSON error) mid-stream."""
+    message, etype, code = parse_error_body(data)
+    message = redact(message or "the stream reported an error")
+    try:
+        body: Any = json.loads(redact(json.dumps(dict(data))))
+    except (TypeError, ValueError, RecursionError):
+        body = None
+    error = StreamError(
+        message,
+        error_type=etype,
+        error_code=code,
+        request_id=request_id(headers, message),
+        body=body,
+    )
+    marked(error)
+    return error
+
+
+def error_in_2xx(response: httpx2.Response, text: str, url: str, redact: Redact) -> APIStatusError:
+    """Some proxies answer 2xx with an error body: classify it by its error type."""
+    exc = error_from_response(500, text, url=url, headers=response.headers, redact=redact)
+    exc.status_code = response.status_code
+    marked(exc)
+    return exc
+
+
+def redirect_error(response: httpx2.Response, url: str, redact: Redact) -> InvalidResponseError:
+    location = redact(response.headers.get("location", "")) or "(no Location header)"
+    error = InvalidResponseError(
+        f"HTTP {response.status_code} redirect from {url} to {snippet(location, 300)}; the "
+        "request was not sent there. Point base_url at the final address (for CometAPI, "
+        "https://api.cometapi.com)",
+        status_code=response.status_code,
+        request_id=request_id(response.headers),
+    )
+    marked(error)
+    return error
+
+
+def invalid_response(
+    message: str, response: httpx2.Response | None = None, **extra: Any
+) -> InvalidResponseError:
+    error = InvalidResponseError(
+        message,
+        status_code=response.status_code if response is not None else None,
+        request_id=request_id(response.headers) if response is not None else None,
+        **extra,
+    )
+    marked(error)
+    return error
+
+
+def transport_error(exc: Exception, url: str, redact: Redact) -> CometAPIError:
+    msg = redact(f"{type(exc).__name__}: {exc}")
+    error: CometAPIError
+    if isinstance(exc, httpx2.TimeoutException):
+        error = APITimeoutError(f"request to {url} timed out ({msg})")
+    else:
+        error = APIConnectionError(f"connection to {url} failed ({msg})")
+    return marked(error)
+
+
+def interrupted(exc: Exception, url: str, redact: Redact) -> StreamInterruptedError:
+    msg = redact(f"{type(exc).__name__}: {exc}")
+    error: StreamInterruptedError
+    if isinstance(exc, httpx2.TimeoutException):
+        error = StreamTimeoutError(f"the stream from {url} stalled ({msg}); reply incomplete")
+    else:
+        error = StreamInterruptedError(
+            f"the connection to {url} failed mid-stream ({msg}); the reply is incomplete"
+        )
+    marked(error)
+    return error
+
+
+def stream_error(message: str, response: httpx2.Response | None = None) -> StreamError:
+    error = StreamError(
+        message, request_id=request_id(response.headers) if response is not None else None
+    )
+    marked(error)
+    return error

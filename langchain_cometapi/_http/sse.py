@@ -1,0 +1,237 @@
+"""Stream decoding: bytes -> Messages events, via httpx2.EventSource, with the gateway's quirks.
+
+Why more than ``EventSource``: the stream is read through a tap (a byte stream between the
+connection and the parser) that enforces the *idle bound* (a ``ping`` event or a ``:`` comment
+keeps the socket busy but is no progress, so only real events reset the clock) and keeps the
+tail of the raw text, because new-api appends an upstream error as bare JSON after the last
+event (no ``event:``/``data:`` prefix) which the SSE grammar silently ignores. The text is
+decoded as UTF-8 whatever charset the server declares, and a leading BOM is dropped.
+
+A gateway that retries on another channel after a stream failed sends a *second*
+``message_start`` in the same response. It is never merged with the first: before any content
+the first message is dropped and the second taken; after content, ``StreamError``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Iterator, Mapping
+from typing import Any
+
+import httpx2
+
+from ..errors import CometAPIError, StreamError
+from . import errors as http_errors
+from .errors import Redact, loads
+
+Event = dict[str, Any]
+MAX_EVENT_BYTES = 16 * 1024 * 1024  # one event; a runaway stream must not eat memory
+_TAIL = 64 * 1024
+
+
+def media_type(response: httpx2.Response) -> str:
+    return response.headers.get("content-type", "").partition(";")[0].strip().lower()
+
+
+def is_sse(response: httpx2.Response) -> bool:
+    return media_type(response) == "text/event-stream"
+
+
+class _Watch:
+    """The idle clock and the raw tail of one stream."""
+
+    def __init__(self, idle: float | None, url: str) -> None:
+        self.idle = idle
+        self.url = url
+        self.progress = time.monotonic()
+        self.tail = b""
+
+    def chunk(self, data: bytes) -> None:
+        if self.idle is not None and time.monotonic() - self.progress > self.idle:
+            raise self.stalled()
+        self.tail = (self.tail + data)[-_TAIL:] if len(data) < _TAIL else data[-_TAIL:]
+
+    def stalled(self) -> CometAPIError:
+        return http_errors.interrupted(
+            httpx2.ReadTimeout(f"no event but pings or comments for {self.idle} s"),
+            self.url,
+            str,
+        )
+
+
+class _Tap(httpx2.SyncByteStream, httpx2.AsyncByteStream):
+    def __init__(self, response: httpx2.Response, watch: _Watch) -> None:
+        self._response = response
+        self._watch = watch
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._response.iter_bytes():
+            self._watch.chunk(chunk)
+            yield chunk
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._response.aiter_bytes():
+            self._watch.chunk(chunk)
+            yield chunk
+
+
+def _tapped(response: httpx2.Response, watch: _Watch) -> httpx2.Response:
+    tapped = httpx2.Response(
+        response.status_code,
+        headers={"content-type": "text/event-stream"},
+        stream=_Tap(response, watch),
+        request=response.request,
+    )
+    tapped.encoding = "utf-8-sig"  # SSE is UTF-8 whatever the header says; a BOM is dropped
+    return tapped
+
+
+class EventDecoder:
+    """Per-stream state: SSE items -> events; raises on errors, restarts and cut streams."""
+
+    def __init__(
+        self, response: httpx2.Response, *, url: str, idle: float | None, redact: Redact
+    ) -> None:
+        self.response = response
+        self.url = url
+        self.redact = redact
+        self.watch = _Watch(idle, url)
+        self.source = httpx2.EventSource(_tapped(response, self.watch), MAX_EVENT_BYTES)
+        self.held: Event | None = None  # a message_start not passed on yet
+        self.started = False  # a message_start was passed on
+        self.saw_delta = False
+
+    def feed(self, name: str, raw: str) -> Event | None:
+        """One SSE item -> an event to pass on, or None (ping, empty, held message_start)."""
+        if name == "ping" or not raw:
+            return None
+        try:
+            data = loads(raw)
+        except ValueError:
+            raise self._error(
+                f"malformed event data in the stream from {self.url}: "
+                f"{http_errors.snippet(self.redact(raw))!r}"
+            ) from None
+        if not isinstance(data, dict):
+            return None
+        kind = data.get("type") or name
+        if kind == "error" or name == "error":
+            raise http_errors.error_from_event(
+                data, headers=self.response.headers, redact=self.redact
+            )
+        if kind == "ping":
+            return None
+        self.watch.progress = time.monotonic()
+        if "type" not in data:
+            data["type"] = kind
+        if kind == "message_start":
+            if self.started:
+                raise self._error(
+                    f"the gateway at {self.url} restarted the stream (a second message_start "
+                    "after part of a reply was sent, typically its retry on another channel); "
+                    "the two answers are not merged. Retry the call"
+                )
+            self.held = data  # a second message_start before any content replaces this one
+            return None
+        if kind == "message_delta":
+            self.saw_delta = True
+        return data
+
+    def release(self) -> Event:
+        held, self.held, self.started = self.held, None, True
+        assert held is not None
+        return held
+
+    def ended(self) -> CometAPIError:
+        """The exception for a stream that ended without message_stop."""
+        raw = _trailing_json(self.watch.tail)
+        if isinstance(raw, Mapping) and ("error" in raw or raw.get("type") == "error"):
+            return http_errors.error_from_event(
+                raw, headers=self.response.headers, redact=self.redact
+            )
+        if not self.started and self.held is None:
+            return self._error(f"the stream from {self.url} ended before any event")
+        if not self.saw_delta:
+            return self._error(
+                f"the stream from {self.url} ended before message_stop, without message_delta "
+                "either: the reply is incomplete. If this repeats, the gateway's channel never "
+                "closes its streams (a converted channel that gets no usage from upstream); "
+                "use a non-streaming call (streaming=False) for this model"
+            )
+        return self._error(
+            f"the stream from {self.url} ended before message_stop; the reply is incomplete"
+        )
+
+    def sse_error(self, exc: httpx2.SSEError) -> StreamError:
+        # SSEError is an httpx2 TransportError, but it means a bad stream, not a bad connection.
+        return self._error(f"unusable event stream from {self.url}: {exc}")
+
+    def _error(self, message: str) -> StreamError:
+        return http_errors.stream_error(message, self.response)
+
+
+def _trailing_json(tail: bytes) -> Any:
+    text = tail.decode("utf-8", "replace").rstrip()
+    last = text.rsplit("\n", 1)[-1].strip()
+    if not last.startswith("{"):
+        return None
+    try:
+        return loads(last)
+    except ValueError:
+        return None
+
+
+def decode(decoder: EventDecoder) -> Iterator[Event]:
+    try:
+        for item in decoder.source:
+            event = decoder.feed(item.event, item.data)
+            if event is None:
+                continue
+            if decoder.held is not None:
+                yield decoder.release()
+            yield event
+    except httpx2.SSEError as exc:
+        raise decoder.sse_error(exc) from exc
+    if decoder.held is not None:
+        yield decoder.release()
+    raise decoder.ended()
+
+
+async def adecode(decoder: EventDecoder) -> AsyncIterator[Event]:
+    try:
+        async for item in decoder.source:
+            event = decoder.feed(item.event, item.data)
+            if event is None:
+                continue
+            if decoder.held is not None:
+                yield decoder.release()
+            yield event
+    except httpx2.SSEError as exc:
+        raise decoder.sse_error(exc) from exc
+    if decoder.held is not None:
+        yield decoder.release()
+    raise decoder.ended()
+
+
+def events_from_message(message: Mapping[str, Any]) -> list[Event]:
+    """The event sequence equivalent to a full message, for proxies that ignore ``stream``."""
+    start = {k: v for k, v in message.items() if k not in ("content", "stop_reason", "usage")}
+    start["content"] = []
+    usage = dict(message.get("usage") or {})
+    start["usage"] = usage
+    events: list[Event] = [{"type": "message_start", "message": start}]
+    for index, block in enumerate(message.get("content") or []):
+        events.append({"type": "content_block_start", "index": index, "content_block": block})
+        events.append({"type": "content_block_stop", "index": index})
+    events.append(
+        {
+            "type": "message_delta",
+            "delta": {
+                "stop_reason": message.get("stop_reason"),
+                "stop_sequence": message.get("stop_sequence"),
+            },
+            "usage": {"output_tokens": usage.get("output_tokens", 0)},
+        }
+    )
+    events.append({"type": "message_stop"})
+    return events
