@@ -186,11 +186,3 @@ class StreamInterruptedError(StreamError, APIConnectionError):
 class StreamTimeoutError(StreamInterruptedError, APITimeoutError):
     pass
 
-
-def __getattr__(name: str) -> Any:
-    """``errors.error_from_response`` moved to ``_http.errors``; the old path keeps working."""
-    if name == "error_from_response":
-        from ._http.errors import error_from_response
-
-        return error_from_response
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
