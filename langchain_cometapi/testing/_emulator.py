@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ._betas import check_betas
 from ._cache import CacheEntry, CacheStats, PromptCache
 from ._default_reply import default_reply
 from ._endpoints import count_tokens, model_list, model_object
@@ -156,7 +157,7 @@ class MessagesEmulator:
         if auth_error:
             return self._error(401, "authentication_error", auth_error, request_id)
         if route != "/v1/messages":
-            return self._side_endpoint(route, parsed, request_id)
+            return self._side_endpoint(route, parsed, lower, request_id)
         if not isinstance(parsed, Mapping):
             return self._error(
                 400,
@@ -166,16 +167,20 @@ class MessagesEmulator:
             )
         try:
             validate_request(parsed, strict_fields=self.strict_fields)
+            check_betas(parsed, lower)
         except ApiError as exc:
             return self._error(exc.status, exc.error_type, exc.message, request_id)
         return self._reply(parsed, self._next_reply(parsed), request_id)
 
-    def _side_endpoint(self, route: str, parsed: Any, request_id: str) -> EmulatorResponse:
+    def _side_endpoint(
+        self, route: str, parsed: Any, headers: Mapping[str, str], request_id: str
+    ) -> EmulatorResponse:
         """``count_tokens`` and ``/v1/models`` (see ``_endpoints``)."""
         payload: dict[str, Any] | None
         if route == "/v1/messages/count_tokens":
             try:
                 payload = count_tokens(parsed, strict_fields=self.strict_fields)
+                check_betas(parsed, headers)
             except ApiError as exc:
                 return self._error(exc.status, exc.error_type, exc.message, request_id)
         elif route == "/v1/models":

@@ -149,6 +149,10 @@ def _check_tools(tools: Any) -> None:
     for ti, tool in enumerate(tools):
         if not isinstance(tool, Mapping):
             raise bad(f"tools.{ti}: Input should be a valid dictionary")
+        if tool.get("type") == "mcp_toolset":  # named by the MCP server it exposes
+            if not isinstance(tool.get("mcp_server_name"), str):
+                raise bad(f"tools.{ti}.mcp_toolset.mcp_server_name: Field required")
+            continue
         name = tool.get("name")
         if not isinstance(name, str):
             raise bad(f"tools.{ti}.name: Field required")
