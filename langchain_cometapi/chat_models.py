@@ -14,19 +14,20 @@ from langchain_core.language_models.chat_models import (
     generate_from_stream,
 )
 from langchain_core.messages import AIMessage, BaseMessage
-from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable
 from langchain_core.utils import from_env, secret_from_env
-from langchain_core.utils.utils import build_extra_kwargs
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 
 from ._copying import RuntimeCopyMixin
 from ._http.client import MessagesClient
 from ._models import default_profile
+from ._version import __version__
+from ._wire import settings as _settings
 from ._wire import structured as _structured
 from ._wire import tools as _tools
-from ._wire.body import RequestDefaults, build_request
-from ._wire.response import message_from_response
+from ._wire.body import BODY_FIELDS, RequestDefaults, build_request
+from ._wire.response import chat_result, message_from_response
 from ._wire.stream import StreamAssembler, generation_chunk, reply_is_text_only
 from ._wire.validate import forcing_blocked, validate_sampling, validate_stop
 from .cache._planner import CachePlan, CachePlanner, CachePolicy
@@ -49,7 +50,10 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         ```
     """
 
-    model_config = ConfigDict(populate_by_name=True, arbitrary_types_allowed=True)
+    # hide_input_in_errors: a refused argument's value (a key) never shows in the error
+    model_config = ConfigDict(
+        populate_by_name=True, arbitrary_types_allowed=True, hide_input_in_errors=True
+    )
 
     model: str = Field(default=DEFAULT_MODEL, alias="model_name")
     api_key: SecretStr | None = Field(
@@ -75,7 +79,22 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
     streaming: bool = False
     stream_usage: bool = True
     thinking: dict[str, Any] | None = None
-    effort: Literal["low", "medium", "high", "max"] | None = None
+    effort: Literal["low", "medium", "high", "xhigh", "max"] | None = None
+    """``output_config.effort`` (alias ``reasoning_effort``); wins over ``output_config``'s."""
+    output_config: dict[str, Any] | None = None
+    """Sent as ``output_config`` (``effort``, ``task_budget``, ``format``), merged per call."""
+    mcp_servers: list[dict[str, Any]] | None = Field(default=None, repr=False)
+    """Remote MCP servers (beta added); their ``authorization_token`` never reaches a trace."""
+    context_management: dict[str, Any] | None = None
+    """Sent as ``context_management`` (context editing, compaction)."""
+    container: dict[str, Any] | str | None = None
+    """Code execution container: an id from a previous response, or container parameters."""
+    reuse_last_container: bool | None = None
+    """Send the container id of the latest AIMessage that has one (code execution)."""
+    inference_geo: str | None = None
+    """Sent as ``inference_geo`` (where inference runs)."""
+    user_profile_id: str | None = None
+    """Sent as ``user_profile_id`` (its beta header is added)."""
     service_tier: Literal["auto", "standard_only"] | None = None
     user_id: str | None = None
     """Sent as ``metadata.user_id`` (an opaque end-user id for abuse detection); per call too."""
@@ -91,11 +110,11 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
     @model_validator(mode="before")
     @classmethod
     def _collect_model_kwargs(cls, values: Any) -> Any:
-        """Unknown constructor arguments become body fields, with a warning (LangChain's way)."""
+        """ChatAnthropic's names mapped or refused; unknown arguments become body fields, with
+        a warning (LangChain's way), unless they look like credentials (``_wire.settings``)."""
         if isinstance(values, dict):
             names = set(cls.model_fields) | {f.alias for f in cls.model_fields.values() if f.alias}
-            extra = values.get("model_kwargs") or {}
-            values["model_kwargs"] = build_extra_kwargs(extra, values, names)
+            return _settings.constructor_values(values, names)
         return values
 
     @model_validator(mode="after")
@@ -108,6 +127,7 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         if self.profile is None:
             self.profile = default_profile(self.model, self.betas)
         self._connect()
+        self._add_version("langchain-cometapi", __version__)  # metadata["lc_versions"]
         return self
 
     def _connect(self) -> None:
@@ -151,7 +171,7 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
 
     @property
     def lc_secrets(self) -> dict[str, str]:
-        return {"api_key": "COMETAPI_KEY"}
+        return {"api_key": "COMETAPI_KEY", "mcp_servers": "COMETAPI_MCP_SERVERS"}
 
     @property
     def _identifying_params(self) -> dict[str, Any]:
@@ -166,6 +186,12 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
             "prompt_cache": str(self.prompt_cache),
         }
 
+    def _get_invocation_params(
+        self, stop: list[str] | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
+        """What tracers record of a call: MCP tokens (bound or per call) replaced."""
+        return _settings.redact_params(super()._get_invocation_params(stop=stop, **kwargs))
+
     def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
         params = LangSmithParams(
             ls_provider="cometapi",
@@ -173,11 +199,10 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
             ls_model_type="chat",
             ls_max_tokens=kwargs.get("max_tokens", self.max_tokens),
         )
-        temperature = kwargs.get("temperature", self.temperature)
-        if temperature is not None:
+        if (temperature := kwargs.get("temperature", self.temperature)) is not None:
             params["ls_temperature"] = temperature
-        if stop or self.stop:
-            params["ls_stop"] = stop or self.stop
+        if stops := stop or self.stop:
+            params["ls_stop"] = stops
         return params
 
     # -- the pipeline: build -> plan -> send -> assemble -----------------------------------------
@@ -195,6 +220,9 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
             user_id=self.user_id,
             betas=self.betas,
             model_kwargs=self.model_kwargs,
+            output_config=self.output_config,
+            extra_fields={name: getattr(self, name) for name in BODY_FIELDS},
+            reuse_last_container=bool(self.reuse_last_container),
         )
 
     def _prepare(
@@ -244,7 +272,7 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         body, headers, plan = self._prepare(messages, stop, kwargs)
         data, response_headers = self._client.create(body, headers)
         self._observe(plan, data.get("usage"), response_headers)
-        return _result(message_from_response(data))
+        return chat_result(message_from_response(data))
 
     async def _agenerate(
         self,
@@ -258,7 +286,7 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         body, headers, plan = self._prepare(messages, stop, kwargs)
         data, response_headers = await self._client.acreate(body, headers)
         self._observe(plan, data.get("usage"), response_headers)
-        return _result(message_from_response(data))
+        return chat_result(message_from_response(data))
 
     def _stream(
         self,
@@ -360,11 +388,8 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
     ) -> int:
         """Offline estimate of the billed prompt tokens; sends nothing, needs no key.
 
-        The messages (and tools) are converted to the exact wire body ``invoke`` would send,
-        then ``langchain_cometapi.tokens.estimate_request_tokens`` counts it: text by tiktoken
-        cl100k (or a calibrated character-class estimate when its file is absent) scaled to
-        Claude's tokenizer, plus fitted constants for what the API adds (tool-use prompt, role
-        framing, images, PDF pages). Method and accuracy: docs/token-estimation.md.
+        Counts the exact wire body ``invoke`` would send (``tokens.estimate_request_tokens``);
+        method and accuracy: docs/token-estimation.md.
         """
         kwargs: dict[str, Any] = {}
         if tools:
@@ -372,16 +397,4 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         # lenient: trim_messages(token_counter=llm) counts slices no request would send
         request = build_request(messages, self._defaults(), None, kwargs, lenient=True)
         return estimate_request_tokens(request.body)
-
-
-def _result(message: AIMessage) -> ChatResult:
-    meta = message.response_metadata
-    return ChatResult(
-        generations=[ChatGeneration(message=message)],
-        llm_output={
-            "id": meta.get("id"),
-            "model_name": meta.get("model_name"),
-            "usage": meta.get("usage"),
-        },
-    )
 

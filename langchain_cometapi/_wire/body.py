@@ -13,13 +13,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from langchain_core.messages import BaseMessage
+from langchain_core.messages import AIMessage, BaseMessage
 
 from . import structured, tools
 from .request import convert_messages
+from .settings import refuse_secret_names
 from .validate import forcing_blocked, validate_body, validate_sampling, validate_stop
 
-__all__ = ["CALL_OPTIONS", "RequestDefaults", "WireRequest", "build_request"]
+__all__ = ["BODY_FIELDS", "CALL_OPTIONS", "RequestDefaults", "WireRequest", "build_request"]
 
 #: invoke() keyword arguments that are ours to interpret, not body fields to pass through.
 CALL_OPTIONS = frozenset(
@@ -43,6 +44,17 @@ class RequestDefaults:
     user_id: str | None = None
     betas: Sequence[str] | None = None
     model_kwargs: Mapping[str, Any] = field(default_factory=dict)
+    output_config: Mapping[str, Any] | None = None
+    #: Body fields sent as given when set (mcp_servers, context_management, container, ...).
+    extra_fields: Mapping[str, Any] = field(default_factory=dict)
+    reuse_last_container: bool = False
+
+
+#: Settings sent as body fields of the same name when set (``RequestDefaults.extra_fields``).
+BODY_FIELDS = ("mcp_servers", "context_management", "container", "inference_geo", "user_profile_id")
+
+#: ``output_config.effort`` values the API accepts.
+EFFORTS = ("low", "medium", "high", "xhigh", "max")
 
 
 @dataclass(frozen=True)
@@ -61,6 +73,7 @@ def build_request(
 ) -> WireRequest:
     """The body and extra headers for one call; ``kwargs`` is consumed (a private copy)."""
     kwargs = dict(kwargs)
+    refuse_secret_names(kwargs, "the call arguments")
     options = {k: kwargs.pop(k) for k in list(kwargs) if k in CALL_OPTIONS}
     system, turns = convert_messages(messages, lenient=lenient)
     body = _sampling_fields(defaults, kwargs)
@@ -72,12 +85,11 @@ def build_request(
         body["stop_sequences"] = validate_stop(stops)
     _output_fields(body, defaults, kwargs)
     _tool_fields(body, options)
-    body.update(defaults.model_kwargs)
-    for key, value in kwargs.items():
-        if key == "output_config" and isinstance(value, Mapping):
-            body["output_config"] = {**body.get("output_config", {}), **value}
-        else:
-            body[key] = value
+    body.update({k: v for k, v in defaults.extra_fields.items() if v is not None})
+    body.update({k: v for k, v in defaults.model_kwargs.items() if k != "output_config"})
+    body.update(kwargs)
+    if defaults.reuse_last_container:
+        _reuse_container(body, messages)
     _relax_forced_choice(body)
     validate_body(body)
     return WireRequest(body, _headers(body, defaults, options))
@@ -107,14 +119,50 @@ def _sampling_fields(defaults: RequestDefaults, kwargs: dict[str, Any]) -> dict[
 
 
 def _output_fields(body: dict[str, Any], defaults: RequestDefaults, kwargs: dict[str, Any]) -> None:
-    """``effort`` and ``response_format`` (create_agent's ProviderStrategy) -> output_config."""
-    effort = kwargs.pop("effort", defaults.effort)
+    """``output_config`` from its sources, merged: the constructor's, ``model_kwargs``', the
+    call's; then ``effort`` (the explicit field wins over an ``effort`` inside
+    ``output_config``, with a warning when they disagree) and ``response_format``
+    (create_agent's ProviderStrategy) as ``format``."""
+    config: dict[str, Any] = {}
+    for source in (
+        defaults.output_config,
+        defaults.model_kwargs.get("output_config"),
+        kwargs.pop("output_config", None),
+    ):
+        if isinstance(source, Mapping):
+            config.update(source)
+    effort = kwargs.pop("effort", kwargs.pop("reasoning_effort", defaults.effort))
     if effort is not None:
-        body["output_config"] = {"effort": effort}
+        if effort not in EFFORTS:
+            raise ValueError(f"effort must be one of {list(EFFORTS)}, got {effort!r}.")
+        if config.get("effort") not in (None, effort):
+            warnings.warn(
+                f"effort={effort!r} and output_config['effort']={config['effort']!r} disagree; "
+                f"sending effort={effort!r} (the explicit setting wins).",
+                UserWarning,
+                stacklevel=5,
+            )
+        config["effort"] = effort
     for key in ("response_format", "output_format"):
         if kwargs.get(key) is not None:
-            fmt = structured.output_format(kwargs.pop(key))
-            body["output_config"] = {**body.get("output_config", {}), "format": fmt}
+            config["format"] = structured.output_format(kwargs.pop(key))
+    if config:
+        body["output_config"] = config
+
+
+def _reuse_container(body: dict[str, Any], messages: Sequence[BaseMessage]) -> None:
+    """``container``: the id of the latest reply that ran in one (code execution), unless the
+    call names a container id itself; container parameters (skills) keep theirs."""
+    current = body.get("container")
+    if isinstance(current, str) or (isinstance(current, Mapping) and current.get("id")):
+        return
+    for message in reversed(messages):
+        container = message.response_metadata.get("container")
+        if not (isinstance(message, AIMessage) and isinstance(container, Mapping)):
+            continue
+        if cid := container.get("id"):
+            body["container"] = {**current, "id": cid} if isinstance(current, Mapping) else cid
+            return
 
 
 def _tool_fields(body: dict[str, Any], options: Mapping[str, Any]) -> None:

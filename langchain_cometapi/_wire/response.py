@@ -11,6 +11,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage
 from langchain_core.messages.tool import tool_call
+from langchain_core.outputs import ChatGeneration, ChatResult
 
 from ..errors import InvalidResponseError
 from .usage import usage_metadata
@@ -63,4 +64,17 @@ def _message_from_response(data: Mapping[str, Any]) -> AIMessage:
         id=data.get("id"),
         response_metadata=meta,
         usage_metadata=usage_metadata(usage if isinstance(usage, Mapping) else None),
+    )
+
+
+def chat_result(message: AIMessage) -> ChatResult:
+    """The ChatResult for one reply; ``llm_output`` carries id, model name and raw usage."""
+    meta = message.response_metadata
+    return ChatResult(
+        generations=[ChatGeneration(message=message)],
+        llm_output={
+            "id": meta.get("id"),
+            "model_name": meta.get("model_name"),
+            "usage": meta.get("usage"),
+        },
     )

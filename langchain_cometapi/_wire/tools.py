@@ -23,9 +23,16 @@ _TOOL_EXTRAS = (
 )
 
 
+#: Anthropic tool types without a date suffix (``mcp_toolset`` names an ``mcp_servers`` entry).
+_UNVERSIONED_SERVER_TOOLS = frozenset({"mcp_toolset"})
+
+
 def is_server_tool(tool: Mapping[str, Any]) -> bool:
-    """Anthropic server/built-in tools (web_search_20250305, code_execution_...) pass unchanged."""
+    """Anthropic server/built-in tools (web_search_20250305, code_execution_..., mcp_toolset)
+    pass unchanged."""
     kind = tool.get("type")
+    if kind in _UNVERSIONED_SERVER_TOOLS:
+        return True
     return isinstance(kind, str) and kind != "custom" and bool(_VERSIONED.search(kind))
 
 
@@ -68,11 +75,34 @@ _TOOL_BETAS = {
     "computer_20251124": "computer-use-2025-11-24",
     "tool_search_tool_regex_20251119": "advanced-tool-use-2025-11-20",
     "tool_search_tool_bm25_20251119": "advanced-tool-use-2025-11-20",
+    "advisor_20260301": "advisor-tool-2026-03-01",
 }
+# Body features behind a beta header (the list ChatAnthropic keeps, checked against its
+# _get_request_payload): the task budget, the "updates" thinking display and user profiles.
+TASK_BUDGET_BETA = "task-budgets-2026-03-13"
+THINKING_UPDATES_BETA = "thinking-display-updates-2026-08-18"
+USER_PROFILES_BETA = "user-profiles-2026-03-24"
+MCP_BETA = "mcp-client-2025-11-20"
+
+
+def _feature_betas(body: Mapping[str, Any]) -> list[str]:
+    needed: list[str] = []
+    if body.get("mcp_servers"):
+        needed.append(MCP_BETA)
+    config = body.get("output_config")
+    if isinstance(config, Mapping) and config.get("task_budget"):
+        needed.append(TASK_BUDGET_BETA)
+    thinking = body.get("thinking")
+    if isinstance(thinking, Mapping) and thinking.get("display") == "updates":
+        needed.append(THINKING_UPDATES_BETA)
+    if body.get("user_profile_id"):
+        needed.append(USER_PROFILES_BETA)
+    return needed
 
 
 def required_betas(body: Mapping[str, Any]) -> list[str]:
-    """Beta headers the body's tools, ``input_examples`` and ``mcp_servers`` need."""
+    """Beta headers the body needs: tool types, ``input_examples``, ``mcp_servers``,
+    ``output_config.task_budget``, thinking ``display="updates"``, ``user_profile_id``."""
     needed: list[str] = []
     for tool in body.get("tools") or ():
         if not isinstance(tool, Mapping):
@@ -81,8 +111,7 @@ def required_betas(body: Mapping[str, Any]) -> list[str]:
             needed.append(_TOOL_BETAS[str(tool.get("type"))])
         if tool.get("input_examples"):
             needed.append("advanced-tool-use-2025-11-20")
-    if body.get("mcp_servers"):
-        needed.append("mcp-client-2025-11-20")
+    needed.extend(_feature_betas(body))
     return list(dict.fromkeys(needed))
 
 

@@ -1,4 +1,5 @@
-"""MessagesEmulator: the offline ``POST /v1/messages`` endpoint (validation, replies, cache)."""
+"""MessagesEmulator: the offline ``POST /v1/messages`` endpoint (validation, replies, cache),
+plus ``POST /v1/messages/count_tokens`` and ``GET /v1/models`` (``_endpoints``)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ._betas import check_betas
 from ._cache import CacheEntry, CacheStats, PromptCache
 from ._default_reply import default_reply
+from ._endpoints import count_tokens, model_list, model_object
 from ._layout import build_layout
 from ._render import Final, finalize, message_body, sse_error_event, sse_stream, usage_dict
 from ._replies import Reply, status_for_error_type
@@ -31,6 +34,8 @@ _NOT_FOUND_HTML = (
 _NOT_ALLOWED_HTML = _NOT_FOUND_HTML.replace("404 Not Found", "405 Not Allowed")
 _JSON = "application/json"
 _SSE = "text/event-stream; charset=utf-8"
+
+_POST_ROUTES = frozenset({"/v1/messages", "/v1/messages/count_tokens"})
 
 Responder = Callable[[dict[str, Any]], "Reply | None"]
 
@@ -143,13 +148,16 @@ class MessagesEmulator:
         with self._lock:
             self.requests.append(record)
 
-        if route != "/v1/messages":
+        expected = "GET" if route.startswith("/v1/models") else "POST"
+        if route not in _POST_ROUTES and not route.startswith("/v1/models"):
             return self._raw(404, _NOT_FOUND_HTML.encode(), "text/html", request_id)
-        if method.upper() != "POST":
+        if method.upper() != expected:
             return self._raw(405, _NOT_ALLOWED_HTML.encode(), "text/html", request_id)
         auth_error = self._check_auth(lower)
         if auth_error:
             return self._error(401, "authentication_error", auth_error, request_id)
+        if route != "/v1/messages":
+            return self._side_endpoint(route, parsed, lower, request_id)
         if not isinstance(parsed, Mapping):
             return self._error(
                 400,
@@ -159,9 +167,31 @@ class MessagesEmulator:
             )
         try:
             validate_request(parsed, strict_fields=self.strict_fields)
+            check_betas(parsed, lower)
         except ApiError as exc:
             return self._error(exc.status, exc.error_type, exc.message, request_id)
         return self._reply(parsed, self._next_reply(parsed), request_id)
+
+    def _side_endpoint(
+        self, route: str, parsed: Any, headers: Mapping[str, str], request_id: str
+    ) -> EmulatorResponse:
+        """``count_tokens`` and ``/v1/models`` (see ``_endpoints``)."""
+        payload: dict[str, Any] | None
+        if route == "/v1/messages/count_tokens":
+            try:
+                payload = count_tokens(parsed, strict_fields=self.strict_fields)
+                check_betas(parsed, headers)
+            except ApiError as exc:
+                return self._error(exc.status, exc.error_type, exc.message, request_id)
+        elif route == "/v1/models":
+            payload = model_list()
+        else:
+            model_id = route[len("/v1/models/") :]
+            payload = model_object(model_id)
+            if payload is None:
+                return self._error(404, "not_found_error", f"model: {model_id}", request_id)
+        data = json.dumps(payload, separators=(",", ":")).encode()
+        return self._raw(200, data, _JSON, request_id)
 
     def _check_auth(self, headers: Mapping[str, str]) -> str | None:
         key = headers.get("x-api-key", "").strip()

@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ._blocks import check_block, check_tool_result_order
+from ._errors import ApiError, bad
 from ._models import max_output_tokens
 
 __all__ = ["ApiError", "cache_control_sites", "validate_request"]
@@ -21,20 +23,6 @@ _KNOWN_FIELDS = frozenset(
 _TOOL_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,128}$")
 _TOOL_ID = re.compile(r"^[a-zA-Z0-9_-]+$")
 _THINKING_DOCS = "https://docs.claude.com/en/docs/build-with-claude/extended-thinking"
-
-
-class ApiError(Exception):
-    """An error the emulated endpoint answers with (status + Anthropic error type + message)."""
-
-    def __init__(self, status: int, error_type: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.error_type = error_type
-        self.message = message
-
-
-def _bad(message: str) -> ApiError:
-    return ApiError(400, "invalid_request_error", message)
 
 
 def _blocks(content: Any) -> list[Any]:
@@ -66,31 +54,35 @@ def cache_control_sites(body: Mapping[str, Any]) -> Iterator[tuple[str, str, Map
                         yield path, str(inner.get("type")), inner["cache_control"]
 
 
-def validate_request(body: Any, *, strict_fields: bool = True) -> None:
-    """Raise :class:`ApiError` for a body the real endpoint would reject."""
+_COUNT_FIELDS = frozenset(
+    {
+        "model", "messages", "system", "tools", "tool_choice", "thinking", "mcp_servers",
+        "context_management", "output_config", "output_format", "cache_control",
+    }
+)  # fmt: skip
+
+
+def validate_request(body: Any, *, strict_fields: bool = True, count_tokens: bool = False) -> None:
+    """Raise :class:`ApiError` for a body the real endpoint would reject.
+
+    ``count_tokens``: the body of ``POST /v1/messages/count_tokens`` (no ``max_tokens``, and
+    only the fields that endpoint takes).
+    """
     if not isinstance(body, Mapping):
-        raise _bad("Input should be a valid dictionary or object to extract fields from")
-    for field in ("model", "messages", "max_tokens"):
+        raise bad("Input should be a valid dictionary or object to extract fields from")
+    required = ("model", "messages") if count_tokens else ("model", "messages", "max_tokens")
+    for field in required:
         if field not in body:
-            raise _bad(f"{field}: Field required")
+            raise bad(f"{field}: Field required")
+    known = _COUNT_FIELDS if count_tokens else _KNOWN_FIELDS
     if strict_fields:
         for key in body:
-            if key not in _KNOWN_FIELDS:
-                raise _bad(f"{key}: Extra inputs are not permitted")
+            if key not in known:
+                raise bad(f"{key}: Extra inputs are not permitted")
     model = body["model"]
     if not isinstance(model, str) or not model:
-        raise _bad("model: Input should be a valid string")
-    max_tokens = body["max_tokens"]
-    if not isinstance(max_tokens, int) or isinstance(max_tokens, bool):
-        raise _bad("max_tokens: Input should be a valid integer")
-    if max_tokens < 1:
-        raise _bad("max_tokens: Input should be greater than or equal to 1")
-    limit = max_output_tokens(model)
-    if limit is not None and max_tokens > limit:
-        raise _bad(
-            f"max_tokens: {max_tokens} > {limit}, which is the maximum allowed number of "
-            f"output tokens for {model}"
-        )
+        raise bad("model: Input should be a valid string")
+    max_tokens = 1_000_000 if count_tokens else _check_max_tokens(model, body["max_tokens"])
     _check_sampling(body)
     _check_system(body.get("system"))
     _check_tools(body.get("tools"))
@@ -99,118 +91,137 @@ def validate_request(body: Any, *, strict_fields: bool = True) -> None:
     _check_thinking(body, max_tokens)
 
 
+def _check_max_tokens(model: str, max_tokens: Any) -> int:
+    if not isinstance(max_tokens, int) or isinstance(max_tokens, bool):
+        raise bad("max_tokens: Input should be a valid integer")
+    if max_tokens < 1:
+        raise bad("max_tokens: Input should be greater than or equal to 1")
+    limit = max_output_tokens(model)
+    if limit is not None and max_tokens > limit:
+        raise bad(
+            f"max_tokens: {max_tokens} > {limit}, which is the maximum allowed number of "
+            f"output tokens for {model}"
+        )
+    return max_tokens
+
+
 def _check_sampling(body: Mapping[str, Any]) -> None:
     temperature = body.get("temperature")
     if temperature is not None:
         if not isinstance(temperature, (int, float)) or isinstance(temperature, bool):
-            raise _bad("temperature: Input should be a valid number")
+            raise bad("temperature: Input should be a valid number")
         if temperature < 0:
-            raise _bad("temperature: Input should be greater than or equal to 0")
+            raise bad("temperature: Input should be greater than or equal to 0")
         if temperature > 1:
-            raise _bad("temperature: Input should be less than or equal to 1")
+            raise bad("temperature: Input should be less than or equal to 1")
     stops = body.get("stop_sequences")
     if stops is not None and (
         not isinstance(stops, list) or not all(isinstance(s, str) for s in stops)
     ):
-        raise _bad("stop_sequences: Input should be a valid list")
+        raise bad("stop_sequences: Input should be a valid list")
     for stop in stops or ():
         if not stop:
-            raise _bad("stop_sequences: each stop sequence must be non-empty")
+            raise bad("stop_sequences: each stop sequence must be non-empty")
         if not stop.strip():
-            raise _bad("stop_sequences: each stop sequence must contain non-whitespace")
+            raise bad("stop_sequences: each stop sequence must contain non-whitespace")
 
 
 def _check_system(system: Any) -> None:
     if system is None or isinstance(system, str):
         return
     if not isinstance(system, list):
-        raise _bad("system: Input should be a valid list")
+        raise bad("system: Input should be a valid list")
     for si, block in enumerate(system):
         if not isinstance(block, Mapping) or block.get("type") != "text":
-            raise _bad(f"system.{si}.type: Input should be 'text'")
+            raise bad(f"system.{si}.type: Input should be 'text'")
         if not isinstance(block.get("text"), str):
-            raise _bad(f"system.{si}.text: Field required")
+            raise bad(f"system.{si}.text: Field required")
         if not block["text"] and isinstance(block.get("cache_control"), Mapping):
-            raise _bad(f"system.{si}.text: cache_control cannot be set for empty text blocks")
+            raise bad(f"system.{si}.text: cache_control cannot be set for empty text blocks")
 
 
 def _check_tools(tools: Any) -> None:
     if tools is None:
         return
     if not isinstance(tools, list):
-        raise _bad("tools: Input should be a valid list")
+        raise bad("tools: Input should be a valid list")
     names: set[str] = set()
     for ti, tool in enumerate(tools):
         if not isinstance(tool, Mapping):
-            raise _bad(f"tools.{ti}: Input should be a valid dictionary")
+            raise bad(f"tools.{ti}: Input should be a valid dictionary")
+        if tool.get("type") == "mcp_toolset":  # named by the MCP server it exposes
+            if not isinstance(tool.get("mcp_server_name"), str):
+                raise bad(f"tools.{ti}.mcp_toolset.mcp_server_name: Field required")
+            continue
         name = tool.get("name")
         if not isinstance(name, str):
-            raise _bad(f"tools.{ti}.name: Field required")
+            raise bad(f"tools.{ti}.name: Field required")
         if tool.get("type") in (None, "custom"):
             if not _TOOL_NAME.match(name):
-                raise _bad(
+                raise bad(
                     f"tools.{ti}.custom.name: String should match pattern "
                     "'^[a-zA-Z0-9_-]{1,128}$'"
                 )
             if not isinstance(tool.get("input_schema"), Mapping):
-                raise _bad(f"tools.{ti}.custom.input_schema: Field required")
+                raise bad(f"tools.{ti}.custom.input_schema: Field required")
         if name in names:
-            raise _bad("tools: Tool names must be unique.")
+            raise bad("tools: Tool names must be unique.")
         names.add(name)
 
 
 def _check_messages(messages: Any) -> None:
     if not isinstance(messages, list):
-        raise _bad("messages: Input should be a valid list")
+        raise bad("messages: Input should be a valid list")
     if not messages:
-        raise _bad("messages: at least one message is required")
+        raise bad("messages: at least one message is required")
     for mi, message in enumerate(messages):
         if not isinstance(message, Mapping):
-            raise _bad(f"messages.{mi}: Input should be a valid dictionary")
+            raise bad(f"messages.{mi}: Input should be a valid dictionary")
         if message.get("role") not in ("user", "assistant", "system"):
-            raise _bad(f"messages.{mi}.role: Input should be 'user', 'assistant' or 'system'")
+            raise bad(f"messages.{mi}.role: Input should be 'user', 'assistant' or 'system'")
         if "content" not in message:
-            raise _bad(f"messages.{mi}.content: Field required")
+            raise bad(f"messages.{mi}.content: Field required")
         content = message["content"]
         final_assistant = mi == len(messages) - 1 and message["role"] == "assistant"
         if (content == "" or content == []) and not final_assistant:
-            raise _bad(
+            raise bad(
                 f"messages.{mi}: all messages must have non-empty content except for the "
                 "optional final assistant message"
             )
         if not isinstance(content, (str, list)):
-            raise _bad(f"messages.{mi}.content: Input should be a valid list")
+            raise bad(f"messages.{mi}.content: Input should be a valid list")
         for bi, block in enumerate(_blocks(content)):
             if not isinstance(block, Mapping) or not isinstance(block.get("type"), str):
-                raise _bad(f"messages.{mi}.content.{bi}.type: Field required")
+                raise bad(f"messages.{mi}.content.{bi}.type: Field required")
             btype = block["type"]
+            check_block(block, mi, bi, message["role"])
             for inner in [
                 block,
                 *(_blocks(block.get("content")) if btype == "tool_result" else []),
             ]:
                 _check_document_source(inner, f"messages.{mi}.content.{bi}")
             if btype == "tool_use" and not _TOOL_ID.match(str(block.get("id") or "")):
-                raise _bad(
+                raise bad(
                     f"messages.{mi}.content.{bi}.tool_use.id: String should match pattern "
                     "'^[a-zA-Z0-9_-]+$'"
                 )
             if btype == "thinking" and not isinstance(block.get("signature"), str):
-                raise _bad(f"messages.{mi}.content.{bi}.thinking.signature: Field required")
+                raise bad(f"messages.{mi}.content.{bi}.thinking.signature: Field required")
             if btype in ("thinking", "redacted_thinking") and "cache_control" in block:
-                raise _bad(
+                raise bad(
                     f"messages.{mi}.content.{bi}.{btype}.cache_control: "
                     "Extra inputs are not permitted"
                 )
             if btype == "text" and block.get("text") == "":
                 if isinstance(block.get("cache_control"), Mapping):
-                    raise _bad(
+                    raise bad(
                         f"messages.{mi}.content.{bi}.text: "
                         "cache_control cannot be set for empty text blocks"
                     )
-                raise _bad("messages: text content blocks must be non-empty")
+                raise bad("messages: text content blocks must be non-empty")
         _check_blank_text(content, final_assistant)
     if messages[0]["role"] == "assistant":
-        raise _bad('messages: first message must use the "user" role')
+        raise bad('messages: first message must use the "user" role')
     _check_tool_pairing(messages)
 
 
@@ -222,7 +233,7 @@ def _check_document_source(block: Any, where: str) -> None:
     if not isinstance(source, Mapping) or source.get("type") != "base64":
         return
     if source.get("media_type") != "application/pdf":
-        raise _bad(f"{where}.document.source.base64.media_type: Input should be 'application/pdf'")
+        raise bad(f"{where}.document.source.base64.media_type: Input should be 'application/pdf'")
 
 
 def _check_blank_text(content: Any, final_assistant: bool) -> None:
@@ -235,12 +246,12 @@ def _check_blank_text(content: Any, final_assistant: bool) -> None:
     )
     texts = [t for t in texts if isinstance(t, str) and t]
     if texts and not any(t.strip() for t in texts):
-        raise _bad("messages: text content blocks must contain non-whitespace text")
+        raise bad("messages: text content blocks must contain non-whitespace text")
     last = content if isinstance(content, str) else (content[-1] if content else None)
     if isinstance(last, Mapping):
         last = last.get("text") if last.get("type") == "text" else None
     if final_assistant and isinstance(last, str) and last != last.rstrip():
-        raise _bad("messages: final assistant content cannot end with trailing whitespace")
+        raise bad("messages: final assistant content cannot end with trailing whitespace")
 
 
 def _turns(messages: list[Any]) -> list[tuple[str, int, list[Any]]]:
@@ -269,14 +280,10 @@ def _check_tool_pairing(messages: list[Any]) -> None:
             ids = [b.get("id") for _, _, b in located if b.get("type") == "tool_use"]
             if not ids or ti == len(turns) - 1:
                 continue
-            answered = {
-                b.get("tool_use_id")
-                for _, _, b in turns[ti + 1][2]
-                if b.get("type") == "tool_result"
-            }
+            answered = check_tool_result_order(turns[ti + 1][2])
             missing = [str(i) for i in ids if i not in answered]
             if missing:
-                raise _bad(
+                raise bad(
                     f"messages.{last_index}: `tool_use` ids were found without `tool_result` "
                     f"blocks immediately after: {', '.join(missing)}. Each `tool_use` block must "
                     "have a corresponding `tool_result` block in the next message."
@@ -290,7 +297,7 @@ def _check_tool_pairing(messages: list[Any]) -> None:
             )
             for mi, bi, block in located:
                 if block.get("type") == "tool_result" and block.get("tool_use_id") not in offered:
-                    raise _bad(
+                    raise bad(
                         f"messages.{mi}.content.{bi}: unexpected `tool_use_id` found in "
                         f"`tool_result` blocks: {block.get('tool_use_id')}. Each `tool_result` "
                         "block must have a corresponding `tool_use` block in the previous message."
@@ -302,16 +309,16 @@ def _check_cache_control(body: Mapping[str, Any]) -> None:
     automatic = isinstance(body.get("cache_control"), Mapping)
     found = len(sites) + (1 if automatic else 0)
     if found > 4:
-        raise _bad(f"A maximum of 4 blocks with cache_control may be provided. Found {found}.")
+        raise bad(f"A maximum of 4 blocks with cache_control may be provided. Found {found}.")
     seen_5m = False
     for path, _btype, cc in sites:
         if cc.get("type") != "ephemeral":
-            raise _bad(f"{path}.cache_control.type: Input should be 'ephemeral'")
+            raise bad(f"{path}.cache_control.type: Input should be 'ephemeral'")
         ttl = cc.get("ttl", "5m")
         if ttl not in ("5m", "1h"):
-            raise _bad(f"{path}.cache_control.ttl: Input should be '5m' or '1h'")
+            raise bad(f"{path}.cache_control.ttl: Input should be '5m' or '1h'")
         if ttl == "1h" and seen_5m:
-            raise _bad(
+            raise bad(
                 f"{path}.cache_control.ttl: a ttl='1h' cache_control block must not come after "
                 "a ttl='5m' cache_control block. Note that blocks are processed in the following "
                 "order: `tools`, `system`, `messages`."
@@ -326,7 +333,7 @@ def _check_thinking(body: Mapping[str, Any], max_tokens: int) -> None:
         if not isinstance(thinking, Mapping) or thinking.get("type") not in (
             "enabled", "disabled", "adaptive",
         ):  # fmt: skip
-            raise _bad(
+            raise bad(
                 "thinking: Input tag does not match any of the expected tags: "
                 "'enabled', 'disabled', 'adaptive'"
             )
@@ -334,15 +341,15 @@ def _check_thinking(body: Mapping[str, Any], max_tokens: int) -> None:
             enabled = True
             budget = thinking.get("budget_tokens")
             if budget is None:
-                raise _bad("thinking.enabled.budget_tokens: Field required")
+                raise bad("thinking.enabled.budget_tokens: Field required")
             if not isinstance(budget, int) or isinstance(budget, bool):
-                raise _bad("thinking.enabled.budget_tokens: Input should be a valid integer")
+                raise bad("thinking.enabled.budget_tokens: Input should be a valid integer")
             if budget < 1024:
-                raise _bad(
+                raise bad(
                     "thinking.enabled.budget_tokens: Input should be greater than or equal to 1024"
                 )
             if budget >= max_tokens:
-                raise _bad(
+                raise bad(
                     "`max_tokens` must be greater than `thinking.budget_tokens`. Please consult "
                     f"our documentation at {_THINKING_DOCS}#max-tokens-and-context-window-size"
                 )
@@ -352,10 +359,10 @@ def _check_thinking(body: Mapping[str, Any], max_tokens: int) -> None:
         return
     choice = body.get("tool_choice")
     if not forced_ok and isinstance(choice, Mapping) and choice.get("type") in ("any", "tool"):
-        raise _bad("Thinking may not be enabled when tool_choice forces tool use.")
+        raise bad("Thinking may not be enabled when tool_choice forces tool use.")
     temperature = body.get("temperature")
     if temperature is not None and temperature != 1:
-        raise _bad(
+        raise bad(
             "`temperature` may only be set to 1 when thinking is enabled. Please consult our "
             f"documentation at {_THINKING_DOCS}#feature-compatibility"
         )

@@ -54,7 +54,8 @@ def test_chunked_sse_over_a_real_socket(server: EmulatorServer) -> None:
 
 def test_unknown_path_and_auth_over_socket(server: EmulatorServer) -> None:
     with httpx2.Client(base_url=server.base_url) as c:
-        assert c.get("/v1/models", headers=KEY).status_code == 404
+        assert c.get("/v1/complete", headers=KEY).status_code == 404
+        assert c.get("/v1/models", headers=KEY).status_code == 200
         assert c.post("/v1/messages", json=body()).status_code == 401
 
 

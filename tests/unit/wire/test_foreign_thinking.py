@@ -55,3 +55,34 @@ def test_emulator_requires_a_signature() -> None:
     }
     response = MessagesEmulator().handle("POST", "/v1/messages", {"x-api-key": "k"}, body)
     assert response.status == 400
+
+
+@pytest.mark.parametrize(
+    "ai",
+    [
+        # v1 reasoning without a signature (another provider, or ours cut short)
+        AIMessage(
+            [{"type": "reasoning", "reasoning": "step by step"}, TEXT],
+            response_metadata={"model_provider": "openai", "output_version": "v1"},
+        ),
+        AIMessage([{"type": "reasoning", "reasoning": "cut short"}, TEXT]),
+        # v1 reasoning with another provider's signature
+        AIMessage(
+            [{"type": "reasoning", "reasoning": "r", "extras": {"signature": "x"}}, TEXT],
+            response_metadata={"model_provider": "google_genai"},
+        ),
+    ],
+    ids=["v1_unsigned_foreign", "v1_unsigned_own", "v1_foreign_signed"],
+)
+def test_unverifiable_v1_reasoning_is_dropped_not_replayed_as_text(ai: AIMessage) -> None:
+    _, turns = convert_messages([HumanMessage("q"), ai, HumanMessage("again")])
+    assert turns[1]["content"] == [TEXT]
+
+
+def test_signed_v1_reasoning_is_replayed_as_thinking() -> None:
+    ai = AIMessage(
+        [{"type": "reasoning", "reasoning": "let me see", "extras": {"signature": "c2ln"}}, TEXT],
+        response_metadata={"model_provider": "anthropic"},
+    )
+    _, turns = convert_messages([HumanMessage("q"), ai])
+    assert turns[1]["content"] == [THINKING, TEXT]

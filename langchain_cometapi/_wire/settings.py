@@ -1,0 +1,137 @@
+"""Constructor and call arguments: ChatAnthropic's names, refusals, and secrets kept out.
+
+A migrating user changes the class name and keeps the arguments. Each ChatAnthropic argument
+either means the same here (an alias: renamed before validation), or would do something
+different or dangerous (refused with a ValueError that says what to use instead), e.g. an
+Anthropic key that would otherwise travel to CometAPI inside the JSON body. docs/migrating.md
+lists every one of them.
+
+Unknown arguments still become body fields (LangChain's ``model_kwargs`` convention), except
+those whose name looks like a credential: they would be sent in the body and shown by ``repr``
+and ``dumps()`` (what tracers record), so they are refused without echoing the value.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+#: ChatAnthropic argument -> the ChatCometAPI field that means the same.
+ALIASES: dict[str, str] = {
+    "max_tokens_to_sample": "max_tokens",
+    "anthropic_api_url": "base_url",
+    "reasoning_effort": "effort",
+}
+
+_KEY_HELP = (
+    "ChatCometAPI sends requests to CometAPI, which takes a CometAPI key: pass api_key=... "
+    "(or set COMETAPI_KEY). An Anthropic key does not work there, and nothing was sent."
+)
+_PROXY_HELP = (
+    "pass http_client=httpx2.Client(proxy=...) and http_async_client=httpx2.AsyncClient("
+    "proxy=...), or set HTTPS_PROXY, which the default clients honour."
+)
+
+#: ChatAnthropic arguments that mean something else here: refused, with what to do instead.
+REFUSED: dict[str, str] = {
+    "anthropic_api_key": f"anthropic_api_key is ChatAnthropic's Anthropic key. {_KEY_HELP}",
+    "anthropic_proxy": f"anthropic_proxy is not a ChatCometAPI setting; {_PROXY_HELP}",
+}
+
+_SECRET_NAME = re.compile(r"key|token|secret|password|credential", re.IGNORECASE)
+#: Request fields whose names merely contain those words.
+_NOT_SECRET = frozenset({"max_tokens"})
+
+
+def looks_secret(name: str) -> bool:
+    """Whether an argument name looks like a credential (``*key*``, ``*token*``, ``*secret*``)."""
+    return name not in _NOT_SECRET and bool(_SECRET_NAME.search(name))
+
+
+def refuse_secret_names(names: Iterable[str], where: str) -> None:
+    """A ValueError naming (never showing) credential-like arguments that would reach the body."""
+    secret = sorted(n for n in names if looks_secret(n))
+    if secret:
+        raise ValueError(
+            f"{where} {secret} look like credentials and are not ChatCometAPI settings; they "
+            "would be sent in the request body and recorded by tracers, so they were refused "
+            "(nothing was sent). Pass the CometAPI key as api_key=... (or COMETAPI_KEY)."
+        )
+
+
+def _rename(values: dict[str, Any], old: str, new: str) -> None:
+    value = values.pop(old)
+    if new in values and values[new] != value:
+        raise ValueError(
+            f"{old} (ChatAnthropic's name for {new}) and {new} were both given, with different "
+            "values; pass one."
+        )
+    values[new] = value
+
+
+def constructor_values(values: dict[str, Any], fields: set[str]) -> dict[str, Any]:
+    """Constructor arguments -> field values + ``model_kwargs`` (mutates and returns ``values``).
+
+    ``fields``: the model's field names and aliases. ChatAnthropic aliases are renamed,
+    refused names raise, field names inside ``model_kwargs`` move out to their field (with a
+    warning, as in ChatAnthropic), and other unknown names go to ``model_kwargs`` with a
+    warning, unless they look like credentials.
+    """
+    for name in [n for n in values if n in REFUSED]:
+        raise ValueError(REFUSED[name])
+    for old, new in ALIASES.items():
+        if old in values:
+            _rename(values, old, new)
+    extra = dict(values.get("model_kwargs") or {})
+    for name in [n for n in extra if n in fields or n in ALIASES]:
+        warnings.warn(
+            f"{name} was passed in model_kwargs; it is a ChatCometAPI setting and was used as "
+            "one. Pass it directly.",
+            UserWarning,
+            stacklevel=6,
+        )
+        target = ALIASES.get(name, name)
+        if target in values and values[target] != extra[name]:
+            raise ValueError(f"{name} was given both directly and in model_kwargs.")
+        values[target] = extra.pop(name)
+    unknown = [n for n in values if n not in fields and n != "model_kwargs"]
+    refuse_secret_names(list(unknown) + list(extra), "the arguments")
+    for name in unknown:
+        if name in extra:
+            raise ValueError(f"{name} was given both directly and in model_kwargs.")
+        warnings.warn(
+            f"{name} is not a ChatCometAPI setting; it is sent as a request body field "
+            "(model_kwargs).",
+            UserWarning,
+            stacklevel=6,
+        )
+        extra[name] = values.pop(name)
+    values["model_kwargs"] = extra
+    return values
+
+
+_REDACTED = "<redacted>"
+#: Keys of an ``mcp_servers`` entry that hold credentials.
+_MCP_SECRET_KEYS = frozenset({"authorization_token"})
+
+
+def redact_mcp_servers(servers: Any) -> Any:
+    """``mcp_servers`` with every ``authorization_token`` replaced (for traces and repr)."""
+    if not isinstance(servers, list):
+        return servers
+    return [
+        {k: (_REDACTED if k in _MCP_SECRET_KEYS else v) for k, v in s.items()}
+        if isinstance(s, Mapping)
+        else s
+        for s in servers
+    ]
+
+
+def redact_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Invocation parameters as tracers may record them: MCP tokens replaced."""
+    out = dict(params)
+    if "mcp_servers" in out:
+        out["mcp_servers"] = redact_mcp_servers(out["mcp_servers"])
+    return out

@@ -1,0 +1,57 @@
+"""Request features the API serves only behind an ``anthropic-beta`` header.
+
+Without the header the API does not know the field or tool type and answers with its schema
+error; the emulator does the same, so a client that forgets a beta fails offline too. The
+table is the emulator's own (it stands for the API), not the client's ``required_betas``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ._errors import bad
+
+__all__ = ["check_betas"]
+
+_TOOL_BETAS = {
+    "web_fetch_20250910": ("web-fetch-2025-09-10",),
+    "code_execution_20250522": ("code-execution-2025-05-22",),
+    "mcp_toolset": ("mcp-client-2025-11-20",),
+    "memory_20250818": ("context-management-2025-06-27",),
+    "computer_20250124": ("computer-use-2025-01-24",),
+    "computer_20251124": ("computer-use-2025-11-24",),
+    "tool_search_tool_regex_20251119": ("advanced-tool-use-2025-11-20",),
+    "tool_search_tool_bm25_20251119": ("advanced-tool-use-2025-11-20",),
+}
+#: Generally available tool tags (what the API lists when a tag is unknown).
+_GA_TOOL_TAGS = (
+    "bash_20250124", "custom", "text_editor_20250124", "text_editor_20250429",
+    "text_editor_20250728", "web_search_20250305",
+)  # fmt: skip
+_MCP_BETAS = ("mcp-client-2025-11-20", "mcp-client-2025-04-04")
+_TASK_BUDGET_BETA = "task-budgets-2026-03-13"
+
+
+def _enabled(headers: Mapping[str, str]) -> set[str]:
+    raw = headers.get("anthropic-beta", "")
+    return {b.strip() for b in raw.split(",") if b.strip()}
+
+
+def check_betas(body: Mapping[str, Any], headers: Mapping[str, str]) -> None:
+    """Raise ApiError when ``body`` uses a beta feature its headers do not enable."""
+    betas = _enabled(headers)
+    for ti, tool in enumerate(body.get("tools") or ()):
+        kind = tool.get("type") if isinstance(tool, Mapping) else None
+        needs = _TOOL_BETAS.get(str(kind))
+        if needs and not betas.intersection(needs):
+            tags = ", ".join(f"'{t}'" for t in _GA_TOOL_TAGS)
+            raise bad(
+                f"tools.{ti}: Input tag '{kind}' found using 'type' does not match any of the "
+                f"expected tags: {tags}"
+            )
+    if body.get("mcp_servers") is not None and not betas.intersection(_MCP_BETAS):
+        raise bad("mcp_servers: Extra inputs are not permitted")
+    config = body.get("output_config")
+    if isinstance(config, Mapping) and "task_budget" in config and _TASK_BUDGET_BETA not in betas:
+        raise bad("output_config.task_budget: Extra inputs are not permitted")

@@ -1,0 +1,102 @@
+"""ChatAnthropic's constructor arguments: aliases where they mean the same, a clear error
+where they do not, and no credential-looking argument ever reaches the body, repr or dumps()."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+from langchain_core.load import dumps
+
+from langchain_cometapi import ChatCometAPI
+from langchain_cometapi.testing import MessagesEmulator, Reply
+from tests.helpers.chat_model import emulated
+
+SECRET = "sk-ant-api03-very-secret"
+
+
+def test_anthropic_api_key_is_refused_without_echoing_it() -> None:
+    with pytest.raises(ValueError, match="anthropic_api_key") as info:
+        ChatCometAPI(anthropic_api_key=SECRET)
+    assert SECRET not in str(info.value)
+
+
+@pytest.mark.parametrize("name", ["anthropic_key", "openai_api_key", "auth_token", "client_secret"])
+def test_credential_like_unknown_arguments_are_refused(name: str) -> None:
+    with pytest.raises(ValueError, match="look like credentials") as info:
+        ChatCometAPI(api_key="k", **{name: SECRET})
+    assert SECRET not in str(info.value)
+
+
+def test_credential_like_model_kwargs_are_refused() -> None:
+    with pytest.raises(ValueError, match="look like credentials"):
+        ChatCometAPI(api_key="k", model_kwargs={"x_api_key": SECRET})
+
+
+def test_credential_like_call_arguments_are_refused_before_sending() -> None:
+    llm, emu = emulated(MessagesEmulator())
+    with pytest.raises(ValueError, match="look like credentials"):
+        llm.invoke("x", anthropic_api_key=SECRET)
+    assert emu.requests == []
+
+
+def test_anthropic_api_url_is_base_url() -> None:
+    llm = ChatCometAPI(api_key="k", anthropic_api_url="https://gateway.example.com")
+    assert llm.base_url == "https://gateway.example.com"
+
+
+def test_anthropic_proxy_is_refused_with_what_to_do() -> None:
+    with pytest.raises(ValueError, match="HTTPS_PROXY"):
+        ChatCometAPI(api_key="k", anthropic_proxy="http://proxy:3128")
+
+
+def test_max_tokens_to_sample_is_max_tokens() -> None:
+    llm, emu = emulated(MessagesEmulator(), max_tokens_to_sample=321)
+    emu.script(Reply.text("ok"))
+    llm.invoke("x")
+    assert emu.last_request["body"]["max_tokens"] == 321
+    assert "max_tokens_to_sample" not in emu.last_request["body"]
+
+
+async def test_model_kwargs_max_tokens_is_used_as_the_setting() -> None:
+    with pytest.warns(UserWarning, match="model_kwargs"):
+        llm, emu = emulated(MessagesEmulator(), model_kwargs={"max_tokens": 123})
+    assert llm.max_tokens == 123
+    emu.script(Reply.text("ok"))
+    await llm.ainvoke("x")
+    assert emu.last_request["body"]["max_tokens"] == 123
+
+
+def test_conflicting_alias_and_name_are_refused() -> None:
+    with pytest.raises(ValueError, match="both given"):
+        ChatCometAPI(api_key="k", max_tokens=10, max_tokens_to_sample=20)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "body_key"),
+    [
+        (
+            "context_management",
+            {"edits": [{"type": "clear_tool_uses_20250919"}]},
+            "context_management",
+        ),
+        ("inference_geo", "us", "inference_geo"),
+        ("container", "container_1", "container"),
+    ],
+)
+def test_chat_anthropic_fields_are_settings_not_warnings(
+    name: str, value: object, body_key: str
+) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        llm, emu = emulated(MessagesEmulator(strict_fields=False), **{name: value})
+    emu.script(Reply.text("ok"))
+    llm.invoke("x")
+    assert emu.last_request["body"][body_key] == value
+
+
+def test_unknown_harmless_argument_still_becomes_a_body_field() -> None:
+    with pytest.warns(UserWarning, match="metadata_user"):
+        llm = ChatCometAPI(api_key="k", metadata_user="u")
+    assert llm.model_kwargs == {"metadata_user": "u"}
+    assert "metadata_user" in repr(llm) and SECRET not in dumps(llm)

@@ -1,0 +1,110 @@
+"""The emulator refuses the content-block shapes the real API refuses, with the API's wording,
+so a client bug that sends one cannot pass offline."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from langchain_cometapi.testing import MessagesEmulator
+from tests.helpers.emulator import body, post
+
+CALL = {"type": "tool_use", "id": "t1", "name": "get", "input": {}}
+RESULT = {"type": "tool_result", "tool_use_id": "t1", "content": "r"}
+
+
+def _error(messages: list[dict[str, Any]]) -> str:
+    response = post(MessagesEmulator(), body(messages=messages))
+    assert response.status_code == 400, response.text
+    payload = json.loads(response.text)
+    assert payload["error"]["type"] == "invalid_request_error"
+    message: str = payload["error"]["message"]
+    return message
+
+
+def _user(*blocks: dict[str, Any]) -> dict[str, Any]:
+    return {"role": "user", "content": list(blocks)}
+
+
+def _assistant(*blocks: dict[str, Any]) -> dict[str, Any]:
+    return {"role": "assistant", "content": list(blocks)}
+
+
+@pytest.mark.parametrize("kind", ["function_call", "refusal", "reasoning", "image_url"])
+def test_unknown_block_type(kind: str) -> None:
+    message = _error([_user({"type": "text", "text": "q"}), _assistant({"type": kind})])
+    assert message.startswith(
+        f"messages.1.content.0: Input tag '{kind}' found using 'type' does not match any of "
+        "the expected tags: 'text', 'image'"
+    )
+
+
+def test_index_key_in_a_content_block() -> None:
+    message = _error([_user({"type": "text", "text": "q", "index": 0})])
+    assert message == "messages.0.content.0.text.index: Extra inputs are not permitted"
+
+
+def test_partial_json_key_in_a_tool_use_block() -> None:
+    message = _error(
+        [_user({"type": "text", "text": "q"}), _assistant({**CALL, "partial_json": "{}"}),
+         _user(RESULT)]
+    )  # fmt: skip
+    assert message == "messages.1.content.0.tool_use.partial_json: Extra inputs are not permitted"
+
+
+def test_unsupported_image_media_type() -> None:
+    image = {
+        "type": "image",
+        "source": {"type": "base64", "media_type": "image/bmp", "data": "Qk0="},
+    }
+    message = _error([_user(image)])
+    assert message == (
+        "messages.0.content.0.image.source.base64.media_type: Input should be 'image/jpeg', "
+        "'image/png', 'image/gif' or 'image/webp'"
+    )
+
+
+def test_tool_result_in_an_assistant_turn() -> None:
+    message = _error([_user({"type": "text", "text": "q"}), _assistant(RESULT)])
+    assert message.startswith(
+        "messages.1.content.0: unexpected `tool_use_id` found in `tool_result`"
+    )
+
+
+def test_cache_control_nested_in_a_tool_result() -> None:
+    nested = {
+        **RESULT,
+        "content": [{"type": "text", "text": "r", "cache_control": {"type": "ephemeral"}}],
+    }
+    message = _error([_user({"type": "text", "text": "q"}), _assistant(CALL), _user(nested)])
+    assert message == (
+        "invalid_cache: cache_control is not supported at "
+        "messages.2.content.0.content.0.cache_control"
+    )
+
+
+def test_cache_control_on_the_tool_result_itself_is_accepted() -> None:
+    marked = {**RESULT, "cache_control": {"type": "ephemeral"}}
+    messages = [_user({"type": "text", "text": "q"}), _assistant(CALL), _user(marked)]
+    assert post(MessagesEmulator(), body(messages=messages)).status_code == 200
+
+
+def test_text_before_tool_results() -> None:
+    message = _error(
+        [_user({"type": "text", "text": "q"}), _assistant(CALL),
+         _user({"type": "text", "text": "here:"}, RESULT)]
+    )  # fmt: skip
+    assert message.startswith(
+        "messages.1: `tool_use` ids were found without `tool_result` blocks immediately after: t1."
+    )
+
+
+def test_text_after_tool_results_is_accepted() -> None:
+    messages = [
+        _user({"type": "text", "text": "q"}),
+        _assistant(CALL),
+        _user(RESULT, {"type": "text", "text": "and then?"}),
+    ]
+    assert post(MessagesEmulator(), body(messages=messages)).status_code == 200

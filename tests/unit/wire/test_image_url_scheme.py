@@ -1,0 +1,59 @@
+"""An image URL without an http(s) scheme (``dummyimage.com/...``) and an image media type the
+API does not read are ValueErrors before anything is sent, not a 400 after a round trip."""
+
+from __future__ import annotations
+
+import pytest
+from langchain_core.messages import HumanMessage
+
+from langchain_cometapi.testing import MessagesEmulator
+from tests.helpers.chat_model import emulated
+
+SCHEMELESS = [
+    {"type": "image_url", "image_url": {"url": "dummyimage.com/600x400/000/fff"}},
+    {"type": "image_url", "image_url": "//dummyimage.com/1x1"},
+    {"type": "image", "url": "dummyimage.com/600x400"},
+    {"type": "file", "url": "ftp://example.com/a.pdf", "mime_type": "application/pdf"},
+]
+
+
+@pytest.mark.parametrize("block", SCHEMELESS)
+def test_schemeless_url_is_refused_before_sending(block: dict[str, object]) -> None:
+    llm, emu = emulated(MessagesEmulator())
+    with pytest.raises(ValueError, match="not an http"):
+        llm.invoke([HumanMessage([{"type": "text", "text": "describe"}, block])])
+    assert emu.requests == []
+
+
+async def test_schemeless_url_is_refused_before_sending_async() -> None:
+    llm, emu = emulated(MessagesEmulator())
+    with pytest.raises(ValueError, match="not an http"):
+        await llm.ainvoke([HumanMessage([SCHEMELESS[0]])])
+    assert emu.requests == []
+
+
+def test_unsupported_image_media_type_is_refused() -> None:
+    llm, emu = emulated(MessagesEmulator())
+    bmp = {"type": "image_url", "image_url": {"url": "data:image/bmp;base64,Qk0="}}
+    with pytest.raises(ValueError, match="image/bmp"):
+        llm.invoke([HumanMessage([bmp])])
+    assert emu.requests == []
+
+
+def test_https_and_data_urls_still_go_through() -> None:
+    llm, emu = emulated(MessagesEmulator())
+    llm.invoke(
+        [
+            HumanMessage(
+                [
+                    {"type": "image_url", "image_url": {"url": "https://example.com/a.png"}},
+                    {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBO"}},
+                ]
+            )
+        ]
+    )
+    sources = [b["source"] for b in emu.last_request["body"]["messages"][0]["content"]]
+    assert sources == [
+        {"type": "url", "url": "https://example.com/a.png"},
+        {"type": "base64", "media_type": "image/png", "data": "iVBO"},
+    ]
