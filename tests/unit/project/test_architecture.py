@@ -28,7 +28,16 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "_http": ("errors", "_version", "_wire.usage"),
     "cache": ("errors", "_models", "tokens", "_wire.usage", "_wire.validate"),
     "_copying": (),
-    "chat_models": ("errors", "_version", "_models", "tokens", "_wire", "_http", "cache", "_copying"),
+    "chat_models": (
+        "errors",
+        "_version",
+        "_models",
+        "tokens",
+        "_wire",
+        "_http",
+        "cache",
+        "_copying",
+    ),
     "cache_report": ("cache",),
     # The emulator is an independent oracle: it reuses no pipeline stage (image headers aside),
     # and its chat-model factory is the one place it touches the model.
