@@ -25,11 +25,19 @@ from .validate import thinking_on
 _M = TypeVar("_M")
 
 
+def _add(left: AIMessageChunk, right: AIMessageChunk) -> AIMessageChunk:
+    total = left + right
+    assert isinstance(total, AIMessageChunk)
+    return total
+
+
 def reply_is_text_only(body: Mapping[str, Any]) -> bool:
     """Whether the reply to ``body`` can only be text, so streamed text may be plain strings
     (the summed stream is then a ``str``, like ``invoke``'s message for a text-only reply)."""
     if body.get("tools") or thinking_on(body.get("thinking")) or body.get("mcp_servers"):
         return False
+    if body.get("context_management") or body.get("container"):
+        return False  # compaction / context-editing and code-execution blocks may come back
     for turn in body.get("messages", ()):
         content = turn.get("content")
         if isinstance(content, list):
@@ -132,6 +140,7 @@ class StreamAssembler:
         self._kinds: dict[int, str] = {}
         self._json_seen: set[int] = set()
         self._id: str | None = None
+        self._start_meta: dict[str, Any] | None = None
 
     def feed(self, event: Mapping[str, Any]) -> AIMessageChunk | None:
         """The chunk for one event; a well-formed event of the wrong shape is a StreamError."""
@@ -141,7 +150,14 @@ class StreamAssembler:
             raise StreamError(
                 f"malformed {event.get('type')!r} event in the stream: {type(exc).__name__}: {exc}"
             ) from exc
-        if chunk is not None and self._id is not None and chunk.id is None:
+        if chunk is None:
+            return None
+        if self._start_meta is not None:
+            # message_start's metadata rides on the first chunk with content (or the last):
+            # no empty leading chunk, and no leading "" that would make a later list a mix.
+            chunk.response_metadata = {**self._start_meta, **chunk.response_metadata}
+            self._start_meta = None
+        if self._id is not None and chunk.id is None:
             # Every chunk carries the message id, not just the first: LangGraph's "messages"
             # stream and chat UIs group chunks by id (a mix showed as two messages).
             chunk.__dict__["id"] = self._id
@@ -163,7 +179,7 @@ class StreamAssembler:
             return self._final()
         return None  # content_block_stop, ping and unknown event types carry nothing to add
 
-    def _message_start(self, event: Mapping[str, Any]) -> AIMessageChunk:
+    def _message_start(self, event: Mapping[str, Any]) -> AIMessageChunk | None:
         message = event.get("message") or {}
         self._id = message.get("id") if isinstance(message.get("id"), str) else None
         self.usage = dict(message.get("usage") or {})
@@ -171,24 +187,31 @@ class StreamAssembler:
         for key in ("stop_reason", "stop_sequence"):
             meta.pop(key, None)  # reported once, in the final chunk
         self.meta = meta
-        chunk = _chunk(content="" if self.coerce_text else [], id=message.get("id"))
-        chunk.response_metadata = meta
+        self._start_meta = dict(meta)
+        chunk: AIMessageChunk | None = None
         for index, block in enumerate(message.get("content") or []):
             # Rare: a proxy pre-filling content in message_start; keep it.
             self._kinds[index] = block.get("type", "")
-            chunk = chunk + self._block_chunk(index, dict(block))
+            piece = self._block_chunk(index, dict(block))
+            if piece is not None:
+                chunk = piece if chunk is None else _add(chunk, piece)
         return chunk
 
-    def _start(self, event: Mapping[str, Any]) -> AIMessageChunk:
+    def _start(self, event: Mapping[str, Any]) -> AIMessageChunk | None:
         index = int(event.get("index", len(self._kinds)))
         block = dict(event.get("content_block") or {})
         self._kinds[index] = block.get("type", "")
         return self._block_chunk(index, block)
 
-    def _block_chunk(self, index: int, block: dict[str, Any]) -> AIMessageChunk:
+    def _block_chunk(self, index: int, block: dict[str, Any]) -> AIMessageChunk | None:
         kind = block.get("type")
         if kind == "text" and self.coerce_text and not block.get("citations"):
-            return _chunk(content=block.get("text", ""))
+            text = block.get("text", "")
+            return _chunk(content=text) if text else None
+        if self.coerce_text:
+            # A block a text-only request did not expect (compaction, a new type): from here
+            # on, text is streamed as blocks, so the sum is a list of blocks like invoke's.
+            self.coerce_text = False
         block["index"] = index
         if kind in CLIENT_TOOL_BLOCKS:
             args = block.get("input")
@@ -245,9 +268,11 @@ class StreamAssembler:
 
     def _message_delta(self, event: Mapping[str, Any]) -> None:
         delta = event.get("delta") or {}
-        for key in ("stop_reason", "stop_sequence", "container"):
+        for key in ("stop_reason", "stop_sequence", "container", "context_management"):
             if key in delta:
                 self.meta[key] = delta[key]
+        if event.get("context_management") is not None:  # where the API puts it
+            self.meta["context_management"] = event["context_management"]
         usage = event.get("usage")
         if isinstance(usage, Mapping):
             # Newer streams resend input and cache counts here; the last non-null value wins.
@@ -257,8 +282,9 @@ class StreamAssembler:
 
     def _final(self) -> AIMessageChunk:
         meta = {k: self.meta.get(k) for k in ("stop_reason", "stop_sequence")}
-        if "container" in self.meta:
-            meta["container"] = self.meta["container"]
+        for key in ("container", "context_management"):
+            if key in self.meta:
+                meta[key] = self.meta[key]
         meta["usage"] = dict(self.usage)
         meta["model_provider"] = PROVIDER
         chunk = _chunk(content="" if self.coerce_text else [], chunk_position="last")

@@ -13,13 +13,15 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, Literal
 
+from langchain_core.exceptions import OutputParserException
 from langchain_core.language_models import LanguageModelInput
+from langchain_core.messages import AIMessage
 from langchain_core.output_parsers import JsonOutputParser, PydanticOutputParser
 from langchain_core.output_parsers.openai_tools import (
     JsonOutputKeyToolsParser,
     PydanticToolsParser,
 )
-from langchain_core.runnables import Runnable, RunnableMap, RunnablePassthrough
+from langchain_core.runnables import Runnable, RunnableLambda, RunnableMap, RunnablePassthrough
 from pydantic import BaseModel
 from pydantic.v1 import BaseModel as BaseModelV1
 
@@ -86,8 +88,20 @@ def output_format(response_format: Any) -> dict[str, Any]:
         value = inner.get("schema") if isinstance(inner, Mapping) else value.get("schema")
     if value is None:
         raise ValueError(f"response_format has no JSON schema: {response_format!r}")
-    _, json_schema = _tools.schema_of(value)
-    return {"type": "json_schema", "schema": output_schema(json_schema)}
+    return {"type": "json_schema", "schema": output_schema(described_schema(value))}
+
+
+def described_schema(schema: Any) -> dict[str, Any]:
+    """The JSON schema for ``output_config.format``, with the top-level ``description`` kept:
+    it carries the instructions a pydantic docstring or a schema author wrote for the model."""
+    _, json_schema = _tools.schema_of(schema)
+    if isinstance(schema, Mapping):
+        description = schema.get("description")
+    else:
+        description = _tools.convert_tool(schema).get("description")
+    if description and "description" not in json_schema:
+        json_schema = {"description": description, **json_schema}
+    return json_schema
 
 
 @dataclass(frozen=True)
@@ -124,8 +138,7 @@ def structured_spec(
 
 
 def _json_schema_spec(schema: Mapping[str, Any] | type, trace: dict[str, Any]) -> StructuredSpec:
-    _, json_schema = _tools.schema_of(schema)
-    fmt = {"type": "json_schema", "schema": output_schema(json_schema)}
+    fmt = {"type": "json_schema", "schema": output_schema(described_schema(schema))}
     parser: Runnable[Any, Any] = (
         PydanticOutputParser(pydantic_object=schema)  # type: ignore[arg-type,type-var]
         if is_pydantic(schema)
@@ -168,7 +181,26 @@ def _tool_spec(
         if model_schema
         else JsonOutputKeyToolsParser(key_name=name, first_tool_only=True)
     )
-    return StructuredSpec(tool, forced, {"ls_structured_output_format": trace}, parser)
+    checked = RunnableLambda(_require_tool_call(name)) | parser
+    return StructuredSpec(tool, forced, {"ls_structured_output_format": trace}, checked)
+
+
+def _require_tool_call(name: str) -> Any:
+    """A reply without a call of the schema's tool is an OutputParserException, not ``None``:
+    with thinking the call cannot be forced, and Claude may answer in text instead."""
+
+    def check(message: Any) -> Any:
+        calls = message.tool_calls if isinstance(message, AIMessage) else []
+        if not any(call["name"] == name for call in calls):
+            raise OutputParserException(
+                f"the reply has no {name!r} tool call to parse (thinking is enabled, so the "
+                "call could not be forced; Claude answered without it). Retry, adjust the "
+                "prompt, or use method='json_schema'.",
+                llm_output=message.text if isinstance(message, AIMessage) else str(message),
+            )
+        return message
+
+    return check
 
 
 def with_parser(

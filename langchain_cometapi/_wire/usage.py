@@ -80,24 +80,21 @@ def usage_metadata(usage: Mapping[str, Any] | None) -> UsageMetadata:
     """LangChain usage: input counts everything billed as prompt (plain + cache read + write)."""
     parsed = Usage.parse(usage)
     usage = usage or {}
-    details = InputTokenDetails()
-    if parsed.read:
-        details["cache_read"] = parsed.read
+    # Both keys always (zeros without cache activity), as ChatAnthropic reports them: callers
+    # read usage["input_token_details"]["cache_read"] without a KeyError.
+    details = InputTokenDetails(cache_read=parsed.read, cache_creation=parsed.written)
     if parsed.ttl_split:
         # ChatAnthropic's convention: the TTL split replaces the generic count (then 0), so
         # summing input_token_details never counts a cache write twice.
         details["ephemeral_5m_input_tokens"] = parsed.write_5m  # type: ignore[typeddict-unknown-key]
         details["ephemeral_1h_input_tokens"] = parsed.write_1h  # type: ignore[typeddict-unknown-key]
         details["cache_creation"] = 0
-    elif parsed.written:
-        details["cache_creation"] = parsed.written
     result = UsageMetadata(
         input_tokens=parsed.prompt,
         output_tokens=parsed.output,
         total_tokens=parsed.prompt + parsed.output,
     )
-    if details:
-        result["input_token_details"] = details
+    result["input_token_details"] = details
     out_details = usage.get("output_tokens_details")
     reasoning = (
         (out_details.get("thinking_tokens") if isinstance(out_details, Mapping) else None)

@@ -90,7 +90,7 @@ def test_stream_sum_matches_invoke_and_usage_set_once() -> None:
         "input_tokens": 60,
         "output_tokens": 7,
         "total_tokens": 67,
-        "input_token_details": {"cache_read": 50},
+        "input_token_details": {"cache_read": 50, "cache_creation": 0},
     }
     assert total.response_metadata["stop_reason"] == "end_turn"
     assert total.response_metadata["id"] == "msg_1"

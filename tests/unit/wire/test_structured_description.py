@@ -1,0 +1,56 @@
+"""``method="json_schema"`` (and create_agent's ProviderStrategy ``response_format``) keep the
+schema's top-level description: instructions written in a pydantic docstring reach the model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+from typing_extensions import TypedDict
+
+from langchain_cometapi.testing import MessagesEmulator
+from tests.helpers.chat_model import emulated
+
+INSTRUCTIONS = "Rate the review from 1 (awful) to 5 (great); never guess."
+
+
+class Rating(BaseModel):
+    """Rate the review from 1 (awful) to 5 (great); never guess."""
+
+    stars: int
+
+
+class RatingDict(TypedDict):
+    """Rate the review from 1 (awful) to 5 (great); never guess."""
+
+    stars: int
+
+
+SCHEMA = {
+    "title": "Rating",
+    "description": INSTRUCTIONS,
+    "type": "object",
+    "properties": {"stars": {"type": "integer"}},
+    "required": ["stars"],
+}
+
+
+@pytest.mark.parametrize("schema", [Rating, RatingDict, SCHEMA])
+def test_json_schema_keeps_the_description(schema: Any) -> None:
+    llm, emu = emulated()  # answers output_config.format with schema-valid JSON
+    llm.with_structured_output(schema, method="json_schema").invoke("Great food!")
+    sent = emu.last_request["body"]["output_config"]["format"]["schema"]
+    assert sent["description"] == INSTRUCTIONS
+    assert "title" not in sent
+
+
+async def test_provider_strategy_response_format_keeps_the_description() -> None:
+    llm, emu = emulated(MessagesEmulator())
+    response_format = {
+        "type": "json_schema",
+        "json_schema": {"name": "Rating", "schema": Rating.model_json_schema(), "strict": True},
+    }
+    await llm.ainvoke("Great food!", response_format=response_format)
+    sent = emu.last_request["body"]["output_config"]["format"]["schema"]
+    assert sent["description"] == INSTRUCTIONS

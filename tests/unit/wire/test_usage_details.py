@@ -1,0 +1,34 @@
+"""``usage_metadata["input_token_details"]`` always has ``cache_read`` and ``cache_creation``
+(zeros without cache activity), as ChatAnthropic reports it."""
+
+from __future__ import annotations
+
+from langchain_cometapi._wire.usage import usage_metadata
+from langchain_cometapi.testing import MessagesEmulator, Reply
+from tests.helpers.chat_model import emulated, stream_sum
+
+
+def test_no_cache_activity_reports_zeros() -> None:
+    usage = usage_metadata({"input_tokens": 12, "output_tokens": 3})
+    assert usage["input_token_details"] == {"cache_read": 0, "cache_creation": 0}
+
+
+def test_cache_activity_is_reported() -> None:
+    usage = usage_metadata(
+        {"input_tokens": 2, "cache_read_input_tokens": 100, "cache_creation_input_tokens": 30,
+         "output_tokens": 1}
+    )  # fmt: skip
+    assert usage["input_token_details"] == {"cache_read": 100, "cache_creation": 30}
+    assert usage["input_tokens"] == 132
+
+
+async def test_invoke_and_stream_without_cache_have_the_keys() -> None:
+    llm, emu = emulated(MessagesEmulator())
+    emu.script(Reply.text("hi"), Reply.text("hi"), Reply.text("hi"))
+    invoked = llm.invoke("hello")
+    streamed, _ = stream_sum(llm, "hello")
+    ainvoked = await llm.ainvoke("hello")
+    for message in (invoked, streamed, ainvoked):
+        details = message.usage_metadata["input_token_details"]
+        assert details["cache_read"] == 0
+        assert details["cache_creation"] == 0
