@@ -24,8 +24,11 @@ __all__ = ["BODY_FIELDS", "CALL_OPTIONS", "RequestDefaults", "WireRequest", "bui
 
 #: invoke() keyword arguments that are ours to interpret, not body fields to pass through.
 CALL_OPTIONS = frozenset(
-    {"tools", "tool_choice", "parallel_tool_calls", "betas", "extra_headers", "stream_usage"}
-)
+    {
+        "tools", "tool_choice", "parallel_tool_calls", "betas", "extra_headers", "stream_usage",
+        "reuse_last_container",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ def build_request(
     body.update({k: v for k, v in defaults.extra_fields.items() if v is not None})
     body.update({k: v for k, v in defaults.model_kwargs.items() if k != "output_config"})
     body.update(kwargs)
-    if defaults.reuse_last_container:
+    if options.get("reuse_last_container", defaults.reuse_last_container):
         _reuse_container(body, messages)
     _relax_forced_choice(body)
     validate_body(body)

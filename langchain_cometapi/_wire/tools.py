@@ -83,6 +83,18 @@ TASK_BUDGET_BETA = "task-budgets-2026-03-13"
 THINKING_UPDATES_BETA = "thinking-display-updates-2026-08-18"
 USER_PROFILES_BETA = "user-profiles-2026-03-24"
 MCP_BETA = "mcp-client-2025-11-20"
+# Context editing (clear_tool_uses_*, clear_thinking_*) and compaction (compact_*) edits.
+CONTEXT_MANAGEMENT_BETA = "context-management-2025-06-27"
+COMPACT_BETA = "compact-2026-01-12"
+
+
+def _context_betas(context: Any) -> list[str]:
+    edits = context.get("edits") if isinstance(context, Mapping) else None
+    kinds = [str(e.get("type", "")) for e in edits or () if isinstance(e, Mapping)]
+    needed = [CONTEXT_MANAGEMENT_BETA] if any(k.startswith("clear_") for k in kinds) else []
+    if any(k.startswith("compact") for k in kinds):
+        needed.append(COMPACT_BETA)
+    return needed
 
 
 def _feature_betas(body: Mapping[str, Any]) -> list[str]:
@@ -97,12 +109,14 @@ def _feature_betas(body: Mapping[str, Any]) -> list[str]:
         needed.append(THINKING_UPDATES_BETA)
     if body.get("user_profile_id"):
         needed.append(USER_PROFILES_BETA)
+    needed.extend(_context_betas(body.get("context_management")))
     return needed
 
 
 def required_betas(body: Mapping[str, Any]) -> list[str]:
     """Beta headers the body needs: tool types, ``input_examples``, ``mcp_servers``,
-    ``output_config.task_budget``, thinking ``display="updates"``, ``user_profile_id``."""
+    ``output_config.task_budget``, thinking ``display="updates"``, ``user_profile_id``, and
+    ``context_management`` edits (context editing, compaction)."""
     needed: list[str] = []
     for tool in body.get("tools") or ():
         if not isinstance(tool, Mapping):

@@ -32,7 +32,9 @@ _FIELDS: dict[str, frozenset[str]] = {
     "search_result": frozenset(
         {"type", "source", "title", "content", "citations", "cache_control"}
     ),
-    "tool_use": frozenset({"type", "id", "name", "input", "cache_control", "caller"}),
+    "tool_use": frozenset(
+        {"type", "id", "name", "input", "cache_control", "caller", "toolset_name"}
+    ),
     "server_tool_use": frozenset({"type", "id", "name", "input", "cache_control", "caller"}),
     "tool_result": frozenset({"type", "tool_use_id", "content", "is_error", "cache_control"}),
     "thinking": frozenset({"type", "thinking", "signature"}),

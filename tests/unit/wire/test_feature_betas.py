@@ -57,6 +57,18 @@ def test_required_betas(fields: dict[str, Any], beta: str) -> None:
     assert required_betas(fields) == [beta]
 
 
+@pytest.mark.parametrize(
+    ("edits", "betas"),
+    [
+        ([{"type": "clear_tool_uses_20250919"}], ["context-management-2025-06-27"]),
+        ([{"type": "compact_20260112"}], ["compact-2026-01-12"]),
+        ([], []),
+    ],
+)
+def test_context_management_betas(edits: list[dict[str, Any]], betas: list[str]) -> None:
+    assert required_betas({"context_management": {"edits": edits}}) == betas
+
+
 def test_emulator_refuses_a_task_budget_without_its_beta() -> None:
     response = post(MessagesEmulator(), body(output_config=BUDGET))
     assert response.status_code == 400

@@ -69,3 +69,12 @@ def test_v1_tool_call_keeps_its_caller() -> None:
         "input": {"city": "Oslo"},
         "caller": caller,
     }
+
+
+def test_reuse_last_container_per_call() -> None:
+    llm, emu = emulated(MessagesEmulator())
+    emu.script(Reply.text("ok"))
+    llm.invoke(_history(), reuse_last_container=True)
+    sent = emu.last_request["body"]
+    assert sent["container"] == "container_011"
+    assert "reuse_last_container" not in sent
