@@ -82,6 +82,18 @@ REFUSED = frozenset({"audio", "video", "input_audio"})
 
 # Keys LangChain adds to content blocks (streaming, v1 ids) that the API refuses.
 LC_ONLY_KEYS = frozenset({"index", "partial_json", "id_", "extras", "annotations"})
+#: The fields the API takes on these block types; other keys (legacy ``tool_input``, a
+#: ``text: None`` from old SDK dumps) would be a 400 and are left out, as ChatAnthropic does.
+FIELDS: dict[str, frozenset[str]] = {
+    "tool_use": frozenset(
+        {"type", "id", "name", "input", "cache_control", "caller", "toolset_name"}
+    ),
+    "server_tool_use": frozenset({"type", "id", "name", "input", "cache_control", "caller"}),
+    "mcp_tool_use": frozenset({"type", "id", "name", "input", "server_name", "cache_control"}),
+    "thinking": frozenset({"type", "thinking", "signature"}),
+    "redacted_thinking": frozenset({"type", "data"}),
+    "tool_result": frozenset({"type", "tool_use_id", "content", "is_error", "cache_control"}),
+}
 
 
 def cache_control(item: Mapping[str, Any]) -> Any:
@@ -148,9 +160,24 @@ def _accepted(item: Mapping[str, Any], kind: str) -> Block | None:
         return tool_result_block(item)
     if kind in ("image", "document") and "source" not in item:
         return data_block(item)  # a LangChain standard (v1 or v0) data block
-    block = {k: v for k, v in item.items() if k not in LC_ONLY_KEYS}
+    block = _known_fields(item, kind)
     if item.get("partial_json") and not item.get("input"):
         block["input"] = _streamed_input(kind, str(item["partial_json"]))
+    if kind in ("tool_use", "server_tool_use", "mcp_tool_use"):
+        block.setdefault("input", {})
+    return block
+
+
+def _known_fields(item: Mapping[str, Any], kind: str) -> Block:
+    fields = FIELDS.get(kind)
+    block = {
+        k: v
+        for k, v in item.items()
+        if k not in LC_ONLY_KEYS and (fields is None or k in fields)
+    }
+    if len(block) + sum(k in LC_ONLY_KEYS for k in item) < len(item):
+        extra = sorted(k for k in item if k not in block and k not in LC_ONLY_KEYS)
+        logger.debug("left keys %s of a %r block out: the API does not take them", extra, kind)
     return block
 
 
@@ -242,7 +269,7 @@ def tool_result_block(item: Mapping[str, Any]) -> Block:
     """A ``tool_result`` as the API takes it: nested blocks converted, and a ``cache_control``
     set on a nested block moved up to the tool_result itself, the only place the API accepts
     it there (it answers ``invalid_cache`` otherwise; ChatAnthropic does the same)."""
-    block = {k: v for k, v in item.items() if k not in LC_ONLY_KEYS}
+    block = _known_fields(item, "tool_result")
     content = item.get("content")
     if isinstance(content, list):
         inner = [b for b in (convert_content(content, "tool")) if b]
