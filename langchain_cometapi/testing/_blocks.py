@@ -12,7 +12,7 @@ from typing import Any
 
 from ._errors import bad
 
-__all__ = ["check_block", "check_tool_result_order"]
+__all__ = ["check_block", "check_fields", "check_tool_result_order"]
 
 #: The tags of the API's content-block union (what ``type`` may say in a message).
 _TAGS = (
@@ -53,7 +53,7 @@ def _tag_error(where: str, tag: str, tags: tuple[str, ...]) -> Exception:
     )
 
 
-def _check_fields(block: Mapping[str, Any], where: str, btype: str) -> None:
+def check_fields(block: Mapping[str, Any], where: str, btype: str) -> None:
     allowed = _FIELDS.get(btype)
     for key in block:
         if (allowed is not None and key not in allowed) or key in _NEVER:
@@ -85,7 +85,7 @@ def _check_nested(block: Mapping[str, Any], where: str) -> None:
             raise bad(
                 f"invalid_cache: cache_control is not supported at {inner_where}.cache_control"
             )
-        _check_fields(inner, inner_where, str(tag))
+        check_fields(inner, inner_where, str(tag))
         if tag == "image":
             _check_image(inner, inner_where)
 
@@ -102,7 +102,7 @@ def check_block(block: Mapping[str, Any], mi: int, bi: int, role: str) -> None:
             f"{block.get('tool_use_id')}. Each `tool_result` block must have a corresponding "
             "`tool_use` block in the previous message."
         )
-    _check_fields(block, where, btype)
+    check_fields(block, where, btype)
     if btype == "image":
         _check_image(block, where)
     if btype == "tool_result":

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ._blocks import check_block, check_tool_result_order
+from ._blocks import check_block, check_fields, check_tool_result_order
 from ._errors import ApiError, bad
 from ._models import max_output_tokens
 
@@ -136,6 +136,7 @@ def _check_system(system: Any) -> None:
             raise bad(f"system.{si}.type: Input should be 'text'")
         if not isinstance(block.get("text"), str):
             raise bad(f"system.{si}.text: Field required")
+        check_fields(block, f"system.{si}", "text")
         if not block["text"] and isinstance(block.get("cache_control"), Mapping):
             raise bad(f"system.{si}.text: cache_control cannot be set for empty text blocks")
 

@@ -108,3 +108,12 @@ def test_text_after_tool_results_is_accepted() -> None:
         _user(RESULT, {"type": "text", "text": "and then?"}),
     ]
     assert post(MessagesEmulator(), body(messages=messages)).status_code == 200
+
+
+def test_index_key_in_a_system_block() -> None:
+    payload = body(system=[{"type": "text", "text": "be brief", "index": 0}])
+    response = post(MessagesEmulator(), payload)
+    assert response.status_code == 400
+    assert response.json()["error"]["message"] == (
+        "system.0.text.index: Extra inputs are not permitted"
+    )
