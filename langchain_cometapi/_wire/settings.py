@@ -130,8 +130,9 @@ def redact_mcp_servers(servers: Any) -> Any:
 
 
 def redact_params(params: Mapping[str, Any]) -> dict[str, Any]:
-    """Invocation parameters as tracers may record them: MCP tokens replaced."""
-    out = dict(params)
+    """Invocation parameters as tracers record them (before the call is refused): MCP tokens
+    and credential-like call arguments replaced."""
+    out = {k: (_REDACTED if looks_secret(k) else v) for k, v in params.items()}
     if "mcp_servers" in out:
         out["mcp_servers"] = redact_mcp_servers(out["mcp_servers"])
     return out

@@ -40,6 +40,21 @@ def test_credential_like_call_arguments_are_refused_before_sending() -> None:
     assert emu.requests == []
 
 
+def test_credential_like_call_arguments_are_not_traced() -> None:
+    from langchain_core.callbacks import BaseCallbackHandler
+
+    seen: list[str] = []
+
+    class Recorder(BaseCallbackHandler):
+        def on_chat_model_start(self, serialized: object, messages: object, **kw: object) -> None:
+            seen.append(repr(serialized) + repr(kw))
+
+    llm, _ = emulated(MessagesEmulator())
+    with pytest.raises(ValueError, match="look like credentials"):
+        llm.invoke("x", auth_token=SECRET, config={"callbacks": [Recorder()]})
+    assert seen and all(SECRET not in s for s in seen)
+
+
 def test_anthropic_api_url_is_base_url() -> None:
     llm = ChatCometAPI(api_key="k", anthropic_api_url="https://gateway.example.com")
     assert llm.base_url == "https://gateway.example.com"
