@@ -13,6 +13,7 @@ and ``dumps()`` (what tracers record), so they are refused without echoing the v
 
 from __future__ import annotations
 
+import os
 import re
 import warnings
 from collections.abc import Iterable, Mapping
@@ -71,6 +72,23 @@ def _rename(values: dict[str, Any], old: str, new: str) -> None:
     values[new] = value
 
 
+_PROXY_ENV = ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")
+
+
+def _warn_anthropic_proxy_env(values: Mapping[str, Any]) -> None:
+    """ChatAnthropic reads ANTHROPIC_PROXY; silently going direct would surprise its users."""
+    if not os.environ.get("ANTHROPIC_PROXY") or values.get("http_client") is not None:
+        return
+    if any(os.environ.get(name) for name in _PROXY_ENV):
+        return
+    warnings.warn(
+        f"ANTHROPIC_PROXY is set, but ChatCometAPI does not read it (it is ChatAnthropic's); "
+        f"requests go without a proxy. To use one, {_PROXY_HELP}",
+        UserWarning,
+        stacklevel=6,
+    )
+
+
 def constructor_values(values: dict[str, Any], fields: set[str]) -> dict[str, Any]:
     """Constructor arguments -> field values + ``model_kwargs`` (mutates and returns ``values``).
 
@@ -81,6 +99,7 @@ def constructor_values(values: dict[str, Any], fields: set[str]) -> dict[str, An
     """
     for name in [n for n in values if n in REFUSED]:
         raise ValueError(REFUSED[name])
+    _warn_anthropic_proxy_env(values)
     for old, new in ALIASES.items():
         if old in values:
             _rename(values, old, new)

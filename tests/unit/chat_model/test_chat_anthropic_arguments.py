@@ -65,6 +65,20 @@ def test_anthropic_proxy_is_refused_with_what_to_do() -> None:
         ChatCometAPI(api_key="k", anthropic_proxy="http://proxy:3128")
 
 
+def test_anthropic_proxy_environment_variable_is_not_silently_ignored(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ANTHROPIC_PROXY", "http://proxy:3128")
+    with pytest.warns(UserWarning, match="ANTHROPIC_PROXY"):
+        ChatCometAPI(api_key="k")
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy:3128")  # the proxy the clients do honour
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ChatCometAPI(api_key="k")
+
+
 def test_max_tokens_to_sample_is_max_tokens() -> None:
     llm, emu = emulated(MessagesEmulator(), max_tokens_to_sample=321)
     emu.script(Reply.text("ok"))
