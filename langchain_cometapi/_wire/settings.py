@@ -105,9 +105,9 @@ def constructor_values(values: dict[str, Any], fields: set[str]) -> dict[str, An
             _rename(values, old, new)
     extra = dict(values.get("model_kwargs") or {})
     for name in [n for n in extra if n in fields or n in ALIASES]:
-        warnings.warn(
-            f"{name} was passed in model_kwargs; it is a ChatCometAPI setting and was used as "
-            "one. Pass it directly.",
+        warnings.warn(  # LangChain's wording, which ChatAnthropic users match on
+            f"Parameters {{'{name}'}} should be specified explicitly. Instead they were passed "
+            "in as part of `model_kwargs` parameter.",
             UserWarning,
             stacklevel=6,
         )
@@ -120,9 +120,10 @@ def constructor_values(values: dict[str, Any], fields: set[str]) -> dict[str, An
     for name in unknown:
         if name in extra:
             raise ValueError(f"{name} was given both directly and in model_kwargs.")
-        warnings.warn(
-            f"{name} is not a ChatCometAPI setting; it is sent as a request body field "
-            "(model_kwargs).",
+        warnings.warn(  # LangChain's wording (build_extra_kwargs), plus what it means here
+            f"WARNING! {name} is not default parameter. {name} was transferred to "
+            "model_kwargs and is sent as a request body field. Please confirm that "
+            f"{name} is what you intended.",
             UserWarning,
             stacklevel=6,
         )

@@ -125,7 +125,7 @@ def test_chat_anthropic_fields_are_settings_not_warnings(
 
 
 def test_unknown_harmless_argument_still_becomes_a_body_field() -> None:
-    with pytest.warns(UserWarning, match="metadata_user"):
+    with pytest.warns(UserWarning, match="metadata_user is not default parameter"):
         llm = ChatCometAPI(api_key="k", metadata_user="u")
     assert llm.model_kwargs == {"metadata_user": "u"}
     assert "metadata_user" in repr(llm) and SECRET not in dumps(llm)
