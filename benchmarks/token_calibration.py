@@ -1,174 +1,156 @@
-"""Compare offline token estimates with the billed prompt size of recorded real requests.
+"""How far the offline token estimate is from what the API billed, out of sample.
 
-Run: ``.venv/bin/python benchmarks/token_calibration.py [--dir ../shared/conformance/cases]``
+Run: ``.venv/bin/python benchmarks/token_calibration.py [--dir DIR ...] [--worst N]``
 
-Billed = input_tokens + cache_read_input_tokens + cache_creation_input_tokens (for SSE:
-message_start usage overridden by non-null values of the final message_delta usage).
-Cases are left out of the figures when the count cannot be checked: error responses,
-request bodies with elided strings, and responses where the server ran tools itself
-(``server_tool_use`` in the response): their usage sums several internal model calls.
+Reads recorded real requests from ``../shared/realtraffic/cases`` and
+``../shared/conformance/cases`` at run time (nothing is copied into the repository).
+Billed = input_tokens + cache_read_input_tokens + cache_creation_input_tokens.
+Left out: error responses, bodies with elided strings, and responses where the server ran
+tools itself (their usage sums several internal model calls).
+
+Figures, per model family and per request kind:
+- ``shipped``: the package as it is (its constants were fitted on all tuning projects);
+- ``in-sample``: refit on all tuning projects, scored on them;
+- ``LOPO``: leave-one-project-out, the headline: for each tuning project, refit the
+  undocumented constants (``tokens._costs.FITTED``) on every other tuning project and score
+  on it;
+- ``holdout``: projects set aside by a fixed rule before any tuning (``HOLDOUT_COUNT``
+  first names by SHA-256), scored with the shipped constants.
+``head`` columns: requests billed >= 300 with text and custom tools only (no images,
+documents, server tools or MCP): MAPE and share within 10 %.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import time
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from langchain_cometapi.tokens import _text as _tok_text
-from langchain_cometapi.tokens import estimate_request_tokens
+from _token_corpus import DEFAULT_DIRS, KINDS, Case, holdout_projects, load_cases  # noqa: E402
+from _token_fit import Row, featurize, fit, fit_rows, shipped  # noqa: E402
 
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "cases"
-_USAGE_KEYS = ("input_tokens", "cache_read_input_tokens", "cache_creation_input_tokens")
+from langchain_cometapi.tokens import _text  # noqa: E402
+from langchain_cometapi.tokens._costs import FITTED  # noqa: E402
 
-
-def billed_tokens(case: Mapping[str, Any]) -> int | None:
-    """Billed prompt size of a recorded response, or None when it has no usage."""
-    if case.get("status") != 200:
-        return None
-    text = str(case.get("response_text", ""))
-    usage: dict[str, Any] = {}
-    if "event-stream" in str(case.get("content_type", "")):
-        for line in text.splitlines():
-            if not line.startswith("data:"):
-                continue
-            try:
-                event = json.loads(line[5:].strip())
-            except ValueError:
-                continue
-            if event.get("type") == "message_start":
-                usage.update((event.get("message") or {}).get("usage") or {})
-            elif event.get("type") == "message_delta":
-                usage.update({k: v for k, v in (event.get("usage") or {}).items() if v is not None})
-    else:
-        try:
-            usage = json.loads(text).get("usage") or {}
-        except ValueError:
-            return None
-    if not usage:
-        return None
-    return sum(int(usage.get(k) or 0) for k in _USAGE_KEYS)
+Errors = dict[str, float]  # case name -> relative error
+TARGET_MAPE, TARGET_WITHIN, MIN_FAMILY = 0.07, 0.85, 30
 
 
-@dataclass
-class Row:
-    name: str
-    model: str
-    billed: int
-    estimate: int
-    naive_chars: int
-    naive_tiktoken: int | None
-    excluded: str = ""
-
-    @property
-    def error(self) -> float:
-        return (self.estimate - self.billed) / self.billed
-
-
-def _texts(value: Any) -> Iterator[str]:
-    """Every string in the body's content (what a naive counter would count)."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, Mapping):
-        for key, item in value.items():
-            if key not in ("type", "cache_control", "signature", "id", "tool_use_id"):
-                yield from _texts(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _texts(item)
-
-
-def _naive_text(body: Mapping[str, Any]) -> str:
-    parts = [body.get("system"), body.get("messages"), body.get("tools")]
-    return "\n".join(t for part in parts for t in _texts(part))
-
-
-def load_rows(directory: Path) -> list[Row]:
-    exact = _tok_text.backend_name() == "tiktoken-cl100k"
-    rows: list[Row] = []
-    for path in sorted(directory.glob("*.json")):
-        case = json.loads(path.read_text(encoding="utf-8"))
-        billed = billed_tokens(case)
-        if billed is None or billed <= 0:
-            continue
-        body = case["request_body"]
-        text = _naive_text(body)
-        excluded = ""
-        if case.get("request_body_elided"):
-            excluded = "elided"
-        elif "server_tool_use" in str(case.get("response_text", "")):
-            excluded = "server-loop"
-        rows.append(
-            Row(
-                name=str(case.get("name", path.stem)),
-                model=str(body.get("model", "")),
-                billed=billed,
-                estimate=estimate_request_tokens(body),
-                naive_chars=max(1, len(text) // 4),
-                naive_tiktoken=round(_tok_text.cl100k_tokens(text)) if exact else None,
-                excluded=excluded,
-            )
-        )
-    return rows
-
-
-def summary(rows: list[Row]) -> dict[str, float]:
-    """MAPE and share within 10 % for billed >= 300 over the checkable rows."""
-    checked = [r for r in rows if not r.excluded]
-    big = [r for r in checked if r.billed >= 300]
-    out = {
-        "n": float(len(checked)),
-        "mape": statistics.fmean(abs(r.error) for r in checked) if checked else 0.0,
-        "within10_300plus": (sum(abs(r.error) < 0.10 for r in big) / len(big) if big else 0.0),
-        "naive_chars_mape": (
-            statistics.fmean(abs(r.naive_chars - r.billed) / r.billed for r in checked)
-            if checked
-            else 0.0
-        ),
-    }
-    if checked and all(r.naive_tiktoken is not None for r in checked):
-        out["naive_tiktoken_mape"] = statistics.fmean(
-            abs((r.naive_tiktoken or 0) - r.billed) / r.billed for r in checked
-        )
+def lopo_errors(rows: Sequence[Row]) -> Errors:
+    """Leave-one-project-out: each project scored by a fit on all the others."""
+    out: Errors = {}
+    learn = fit_rows(rows)
+    for project in sorted({r.case.project for r in rows}):
+        theta = fit([r for r in learn if r.case.project != project])
+        for r in rows:
+            if r.case.project == project:
+                out[r.case.name] = r.error(theta)
     return out
+
+
+def _stats(cases: Sequence[Case], errors: Errors) -> tuple[int, float, int, float, float]:
+    """n, MAPE, headline n, headline MAPE, headline share within 10 %."""
+    errs = [abs(errors[c.name]) for c in cases if c.name in errors]
+    head = [abs(errors[c.name]) for c in cases if c.name in errors and c.headline]
+    mape = statistics.fmean(errs) if errs else float("nan")
+    head_mape = statistics.fmean(head) if head else float("nan")
+    within = sum(e < 0.10 for e in head) / len(head) if head else float("nan")
+    return len(errs), mape, len(head), head_mape, within
+
+
+def _table(title: str, groups: dict[str, list[Case]], columns: dict[str, Errors]) -> None:
+    print(f"\n{title}")
+    header = f"{'group':<22}{'n':>5}{'head':>5}"
+    for name in columns:
+        header += f" | {name + ' MAPE':>15} {'head':>6} {'<10%':>5}"
+    print(header)
+    for group, cases in sorted(groups.items()):
+        n, _, nh, _, _ = _stats(cases, next(iter(columns.values())))
+        line = f"{group:<22}{n:>5}{nh:>5}"
+        for errors in columns.values():
+            _, mape, _, hm, within = _stats(cases, errors)
+            line += f" | {100 * mape:>14.1f}% {100 * hm:>5.1f}% {100 * within:>4.0f}%"
+        print(line)
+
+
+def _groups(cases: Sequence[Case], key: Callable[[Case], Sequence[str]]) -> dict[str, list[Case]]:
+    out: dict[str, list[Case]] = defaultdict(list)
+    for case in cases:
+        for name in key(case):
+            out[name].append(case)
+        out["ALL"].append(case)
+    return out
+
+
+def _check_targets(cases: Sequence[Case], lopo: Errors, insample: Errors) -> bool:
+    ok = True
+    for family, group in sorted(_groups(cases, lambda c: [c.family]).items()):
+        _, _, nh, hm, within = _stats(group, lopo)
+        if nh < MIN_FAMILY:
+            continue
+        _, _, _, hm_in, within_in = _stats(group, insample)
+        gap = max(abs(hm - hm_in), abs(within - within_in))
+        good = hm <= TARGET_MAPE and within >= TARGET_WITHIN and gap < 0.02
+        ok &= good
+        print(
+            f"  {family:<22} n={nh:<4} LOPO MAPE {100 * hm:4.1f}%  within 10% {100 * within:3.0f}%"
+            f"  gap to in-sample {100 * gap:3.1f} pt  {'ok' if good else 'MISSED'}"
+        )
+    return ok
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dir", type=Path, default=DEFAULT_DIR)
-    parser.add_argument("--quiet", action="store_true", help="summary only")
+    parser.add_argument("--dir", type=Path, action="append", help="case folder (repeatable)")
+    parser.add_argument("--worst", type=int, default=12, help="worst LOPO cases to list")
+    parser.add_argument("--no-holdout", action="store_true", help="do not score the holdout")
     args = parser.parse_args(argv)
-    if not args.dir.is_dir():
-        print(f"no cases directory: {args.dir}", file=sys.stderr)
+    dirs = args.dir or [d for d in DEFAULT_DIRS if d.is_dir()]
+    if not dirs:
+        print("no case folders found (../shared absent)", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    rows = load_rows(args.dir)
+    cases = load_cases(dirs)
+    held = holdout_projects(cases)
+    rows = [featurize(c) for c in cases if not c.excluded]
+    tuning = [r for r in rows if r.case.project not in held]
+    holdout = [r for r in rows if r.case.project in held]
+    base = shipped()
+    theta_all = fit(fit_rows(tuning))
+    shipped_errors = {r.case.name: r.error(base) for r in rows}
+    insample = {r.case.name: r.error(theta_all) for r in tuning}
+    lopo = lopo_errors(tuning)
     elapsed = time.perf_counter() - started
-    if not args.quiet:
-        print(f"{'billed':>8} {'estimate':>8} {'err':>7} {'len/4':>7}  {'model':<24} case")
-        for r in rows:
-            flag = f" [{r.excluded}]" if r.excluded else ""
-            print(
-                f"{r.billed:>8} {r.estimate:>8} {100 * r.error:>+6.1f}% {r.naive_chars:>7}"
-                f"  {r.model:<24} {r.name[:80]}{flag}"
-            )
-    s = summary(rows)
-    print(f"backend: {_tok_text.backend_name()}  ({elapsed * 1000:.0f} ms for {len(rows)} cases)")
-    print(f"checked cases: {int(s['n'])} (excluded: {sum(1 for r in rows if r.excluded)})")
-    print(f"MAPE: {100 * s['mape']:.1f}%")
-    print(f"within 10% (billed >= 300): {100 * s['within10_300plus']:.0f}%")
-    print(f"naive len/4 MAPE: {100 * s['naive_chars_mape']:.1f}%")
-    if "naive_tiktoken_mape" in s:
-        print(f"naive tiktoken-over-text MAPE: {100 * s['naive_tiktoken_mape']:.1f}%")
-    return 0
+    excluded = defaultdict(int)
+    for c in cases:
+        excluded[c.excluded or "checked"] += 1
+    print(f"text backend: {_text.backend_name()}   ({elapsed:.1f} s)")
+    print(f"cases with usage: {len(cases)}  {dict(excluded)}")
+    print(f"projects: {len({c.project for c in cases})}, holdout (never tuned on): {sorted(held)}")
+    print("refit on all tuning projects: " + ", ".join(f"{n}={v:.3g}" for n, v in zip(FITTED, theta_all, strict=True)))
+    print("shipped:                      " + ", ".join(f"{n}={v:.3g}" for n, v in zip(FITTED, base, strict=True)))
+    tune_cases = [r.case for r in tuning]
+    columns = {"shipped": shipped_errors, "in-sample": insample, "LOPO": lopo}
+    _table("TUNING projects, by model family", _groups(tune_cases, lambda c: [c.family]), columns)
+    _table("TUNING projects, by request kind", _groups(tune_cases, lambda c: sorted(c.kinds)), columns)
+    if not args.no_holdout:
+        hold_cases = [r.case for r in holdout]
+        hold_cols = {"holdout": shipped_errors}
+        _table("HOLDOUT (shipped constants), by family", _groups(hold_cases, lambda c: [c.family]), hold_cols)
+        _table("HOLDOUT, by request kind", _groups(hold_cases, lambda c: sorted(c.kinds)), hold_cols)
+    print(f"\nworst {args.worst} LOPO cases:")
+    for case in sorted(tune_cases, key=lambda c: -abs(lopo[c.name]))[: args.worst]:
+        print(f"  {100 * lopo[case.name]:+7.1f}% billed {case.billed:>7}  {case.model:<28} "
+              f"{'+'.join(sorted(case.kinds)):<18} {case.project}: {case.name[:50]}")
+    print(f"\ntargets (LOPO, families with >= {MIN_FAMILY} headline requests):")
+    return 0 if _check_targets(tune_cases, lopo, insample) else 1
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ __all__ = [
     "min_cacheable_tokens",
     "model_info",
     "normalize_model",
+    "tool_prompt_tokens",
 ]
 
 #: Anthropic rejects a request with more block-level cache_control markers than this.
@@ -60,6 +61,9 @@ class ModelInfo:
     thinking: bool  # extended / adaptive thinking
     token_family: str  # key of the token estimator's cost table (tokens._costs)
     context_1m_beta: bool = False  # CONTEXT_1M_BETA opens a 1M window
+    #: Hidden tool-use system prompt, in tokens, for tool_choice auto/none and any/tool
+    #: (Anthropic's tool-use pricing table; billed once per request that has tools).
+    tool_prompt: tuple[int, int] = (496, 588)
 
     @property
     def known(self) -> bool:
@@ -74,36 +78,46 @@ def _row(
     structured: bool,
     thinking: bool,
     tokens: str,
+    tool_prompt: tuple[int, int],
     context_1m: bool = False,
 ) -> ModelInfo:
-    return ModelInfo(family, cache_min, max_in, max_out, structured, thinking, tokens, context_1m)
+    return ModelInfo(
+        family, cache_min, max_in, max_out, structured, thinking, tokens, context_1m, tool_prompt
+    )
 
 
-# Token families (tokens._costs): "claude-3" (3.0 and 3.5: shorter tool prompt), "claude-4"
-# (3.7 and 4.x up to Opus 4.1 / Sonnet 4.x / Haiku 4.5), "keeps-thinking" (models that keep
+# Token families (tokens._costs): "claude-3" (3.x: earlier turns' thinking stripped),
+# "claude-4" (4.x up to Opus 4.1 / Sonnet 4.x / Haiku 4.5), "keeps-thinking" (models that keep
 # earlier turns' thinking in context), "new-tokenizer" (Opus 4.7+: more tokens per text).
+# Tool prompt: Anthropic's "tool use system prompt token count" table (auto/none, any/tool).
+# Not documented, so borrowed from the nearest documented generation: Opus 5, Fable 5 and
+# Mythos 5 (Sonnet 5's figures).
 _ROWS: Final[tuple[ModelInfo, ...]] = (
-    _row("claude-3-haiku", 2048, 200_000, 4_096, False, False, "claude-3"),
-    _row("claude-3-opus", 1024, 200_000, 4_096, False, False, "claude-3"),
-    _row("claude-3-sonnet", 1024, 200_000, 4_096, False, False, "claude-3"),
-    _row("claude-3-5-haiku", 2048, 200_000, 8_192, False, False, "claude-3"),
-    _row("claude-3-5-sonnet", 1024, 200_000, 8_192, False, False, "claude-3"),
-    _row("claude-3-7-sonnet", 1024, 200_000, 64_000, False, True, "claude-4"),
-    _row("claude-sonnet-4", 1024, 200_000, 64_000, False, True, "claude-4", context_1m=True),
-    _row("claude-sonnet-4-5", 1024, 200_000, 64_000, True, True, "claude-4", context_1m=True),
-    _row("claude-sonnet-4-6", 1024, 1_000_000, 64_000, True, True, "claude-4"),
-    _row("claude-haiku-4-5", 4096, 200_000, 64_000, True, True, "claude-4"),
-    _row("claude-opus-4", 1024, 200_000, 32_000, False, True, "claude-4"),
-    _row("claude-opus-4-1", 1024, 200_000, 32_000, True, True, "claude-4"),
-    _row("claude-opus-4-5", 4096, 200_000, 64_000, True, True, "keeps-thinking"),
-    _row("claude-opus-4-6", 4096, 1_000_000, 128_000, True, True, "keeps-thinking"),
-    _row("claude-opus-4-7", 2048, 1_000_000, 128_000, True, True, "new-tokenizer"),
-    _row("claude-opus-4-8", 1024, 1_000_000, 128_000, True, True, "new-tokenizer"),
-    _row("claude-sonnet-5", 512, 1_000_000, 128_000, True, True, "keeps-thinking"),
-    _row("claude-opus-5", 512, 1_000_000, 128_000, True, True, "new-tokenizer"),
-    _row("claude-fable-5", 512, 1_000_000, 128_000, True, True, "keeps-thinking"),
-    _row("claude-mythos-5", 512, 1_000_000, 128_000, True, True, "new-tokenizer"),
+    _row("claude-3-haiku", 2048, 200_000, 4_096, False, False, "claude-3", (264, 340)),
+    _row("claude-3-opus", 1024, 200_000, 4_096, False, False, "claude-3", (530, 281)),
+    _row("claude-3-sonnet", 1024, 200_000, 4_096, False, False, "claude-3", (159, 235)),
+    _row("claude-3-5-haiku", 2048, 200_000, 8_192, False, False, "claude-3", (264, 355)),
+    _row("claude-3-5-sonnet", 1024, 200_000, 8_192, False, False, "claude-3", (346, 313)),
+    _row("claude-3-7-sonnet", 1024, 200_000, 64_000, False, True, "claude-4", (346, 313)),
+    _row("claude-sonnet-4", 1024, 200_000, 64_000, False, True, "claude-4", (313, 315), True),
+    _row("claude-sonnet-4-5", 1024, 200_000, 64_000, True, True, "claude-4", (496, 588), True),
+    _row("claude-sonnet-4-6", 1024, 1_000_000, 64_000, True, True, "claude-4", (497, 589)),
+    _row("claude-haiku-4-5", 4096, 200_000, 64_000, True, True, "claude-4", (496, 588)),
+    _row("claude-opus-4", 1024, 200_000, 32_000, False, True, "claude-4", (313, 315)),
+    _row("claude-opus-4-1", 1024, 200_000, 32_000, True, True, "claude-4", (313, 315)),
+    _row("claude-opus-4-5", 4096, 200_000, 64_000, True, True, "keeps-thinking", (496, 588)),
+    _row("claude-opus-4-6", 4096, 1_000_000, 128_000, True, True, "keeps-thinking", (497, 589)),
+    _row("claude-opus-4-7", 2048, 1_000_000, 128_000, True, True, "new-tokenizer", (675, 804)),
+    _row("claude-opus-4-8", 1024, 1_000_000, 128_000, True, True, "new-tokenizer", (290, 410)),
+    _row("claude-sonnet-5", 512, 1_000_000, 128_000, True, True, "keeps-thinking", (354, 474)),
+    _row("claude-opus-5", 512, 1_000_000, 128_000, True, True, "new-tokenizer", (354, 474)),
+    _row("claude-fable-5", 512, 1_000_000, 128_000, True, True, "keeps-thinking", (354, 474)),
+    _row("claude-mythos-5", 512, 1_000_000, 128_000, True, True, "new-tokenizer", (354, 474)),
 )
+#: Snapshots whose documented tool prompt differs from their family row's.
+_TOOL_PROMPT_SNAPSHOTS: Final[dict[str, tuple[int, int]]] = {
+    "claude-3-5-sonnet-20240620": (294, 261),
+}
 _BY_FAMILY: Final = {row.family: row for row in _ROWS}
 
 #: An unknown model: the largest minimum (a slot is never spent on a prefix that is not
@@ -139,6 +153,13 @@ def model_info(model: str | None) -> ModelInfo:
             return row
         name = name.rpartition("-")[0]
     return UNKNOWN
+
+
+def tool_prompt_tokens(model: str | None, tool_choice: str | None) -> int:
+    """Size of the hidden tool-use system prompt for ``model`` and a ``tool_choice`` type."""
+    name = (model or "").strip().lower().rpartition("/")[2]
+    auto, forced = _TOOL_PROMPT_SNAPSHOTS.get(name) or model_info(model).tool_prompt
+    return forced if tool_choice in ("any", "tool") else auto
 
 
 def min_cacheable_tokens(model: str) -> int:

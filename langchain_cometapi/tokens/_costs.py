@@ -9,12 +9,12 @@ few numbers serve every request, nothing is per-conversation.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .._models import model_info
 
-__all__ = ["TokenCosts", "costs_for"]
+__all__ = ["COSTS", "FAMILIES", "FITTED", "TokenCosts", "costs_for", "family_costs"]
 
 # Server / Anthropic-defined tools: the size of the definition the API injects for them
 # (the hidden tool-use prompt itself is counted once per request, like for custom tools).
@@ -38,57 +38,95 @@ _SERVER_TOOLS: dict[str, int] = {
 DEFAULT_SERVER_TOOL = 700
 
 
+#: The fields of :class:`TokenCosts` fitted to billed usage (see benchmarks/token_calibration.py,
+#: which refits exactly these, leaving one project out at a time, to measure out of sample).
+#: Everything else is documented by Anthropic (tool-use prompt per model: ``_models``; image
+#: and PDF sizes: ``_media``) or a rarely seen feature's size kept from an earlier calibration.
+FITTED: tuple[str, ...] = (
+    "text_factor",
+    "json_factor",
+    "request",
+    "message",
+    "block",
+    "system",
+    "tool_definition",
+    "tool_use",
+    "tool_result",
+    "tool_param",
+    "tool_id",
+    "thinking_config",
+)
+
+
 @dataclass(frozen=True)
 class TokenCosts:
-    """Token costs for one token family (all in Claude tokens)."""
+    """Token costs for one token family (all in Claude tokens).
+
+    The estimate is linear in every numeric field, so a calibration can recover each field's
+    contribution by evaluating a body with one field set to 1 and the others to 0.
+    """
 
     text_factor: float = 1.05  # Claude tokens per cl100k token of prose/code
     json_factor: float = 2.0  # per cl100k token of compact JSON (schemas are re-rendered verbosely)
-    request: int = 1  # start-of-prompt + the trailing assistant header
-    message: int = 5  # role header and turn separator of each message
-    block: int = 1  # separator of each content block
-    system: int = 3  # system prompt header
-    tool_prompt: dict[str, int] = field(
-        default_factory=lambda: {"auto": 470, "none": 465, "any": 525, "tool": 540}
-    )
-    system_with_tools: int = -105  # the tool prompt is shorter when a system prompt exists
-    tool_definition: int = 26  # framing of one custom tool (+ name, description, schema)
-    tool_use: int = 26  # framing of one tool call (+ name, input JSON)
-    tool_result: int = 11  # framing of one tool result (+ its content)
-    thinking_config: int = 29  # extended/adaptive thinking instructions
-    thinking_block: int = 5  # framing of a thinking block that stays in context
+    request: float = 1  # start-of-prompt + the trailing assistant header
+    message: float = 5  # role header and turn separator of each message
+    block: float = 1  # separator of each content block
+    system: float = 3  # system prompt header
+    tool_definition: float = 26  # framing of one custom tool (+ name, description, schema)
+    tool_use: float = 26  # framing of one tool call (+ name, input JSON)
+    tool_result: float = 11  # framing of one tool result (+ its content)
+    tool_param: float = 0  # framing of one argument of a tool call (+ its name and value)
+    tool_id: float = 0  # per cl100k token of a tool call's id (in tool_use and tool_result)
+    tool_prompt: float = 1  # scale of the documented hidden tool-use prompt (``_models``)
+    thinking_config: float = 29  # extended/adaptive thinking instructions
+    thinking_block: float = 5  # framing of a thinking block that stays in context
+    output_format: float = 78  # structured-output (json_schema) instructions (+ schema)
+    effort: float = 40  # output_config effort / task budget instructions
+    context_compaction: float = 83  # context_management compaction instructions
+    citations: float = 500  # citation instructions, once per request with citations on
+    document: float = 14  # framing of a document block (+ title/context/content)
+    image_url: float = 300  # URL/file images: dimensions unknown offline
+    image: float = 1  # scale of the documented width*height/750 image size
+    image_max_edge: int = 1568  # images are downscaled to this long edge ...
+    image_max_tokens: int = 1600  # ... and this many tokens
+    pdf_page: float = 2600  # one PDF page: page image + extracted text
+    server_tool_scale: float = 1  # scale of the server tool definition sizes below
     preserves_thinking: bool = False  # earlier turns' thinking is kept (newer models)
-    output_format: int = 78  # structured-output (json_schema) instructions (+ schema)
-    effort: int = 40  # output_config effort / task budget instructions
-    context_compaction: int = 83  # context_management compaction instructions
-    citations: int = 500  # citation instructions, once per request with citations on
-    document: int = 14  # framing of a document block (+ title/context/content)
-    image_url: int = 300  # URL/file images: dimensions unknown offline
-    pdf_page: int = 2600  # one PDF page: page image + extracted text
-    server_tools: dict[str, int] = field(default_factory=lambda: dict(_SERVER_TOOLS))
 
-    def server_tool(self, tool_type: str) -> int:
-        if tool_type in self.server_tools:
-            return self.server_tools[tool_type]
-        base = re.sub(r"_\d{8}$", "", tool_type)
-        return self.server_tools.get(base, DEFAULT_SERVER_TOOL)
+    def server_tool(self, tool_type: str) -> float:
+        if tool_type in _SERVER_TOOLS:
+            size = _SERVER_TOOLS[tool_type]
+        else:
+            size = _SERVER_TOOLS.get(re.sub(r"_\d{8}$", "", tool_type), DEFAULT_SERVER_TOOL)
+        return size * self.server_tool_scale
+
+
+# Opus 4.7+ ship a new tokenizer that yields more tokens for the same text (Anthropic says
+# up to ~1.35x) and read images at a higher resolution; they and the 5-series keep earlier
+# turns' thinking in context.
+_NEW_TOKENIZER_RATIO = 1.3
+FAMILIES: tuple[str, ...] = ("claude-3", "claude-4", "keeps-thinking", "new-tokenizer")
+
+
+def family_costs(base: TokenCosts, family: str) -> TokenCosts:
+    """The costs of token ``family`` derived from the shared (fitted) ``base`` costs."""
+    if family == "new-tokenizer":
+        return replace(
+            base,
+            text_factor=base.text_factor * _NEW_TOKENIZER_RATIO,
+            json_factor=base.json_factor * _NEW_TOKENIZER_RATIO,
+            preserves_thinking=True,
+            image_max_edge=2576,
+            image_max_tokens=4784,
+        )
+    if family == "keeps-thinking":
+        return replace(base, preserves_thinking=True)
+    return base
 
 
 _BASE = TokenCosts()
-# Claude 3.x models: the documented hidden tool prompt is ~15 % shorter than 4.x's.
-_CLAUDE3 = replace(_BASE, tool_prompt={"auto": 400, "none": 395, "any": 450, "tool": 460})
-# Opus 4.7+ ship a new tokenizer that yields more tokens for the same text (Anthropic says
-# up to ~1.35x); they and the 5-series keep earlier turns' thinking in context.
-_NEW_TOKENIZER = replace(_BASE, text_factor=1.3, preserves_thinking=True)
-_KEEPS_THINKING = replace(_BASE, preserves_thinking=True)
-
 #: Token families by name; the per-model registry (``_models``) says which family a model uses.
-COSTS: dict[str, TokenCosts] = {
-    "claude-3": _CLAUDE3,
-    "claude-4": _BASE,
-    "keeps-thinking": _KEEPS_THINKING,
-    "new-tokenizer": _NEW_TOKENIZER,
-}
+COSTS: dict[str, TokenCosts] = {family: family_costs(_BASE, family) for family in FAMILIES}
 
 
 @lru_cache(maxsize=512)

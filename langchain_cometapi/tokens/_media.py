@@ -12,20 +12,23 @@ __all__ = ["image_dimensions", "image_tokens", "pdf_page_count"]
 # Anthropic: tokens ~= width*height/750; images are downscaled so the long edge is at most
 # 1568 px and the area at most ~1.15 MP, which caps an image at about 1600 tokens.
 _MAX_EDGE = 1568
-_MAX_PIXELS = 1_191_922  # 1092 x 1092, the documented 1:1 maximum
 _PIXELS_PER_TOKEN = 750
 MAX_IMAGE_TOKENS = 1600
 
 
-def image_tokens(width: int, height: int) -> int:
+def image_tokens(
+    width: int, height: int, max_edge: int = _MAX_EDGE, max_tokens: int = MAX_IMAGE_TOKENS
+) -> int:
+    """width*height/750 after the API's downscaling to ``max_edge`` and ``max_tokens``."""
     if width <= 0 or height <= 0:
         return 0
-    scale = min(1.0, _MAX_EDGE / max(width, height))
+    scale = min(1.0, max_edge / max(width, height))
     w, h = width * scale, height * scale
-    if w * h > _MAX_PIXELS:
-        area_scale = (_MAX_PIXELS / (w * h)) ** 0.5
+    max_pixels = max_tokens * _PIXELS_PER_TOKEN
+    if w * h > max_pixels:
+        area_scale = (max_pixels / (w * h)) ** 0.5
         w, h = w * area_scale, h * area_scale
-    return max(1, min(MAX_IMAGE_TOKENS, round(w * h / _PIXELS_PER_TOKEN)))
+    return max(1, min(max_tokens, round(w * h / _PIXELS_PER_TOKEN)))
 
 
 def _head(data_b64: str, nbytes: int) -> bytes:
