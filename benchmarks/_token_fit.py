@@ -38,9 +38,10 @@ PRIOR: dict[str, float] = {
     "tool_param": 8.0,
     "tool_id": 0.0,
     "thinking_config": 30.0,
+    "output_format": 50.0,
 }
 #: Shrinkage towards PRIOR, per field, worth this many average requests.
-RIDGE = 5.0
+RIDGE = 50.0
 
 
 @dataclass

@@ -55,6 +55,7 @@ FITTED: tuple[str, ...] = (
     "tool_param",
     "tool_id",
     "thinking_config",
+    "output_format",
 )
 
 
@@ -66,22 +67,23 @@ class TokenCosts:
     contribution by evaluating a body with one field set to 1 and the others to 0.
     """
 
-    text_factor: float = 1.05  # Claude tokens per cl100k token of prose/code
-    json_factor: float = 2.0  # per cl100k token of compact JSON (schemas are re-rendered verbosely)
-    request: float = 1  # start-of-prompt + the trailing assistant header
-    message: float = 5  # role header and turn separator of each message
-    block: float = 1  # separator of each content block
-    system: float = 3  # system prompt header
-    tool_definition: float = 26  # framing of one custom tool (+ name, description, schema)
-    tool_use: float = 26  # framing of one tool call (+ name, input JSON)
-    tool_result: float = 11  # framing of one tool result (+ its content)
-    tool_param: float = 0  # framing of one argument of a tool call (+ its name and value)
-    tool_id: float = 0  # per cl100k token of a tool call's id (in tool_use and tool_result)
+    text_factor: float = 1.079  # Claude tokens per cl100k token of prose/code
+    json_factor: float = 1.53  # per cl100k token of compact JSON (schemas are re-rendered verbosely)
+    request: float = 3.0  # start-of-prompt + the trailing assistant header
+    message: float = 3.6  # role header and turn separator of each message
+    block: float = 0.49  # separator of each content block
+    system: float = 0.0  # system prompt header
+    tool_definition: float = 15.6  # framing of one custom tool (+ name, description, schema)
+    tool_use: float = 23.0  # framing of one tool call (+ name, input JSON)
+    tool_result: float = 13.0  # framing of one tool result (+ its content)
+    tool_param: float = 13.9  # framing of one argument of a tool call (+ its name and value)
+    tool_id: float = 0.12  # per cl100k token of a tool call's id (in tool_use and tool_result)
     tool_prompt: float = 1  # scale of the documented hidden tool-use prompt (``_models``)
-    thinking_config: float = 29  # extended/adaptive thinking instructions
+    thinking_config: float = 28.4  # extended thinking (budget_tokens) instructions
+    adaptive_thinking: float = 0  # adaptive thinking: observed to add nothing
     thinking_block: float = 5  # framing of a thinking block that stays in context
-    output_format: float = 78  # structured-output (json_schema) instructions (+ schema)
-    effort: float = 40  # output_config effort / task budget instructions
+    output_format: float = 115.0  # structured-output (json_schema) instructions (+ schema)
+    effort: float = 0  # output_config effort / task budget: observed to add nothing
     context_compaction: float = 83  # context_management compaction instructions
     citations: float = 500  # citation instructions, once per request with citations on
     document: float = 14  # framing of a document block (+ title/context/content)
@@ -89,7 +91,7 @@ class TokenCosts:
     image: float = 1  # scale of the documented width*height/750 image size
     image_max_edge: int = 1568  # images are downscaled to this long edge ...
     image_max_tokens: int = 1600  # ... and this many tokens
-    pdf_page: float = 2600  # one PDF page: page image + extracted text
+    pdf_page: float = 1600  # one PDF page: its image (at the 1600-token cap) + its text
     server_tool_scale: float = 1  # scale of the server tool definition sizes below
     preserves_thinking: bool = False  # earlier turns' thinking is kept (newer models)
 

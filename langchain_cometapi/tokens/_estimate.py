@@ -51,6 +51,7 @@ __all__ = [
 _log = logging.getLogger("langchain_cometapi.tokens")
 _THINKING_TYPES = ("thinking", "redacted_thinking")
 _warned: set[str] = set()
+_BILLING_HEADER = "x-anthropic-billing-header:"
 
 
 def estimate_text_tokens(text: str, *, model: str | None = None) -> int:
@@ -88,12 +89,20 @@ def _blocks_of(content: Any) -> Sequence[Any]:
     return content if isinstance(content, Sequence) else (content,)
 
 
-def _uses_citations(messages: Sequence[Any]) -> bool:
-    for message in messages:
-        for block in _blocks_of(_get(message, "content")):
-            if _get(block, "type") == "document" and _get(_get(block, "citations"), "enabled"):
-                return True
+def _uses_citations(value: Any) -> bool:
+    """Any document or search result with citations enabled (they may sit in tool results)."""
+    if isinstance(value, Mapping):
+        if _get(value.get("citations"), "enabled") and value.get("type") != "text":
+            return True
+        return any(_uses_citations(v) for v in value.values() if isinstance(v, (Mapping, list)))
+    if isinstance(value, list):
+        return any(_uses_citations(v) for v in value)
     return False
+
+
+def _has_tools(body: Mapping[str, Any]) -> bool:
+    """Custom, server or MCP tools: each brings the documented hidden tool-use prompt."""
+    return bool(body.get("tools") or body.get("mcp_servers"))
 
 
 def _request_overhead(body: Mapping[str, Any], p: TokenCosts, citations: bool) -> float:
@@ -101,11 +110,14 @@ def _request_overhead(body: Mapping[str, Any], p: TokenCosts, citations: bool) -
     system = body.get("system")
     if system:
         total += p.system
-    if body.get("tools"):
+    if _has_tools(body):
         choice = _get(body.get("tool_choice"), "type")
         total += p.tool_prompt * tool_prompt_tokens(_model(body), choice)
-    if _get(body.get("thinking"), "type") in ("enabled", "adaptive"):
+    thinking = _get(body.get("thinking"), "type")
+    if thinking == "enabled":
         total += p.thinking_config
+    elif thinking == "adaptive":
+        total += p.adaptive_thinking
     config = body.get("output_config")
     fmt = _get(config, "format") or body.get("output_format")
     if fmt:
@@ -133,8 +145,8 @@ def request_overhead_tokens(body: Mapping[str, Any]) -> int:
     effort, compaction and citation instructions."""
     if not isinstance(body, Mapping):
         return 0
-    messages = _blocks_of(body.get("messages"))
-    return round(_request_overhead(body, costs_for(_model(body)), _uses_citations(messages)))
+    citations = _uses_citations(body.get("messages"))
+    return round(_request_overhead(body, costs_for(_model(body)), citations))
 
 
 @dataclass
@@ -169,6 +181,12 @@ def _last_human_turn(messages: Sequence[Any]) -> int:
     return -1
 
 
+def _billing_header(block: Any) -> bool:
+    """Claude Code's attribution line: a system block the API reads and strips, not billed."""
+    text = block if isinstance(block, str) else _get(block, "text")
+    return isinstance(text, str) and text.startswith(_BILLING_HEADER)
+
+
 @dataclass
 class _Terms:
     overhead: float
@@ -193,9 +211,9 @@ def request_terms(body: Mapping[str, Any], p: TokenCosts) -> _Terms:
             row.append(0.0 if stripped else block_tokens(block, p))
         per_message.append(row)
     return _Terms(
-        overhead=_request_overhead(body, p, _uses_citations(messages)),
+        overhead=_request_overhead(body, p, _uses_citations(body.get("messages"))),
         tools=[tool_tokens(t, p) for t in _blocks_of(body.get("tools"))],
-        system=[block_tokens(b, p) for b in system_blocks if b],
+        system=[0.0 if _billing_header(b) else block_tokens(b, p) for b in system_blocks if b],
         message=p.message,
         messages=per_message,
     )

@@ -16,37 +16,62 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 
-__all__ = ["backend_name", "cl100k_tokens", "clear_cache", "fallback_tokens"]
+__all__ = ["backend_name", "class_counts", "cl100k_tokens", "clear_cache", "fallback_tokens"]
 
-# Character classes whose counts predict cl100k token counts (least squares over Python
-# source, prose docs, JSON and CJK samples; per-piece MAPE about 6 %).  Each regex is one
-# C-level pass, so cold cost is ~0.1 us/char and no Python loop runs per word.
-_CLASSES: tuple[tuple[re.Pattern[str], float], ...] = (
-    (re.compile(r"[A-Za-z]+"), 0.897),  # ASCII words: ~1 token each ...
-    (re.compile(r"[A-Za-z]{1,6}"), 0.426),  # ... plus part of a token per extra 6 letters
-    (re.compile(r"[0-9]{1,3}"), 1.766),  # digit groups (cl100k splits by 3; often next to ids)
-    (re.compile(r"[!-/:-@\[-`{-~]"), 0.341),  # ASCII punctuation characters
-    (re.compile(r"[!-/:-@\[-`{-~]+"), 0.169),  # ... and their runs
-    (re.compile(r"\s*\n"), 1.708),  # line breaks (with the indentation before them)
-    (re.compile(r"[ \t]{2,}"), 0.199),  # runs of spaces (indentation)
-    (re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"), 1.243),
-    (re.compile(r"[^\x00-\x7f]"), 0.884),  # other non-ASCII (counted on top of CJK below)
-    (re.compile(r"[a-z][A-Z]"), 0.856),  # camelCase joints split words
+# Character classes whose counts predict cl100k token counts. Each regex is one C-level pass
+# (no Python loop per word). The weights are a least-squares fit of the relative error against
+# real cl100k counts (benchmarks/text_fallback_fit.py: prose, code, JSON, CJK and random ids).
+_PATTERNS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"[A-Za-z]+"),  # ASCII words: ~1 token each ...
+    re.compile(r"[A-Za-z]{1,6}"),  # ... plus part of a token per extra 6 letters
+    re.compile(r"[A-Za-z]{13,}"),  # letters in runs too long to be words (ids, base64): chars
+    re.compile(r"[0-9]{1,3}"),  # digit groups (cl100k splits by 3)
+    re.compile(r"[A-Za-z][0-9]|[0-9][A-Za-z]"),  # letter/digit joints (ids, hashes)
+    re.compile(r"[!-/:-@\[-`{-~]"),  # ASCII punctuation characters
+    re.compile(r"[!-/:-@\[-`{-~]+"),  # ... and their runs
+    re.compile(r"\s*\n"),  # line breaks (with the indentation before them)
+    re.compile(r"[ \t]{2,}"),  # runs of spaces (indentation)
+    re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"),  # CJK
+    re.compile(r"[^\x00-\x7f]"),  # other non-ASCII (counted on top of CJK below)
+    re.compile(r"[a-z][A-Z]"),  # camelCase joints split words
 )
-_CJK_INDEX = 7
-_NON_ASCII_INDEX = 8
-# The second "words" class counts chunks, so its weight applies to chunks - words.
-_WORD_INDEX, _CHUNK_INDEX = 0, 1
+_WEIGHTS: tuple[float, ...] = (
+    1.024, 0.050, 0.035, 1.546, -0.317, 0.208, 0.355, 0.995, 0.720, 1.243, 0.884, 2.382
+)
+_WORD, _CHUNK, _LONG_RUN, _CJK, _NON_ASCII = 0, 1, 2, 9, 10
+
+# A run of one repeated character ("aaaa...", "0000...") is not text a tokenizer has merges
+# for: Claude bills a run of letters or digits at about 3 characters per token (cl100k would
+# say 8), so such runs are cut out and counted at that rate by both backends.
+_REPEAT = re.compile(r"([A-Za-z0-9])\1{15,}")
+_REPEAT_CHARS_PER_TOKEN = 3.2
+
+
+def class_counts(text: str) -> list[float]:
+    """The fallback's features of ``text``: one count per character class."""
+    counts = [float(len(pattern.findall(text))) for pattern in _PATTERNS]
+    counts[_CHUNK] -= counts[_WORD]
+    counts[_NON_ASCII] -= counts[_CJK]
+    counts[_LONG_RUN] = float(sum(len(m) for m in _PATTERNS[_LONG_RUN].findall(text)))
+    return counts
 
 
 def fallback_tokens(text: str) -> float:
     """cl100k-equivalent count from character-class frequencies (no tokenizer needed)."""
     if not text:
         return 0.0
-    counts = [len(pattern.findall(text)) for pattern, _ in _CLASSES]
-    counts[_CHUNK_INDEX] -= counts[_WORD_INDEX]
-    counts[_NON_ASCII_INDEX] -= counts[_CJK_INDEX]
-    return max(1.0, sum(c * w for c, (_, w) in zip(counts, _CLASSES, strict=True)))
+    counts = class_counts(text)
+    return max(1.0, sum(c * w for c, w in zip(counts, _WEIGHTS, strict=True)))
+
+
+def _split_repeats(text: str) -> tuple[str, float]:
+    """``text`` without its long single-character runs, and those runs' tokens."""
+    if len(text) < 16 or _REPEAT.search(text) is None:
+        return text, 0.0
+    runs = 0.0
+    for match in _REPEAT.finditer(text):
+        runs += len(match.group(0)) / _REPEAT_CHARS_PER_TOKEN
+    return _REPEAT.sub(" ", text), runs
 
 
 # --- offline tiktoken -------------------------------------------------------------------
@@ -134,9 +159,12 @@ def cl100k_tokens(text: str) -> float:
                 if os.environ.get("LANGCHAIN_COMETAPI_TOKENIZER", "auto") != "fallback":
                     _encoder = _load_encoder()
                 _probed = True
+    if not text:
+        return 0.0
+    rest, runs = _split_repeats(text)
     if _encoder is None:
-        return fallback_tokens(text)
-    return float(_encoder(text)) if text else 0.0
+        return fallback_tokens(rest) + runs
+    return float(_encoder(rest)) + runs
 
 
 def backend_name() -> str:
