@@ -17,10 +17,9 @@ from dataclasses import dataclass, fields, replace
 
 from _token_corpus import Case
 
+from langchain_cometapi._models import model_info
 from langchain_cometapi.tokens._costs import FITTED, TokenCosts, costs_for, family_costs
 from langchain_cometapi.tokens._estimate import request_terms
-from langchain_cometapi._models import model_info
-
 
 #: Where a fit starts and what it is shrunk towards: rough physical sizes chosen before
 #: looking at the corpus (a role header is a few tokens, a tool's framing a dozen or two),
@@ -79,7 +78,7 @@ def shipped() -> list[float]:
 def _solve(a: list[list[float]], b: list[float]) -> list[float]:
     """Gaussian elimination with partial pivoting (the systems here are ~10 x 10)."""
     n = len(b)
-    m = [row[:] + [b[i]] for i, row in enumerate(a)]
+    m = [[*row, b[i]] for i, row in enumerate(a)]
     for col in range(n):
         pivot = max(range(col, n), key=lambda r: abs(m[r][col]))
         m[col], m[pivot] = m[pivot], m[col]
@@ -139,7 +138,11 @@ def fit(rows: Sequence[Row], rounds: int = 12) -> list[float]:
 
 def fit_rows(rows: Iterable[Row]) -> list[Row]:
     """The rows a fit learns from: checkable, no media/server tools/MCP (documented parts)."""
-    return [r for r in rows if not r.case.excluded and not r.case.kinds & {"media", "server-tools", "mcp"}]
+    return [
+        r
+        for r in rows
+        if not r.case.excluded and not r.case.kinds & {"media", "server-tools", "mcp"}
+    ]
 
 
 @dataclass

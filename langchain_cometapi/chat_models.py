@@ -389,12 +389,21 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         """Offline estimate of the billed prompt tokens; sends nothing, needs no key.
 
         Counts the exact wire body ``invoke`` would send (``tokens.estimate_request_tokens``);
-        method and accuracy: docs/token-estimation.md.
+        method and accuracy: docs/token-estimation.md. Never raises on content: a block the
+        conversion refuses (e.g. an OpenAI-style ``{"type": "file", "file": {...}}``) is
+        counted as its JSON.
         """
         kwargs: dict[str, Any] = {}
         if tools:
             kwargs["tools"] = [_tools.convert_tool(t) for t in tools]
-        # lenient: trim_messages(token_counter=llm) counts slices no request would send
-        request = build_request(messages, self._defaults(), None, kwargs, lenient=True)
-        return estimate_request_tokens(request.body)
+        try:
+            # lenient: trim_messages(token_counter=llm) counts slices no request would send
+            body = build_request(messages, self._defaults(), None, kwargs, lenient=True).body
+        except (ValueError, TypeError):
+            body = {
+                "model": self.model,
+                "messages": [{"role": m.type, "content": m.content} for m in messages],
+                **kwargs,
+            }
+        return estimate_request_tokens(body)
 

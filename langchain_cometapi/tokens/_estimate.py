@@ -33,9 +33,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .._models import tool_prompt_tokens
 from ._blocks import block_tokens, jsonish_tokens, text_tokens, tool_tokens, unknowns
 from ._costs import TokenCosts, costs_for
-from .._models import tool_prompt_tokens
 
 __all__ = [
     "TokenBreakdown",
