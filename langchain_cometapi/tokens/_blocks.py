@@ -8,14 +8,22 @@ is not a known block counts as its JSON text, nothing raises.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from ._costs import TokenCosts
 from ._media import image_dimensions, image_tokens, pdf_page_count
 from ._text import cached_tokens
 
-__all__ = ["block_tokens", "jsonish_tokens", "text_tokens", "tool_tokens", "unknowns"]
+__all__ = [
+    "block_tokens",
+    "jsonish_tokens",
+    "nested_blocks",
+    "text_tokens",
+    "tool_tokens",
+    "unknowns",
+    "uses_citations",
+]
 
 _CUSTOM_TOOL_TYPES = (None, "custom")
 
@@ -28,6 +36,8 @@ def _json(value: Any) -> str:
 
 
 def _get(value: Any, key: str) -> Any:
+    if type(value) is dict:  # the common case, without the ABC check
+        return value.get(key)
     return value.get(key) if isinstance(value, Mapping) else None
 
 
@@ -42,6 +52,8 @@ def jsonish_tokens(value: Any, p: TokenCosts) -> float:
 
 
 def _items(value: Any) -> Sequence[Any]:
+    if type(value) is list:
+        return value
     if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
         return value
     return ()
@@ -167,7 +179,7 @@ def block_tokens(block: Any, p: TokenCosts) -> float:
     """Tokens of one content block with its framing; a str is a string content."""
     if isinstance(block, str):
         return p.block + text_tokens(block, p)
-    if not isinstance(block, Mapping):
+    if type(block) is not dict and not isinstance(block, Mapping):
         return p.block + jsonish_tokens(block, p)
     kind = block.get("type")
     known = _known_block(kind, block, p) if isinstance(kind, str) else None
@@ -189,18 +201,39 @@ def tool_tokens(tool: Any, p: TokenCosts) -> float:
     return total + jsonish_tokens(tool.get("input_schema"), p)
 
 
-def _media_unknowns(value: Any, found: set[str]) -> None:
-    if isinstance(value, Mapping):
-        kind = value.get("type")
-        source_type = _get(value.get("source"), "type")
-        if kind in ("image", "document") and source_type in ("url", "file"):
-            found.add(f"the size of a {kind} given by {source_type} (assumed, not read)")
-        for item in value.values():
-            if isinstance(item, (Mapping, list)):
-                _media_unknowns(item, found)
-    elif isinstance(value, list):
-        for item in value:
-            _media_unknowns(item, found)
+def nested_blocks(messages: Any) -> Iterator[Mapping[str, Any]]:
+    """Every content block of ``messages``, including those inside tool results and
+    documents (where images, documents and search results can sit), without descending into
+    text, arguments or other leaves: a long conversation is walked in one cheap pass."""
+    for message in _items(messages):
+        content = _get(message, "content")
+        stack = list(_items(content)) if type(content) is not str else []
+        while stack:
+            block = stack.pop()
+            if type(block) is not dict and not isinstance(block, Mapping):
+                continue
+            yield block
+            if block.get("type") == "text":
+                continue
+            inner = block.get("content")
+            if isinstance(inner, Mapping):
+                stack.append(inner)
+                inner = inner.get("content")
+            if isinstance(inner, Mapping):
+                stack.append(inner)
+            else:
+                stack.extend(_items(inner))
+            source = block.get("source")
+            if isinstance(source, Mapping):
+                stack.extend(_items(source.get("content")))
+
+
+def uses_citations(messages: Any) -> bool:
+    """A document or search result with citations enabled: the API adds its instructions."""
+    for block in nested_blocks(messages):
+        if block.get("type") != "text" and _get(block.get("citations"), "enabled"):
+            return True
+    return False
 
 
 def unknowns(body: Mapping[str, Any]) -> list[str]:
@@ -210,5 +243,9 @@ def unknowns(body: Mapping[str, Any]) -> list[str]:
     toolsets = [t for t in _items(body.get("tools")) if _get(t, "type") == "mcp_toolset"]
     if servers or toolsets:
         found.add("the tool definitions of remote MCP servers (fetched by the API, not counted)")
-    _media_unknowns(body.get("messages"), found)
+    for block in nested_blocks(body.get("messages")):
+        kind = block.get("type")
+        source_type = _get(block.get("source"), "type")
+        if kind in ("image", "document") and source_type in ("url", "file"):
+            found.add(f"the size of a {kind} given by {source_type} (assumed, not read)")
     return sorted(found)

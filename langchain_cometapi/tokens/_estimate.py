@@ -34,7 +34,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._models import tool_prompt_tokens
-from ._blocks import block_tokens, jsonish_tokens, text_tokens, tool_tokens, unknowns
+from ._blocks import (
+    block_tokens,
+    jsonish_tokens,
+    text_tokens,
+    tool_tokens,
+    unknowns,
+    uses_citations,
+)
 from ._costs import TokenCosts, costs_for
 
 __all__ = [
@@ -78,26 +85,19 @@ def message_overhead_tokens(model: str | None = None) -> int:
 
 
 def _get(value: Any, key: str) -> Any:
+    if type(value) is dict:  # the common case, without the ABC check
+        return value.get(key)
     return value.get(key) if isinstance(value, Mapping) else None
 
 
 def _blocks_of(content: Any) -> Sequence[Any]:
+    if type(content) is list:
+        return content
     if content is None:
         return ()
     if isinstance(content, (str, Mapping)):
         return (content,)
     return content if isinstance(content, Sequence) else (content,)
-
-
-def _uses_citations(value: Any) -> bool:
-    """Any document or search result with citations enabled (they may sit in tool results)."""
-    if isinstance(value, Mapping):
-        if _get(value.get("citations"), "enabled") and value.get("type") != "text":
-            return True
-        return any(_uses_citations(v) for v in value.values() if isinstance(v, (Mapping, list)))
-    if isinstance(value, list):
-        return any(_uses_citations(v) for v in value)
-    return False
 
 
 def _has_tools(body: Mapping[str, Any]) -> bool:
@@ -145,7 +145,7 @@ def request_overhead_tokens(body: Mapping[str, Any]) -> int:
     effort, compaction and citation instructions."""
     if not isinstance(body, Mapping):
         return 0
-    citations = _uses_citations(body.get("messages"))
+    citations = uses_citations(body.get("messages"))
     return round(_request_overhead(body, costs_for(_model(body)), citations))
 
 
@@ -211,7 +211,7 @@ def request_terms(body: Mapping[str, Any], p: TokenCosts) -> _Terms:
             row.append(0.0 if stripped else block_tokens(block, p))
         per_message.append(row)
     return _Terms(
-        overhead=_request_overhead(body, p, _uses_citations(body.get("messages"))),
+        overhead=_request_overhead(body, p, uses_citations(body.get("messages"))),
         tools=[tool_tokens(t, p) for t in _blocks_of(body.get("tools"))],
         system=[0.0 if _billing_header(b) else block_tokens(b, p) for b in system_blocks if b],
         message=p.message,

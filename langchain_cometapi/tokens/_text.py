@@ -24,9 +24,7 @@ __all__ = ["backend_name", "cl100k_tokens", "class_counts", "clear_cache", "fall
 _PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"[A-Za-z]+"),  # ASCII words: ~1 token each ...
     re.compile(r"[A-Za-z]{1,6}"),  # ... plus part of a token per extra 6 letters
-    re.compile(r"[a-z]{20,}|[A-Z]{20,}"),  # one-case letter runs too long for words: chars
     re.compile(r"[0-9]{1,3}"),  # digit groups (cl100k splits by 3)
-    re.compile(r"[A-Za-z][0-9]|[0-9][A-Za-z]"),  # letter/digit joints (ids, hashes)
     re.compile(r"[!-/:-@\[-`{-~]"),  # ASCII punctuation characters
     re.compile(r"[!-/:-@\[-`{-~]+"),  # ... and their runs
     re.compile(r"\s*\n"),  # line breaks (with the indentation before them)
@@ -36,9 +34,20 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"[a-z][A-Z]"),  # camelCase joints split words
 )
 _WEIGHTS: tuple[float, ...] = (
-    0.993, 0.182, 0.493, 1.415, -0.012, 0.203, 0.365, 0.985, 0.755, 1.243, 0.884, 2.299
+    0.993,
+    0.183,
+    1.405,
+    0.202,
+    0.368,
+    0.986,
+    0.752,
+    1.243,
+    0.884,
+    2.297,
+    0.493,
 )
-_WORD, _CHUNK, _LONG_RUN, _CJK, _NON_ASCII = 0, 1, 2, 9, 10
+_WORD, _CHUNK, _CJK, _NON_ASCII, _LONG_RUN = 0, 1, 7, 8, 10
+_LONG_WORD = 20
 
 # A run of one repeated character ("aaaa...", "0000...") is not text a tokenizer has merges
 # for: Claude bills a run of letters or digits at about 3 characters per token (cl100k would
@@ -48,11 +57,15 @@ _REPEAT_CHARS_PER_TOKEN = 3.2
 
 
 def class_counts(text: str) -> list[float]:
-    """The fallback's features of ``text``: one count per character class."""
-    counts = [float(len(pattern.findall(text))) for pattern in _PATTERNS]
+    """The fallback's features of ``text``: one count per character class, then the letters
+    in one-case runs too long to be words (random ids, base64 pieces)."""
+    words = _PATTERNS[_WORD].findall(text)
+    counts = [float(len(words))]
+    counts += [float(len(pattern.findall(text))) for pattern in _PATTERNS[1:]]
     counts[_CHUNK] -= counts[_WORD]
     counts[_NON_ASCII] -= counts[_CJK]
-    counts[_LONG_RUN] = float(sum(len(m) for m in _PATTERNS[_LONG_RUN].findall(text)))
+    long_runs = [w for w in words if len(w) >= _LONG_WORD]
+    counts.append(float(sum(len(w) for w in long_runs if w.islower() or w.isupper())))
     return counts
 
 
@@ -195,7 +208,7 @@ def cached_tokens(text: str) -> float:
         _cache.move_to_end(text)
         return hit
     value = cl100k_tokens(text)
-    if len(text) > 16:  # tiny strings are cheaper to recount than to keep
+    if text:  # even a short string costs a dozen regex passes to recount
         with _lock:
             _cache[text] = value
             if len(_cache) > _CACHE_SIZE:
