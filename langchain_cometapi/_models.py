@@ -88,7 +88,8 @@ def _row(
 
 # Token families (tokens._costs): "claude-3" (3.x: earlier turns' thinking stripped),
 # "claude-4" (4.x up to Opus 4.1 / Sonnet 4.x / Haiku 4.5), "keeps-thinking" (models that keep
-# earlier turns' thinking in context), "new-tokenizer" (Opus 4.7+: more tokens per text).
+# earlier turns' thinking in context), "new-tokenizer" (Opus 4.7+ and the 5 series: more
+# tokens per text; Sonnet 5's billed usage shows it, ~1.3x the 4.x counts for the same text).
 # Tool prompt: Anthropic's "tool use system prompt token count" table (auto/none, any/tool).
 # Not documented, so borrowed from the nearest documented generation: Opus 5, Fable 5 and
 # Mythos 5 (Sonnet 5's figures).
@@ -109,9 +110,9 @@ _ROWS: Final[tuple[ModelInfo, ...]] = (
     _row("claude-opus-4-6", 4096, 1_000_000, 128_000, True, True, "keeps-thinking", (497, 589)),
     _row("claude-opus-4-7", 2048, 1_000_000, 128_000, True, True, "new-tokenizer", (675, 804)),
     _row("claude-opus-4-8", 1024, 1_000_000, 128_000, True, True, "new-tokenizer", (290, 410)),
-    _row("claude-sonnet-5", 512, 1_000_000, 128_000, True, True, "keeps-thinking", (354, 474)),
+    _row("claude-sonnet-5", 512, 1_000_000, 128_000, True, True, "new-tokenizer", (354, 474)),
     _row("claude-opus-5", 512, 1_000_000, 128_000, True, True, "new-tokenizer", (354, 474)),
-    _row("claude-fable-5", 512, 1_000_000, 128_000, True, True, "keeps-thinking", (354, 474)),
+    _row("claude-fable-5", 512, 1_000_000, 128_000, True, True, "new-tokenizer", (354, 474)),
     _row("claude-mythos-5", 512, 1_000_000, 128_000, True, True, "new-tokenizer", (354, 474)),
 )
 #: Snapshots whose documented tool prompt differs from their family row's.

@@ -70,22 +70,22 @@ class TokenCosts:
     contribution by evaluating a body with one field set to 1 and the others to 0.
     """
 
-    text_factor: float = 1.085  # Claude tokens per cl100k token of prose/code
-    json_factor: float = 1.534  # per cl100k token of compact JSON (tool schemas, arguments)
+    text_factor: float = 1.081  # Claude tokens per cl100k token of prose/code
+    json_factor: float = 1.539  # per cl100k token of compact JSON (tool schemas, arguments)
     request: float = 3.03  # start-of-prompt + the trailing assistant header
     message: float = 3.63  # role header and turn separator of each message
     block: float = 0.49  # separator of each content block
     system: float = 0.0  # system prompt header
-    tool_definition: float = 15.2  # framing of one custom tool (+ name, description, schema)
+    tool_definition: float = 15.1  # framing of one custom tool (+ name, description, schema)
     tool_use: float = 22.8  # framing of one tool call (+ name, input JSON)
     tool_result: float = 12.8  # framing of one tool result (+ its content)
-    tool_param: float = 14.0  # framing of one argument of a tool call (+ its name and value)
+    tool_param: float = 14.1  # framing of one argument of a tool call (+ its name and value)
     tool_id: float = 0.12  # per cl100k token of a tool call's id (in tool_use and tool_result)
     tool_prompt: float = 1  # scale of the documented hidden tool-use prompt (``_models``)
-    thinking_config: float = 28.3  # extended thinking (budget_tokens) instructions
+    thinking_config: float = 28.4  # extended thinking (budget_tokens) instructions
     adaptive_thinking: float = 0  # adaptive thinking: observed to add nothing
     thinking_block: float = 5  # framing of a thinking block that stays in context
-    output_format: float = 115.7  # structured-output (json_schema) instructions (+ schema)
+    output_format: float = 116.0  # structured-output (json_schema) instructions (+ schema)
     effort: float = 0  # output_config effort / task budget: observed to add nothing
     context_compaction: float = 83  # context_management compaction instructions
     citations: float = 500  # citation instructions, once per request with citations on
