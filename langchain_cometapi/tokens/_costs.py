@@ -1,9 +1,12 @@
-"""Calibrated constants of the Messages prompt format and their per-model-family variants.
+"""What the API bills around the caller's content, per token family.
 
-Every constant is a count of tokens the API adds around the caller's content (role headers,
-the hidden tool-use system prompt, tool definition framing, ...).  They were fitted once
-against billed usage of recorded real requests (see docs/token-estimation.md); the same
-few numbers serve every request, nothing is per-conversation.
+Why a separate module: the numbers here are of two kinds that must not blur. The fields in
+``FITTED`` (role headers, block and tool framing, Claude tokens per cl100k token) are not
+documented anywhere; they are fitted to billed usage of recorded real requests by
+benchmarks/token_calibration.py, which also measures them leave-one-project-out. The rest
+is documented by Anthropic (the tool-use prompt per model lives in the model registry,
+``_models``; image and PDF sizes in ``_media``; some server tool sizes below) or observed as
+zero. The same few numbers serve every request; nothing is per-project or per-conversation.
 """
 
 from __future__ import annotations

@@ -261,3 +261,29 @@ def test_import_is_lazy() -> None:
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+def test_claude_code_billing_header_is_not_billed(offline_fallback: None) -> None:
+    header = {
+        "type": "text",
+        "text": "x-anthropic-billing-header: cc_version=2.1; cc_entrypoint=sdk",
+    }
+    prompt = {"type": "text", "text": "You are a weather fetcher."}
+    base = {"model": "claude-sonnet-4-6", "messages": [_user("Weather in NY?")]}
+    with_header = estimate_request_tokens({**base, "system": [header, prompt]})
+    assert with_header == estimate_request_tokens({**base, "system": [prompt]})
+    assert request_token_breakdown({**base, "system": [header, prompt]}).system[0] == 0
+
+
+def test_citations_inside_tool_results_add_their_instructions(offline_fallback: None) -> None:
+    result = {
+        "type": "search_result",
+        "title": "Leave policy",
+        "source": "HR",
+        "content": [{"type": "text", "text": "Submit a leave request form."}],
+    }
+    turn = {"type": "tool_result", "tool_use_id": "toolu_1", "content": [result]}
+    on = {**result, "citations": {"enabled": True}}
+    body = {"model": "claude-haiku-4-5", "messages": [{"role": "user", "content": [turn]}]}
+    cited = {**body, "messages": [{"role": "user", "content": [{**turn, "content": [on]}]}]}
+    assert estimate_request_tokens(cited) - estimate_request_tokens(body) >= 400
