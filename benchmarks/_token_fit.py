@@ -27,7 +27,8 @@ from langchain_cometapi.tokens._estimate import request_terms
 PRIOR: dict[str, float] = {
     "text_factor": 1.0,
     "json_factor": 1.5,
-    "request": 3.0,
+    "request": 1.0,
+    "reply_header": 2.0,
     "message": 4.0,
     "block": 1.0,
     "system": 3.0,

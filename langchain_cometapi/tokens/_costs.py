@@ -52,6 +52,7 @@ FITTED: tuple[str, ...] = (
     "text_factor",
     "json_factor",
     "request",
+    "reply_header",
     "message",
     "block",
     "system",
@@ -73,15 +74,16 @@ class TokenCosts:
     contribution by evaluating a body with one field set to 1 and the others to 0.
     """
 
-    text_factor: float = 1.081  # Claude tokens per cl100k token of prose/code
-    json_factor: float = 1.539  # per cl100k token of compact JSON (tool schemas, arguments)
-    request: float = 3.03  # start-of-prompt + the trailing assistant header
-    message: float = 3.63  # role header and turn separator of each message
-    block: float = 0.49  # separator of each content block
+    text_factor: float = 1.080  # Claude tokens per cl100k token of prose/code
+    json_factor: float = 1.540  # per cl100k token of compact JSON (tool schemas, arguments)
+    request: float = 0.94  # start of the prompt
+    reply_header: float = 2.24  # the assistant header the reply starts with (not after a prefill)
+    message: float = 3.56  # role header and turn separator of each message
+    block: float = 0.44  # separator of each content block
     system: float = 0.0  # system prompt header
     tool_definition: float = 15.1  # framing of one custom tool (+ name, description, schema)
-    tool_use: float = 22.8  # framing of one tool call (+ name, input JSON)
-    tool_result: float = 12.8  # framing of one tool result (+ its content)
+    tool_use: float = 22.9  # framing of one tool call (+ name, input JSON)
+    tool_result: float = 12.9  # framing of one tool result (+ its content)
     tool_param: float = 14.1  # framing of one argument of a tool call (+ its name and value)
     tool_id: float = 0.12  # per cl100k token of a tool call's id (in tool_use and tool_result)
     tool_prompt: float = 1  # scale of the documented hidden tool-use prompt (``_models``)

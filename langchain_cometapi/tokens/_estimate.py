@@ -105,8 +105,14 @@ def _has_tools(body: Mapping[str, Any]) -> bool:
     return bool(body.get("tools") or body.get("mcp_servers"))
 
 
+def _prefilled(body: Mapping[str, Any]) -> bool:
+    """The last message is the assistant's (a prefill): no new reply header follows it."""
+    messages = _blocks_of(body.get("messages"))
+    return bool(messages) and _get(messages[-1], "role") == "assistant"
+
+
 def _request_overhead(body: Mapping[str, Any], p: TokenCosts, citations: bool) -> float:
-    total = float(p.request)
+    total = float(p.request) + (0.0 if _prefilled(body) else p.reply_header)
     system = body.get("system")
     if system:
         total += p.system

@@ -287,3 +287,15 @@ def test_citations_inside_tool_results_add_their_instructions(offline_fallback: 
     body = {"model": "claude-haiku-4-5", "messages": [{"role": "user", "content": [turn]}]}
     cited = {**body, "messages": [{"role": "user", "content": [{**turn, "content": [on]}]}]}
     assert estimate_request_tokens(cited) - estimate_request_tokens(body) >= 400
+
+
+def test_prefill_gets_no_new_reply_header(offline_fallback: None) -> None:
+    question = _user("Two names for a pet pelican")
+    base = {"model": "claude-3-opus-20240229", "messages": [question]}
+    prefill = {"role": "assistant", "content": "{"}
+    answered = {"role": "assistant", "content": "Percy and Pelly"}
+    with_prefill = estimate_request_tokens({**base, "messages": [question, prefill]})
+    with_answer = estimate_request_tokens({**base, "messages": [question, answered, question]})
+    # a prefill adds its message but no reply header after it
+    assert with_prefill - estimate_request_tokens(base) < message_overhead_tokens() + 1
+    assert with_answer > estimate_request_tokens(base) + 2 * message_overhead_tokens()
