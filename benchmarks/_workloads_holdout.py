@@ -48,6 +48,7 @@ class Step:
     messages: list[BaseMessage]
     tools: list[dict[str, Any]] | None = None
     instance: str = "main"
+    tool_choice: str | None = None
 
 
 @dataclass
