@@ -92,7 +92,7 @@ class PlannerStrategy:
         return out
 
     def observe(self, usage: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> None:
-        self.planner.observe(self.last_plan, usage)
+        self.planner.observe(self.last_plan, usage, headers)
 
 
 class FleetStrategy:

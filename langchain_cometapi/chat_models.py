@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from functools import partial
 from typing import Any, Literal
 
 import httpx2
@@ -30,6 +31,7 @@ from ._wire.body import BODY_FIELDS, RequestDefaults, build_request
 from ._wire.response import chat_result, message_from_response
 from ._wire.stream import StreamAssembler, generation_chunk, reply_is_text_only
 from ._wire.validate import forcing_blocked, validate_sampling, validate_stop
+from .cache import _resend
 from .cache._planner import CachePlan, CachePlanner, CachePolicy
 from .cache._report import CacheReport
 from .tokens._estimate import estimate_request_tokens, estimate_text_tokens
@@ -148,7 +150,7 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         )
         if self.prompt_cache != "off":
             policy = self.prompt_cache if isinstance(self.prompt_cache, CachePolicy) else None
-            self._planner = CachePlanner(policy)
+            self._planner = CachePlanner(policy, base_url=self.base_url)
 
     def _fresh_runtime(self) -> None:
         """After unpickling / deepcopy: new client, planner and report (see ``_copying``)."""
@@ -241,13 +243,11 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         return planned, headers, plan
 
     def _observe(self, plan: CachePlan | None, usage: Any, headers: Mapping[str, str]) -> None:
-        if self._planner is not None:
-            self._planner.sync_clock(headers.get("date"))  # TTLs run on the server's clock
         if not isinstance(usage, Mapping):
             return
         self._report.add(usage, plan.model if plan is not None else self.model)
         if self._planner is not None and plan is not None:
-            self._planner.observe(plan, usage)
+            self._planner.observe(plan, usage, headers)  # its Date is the planner's clock
 
     @property
     def cache_report(self) -> CacheReport:
@@ -270,7 +270,8 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         if self.streaming:
             return generate_from_stream(self._stream(messages, stop, run_manager, **kwargs))
         body, headers, plan = self._prepare(messages, stop, kwargs)
-        data, response_headers = self._client.create(body, headers)
+        send = partial(self._client.create, extra_headers=headers)
+        data, response_headers = _resend.create(send, self._planner, body)
         self._observe(plan, data.get("usage"), response_headers)
         return chat_result(message_from_response(data))
 
@@ -284,7 +285,8 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         if self.streaming:
             return await agenerate_from_stream(self._astream(messages, stop, run_manager, **kwargs))
         body, headers, plan = self._prepare(messages, stop, kwargs)
-        data, response_headers = await self._client.acreate(body, headers)
+        send = partial(self._client.acreate, extra_headers=headers)
+        data, response_headers = await _resend.acreate(send, self._planner, body)
         self._observe(plan, data.get("usage"), response_headers)
         return chat_result(message_from_response(data))
 
@@ -298,8 +300,9 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         stream_usage = kwargs.pop("stream_usage", self.stream_usage)
         body, headers, plan = self._prepare(messages, stop, kwargs)
         assembler = StreamAssembler(coerce_text=reply_is_text_only(body), stream_usage=stream_usage)
-        events = self._client.stream(body, headers)
-        for event in events:
+        seen: dict[str, str] = {}
+        open_stream = partial(self._client.stream, extra_headers=headers)
+        for event in _resend.events(open_stream, self._planner, body, seen):
             chunk = assembler.feed(event)
             if chunk is None:
                 continue
@@ -307,7 +310,7 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
             if run_manager:
                 run_manager.on_llm_new_token(generation.text, chunk=generation)
             yield generation
-        self._observe(plan, assembler.usage, events.headers)
+        self._observe(plan, assembler.usage, seen)
 
     async def _astream(
         self,
@@ -319,8 +322,9 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         stream_usage = kwargs.pop("stream_usage", self.stream_usage)
         body, headers, plan = self._prepare(messages, stop, kwargs)
         assembler = StreamAssembler(coerce_text=reply_is_text_only(body), stream_usage=stream_usage)
-        events = self._client.astream(body, headers)
-        async for event in events:
+        seen: dict[str, str] = {}
+        open_stream = partial(self._client.astream, extra_headers=headers)
+        async for event in _resend.aevents(open_stream, self._planner, body, seen):
             chunk = assembler.feed(event)
             if chunk is None:
                 continue
@@ -328,7 +332,7 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
             if run_manager:
                 await run_manager.on_llm_new_token(generation.text, chunk=generation)
             yield generation
-        self._observe(plan, assembler.usage, events.headers)
+        self._observe(plan, assembler.usage, seen)
 
     # -- tools and structured output ----------------------------------------------------------
     def bind_tools(

@@ -25,8 +25,9 @@ _SMALL_SHARE = 0.5
 
 def far_below_minimum(
     body: Mapping[str, Any], policy: CachePolicy, state: CacheState
-) -> CachePlan | None:
-    """A no-marker plan for a prompt far below the minimum, else None (plan it in full)."""
+) -> tuple[CachePlan, int] | None:
+    """A no-marker plan for a prompt far below the minimum and the raw token estimate behind it
+    (0 when not estimated), else None (plan it in full)."""
     model = str(body.get("model", ""))
     minimum = policy.min_tokens or min_cacheable_tokens(model)
     limit = _SMALL_SHARE * minimum
@@ -39,7 +40,7 @@ def far_below_minimum(
     if estimate >= limit or count_cache_markers(body) > 0:
         return None  # the full pass also reports the user's own markers
     total = round(estimate)
-    return CachePlan(
+    plan = CachePlan(
         model=model,
         notes=[f"prompt (~{total} tokens) is far below the {minimum}-token minimum: no markers"],
         min_tokens=minimum,
@@ -47,8 +48,8 @@ def far_below_minimum(
         expected_cost=PRICE_PLAIN * total,
         uncached_cost=PRICE_PLAIN * total,
         created_at=state.clock(),
-        raw_estimate=raw,
     )
+    return plan, raw
 
 
 _FRAMING = 16  # generous per-message and per-block framing, in tokens

@@ -23,7 +23,7 @@ class CachePolicy(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    ttl: Literal["5m", "1h", "auto"] = "5m"
+    ttl: Literal["5m", "1h", "auto"] = "auto"
     max_breakpoints: int = Field(default=MAX_BREAKPOINTS)
     min_tokens: int | None = None
     segments: frozenset[Segment] = ALL_SEGMENTS

@@ -87,12 +87,13 @@ def _eligible(block: Any) -> bool:
 class Scan:
     """Parallel arrays, one entry per block position, in prefix order."""
 
-    locs: list[Location] = field(default_factory=list)
-    segs: list[str] = field(default_factory=list)
-    cum: list[int] = field(default_factory=list)
+    locations: list[Location] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
+    prefix_tokens: list[int] = field(default_factory=list)
     hashes: list[int] = field(default_factory=list)
+    block_fps: list[int] = field(default_factory=list)  # each block's own content fingerprint
     eligible: list[bool] = field(default_factory=list)
-    msg_index: list[int] = field(default_factory=list)
+    message_of: list[int] = field(default_factory=list)
     user_ttl: dict[int, str] = field(default_factory=dict)
     extra_user_markers: int = 0
     tools_end: int = -1
@@ -108,10 +109,10 @@ class Scan:
 
     @property
     def total(self) -> int:
-        return self.cum[-1] if self.cum else 0
+        return self.prefix_tokens[-1] if self.prefix_tokens else 0
 
     def tokens_at(self, pos: int) -> int:
-        return self.cum[pos] if pos >= 0 else 0
+        return self.prefix_tokens[pos] if pos >= 0 else 0
 
 
 TokenMemo = Callable[[int, Any, bool], int]
@@ -130,34 +131,34 @@ def scan_body(
 ) -> Scan:
     """Positions of ``body`` with ``system`` (already normalized to a block list) in its place."""
     scan = Scan()
-    fps: list[int] = []
+    fps = scan.block_fps
     raw_cc = body.get("cache_control")
     if raw_cc:
         scan.extra_user_markers += 1
 
-    def add(loc: Location, seg: str, block: Any, msg: int, is_tool: bool, extra: int) -> None:
+    def add(loc: Location, section: str, block: Any, msg: int, is_tool: bool, extra: int) -> None:
         fp = block_fingerprint(block)
         fps.append(fp)
-        scan.locs.append(loc)
-        scan.segs.append(seg)
-        prev = scan.cum[-1] if scan.cum else 0
-        scan.cum.append(prev + token_of(fp, block, is_tool) + extra)
+        scan.locations.append(loc)
+        scan.sections.append(section)
+        prev = scan.prefix_tokens[-1] if scan.prefix_tokens else 0
+        scan.prefix_tokens.append(prev + token_of(fp, block, is_tool) + extra)
         scan.eligible.append(_eligible(block) or is_tool)
-        scan.msg_index.append(msg)
+        scan.message_of.append(msg)
         ttl = marker_ttl(block)
         if ttl is not None:
-            scan.user_ttl[len(scan.locs) - 1] = ttl
+            scan.user_ttl[len(scan.locations) - 1] = ttl
         scan.extra_user_markers += _nested_markers(block)
 
     for i, tool in enumerate(body.get("tools") or ()):
         add(("tools", i), "tools", tool, -1, True, 0)
-    scan.tools_end = len(scan.locs) - 1
+    scan.tools_end = len(scan.locations) - 1
     for i, block in enumerate(system or ()):
         add(("system", i), "system", block, -1, False, 0)
-        scan.system_block_ends.append(len(scan.locs) - 1)
-    scan.system_end = len(scan.locs) - 1
+        scan.system_block_ends.append(len(scan.locations) - 1)
+    scan.system_end = len(scan.locations) - 1
     for m, message in enumerate(body.get("messages") or ()):
-        scan.message_starts.append(len(scan.locs))
+        scan.message_starts.append(len(scan.locations))
         role = str(message.get("role", "")) if isinstance(message, Mapping) else ""
         scan.message_roles.append(role)
         content = message.get("content") if isinstance(message, Mapping) else None
@@ -189,11 +190,11 @@ def _chain(scan: Scan, fps: list[int], body: Mapping[str, Any]) -> None:
                     scan.has_images,
                 )
             )
-        seg = scan.segs[pos]
-        if seg == "messages":
-            loc = scan.locs[pos]
-            m = scan.msg_index[pos]
+        section = scan.sections[pos]
+        if section == "messages":
+            loc = scan.locations[pos]
+            m = scan.message_of[pos]
             h = hash((h, scan.message_roles[m], loc[2] == 0, fp))
         else:
-            h = hash((h, seg, fp))
+            h = hash((h, section, fp))
         out.append(h)

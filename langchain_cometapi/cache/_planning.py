@@ -1,0 +1,272 @@
+"""One planning pass: scan the body, value every candidate breakpoint, choose, remember.
+
+Runs under the planner state's lock. The expected-value choice itself lives in ``_select``; this
+module decides which positions are candidates and how often each is expected to be read again,
+from the kind of prefix it ends (``_kinds``), what this instance has learnt of that kind, and the
+evidence of this very conversation (the gap since its previous turn, a history that shifted).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .._models import min_cacheable_tokens
+from ..tokens import _estimate as _tokens
+from ._candidates import CandidateFinder
+from ._edit import apply_markers
+from ._kinds import PrefixKind
+from ._ledger import Ledger
+from ._lookback import previous_tail
+from ._plan import Action, Breakpoint, CachePlan
+from ._policy import CachePolicy
+from ._pricing import PRICE_PLAIN, input_cost
+from ._scan import Scan, scan_body
+from ._select import Choice, choose
+from ._state import CacheState
+
+__all__ = ["SHORT_FIRST_TURN", "Planning", "Restrictions", "split_candidate", "tail_kind"]
+
+#: A first turn this short reads like the start of a chat, not a one-shot document task.
+SHORT_FIRST_TURN = 1024
+
+#: Share of the model's minimum a prefix estimate must reach to be worth a marker. A marker on a
+#: prefix that turns out shorter than the minimum is ignored by the API (free, only a slot), while
+#: a missed marker on one that was long enough forfeits every later read; so until usage has
+#: calibrated the token estimate, prefixes well under the nominal minimum are still marked.
+_FLOOR_UNCALIBRATED = 0.5
+_FLOOR_CALIBRATED = 0.8
+
+
+@dataclass(frozen=True)
+class Restrictions:
+    """What the endpoint is known not to support (see ``_fallback``)."""
+
+    one_hour: bool = True  # the 1h TTL is accepted and honoured
+    markers: bool = True  # cache_control is accepted at all
+
+
+def split_candidate(system: Any) -> tuple[list[Any], str | None]:
+    """System as a block list, plus the text of its last block when that block may be split."""
+    if isinstance(system, str):
+        blocks: list[Any] = [{"type": "text", "text": system}] if system else []
+    elif isinstance(system, list):
+        blocks = list(system)
+    else:
+        return [], None
+    if not blocks:
+        return blocks, None
+    last = blocks[-1]
+    if (
+        isinstance(last, Mapping)
+        and last.get("type") == "text"
+        and set(last) == {"type", "text"}
+        and isinstance(last.get("text"), str)
+    ):
+        return blocks, last["text"]
+    return blocks, None
+
+
+def tail_kind(scan: Scan, first_turn_tokens: float) -> PrefixKind:
+    """Kind of the prefix that ends a request: a continued conversation or a first turn."""
+    users = sum(1 for role in scan.message_roles if role == "user")
+    if users > 1:
+        return PrefixKind.TAIL_CONTINUED
+    if first_turn_tokens < SHORT_FIRST_TURN:
+        return PrefixKind.TAIL_FIRST_SHORT
+    return PrefixKind.TAIL_FIRST
+
+
+class Planning:
+    """One planning pass (runs under the state's lock)."""
+
+    def __init__(
+        self,
+        body: Mapping[str, Any],
+        policy: CachePolicy,
+        state: CacheState,
+        learn: bool,
+        limits: Restrictions,
+    ) -> None:
+        self.body = body
+        self.learn = learn
+        self.policy = policy
+        self.state = state
+        self.limits = limits
+        self.model = str(body.get("model", ""))
+        self.now = state.clock()
+        self.minimum = policy.min_tokens or min_cacheable_tokens(self.model)
+        share = _FLOOR_CALIBRATED if state.samples else _FLOOR_UNCALIBRATED
+        self.floor = self.minimum * (1.0 if policy.min_tokens else share)
+        self.notes: list[str] = []
+
+    def run(self) -> tuple[dict[str, Any], CachePlan, Ledger]:
+        state, policy = self.state, self.policy
+        state.sweep(self.now)
+        blocks, splittable = split_candidate(self.body.get("system"))
+        split_at: int | None = None
+        if splittable is not None and policy.split_dynamic_system and "system" in policy.segments:
+            split_at = state.splitter.split_point(splittable, self.learn)
+            if split_at is not None:
+                blocks = [
+                    *blocks[:-1],
+                    {"type": "text", "text": splittable[:split_at]},
+                    {"type": "text", "text": splittable[split_at:]},
+                ]
+        scan = scan_body(self.body, blocks, self._tokens)
+        ratio = state.ratio
+        prefix_tokens = [tokens * ratio for tokens in scan.prefix_tokens]
+        static_end = scan.system_end - (split_at is not None)
+        app: Hashable = scan.hashes[static_end] if static_end >= 0 else ("no-system", self.model)
+        shifted = self._history_shifted(scan)
+        finder = CandidateFinder(self, scan, prefix_tokens, app, split_at, shifted)
+        candidates, fixed, alive = finder.find()
+        budget = min(policy.max_breakpoints, 4) - scan.user_marker_count
+        if budget <= 0:
+            self.notes.append("no free breakpoint: the body's own markers use the budget")
+            candidates = []
+        choice = choose(candidates, fixed, max(budget, 0), prefix_tokens, alive, self.floor)
+        marks = {scan.locations[c.pos]: ttl for c, ttl in choice.marks if not c.fixed}
+        use_blocks = split_at is not None or any(loc[0] == "system" for loc in marks)
+        out = apply_markers(self.body, marks, blocks if use_blocks else None)
+        if self.learn:
+            self._remember(scan, choice, app, split_at)
+        plan = self._plan(scan, prefix_tokens, choice, split_at)
+        ledger = Ledger(
+            raw_estimate=scan.total,
+            live_keys=tuple(scan.hashes[p] for p in alive),
+            write_keys=tuple(scan.hashes[p] for p in choice.written),
+            asked_1h=choice.write_1h > 0,
+        )
+        return out, plan, ledger
+
+    # -- evidence -------------------------------------------------------------------
+    def _tokens(self, fp: int, block: Any, is_tool: bool) -> int:
+        if is_tool:
+            return self.state.memo_tokens(fp, lambda: _tokens.estimate_tool_tokens(block))
+        return self.state.memo_tokens(fp, lambda: _tokens.estimate_block_tokens(block))
+
+    def _history_shifted(self, scan: Scan) -> bool:
+        """Whether the previous turn of this conversation sits behind a different prefix now
+        (a trimmed window, a rewritten summary): then its tail entry can never be read."""
+        anchor = previous_tail(scan, _Eligible(scan))
+        if anchor is None:
+            return False
+        key = self.state.tails.get(_content_key(scan, anchor))
+        if key is None or key == scan.hashes[anchor]:
+            return False
+        if self.learn:
+            self.state.miss_now(key)
+        self.notes.append("the history before the last turn changed: its tail is not written")
+        return True
+
+    def reuse(
+        self,
+        kind: PrefixKind,
+        app: Hashable,
+        gap: float | None = None,
+        dynamic: bool = False,
+        shifted: bool = False,
+    ) -> dict[str, float]:
+        """Expected later reads per ttl the policy and endpoint allow (see ``_ttl``)."""
+        from ._ttl import expected_reuse
+
+        return expected_reuse(self, kind, app, gap, dynamic, shifted)
+
+    def ttls(self) -> tuple[str, ...]:
+        ttl = self.policy.ttl
+        if not self.limits.one_hour:
+            return ("5m",)
+        return ("5m", "1h") if ttl == "auto" else (ttl,)
+
+    # -- learning -------------------------------------------------------------------
+    def _remember(self, scan: Scan, choice: Choice, app: Hashable, split_at: int | None) -> None:
+        state, now = self.state, self.now
+        head = (PrefixKind.HEAD, app)
+        if scan.tools_end >= 0:
+            state.record(scan.hashes[scan.tools_end], now, head, True)
+        static_end = scan.system_end - (split_at is not None)
+        if static_end > scan.tools_end:
+            state.record(scan.hashes[static_end], now, head, True)
+        if split_at is not None:
+            state.record(scan.hashes[scan.system_end], now, (PrefixKind.DYNAMIC, app), True)
+        doc_end = CandidateFinder.documents_end(scan)
+        if doc_end is not None:
+            state.record(scan.hashes[doc_end], now, (PrefixKind.DOCUMENTS, app), True)
+        if scan.message_starts:
+            first = (scan.total - scan.tokens_at(scan.system_end)) * max(state.ratio, 1e-6)
+            state.record(scan.hashes[-1], now, (tail_kind(scan, first), app), False)
+            tail = CandidateFinder.tail(scan, _Eligible(scan))
+            if tail is not None:
+                state.remember_tail(_content_key(scan, tail), scan.hashes[tail])
+        ttl_at = {c.pos: ttl for c, ttl in choice.marks}
+        if choice.read_pos >= 0:
+            read_key = scan.hashes[choice.read_pos]
+            entry = state.entries.get(read_key)
+            state.mark_cached(read_key, now, entry.ttl if entry else "5m")
+        for pos in choice.written:
+            state.mark_cached(scan.hashes[pos], now, ttl_at[pos])
+
+    def _plan(
+        self, scan: Scan, prefix_tokens: list[float], choice: Choice, split_at: int | None
+    ) -> CachePlan:
+        total = round(prefix_tokens[-1]) if prefix_tokens else 0
+        written = set(choice.written)
+        breakpoints: list[Breakpoint] = []
+        previous = 0.0
+        for c, ttl in choice.marks:
+            action: Action = "user" if c.fixed else "write" if c.pos in written else "read"
+            breakpoints.append(
+                Breakpoint(
+                    location=scan.locations[c.pos],
+                    segment=c.segment,
+                    reason=c.reason,
+                    ttl=ttl,
+                    prefix_tokens=round(prefix_tokens[c.pos]),
+                    segment_tokens=round(prefix_tokens[c.pos] - previous),
+                    action=action,
+                    source="user" if c.fixed else "planner",
+                )
+            )
+            previous = prefix_tokens[c.pos]
+        uncached = total - choice.read_tokens - choice.write_5m - choice.write_1h
+        cost = input_cost(max(0, uncached), choice.read_tokens, choice.write_5m, choice.write_1h)
+        if total and total < self.minimum:
+            self.notes.append(f"prompt (~{total} tokens) is below the {self.minimum}-token minimum")
+        return CachePlan(
+            model=self.model,
+            breakpoints=breakpoints,
+            notes=self.notes,
+            min_tokens=self.minimum,
+            estimated_input_tokens=total,
+            expected_read_tokens=choice.read_tokens,
+            expected_write_5m_tokens=choice.write_5m,
+            expected_write_1h_tokens=choice.write_1h,
+            expected_cost=cost,
+            uncached_cost=PRICE_PLAIN * total,
+            system_split_at=split_at,
+            created_at=self.now,
+        )
+
+
+def _content_key(scan: Scan, pos: int) -> int:
+    """A tail block by its content and the block before it (an earlier reply, unique enough
+    that two conversations saying "ok" are not taken for one), wherever it sits."""
+    before = scan.block_fps[pos - 1] if pos > 0 and scan.sections[pos - 1] == "messages" else 0
+    return hash((scan.block_fps[pos], before))
+
+
+class _Eligible:
+    """Positions that may carry a marker, as a container (no set built per call)."""
+
+    __slots__ = ("_scan",)
+
+    def __init__(self, scan: Scan) -> None:
+        self._scan = scan
+
+    def __contains__(self, pos: object) -> bool:
+        return isinstance(pos, int) and 0 <= pos < len(self._scan.eligible) and (
+            self._scan.eligible[pos] and pos not in self._scan.user_ttl
+        )
+
