@@ -82,11 +82,7 @@ def strip_cache_control(body: Mapping[str, Any], only_ttl: bool) -> dict[str, An
             return [clean(item) for item in value]
         return value
 
-    return {
-        key: clean(value) if key in ("system", "tools", "messages") else value
-        for key, value in body.items()
-        if not (key == "cache_control" and not only_ttl)
-    }
+    return clean(body)  # type: ignore[no-any-return]
 
 
 def resend_without(
