@@ -54,7 +54,7 @@ class CandidateFinder:
         self.shifted = shifted
         self.usable = [
             pos
-            for pos in range(len(scan.locations))
+            for pos in range(len(scan))
             if scan.eligible[pos] and pos not in scan.user_ttl
         ]
         self.usable_set = set(self.usable)
@@ -99,7 +99,7 @@ class CandidateFinder:
         if "bridge" not in planning.policy.segments:
             return
         anchor = previous_tail(scan, self.usable_set)
-        last = len(scan.locations) - 1
+        last = len(scan) - 1
         if (
             anchor is None
             or last - anchor <= READ_REACH
@@ -154,7 +154,7 @@ class CandidateFinder:
         before = prefix_tokens[scan.system_end] if scan.system_end >= 0 else 0.0
         kind = tail_kind(scan, prefix_tokens[tail] - before)
         previous = max(
-            (p for p in gaps if scan.sections[p] == "messages" and p < tail), default=None
+            (p for p in gaps if scan.section(p) == "messages" and p < tail), default=None
         )
         gap = gaps[previous] if previous is not None else None
         reuse = self.planning.reuse(
@@ -197,7 +197,7 @@ class CandidateFinder:
         if not scan.message_starts or scan.message_roles[0] != "user":
             return None
         start = scan.message_starts[0]
-        end = scan.message_starts[1] if len(scan.message_starts) > 1 else len(scan.locations)
+        end = scan.message_starts[1] if len(scan.message_starts) > 1 else len(scan)
         if end - start < 2:
             return None
         for pos in range(end - 2, start - 1, -1):
@@ -209,8 +209,8 @@ class CandidateFinder:
     def tail(scan: Scan, usable: Container[int]) -> int | None:
         """Last markable block, preferring the last user turn over an assistant prefill."""
         fallback = None
-        for pos in range(len(scan.locations) - 1, -1, -1):
-            if scan.sections[pos] != "messages":
+        for pos in range(len(scan) - 1, -1, -1):
+            if scan.section(pos) != "messages":
                 break
             if pos in usable:
                 if scan.message_roles[scan.message_of[pos]] == "user":

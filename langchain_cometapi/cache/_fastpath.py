@@ -31,6 +31,8 @@ def far_below_minimum(
     model = str(body.get("model", ""))
     minimum = policy.min_tokens or min_cacheable_tokens(model)
     limit = _SMALL_SHARE * minimum
+    if _surely_large(body, _LARGE_CHARS_PER_TOKEN * limit):
+        return None
     bound = _token_upper_bound(body, limit)
     if bound is not None:
         raw, estimate = 0, float(bound)  # too small to bother the estimator (nor to calibrate)
@@ -53,6 +55,25 @@ def far_below_minimum(
 
 
 _FRAMING = 16  # generous per-message and per-block framing, in tokens
+#: No tokenizer packs more characters than this into one token of ordinary text.
+_LARGE_CHARS_PER_TOKEN = 8
+
+
+def _surely_large(body: Mapping[str, Any], chars: float) -> bool:
+    """Whether the message texts alone hold ``chars`` characters (then the prompt cannot be far
+    below the minimum, and the full pass may skip estimating it twice). Stops once it knows."""
+    total = 0
+    for turn in reversed(body.get("messages") or ()):
+        content = turn.get("content") if isinstance(turn, Mapping) else None
+        if isinstance(content, str):
+            total += len(content)
+        elif isinstance(content, list):
+            for block in content:
+                text = block.get("text") if isinstance(block, Mapping) else None
+                total += len(text) if isinstance(text, str) else 0
+        if total >= chars:
+            return True
+    return False
 
 
 def _token_upper_bound(body: Mapping[str, Any], limit: float) -> int | None:

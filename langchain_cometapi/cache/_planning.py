@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._models import min_cacheable_tokens
-from ..tokens import _estimate as _tokens
 from ._candidates import CandidateFinder
 from ._edit import apply_markers
 from ._kinds import PrefixKind
@@ -114,7 +113,7 @@ class Planning:
                     {"type": "text", "text": splittable[:split_at]},
                     {"type": "text", "text": splittable[split_at:]},
                 ]
-        scan = scan_body(self.body, blocks, self._tokens)
+        scan = scan_body(self.body, blocks, state.token_memo_for_scan(), state.recent_scans)
         ratio = state.ratio
         prefix_tokens = [tokens * ratio for tokens in scan.prefix_tokens]
         static_end = scan.system_end - (split_at is not None)
@@ -127,7 +126,7 @@ class Planning:
             self.notes.append("no free breakpoint: the body's own markers use the budget")
             candidates = []
         choice = choose(candidates, fixed, max(budget, 0), prefix_tokens, alive, self.floor)
-        marks = {scan.locations[c.pos]: ttl for c, ttl in choice.marks if not c.fixed}
+        marks = {scan.location(c.pos): ttl for c, ttl in choice.marks if not c.fixed}
         use_blocks = split_at is not None or any(loc[0] == "system" for loc in marks)
         out = apply_markers(self.body, marks, blocks if use_blocks else None)
         if self.learn:
@@ -142,11 +141,6 @@ class Planning:
         return out, plan, ledger
 
     # -- evidence -------------------------------------------------------------------
-    def _tokens(self, fp: int, block: Any, is_tool: bool) -> int:
-        if is_tool:
-            return self.state.memo_tokens(fp, lambda: _tokens.estimate_tool_tokens(block))
-        return self.state.memo_tokens(fp, lambda: _tokens.estimate_block_tokens(block))
-
     def _history_shifted(self, scan: Scan) -> bool:
         """Whether the previous turn of this conversation sits behind a different prefix now
         (a trimmed window, a rewritten summary): then its tail entry can never be read."""
@@ -219,7 +213,7 @@ class Planning:
             action: Action = "user" if c.fixed else "write" if c.pos in written else "read"
             breakpoints.append(
                 Breakpoint(
-                    location=scan.locations[c.pos],
+                    location=scan.location(c.pos),
                     segment=c.segment,
                     reason=c.reason,
                     ttl=ttl,
@@ -253,7 +247,7 @@ class Planning:
 def _content_key(scan: Scan, pos: int) -> int:
     """A tail block by its content and the block before it (an earlier reply, unique enough
     that two conversations saying "ok" are not taken for one), wherever it sits."""
-    before = scan.block_fps[pos - 1] if pos > 0 and scan.sections[pos - 1] == "messages" else 0
+    before = scan.block_fps[pos - 1] if pos > 0 and scan.section(pos - 1) == "messages" else 0
     return hash((scan.block_fps[pos], before))
 
 

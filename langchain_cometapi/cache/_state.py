@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from .._models import TTL_SECONDS
 from ._kinds import LATE_PRIOR, PrefixKind
+from ._scan import ScanCache
 from ._system_split import SystemSplitter
 
 __all__ = ["Bucket", "CacheState", "Entry"]
@@ -84,18 +85,17 @@ class CacheState:
         self.ratio = 1.0
         self.samples = 0
         self.splitter = SystemSplitter()
+        self.recent_scans = ScanCache()
         self._trials: deque[tuple[float, int]] = deque()
         # content fingerprint of each recent request's tail block -> the prefix it ended
         self.tails: OrderedDict[int, int] = OrderedDict()
 
     # -- token memo ---------------------------------------------------------------
-    def memo_tokens(self, fp: int, compute: Callable[[], int]) -> int:
-        value = self.token_memo.get(fp)
-        if value is None:
-            if len(self.token_memo) >= self.token_memo_cap:
-                self.token_memo.clear()
-            value = self.token_memo[fp] = compute()
-        return value
+    def token_memo_for_scan(self) -> dict[int, int]:
+        """Block fingerprint -> token estimate, shared by every scan (emptied when full)."""
+        if len(self.token_memo) >= self.token_memo_cap:
+            self.token_memo.clear()
+        return self.token_memo
 
     # -- outcome learning ---------------------------------------------------------
     def bucket(self, key: BucketKey) -> Bucket:
