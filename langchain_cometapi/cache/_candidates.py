@@ -8,16 +8,14 @@ positions when a turn adds more blocks than the API's lookback can see past.
 from __future__ import annotations
 
 from collections.abc import Container, Hashable
-from typing import TYPE_CHECKING
 
-from ._kinds import PrefixKind
+from ._context import PlanContext
+from ._kinds import PrefixKind, tail_kind
 from ._lookback import previous_tail
 from ._pricing import PRICE_PLAIN, PRICE_READ, WRITE_PRICE
 from ._scan import Scan
 from ._select import READ_REACH, Candidate
-
-if TYPE_CHECKING:
-    from ._planning import Planning
+from ._ttl import expected_reuse
 
 __all__ = ["CandidateFinder", "pick_ttl"]
 
@@ -39,14 +37,14 @@ class CandidateFinder:
 
     def __init__(
         self,
-        planning: Planning,
+        context: PlanContext,
         scan: Scan,
         prefix_tokens: list[float],
         app: Hashable,
         split_at: int | None,
         shifted: bool,
     ) -> None:
-        self.planning = planning
+        self.context = context
         self.scan = scan
         self.prefix_tokens = prefix_tokens
         self.app = app
@@ -76,8 +74,8 @@ class CandidateFinder:
     # -- what is known about this body --------------------------------------------------
     def _sight(self) -> tuple[list[int], dict[int, float]]:
         """Live entries (sorted positions) and, for remembered prefixes, the gap since last seen."""
-        planning = self.planning
-        state, now = planning.state, planning.now
+        context = self.context
+        state, now = context.state, context.now
         alive: list[int] = []
         gaps: dict[int, float] = {}
         entries = state.entries
@@ -88,35 +86,35 @@ class CandidateFinder:
             gaps[pos] = now - entry.last_seen
             if entry.alive_until > now:
                 alive.append(pos)
-            if planning.learn:
+            if context.learn:
                 state.sighted(key, now)
         return alive, gaps
 
     def _speculate(self, alive: list[int]) -> None:
         """Assume the previous request's tail entry is live when nothing is known about it and
         the new turn is too long for the lookback to find it: bridges then lead back to it."""
-        planning, scan = self.planning, self.scan
-        if "bridge" not in planning.policy.segments:
+        context, scan = self.context, self.scan
+        if "bridge" not in context.policy.segments:
             return
         anchor = previous_tail(scan, self.usable_set)
         last = len(scan) - 1
         if (
             anchor is None
             or last - anchor <= READ_REACH
-            or self.prefix_tokens[anchor] < planning.floor
-            or scan.hashes[anchor] in planning.state.entries
+            or self.prefix_tokens[anchor] < context.floor
+            or scan.hashes[anchor] in context.state.entries
             or (alive and alive[-1] >= anchor)
         ):
             return
         alive.append(anchor)
-        planning.notes.append("previous turn's entry unknown here: assumed live, bridged to")
+        context.notes.append("previous turn's entry unknown here: assumed live, bridged to")
 
     # -- candidates ----------------------------------------------------------------------
     def _add(self, pos: int, segment: str, reason: str, reuse: dict[str, float],
              alive: list[int]) -> None:
         live = pos in alive
         if pos not in self.usable_set or (
-            self.prefix_tokens[pos] < self.planning.floor and not live
+            self.prefix_tokens[pos] < self.context.floor and not live
         ):
             return
         old = self.pool.get(pos)
@@ -124,19 +122,20 @@ class CandidateFinder:
             self.pool[pos] = Candidate(pos, segment, reason, pick_ttl(reuse), reuse, alive=live)
 
     def _add_candidates(self, alive: list[int], gaps: dict[int, float]) -> None:
-        planning, scan, app = self.planning, self.scan, self.app
-        allowed = planning.policy.segments
+        context, scan, app = self.context, self.scan, self.app
+        allowed = context.policy.segments
         dynamic = self.split_at is not None
         if "tools" in allowed and scan.tools_end >= 0:
-            reuse = planning.reuse(PrefixKind.HEAD, app)
+            reuse = expected_reuse(context, PrefixKind.HEAD, app)
             self._add(scan.tools_end, "tools", "end of tool definitions", reuse, alive)
         static_end = scan.system_end - dynamic
         if "system" in allowed and static_end > scan.tools_end:
             why = "end of static system prompt" if dynamic else "end of system prompt"
-            self._add(static_end, "system", why, planning.reuse(PrefixKind.HEAD, app), alive)
+            reuse = expected_reuse(context, PrefixKind.HEAD, app)
+            self._add(static_end, "system", why, reuse, alive)
         doc_end = self.documents_end(scan)
         if "documents" in allowed and doc_end is not None:
-            reuse = planning.reuse(PrefixKind.DOCUMENTS, app, dynamic=dynamic)
+            reuse = expected_reuse(context, PrefixKind.DOCUMENTS, app, dynamic=dynamic)
             self._add(doc_end, "documents", "end of leading documents", reuse, alive)
         tail = self.tail(scan, self.usable_set)
         if "tail" in allowed and tail is not None:
@@ -148,8 +147,6 @@ class CandidateFinder:
             self._bridges(alive[-1], tail, alive)
 
     def _add_tail(self, tail: int, alive: list[int], gaps: dict[int, float]) -> None:
-        from ._planning import tail_kind
-
         scan, prefix_tokens = self.scan, self.prefix_tokens
         before = prefix_tokens[scan.system_end] if scan.system_end >= 0 else 0.0
         kind = tail_kind(scan, prefix_tokens[tail] - before)
@@ -157,8 +154,9 @@ class CandidateFinder:
             (p for p in gaps if scan.section(p) == "messages" and p < tail), default=None
         )
         gap = gaps[previous] if previous is not None else None
-        reuse = self.planning.reuse(
-            kind, self.app, gap, dynamic=self.split_at is not None, shifted=self.shifted
+        reuse = expected_reuse(
+            self.context, kind, self.app, gap, dynamic=self.split_at is not None,
+            shifted=self.shifted,
         )
         self._add(tail, "tail", "end of the conversation so far", reuse, alive)
 
@@ -168,7 +166,7 @@ class CandidateFinder:
         while tail - at > READ_REACH:
             reach = [p for p in self.usable if at < p <= at + READ_REACH]
             if not reach:
-                self.planning.notes.append(
+                self.context.notes.append(
                     f"no markable block within reach of position {at}; no bridge"
                 )
                 return

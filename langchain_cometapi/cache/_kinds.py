@@ -7,9 +7,12 @@ strings, so a typo cannot open a bucket nobody reads.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-__all__ = ["LATE_PRIOR", "PRIORS", "PrefixKind"]
+if TYPE_CHECKING:
+    from ._scan import Scan
+
+__all__ = ["LATE_PRIOR", "PRIORS", "SHORT_FIRST_TURN", "PrefixKind", "tail_kind"]
 
 
 class PrefixKind(str, Enum):
@@ -38,3 +41,16 @@ PRIORS: Final[dict[PrefixKind, float]] = {
 #: Prior share of reuses that come after 5 minutes but within the hour. Low: a 1h entry costs
 #: 2x to write, so the planner waits for evidence of long gaps before it pays for one.
 LATE_PRIOR: Final = 0.05
+
+#: A first turn this short reads like the start of a chat, not a one-shot document task.
+SHORT_FIRST_TURN: Final = 1024
+
+
+def tail_kind(scan: Scan, first_turn_tokens: float) -> PrefixKind:
+    """Kind of the prefix that ends a request: a continued conversation or a first turn."""
+    users = sum(1 for role in scan.message_roles if role == "user")
+    if users > 1:
+        return PrefixKind.TAIL_CONTINUED
+    if first_turn_tokens < SHORT_FIRST_TURN:
+        return PrefixKind.TAIL_FIRST_SHORT
+    return PrefixKind.TAIL_FIRST

@@ -14,8 +14,9 @@ from typing import Any
 
 from .._models import min_cacheable_tokens
 from ._candidates import CandidateFinder
+from ._context import PlanContext
 from ._edit import apply_markers
-from ._kinds import PrefixKind
+from ._kinds import PrefixKind, tail_kind
 from ._ledger import Ledger
 from ._lookback import previous_tail
 from ._plan import Action, Breakpoint, CachePlan
@@ -25,10 +26,7 @@ from ._scan import Scan, scan_body
 from ._select import Choice, choose
 from ._state import CacheState
 
-__all__ = ["SHORT_FIRST_TURN", "Planning", "Restrictions", "split_candidate", "tail_kind"]
-
-#: A first turn this short reads like the start of a chat, not a one-shot document task.
-SHORT_FIRST_TURN = 1024
+__all__ = ["Planning", "Restrictions", "split_candidate"]
 
 #: Share of the model's minimum a prefix estimate must reach to be worth a marker. A marker on a
 #: prefix that turns out shorter than the minimum is ignored by the API (free, only a slot), while
@@ -67,16 +65,6 @@ def split_candidate(system: Any) -> tuple[list[Any], str | None]:
     return blocks, None
 
 
-def tail_kind(scan: Scan, first_turn_tokens: float) -> PrefixKind:
-    """Kind of the prefix that ends a request: a continued conversation or a first turn."""
-    users = sum(1 for role in scan.message_roles if role == "user")
-    if users > 1:
-        return PrefixKind.TAIL_CONTINUED
-    if first_turn_tokens < SHORT_FIRST_TURN:
-        return PrefixKind.TAIL_FIRST_SHORT
-    return PrefixKind.TAIL_FIRST
-
-
 class Planning:
     """One planning pass (runs under the state's lock)."""
 
@@ -99,6 +87,12 @@ class Planning:
         share = _FLOOR_CALIBRATED if state.samples else _FLOOR_UNCALIBRATED
         self.floor = self.minimum * (1.0 if policy.min_tokens else share)
         self.notes: list[str] = []
+        ttls = ("5m", "1h") if policy.ttl == "auto" else (policy.ttl,)
+        if not limits.one_hour:
+            ttls = ("5m",)
+        self.context = PlanContext(
+            policy, state, self.now, learn, self.floor, ttls, self.notes
+        )
 
     def run(self) -> tuple[dict[str, Any], CachePlan, Ledger]:
         state, policy = self.state, self.policy
@@ -119,7 +113,7 @@ class Planning:
         static_end = scan.system_end - (split_at is not None)
         app: Hashable = scan.hashes[static_end] if static_end >= 0 else ("no-system", self.model)
         shifted = self._history_shifted(scan)
-        finder = CandidateFinder(self, scan, prefix_tokens, app, split_at, shifted)
+        finder = CandidateFinder(self.context, scan, prefix_tokens, app, split_at, shifted)
         candidates, fixed, alive = finder.find()
         budget = min(policy.max_breakpoints, 4) - scan.user_marker_count
         if budget <= 0:
@@ -154,25 +148,6 @@ class Planning:
             self.state.miss_now(key)
         self.notes.append("the history before the last turn changed: its tail is not written")
         return True
-
-    def reuse(
-        self,
-        kind: PrefixKind,
-        app: Hashable,
-        gap: float | None = None,
-        dynamic: bool = False,
-        shifted: bool = False,
-    ) -> dict[str, float]:
-        """Expected later reads per ttl the policy and endpoint allow (see ``_ttl``)."""
-        from ._ttl import expected_reuse
-
-        return expected_reuse(self, kind, app, gap, dynamic, shifted)
-
-    def ttls(self) -> tuple[str, ...]:
-        ttl = self.policy.ttl
-        if not self.limits.one_hour:
-            return ("5m",)
-        return ("5m", "1h") if ttl == "auto" else (ttl,)
 
     # -- learning -------------------------------------------------------------------
     def _remember(self, scan: Scan, choice: Choice, app: Hashable, split_at: int | None) -> None:

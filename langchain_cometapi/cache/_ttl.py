@@ -11,14 +11,11 @@ whose users answer within minutes) the 1h figure equals the 5m one and the cheap
 from __future__ import annotations
 
 from collections.abc import Hashable
-from typing import TYPE_CHECKING
 
 from .._models import TTL_SECONDS
+from ._context import PlanContext
 from ._kinds import PRIORS, PrefixKind
 from ._select import expected_reads
-
-if TYPE_CHECKING:
-    from ._planning import Planning
 
 __all__ = ["LATE_EVIDENCE", "expected_reuse"]
 
@@ -30,12 +27,12 @@ _GAP_MARGIN = 0.8
 
 
 def expected_reuse(
-    planning: Planning,
+    context: PlanContext,
     kind: PrefixKind,
     app: Hashable,
-    gap: float | None,
-    dynamic: bool,
-    shifted: bool,
+    gap: float | None = None,
+    dynamic: bool = False,
+    shifted: bool = False,
 ) -> dict[str, float]:
     """Expected later reads per TTL allowed by the policy and the endpoint.
 
@@ -43,7 +40,7 @@ def expected_reuse(
     a system tail that changes per call (it recurs only when that does); ``shifted`` a
     conversation whose earlier history changed since its last turn (its tail is never read).
     """
-    state = planning.state
+    state = context.state
     p_short = state.probability(kind, app, PRIORS[kind])
     late = state.late_share(kind, app)
     if gap is not None:
@@ -59,12 +56,12 @@ def expected_reuse(
         p_short *= p_dynamic
         late *= p_dynamic
     out: dict[str, float] = {}
-    for ttl in planning.ttls():
+    for ttl in context.ttls:
         if ttl == "1h" and late >= LATE_EVIDENCE:
             out[ttl] = expected_reads(p_short + (1.0 - p_short) * late)
         else:
             out[ttl] = expected_reads(p_short)
-    floor = planning.policy.min_expected_reuse
+    floor = context.policy.min_expected_reuse
     if floor is not None:
         out = {k: (v if v >= floor else 0.0) for k, v in out.items()}
     return out
