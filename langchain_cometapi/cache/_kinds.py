@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, Final
 if TYPE_CHECKING:
     from ._scan import Scan
 
-__all__ = ["LATE_PRIOR", "PRIORS", "SHORT_FIRST_TURN", "PrefixKind", "tail_kind"]
+__all__ = [
+    "LATE_PRIOR",
+    "PRIORS",
+    "SHORT_FIRST_TURN",
+    "PrefixKind",
+    "tail_kind",
+    "tail_kind_of_first",
+]
 
 
 class PrefixKind(str, Enum):
@@ -51,6 +58,11 @@ def tail_kind(scan: Scan, first_turn_tokens: float) -> PrefixKind:
     users = sum(1 for role in scan.message_roles if role == "user")
     if users > 1:
         return PrefixKind.TAIL_CONTINUED
+    return tail_kind_of_first(first_turn_tokens)
+
+
+def tail_kind_of_first(first_turn_tokens: float) -> PrefixKind:
+    """A first turn this long: the start of a chat, or a one-shot task."""
     if first_turn_tokens < SHORT_FIRST_TURN:
         return PrefixKind.TAIL_FIRST_SHORT
     return PrefixKind.TAIL_FIRST

@@ -10,11 +10,24 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass
 
+from ._kinds import PrefixKind
 from ._plan import CachePlan
 
-__all__ = ["Ledger", "Ledgers"]
+__all__ = ["Ledger", "Ledgers", "Unseen"]
+
+
+@dataclass(frozen=True, slots=True)
+class Unseen:
+    """A prefix in the request this planner believes is not cached (the previous turn of a
+    conversation another planner served, a system prompt not seen for a while). If the API
+    reads up to it anyway, another planner used it within 5 minutes: a reuse this one missed."""
+
+    kind: PrefixKind
+    app: Hashable
+    tokens: float  # estimated prefix tokens up to it (API units)
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +38,7 @@ class Ledger:
     live_keys: tuple[int, ...] = ()
     write_keys: tuple[int, ...] = ()
     asked_1h: bool = False
+    unseen: tuple[Unseen, ...] = ()
 
 
 class Ledgers:

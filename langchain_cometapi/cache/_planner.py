@@ -151,6 +151,10 @@ class CachePlanner:
         read, created = parsed.read, parsed.written
         with self.state.lock:
             self.state.observe_ratio(ledger.raw_estimate, parsed.prompt)
+            self.state.observe_reads(plan.expected_read_tokens, read)
+            for prefix in ledger.unseen:
+                if read >= 0.95 * prefix.tokens:
+                    self.state.add_hit(prefix.kind, prefix.app)  # kept warm by another planner
             if plan.expected_read_tokens > 0 and read == 0:
                 for key in ledger.live_keys:
                     self.state.forget_cached(key)

@@ -16,8 +16,8 @@ from .._models import min_cacheable_tokens
 from ._candidates import CandidateFinder
 from ._context import PlanContext
 from ._edit import apply_markers
-from ._kinds import PrefixKind, tail_kind
-from ._ledger import Ledger
+from ._kinds import SHORT_FIRST_TURN, PrefixKind, tail_kind, tail_kind_of_first
+from ._ledger import Ledger, Unseen
 from ._lookback import previous_tail
 from ._plan import Action, Breakpoint, CachePlan
 from ._policy import CachePolicy
@@ -131,8 +131,37 @@ class Planning:
             live_keys=tuple(scan.hashes[p] for p in alive),
             write_keys=tuple(scan.hashes[p] for p in choice.written),
             asked_1h=choice.write_1h > 0,
+            unseen=self._unseen(scan, prefix_tokens, app, alive, static_end),
         )
         return out, plan, ledger
+
+    def _unseen(
+        self,
+        scan: Scan,
+        prefix_tokens: list[float],
+        app: Hashable,
+        alive: list[int],
+        static_end: int,
+    ) -> tuple[Unseen, ...]:
+        """Prefixes of known kinds this planner believes are not cached (see ``Unseen``)."""
+        out = [
+            Unseen(PrefixKind.HEAD, app, prefix_tokens[pos])
+            for pos in {scan.tools_end, static_end}
+            if pos >= 0 and pos not in alive
+        ]
+        anchor = previous_tail(scan, _Eligible(scan))
+        if anchor is None:
+            return tuple(out)
+        known = scan.hashes[anchor] in self.state.entries
+        if self.learn:
+            self.state.observe_continuation(known)
+        if not known:  # the previous turn was planned elsewhere
+            users = sum(1 for r in scan.message_roles[: scan.message_of[anchor] + 1] if r == "user")
+            before = prefix_tokens[scan.system_end] if scan.system_end >= 0 else 0.0
+            first_turn = prefix_tokens[anchor] - before if users <= 1 else SHORT_FIRST_TURN
+            kind = PrefixKind.TAIL_CONTINUED if users > 1 else tail_kind_of_first(first_turn)
+            out.append(Unseen(kind, app, prefix_tokens[anchor]))
+        return tuple(out)
 
     # -- evidence -------------------------------------------------------------------
     def _history_shifted(self, scan: Scan) -> bool:

@@ -26,6 +26,9 @@ __all__ = ["Bucket", "CacheState", "Entry"]
 
 _DECAY = 0.9
 _PRIOR_WEIGHT = 2.0
+#: 1h costs 2x to write: one late reuse is not a habit (a fleet worker sees every eighth call).
+_LATE_WEIGHT = 4.0
+_SHARED_RATE = 0.2
 _FIVE_MINUTES = TTL_SECONDS["5m"]
 _ONE_HOUR = TTL_SECONDS["1h"]
 BucketKey = tuple[PrefixKind, Hashable]
@@ -52,12 +55,12 @@ class Bucket:
     trials: float = 0.0
     late: float = 0.0
 
-    def add_trial(self, hit: bool) -> None:
-        self.hits = self.hits * _DECAY + hit
-        self.trials = self.trials * _DECAY + 1
+    def add_trial(self, hit: bool, weight: float = 1.0) -> None:
+        self.hits = self.hits * _DECAY + hit * weight
+        self.trials = self.trials * _DECAY + weight
 
-    def add_late(self) -> None:
-        self.late = self.late * _DECAY + 1
+    def add_late(self, weight: float = 1.0) -> None:
+        self.late = self.late * _DECAY + weight
 
     def p(self, prior: float) -> float:
         """P(seen again within 5 minutes)."""
@@ -66,7 +69,7 @@ class Bucket:
     def late_share(self, prior: float) -> float:
         """P(seen again within the hour | not within 5 minutes); open trials count as not yet."""
         misses = max(0.0, self.trials - self.hits)
-        return min(1.0, (self.late + prior * _PRIOR_WEIGHT) / (misses + _PRIOR_WEIGHT))
+        return min(1.0, (self.late + prior * _LATE_WEIGHT) / (misses + _LATE_WEIGHT))
 
 
 class CacheState:
@@ -84,6 +87,7 @@ class CacheState:
         self.token_memo_cap = max(4096, history_size * 4)
         self.ratio = 1.0
         self.samples = 0
+        self.shared = 0.0  # share of responses that read entries this planner did not know of
         self.splitter = SystemSplitter()
         self.recent_scans = ScanCache()
         self._trials: deque[tuple[float, int]] = deque()
@@ -129,12 +133,31 @@ class CacheState:
             entry.trial_open = False
             entry.awaiting_late = True
             if entry.bucket is not None:
-                self._add_trial(entry.bucket, False)
+                # Unseen here is weaker evidence when others read what this planner wrote.
+                self._add_trial(entry.bucket, False, 1.0 - self.shared)
 
-    def _add_trial(self, bucket: BucketKey, hit: bool) -> None:
-        self.bucket(bucket).add_trial(hit)
+    def _add_trial(self, bucket: BucketKey, hit: bool, weight: float = 1.0) -> None:
+        self.bucket(bucket).add_trial(hit, weight)
         if bucket[1] is not None:
-            self.bucket((bucket[0], None)).add_trial(hit)
+            self.bucket((bucket[0], None)).add_trial(hit, weight)
+
+    def add_hit(self, kind: PrefixKind, app: Hashable) -> None:
+        """A prefix of this kind was reused within 5 minutes (seen through the API's usage)."""
+        self._add_trial((kind, app), True)
+
+    def observe_reads(self, expected: int, actual: int) -> None:
+        """Track how often the API reads more than this planner knew was cached: then other
+        planners (a fleet behind a balancer) write and read the same prefixes, and a prefix
+        not seen again *here* may well have been reused *there*."""
+        self._note_shared(actual > expected * 1.05 + 64)
+
+    def observe_continuation(self, known: bool) -> None:
+        """A conversation continues; ``known``: its previous turn was planned here. Unknown
+        previous turns mean other planners serve the same conversations."""
+        self._note_shared(not known)
+
+    def _note_shared(self, foreign: bool) -> None:
+        self.shared = (1.0 - _SHARED_RATE) * self.shared + _SHARED_RATE * foreign
 
     def miss_now(self, key: int) -> None:
         """Close a prefix's open trial as a miss before its 5 minutes pass: the conversation
@@ -159,9 +182,10 @@ class CacheState:
                 entry.trial_open = False
                 self._add_trial(entry.bucket, True)
             elif entry.awaiting_late and gap <= _ONE_HOUR:
-                self.bucket(entry.bucket).add_late()
+                weight = 1.0 - self.shared  # others may have reused it in between
+                self.bucket(entry.bucket).add_late(weight)
                 if entry.bucket[1] is not None:
-                    self.bucket((entry.bucket[0], None)).add_late()
+                    self.bucket((entry.bucket[0], None)).add_late(weight)
             entry.awaiting_late = False
         entry.last_seen = now
         if entry.rearm and entry.bucket is not None:
