@@ -150,8 +150,12 @@ class CandidateFinder:
         scan, prefix_tokens = self.scan, self.prefix_tokens
         before = prefix_tokens[scan.system_end] if scan.system_end >= 0 else 0.0
         kind = tail_kind(scan, prefix_tokens[tail] - before)
+        # The gap since this conversation's previous turn, if that turn was planned here: an
+        # older turn's gap (the previous one went to another planner) would overstate it.
+        anchor = previous_tail(scan, self.usable_set)
+        since = scan.message_starts[scan.message_of[anchor]] if anchor is not None else 0
         previous = max(
-            (p for p in gaps if scan.section(p) == "messages" and p < tail), default=None
+            (p for p in gaps if since <= p < tail and scan.section(p) == "messages"), default=None
         )
         gap = gaps[previous] if previous is not None else None
         reuse = expected_reuse(

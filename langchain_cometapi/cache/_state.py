@@ -59,6 +59,13 @@ class Bucket:
         self.hits = self.hits * _DECAY + hit * weight
         self.trials = self.trials * _DECAY + weight
 
+    def reused_elsewhere(self) -> None:
+        """A reuse within 5 minutes that this planner did not see (another planner's): it
+        turns a miss (and the late reuse that may have followed it) into a hit."""
+        self.hits += 1.0
+        self.trials = max(self.trials, self.hits)
+        self.late = max(0.0, self.late - 1.0)
+
     def add_late(self, weight: float = 1.0) -> None:
         self.late = self.late * _DECAY + weight
 
@@ -142,8 +149,10 @@ class CacheState:
             self.bucket((bucket[0], None)).add_trial(hit, weight)
 
     def add_hit(self, kind: PrefixKind, app: Hashable) -> None:
-        """A prefix of this kind was reused within 5 minutes (seen through the API's usage)."""
-        self._add_trial((kind, app), True)
+        """A prefix of this kind was reused within 5 minutes by another planner (seen through
+        the API's usage)."""
+        self.bucket((kind, app)).reused_elsewhere()
+        self.bucket((kind, None)).reused_elsewhere()
 
     def observe_reads(self, expected: int, actual: int) -> None:
         """Track how often the API reads more than this planner knew was cached: then other
