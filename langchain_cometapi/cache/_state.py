@@ -125,9 +125,13 @@ class CacheState:
         return self.bucket((kind, app)).p(glob)
 
     def late_share(self, kind: PrefixKind, app: Hashable) -> float:
-        """P(seen again within the hour | not within 5 minutes), app-specific over global."""
-        glob = self.bucket((kind, None)).late_share(LATE_PRIOR)
-        return self.bucket((kind, app)).late_share(glob)
+        """P(seen again within the hour | not within 5 minutes): this application's own
+        evidence once it has some (the global bucket holds the same trials: blending the two
+        would count them twice), else every application's."""
+        own = self.bucket((kind, app))
+        if own.trials >= 1.0:
+            return own.late_share(LATE_PRIOR)
+        return self.bucket((kind, None)).late_share(LATE_PRIOR)
 
     def sweep(self, now: float) -> None:
         """Close trials whose 5 minutes passed without a sighting (misses)."""
