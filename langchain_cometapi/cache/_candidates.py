@@ -11,9 +11,8 @@ from collections.abc import Container, Hashable
 
 from ._context import PlanContext
 from ._kinds import PrefixKind, tail_kind
-from ._lookback import previous_tail
 from ._pricing import PRICE_PLAIN, PRICE_READ, WRITE_PRICE
-from ._scan import Scan
+from ._scan import Markable, Scan
 from ._select import READ_REACH, Candidate
 from ._ttl import expected_reuse
 
@@ -43,6 +42,7 @@ class CandidateFinder:
         app: Hashable,
         split_at: int | None,
         shifted: bool,
+        anchor: int | None,
     ) -> None:
         self.context = context
         self.scan = scan
@@ -50,12 +50,8 @@ class CandidateFinder:
         self.app = app
         self.split_at = split_at
         self.shifted = shifted
-        self.usable = [
-            pos
-            for pos in range(len(scan))
-            if scan.eligible[pos] and pos not in scan.user_ttl
-        ]
-        self.usable_set = set(self.usable)
+        self.anchor = anchor  # the previous turn's tail position (see _lookback)
+        self.usable_set = Markable(scan)
         self.pool: dict[int, Candidate] = {}
 
     def find(self) -> tuple[list[Candidate], list[Candidate], list[int]]:
@@ -96,7 +92,7 @@ class CandidateFinder:
         context, scan = self.context, self.scan
         if "bridge" not in context.policy.segments:
             return
-        anchor = previous_tail(scan, self.usable_set)
+        anchor = self.anchor
         last = len(scan) - 1
         if (
             anchor is None
@@ -152,7 +148,7 @@ class CandidateFinder:
         kind = tail_kind(scan, prefix_tokens[tail] - before)
         # The gap since this conversation's previous turn, if that turn was planned here: an
         # older turn's gap (the previous one went to another planner) would overstate it.
-        anchor = previous_tail(scan, self.usable_set)
+        anchor = self.anchor
         since = scan.message_starts[scan.message_of[anchor]] if anchor is not None else 0
         previous = max(
             (p for p in gaps if since <= p < tail and scan.section(p) == "messages"), default=None
@@ -168,7 +164,8 @@ class CandidateFinder:
         """Markers every READ_REACH positions so a long turn still reads the last live entry."""
         at = anchor
         while tail - at > READ_REACH:
-            reach = [p for p in self.usable if at < p <= at + READ_REACH]
+            top = min(at + READ_REACH, len(self.scan) - 1)
+            reach = [p for p in range(at + 1, top + 1) if p in self.usable_set]
             if not reach:
                 self.context.notes.append(
                     f"no markable block within reach of position {at}; no bridge"

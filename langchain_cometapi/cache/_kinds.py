@@ -55,7 +55,7 @@ SHORT_FIRST_TURN: Final = 1024
 
 def tail_kind(scan: Scan, first_turn_tokens: float) -> PrefixKind:
     """Kind of the prefix that ends a request: a continued conversation or a first turn."""
-    users = sum(1 for role in scan.message_roles if role == "user")
+    users = scan.message_roles.count("user")
     if users > 1:
         return PrefixKind.TAIL_CONTINUED
     return tail_kind_of_first(first_turn_tokens)

@@ -22,7 +22,7 @@ from ._lookback import previous_tail
 from ._plan import Action, Breakpoint, CachePlan
 from ._policy import CachePolicy
 from ._pricing import PRICE_PLAIN, input_cost
-from ._scan import Scan, scan_body
+from ._scan import Markable, Scan, scan_body
 from ._select import Choice, choose
 from ._state import CacheState
 
@@ -112,8 +112,9 @@ class Planning:
         prefix_tokens = [tokens * ratio for tokens in scan.prefix_tokens]
         static_end = scan.system_end - (split_at is not None)
         app: Hashable = scan.hashes[static_end] if static_end >= 0 else ("no-system", self.model)
-        shifted = self._history_shifted(scan)
-        finder = CandidateFinder(self.context, scan, prefix_tokens, app, split_at, shifted)
+        anchor = previous_tail(scan, Markable(scan))  # where the previous turn's tail sat
+        shifted = self._history_shifted(scan, anchor)
+        finder = CandidateFinder(self.context, scan, prefix_tokens, app, split_at, shifted, anchor)
         candidates, fixed, alive = finder.find()
         budget = min(policy.max_breakpoints, 4) - scan.user_marker_count
         if budget <= 0:
@@ -131,7 +132,7 @@ class Planning:
             live_keys=tuple(scan.hashes[p] for p in alive),
             write_keys=tuple(scan.hashes[p] for p in choice.written),
             asked_1h=choice.write_1h > 0,
-            unseen=self._unseen(scan, prefix_tokens, app, alive, static_end),
+            unseen=self._unseen(scan, prefix_tokens, app, alive, static_end, anchor),
         )
         return out, plan, ledger
 
@@ -142,6 +143,7 @@ class Planning:
         app: Hashable,
         alive: list[int],
         static_end: int,
+        anchor: int | None,
     ) -> tuple[Unseen, ...]:
         """Prefixes of known kinds this planner believes are not cached (see ``Unseen``)."""
         out = [
@@ -149,14 +151,13 @@ class Planning:
             for pos in {scan.tools_end, static_end}
             if pos >= 0 and pos not in alive
         ]
-        anchor = previous_tail(scan, _Eligible(scan))
         if anchor is None:
             return tuple(out)
         known = scan.hashes[anchor] in self.state.entries
         if self.learn:
             self.state.observe_continuation(known)
         if not known:  # the previous turn was planned elsewhere
-            users = sum(1 for r in scan.message_roles[: scan.message_of[anchor] + 1] if r == "user")
+            users = scan.message_roles[: scan.message_of[anchor] + 1].count("user")
             before = prefix_tokens[scan.system_end] if scan.system_end >= 0 else 0.0
             first_turn = prefix_tokens[anchor] - before if users <= 1 else SHORT_FIRST_TURN
             kind = PrefixKind.TAIL_CONTINUED if users > 1 else tail_kind_of_first(first_turn)
@@ -164,10 +165,9 @@ class Planning:
         return tuple(out)
 
     # -- evidence -------------------------------------------------------------------
-    def _history_shifted(self, scan: Scan) -> bool:
+    def _history_shifted(self, scan: Scan, anchor: int | None) -> bool:
         """Whether the previous turn of this conversation sits behind a different prefix now
         (a trimmed window, a rewritten summary): then its tail entry can never be read."""
-        anchor = previous_tail(scan, _Eligible(scan))
         if anchor is None:
             return False
         key = self.state.tails.get(_content_key(scan, anchor))
@@ -195,7 +195,7 @@ class Planning:
         if scan.message_starts:
             first = (scan.total - scan.tokens_at(scan.system_end)) * max(state.ratio, 1e-6)
             state.record(scan.hashes[-1], now, (tail_kind(scan, first), app), False)
-            tail = CandidateFinder.tail(scan, _Eligible(scan))
+            tail = CandidateFinder.tail(scan, Markable(scan))
             if tail is not None:
                 state.remember_tail(_content_key(scan, tail), scan.hashes[tail])
         ttl_at = {c.pos: ttl for c, ttl in choice.marks}
@@ -253,18 +253,3 @@ def _content_key(scan: Scan, pos: int) -> int:
     that two conversations saying "ok" are not taken for one), wherever it sits."""
     before = scan.block_fps[pos - 1] if pos > 0 and scan.section(pos - 1) == "messages" else 0
     return hash((scan.block_fps[pos], before))
-
-
-class _Eligible:
-    """Positions that may carry a marker, as a container (no set built per call)."""
-
-    __slots__ = ("_scan",)
-
-    def __init__(self, scan: Scan) -> None:
-        self._scan = scan
-
-    def __contains__(self, pos: object) -> bool:
-        return isinstance(pos, int) and 0 <= pos < len(self._scan.eligible) and (
-            self._scan.eligible[pos] and pos not in self._scan.user_ttl
-        )
-

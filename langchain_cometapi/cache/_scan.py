@@ -22,7 +22,7 @@ from typing import Any
 from ..tokens import _estimate as _tokens
 from ._plan import Location
 
-__all__ = ["Scan", "ScanCache", "block_fingerprint", "marker_ttl", "scan_body"]
+__all__ = ["Markable", "Scan", "ScanCache", "block_fingerprint", "marker_ttl", "scan_body"]
 
 #: Block types that may carry cache_control (thinking blocks and unknown types may not).
 ELIGIBLE_TYPES = frozenset(
@@ -135,6 +135,25 @@ class Scan:
             return ("system", pos - self.tools_end - 1)
         m = self.message_of[pos]
         return ("messages", m, pos - self.message_starts[m])
+
+
+class Markable:
+    """Positions that may carry a planner's marker (eligible, not the user's own), as a
+    container: membership without building a set per call."""
+
+    __slots__ = ("_scan",)
+
+    def __init__(self, scan: Scan) -> None:
+        self._scan = scan
+
+    def __contains__(self, pos: object) -> bool:
+        scan = self._scan
+        return (
+            isinstance(pos, int)
+            and 0 <= pos < len(scan.eligible)
+            and scan.eligible[pos]
+            and pos not in scan.user_ttl
+        )
 
 
 def _estimate(block: Any, is_tool: bool) -> int:
