@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
-from functools import partial
 from typing import Any, Literal
 
 import httpx2
@@ -243,11 +242,11 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         return planned, headers, plan
 
     def _observe(self, plan: CachePlan | None, usage: Any, headers: Mapping[str, str]) -> None:
-        if not isinstance(usage, Mapping):
+        if not isinstance(usage, Mapping):  # the planner reads the Date of the headers below
             return
         self._report.add(usage, plan.model if plan is not None else self.model)
         if self._planner is not None and plan is not None:
-            self._planner.observe(plan, usage, headers)  # its Date is the planner's clock
+            self._planner.observe(plan, usage, headers)
 
     @property
     def cache_report(self) -> CacheReport:
@@ -270,9 +269,8 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         if self.streaming:
             return generate_from_stream(self._stream(messages, stop, run_manager, **kwargs))
         body, headers, plan = self._prepare(messages, stop, kwargs)
-        send = partial(self._client.create, extra_headers=headers)
-        data, response_headers = _resend.create(send, self._planner, body)
-        self._observe(plan, data.get("usage"), response_headers)
+        data, answered = _resend.create(self._client.create, headers, self._planner, body)
+        self._observe(plan, data.get("usage"), answered)
         return chat_result(message_from_response(data))
 
     async def _agenerate(
@@ -285,9 +283,8 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         if self.streaming:
             return await agenerate_from_stream(self._astream(messages, stop, run_manager, **kwargs))
         body, headers, plan = self._prepare(messages, stop, kwargs)
-        send = partial(self._client.acreate, extra_headers=headers)
-        data, response_headers = await _resend.acreate(send, self._planner, body)
-        self._observe(plan, data.get("usage"), response_headers)
+        data, answered = await _resend.acreate(self._client.acreate, headers, self._planner, body)
+        self._observe(plan, data.get("usage"), answered)
         return chat_result(message_from_response(data))
 
     def _stream(
@@ -301,8 +298,7 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         body, headers, plan = self._prepare(messages, stop, kwargs)
         assembler = StreamAssembler(coerce_text=reply_is_text_only(body), stream_usage=stream_usage)
         seen: dict[str, str] = {}
-        open_stream = partial(self._client.stream, extra_headers=headers)
-        for event in _resend.events(open_stream, self._planner, body, seen):
+        for event in _resend.events(self._client.stream, headers, self._planner, body, seen):
             chunk = assembler.feed(event)
             if chunk is None:
                 continue
@@ -323,8 +319,8 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         body, headers, plan = self._prepare(messages, stop, kwargs)
         assembler = StreamAssembler(coerce_text=reply_is_text_only(body), stream_usage=stream_usage)
         seen: dict[str, str] = {}
-        open_stream = partial(self._client.astream, extra_headers=headers)
-        async for event in _resend.aevents(open_stream, self._planner, body, seen):
+        opened = _resend.aevents(self._client.astream, headers, self._planner, body, seen)
+        async for event in opened:
             chunk = assembler.feed(event)
             if chunk is None:
                 continue

@@ -18,6 +18,7 @@ from ._planner import CachePlanner
 __all__ = ["acreate", "aevents", "create", "events"]
 
 Body = dict[str, Any]
+Headers = dict[str, str] | None
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
 
@@ -28,26 +29,31 @@ def _retry_body(planner: CachePlanner | None, exc: APIStatusError, body: Body) -
     return planner.resend_after_refusal(exc.status_code, exc.message, body)
 
 
-def create(send: Callable[[Body], T], planner: CachePlanner | None, body: Body) -> T:
+def create(
+    send: Callable[[Body, Headers], T], headers: Headers, planner: CachePlanner | None, body: Body
+) -> T:
     try:
-        return send(body)
+        return send(body, headers)
     except APIStatusError as exc:
         retry = _retry_body(planner, exc, body)
         if retry is None:
             raise
-        return send(retry)
+        return send(retry, headers)
 
 
 async def acreate(
-    send: Callable[[Body], Awaitable[T]], planner: CachePlanner | None, body: Body
+    send: Callable[[Body, Headers], Awaitable[T]],
+    headers: Headers,
+    planner: CachePlanner | None,
+    body: Body,
 ) -> T:
     try:
-        return await send(body)
+        return await send(body, headers)
     except APIStatusError as exc:
         retry = _retry_body(planner, exc, body)
         if retry is None:
             raise
-        return await send(retry)
+        return await send(retry, headers)
 
 
 class _Stream(Protocol[T_co]):
@@ -65,13 +71,14 @@ class _AsyncStream(Protocol[T_co]):
 
 
 def events(
-    open_stream: Callable[[Body], _Stream[T]],
+    open_stream: Callable[[Body, Headers], _Stream[T]],
+    headers: Headers,
     planner: CachePlanner | None,
     body: Body,
     seen: dict[str, str],
 ) -> Iterator[T]:
     """The stream's events; ``seen`` receives the headers of the response that answered."""
-    stream = open_stream(body)
+    stream = open_stream(body, headers)
     started = False
     try:
         for event in stream:
@@ -83,7 +90,7 @@ def events(
         retry = None if started else _retry_body(planner, exc, body)
         if retry is None:
             raise
-        stream = open_stream(retry)
+        stream = open_stream(retry, headers)
         for event in stream:
             if not seen:
                 seen.update(stream.headers)
@@ -91,12 +98,13 @@ def events(
 
 
 async def aevents(
-    open_stream: Callable[[Body], _AsyncStream[T]],
+    open_stream: Callable[[Body, Headers], _AsyncStream[T]],
+    headers: Headers,
     planner: CachePlanner | None,
     body: Body,
     seen: dict[str, str],
 ) -> AsyncIterator[T]:
-    stream = open_stream(body)
+    stream = open_stream(body, headers)
     started = False
     try:
         async for event in stream:
@@ -108,7 +116,7 @@ async def aevents(
         retry = None if started else _retry_body(planner, exc, body)
         if retry is None:
             raise
-        stream = open_stream(retry)
+        stream = open_stream(retry, headers)
         async for event in stream:
             if not seen:
                 seen.update(stream.headers)

@@ -31,7 +31,7 @@ class Fake:
         self.opened: list[dict[str, Any]] = []
         self.headers: dict[str, str] = {}
 
-    def __call__(self, body: dict[str, Any]) -> Fake:
+    def __call__(self, body: dict[str, Any], headers: dict[str, str] | None) -> Fake:
         self.opened.append(body)
         self.headers = {"date": f"call {len(self.opened)}"}
         return self
@@ -55,10 +55,10 @@ def _run(fake: Fake, asynchronous: bool) -> list[dict[str, Any]]:
     planner = CachePlanner(base_url=f"http://resend-{id(fake)}.invalid")
     seen: dict[str, str] = {}
     if not asynchronous:
-        return list(_resend.events(fake, planner, _marked(), seen))
+        return list(_resend.events(fake, None, planner, _marked(), seen))
 
     async def collect() -> list[dict[str, Any]]:
-        return [e async for e in _resend.aevents(fake, planner, _marked(), seen)]
+        return [e async for e in _resend.aevents(fake, None, planner, _marked(), seen)]
 
     return asyncio.run(collect())
 
