@@ -59,7 +59,6 @@ def drive(
     *,
     planner: bool,
     transform: Transform | None = None,
-    sync_clock: bool = True,
     fresh: bool | None = None,
     base_costs: list[float] | None = None,
     policy: Any = None,
@@ -84,7 +83,7 @@ def drive(
             http_client=client, max_retries=0,
             prompt_cache=(policy or "auto") if planner else "off", **kwargs,
         )
-        if planner and sync_clock and llm._planner is not None:
+        if planner and llm._planner is not None:
             llm._planner.state.clock = clock
         instances[step.instance] = llm
         return llm
