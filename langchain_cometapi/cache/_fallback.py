@@ -53,11 +53,31 @@ def has_ttl(value: Any) -> bool:
 _WALK = frozenset({"system", "tools", "messages", "content"})
 
 
+#: How endpoints say a field is unknown to them. A 400 that names cache_control for another
+#: reason (five markers, a 1h marker after a 5m one, a marker on empty text) is a mistake in the
+#: request, not a missing feature: it is raised as is and nothing is remembered.
+_UNSUPPORTED = (
+    "extra inputs are not permitted",
+    "extra_forbidden",
+    "not permitted",
+    "not allowed",
+    "not supported",
+    "unsupported",
+    "unknown field",
+    "unknown parameter",
+    "unrecognized",
+    "unexpected",
+    "invalid field",
+)
+
+
 def refusal_of(status: int | None, message: str, body: Mapping[str, Any]) -> Refusal | None:
     """Which caching field a refused request was refused for, if any."""
     if status != 400 or not count_cache_markers(body):
         return None
     text = message.lower()
+    if not any(phrase in text for phrase in _UNSUPPORTED):
+        return None
     if "ttl" in text and has_ttl(body):
         return Refusal.TTL
     if "cache_control" in text:

@@ -158,6 +158,13 @@ def test_resend_decision_is_a_pure_function_of_the_error_and_the_body() -> None:
     assert found is not None and found[0] is Refusal.MARKERS and not list(markers(found[1]))
     assert resend_without(500, TTL_400, body) is None
     assert resend_without(400, "messages: roles must alternate", body) is None
+    for mistake in (  # the request's own mistakes, not a missing feature: raised as they are
+        "A maximum of 4 blocks with cache_control may be provided. Found 5.",
+        "system.1.cache_control.ttl: a ttl='1h' cache_control block must not come after a "
+        "ttl='5m' cache_control block",
+        "system.0.text: cache_control cannot be set for empty text blocks",
+    ):
+        assert resend_without(400, mistake, body) is None, mistake
     assert resend_without(400, MARKER_400, chat_body(2)) is None  # nothing to strip
     assert "cache_control" in body["system"][0]  # the input is not mutated
 
