@@ -59,10 +59,10 @@ def drive(
     *,
     planner: bool,
     transform: Transform | None = None,
-    sync_clock: bool = True,
     fresh: bool | None = None,
     base_costs: list[float] | None = None,
     policy: Any = None,
+    fleet: int = 0,
 ) -> dict[str, Any]:
     """Replay one workload; returns cost, errors and the wire bodies sent (time, body)."""
     clock = ManualClock(0.0)
@@ -83,7 +83,7 @@ def drive(
             http_client=client, max_retries=0,
             prompt_cache=(policy or "auto") if planner else "off", **kwargs,
         )
-        if planner and sync_clock and llm._planner is not None:
+        if planner and llm._planner is not None:
             llm._planner.state.clock = clock
         instances[step.instance] = llm
         return llm
@@ -91,10 +91,14 @@ def drive(
     cost, errors, costs = 0.0, 0, []
     sent: list[tuple[float, dict[str, Any]]] = []
     for i, step in enumerate(workload.steps):
+        if fleet:  # round-robin over ``fleet`` instances, whatever the workload's own routing
+            step = Step(step.t, step.messages, step.tools, f"fleet-{i % fleet}", step.tool_choice)
         if step.t > clock():
             clock.set(step.t)
         llm = model_for(step)
-        runnable: Any = llm.bind_tools(step.tools) if step.tools else llm
+        runnable: Any = (
+            llm.bind_tools(step.tools, tool_choice=step.tool_choice) if step.tools else llm
+        )
         before = len(tap.sent)
         try:
             message = runnable.invoke(step.messages)

@@ -156,6 +156,67 @@ def slow_chat(seed: int = 6, turns: int = 12) -> list[Request]:
     return out
 
 
+def slow_chats(seed: int = 7, users: int = 3, turns: int = 10) -> list[Request]:
+    """Support chats whose users answer after 6-50 minutes (every 5m entry expires)."""
+    rng = random.Random(seed)
+    system = "You are a patient support agent.\n" + text(rng, 2600)
+    out: list[Request] = []
+    for _ in range(users):
+        t = rng.uniform(0, 300)
+        messages: list[dict[str, Any]] = []
+        for _ in range(turns):
+            messages = [*messages, {"role": "user", "content": text(rng, rng.randint(30, 160))}]
+            out.append((t, _body(system, messages)))
+            reply = {"role": "assistant", "content": text(rng, rng.randint(150, 450))}
+            messages = [*messages, reply]
+            t += rng.uniform(360, 3000)
+    return sorted(out, key=lambda r: r[0])
+
+
+def sliding_window(seed: int = 8, users: int = 4, turns: int = 12, keep: int = 6) -> list[Request]:
+    """Chats trimmed to the last ``keep`` messages (trim_messages): the history shifts each turn."""
+    rng = random.Random(seed)
+    tools = _tools(rng, 4)
+    system = "You are a shopping assistant.\n" + text(rng, 1800)
+    out: list[Request] = []
+    for _ in range(users):
+        t = rng.uniform(0, 90)
+        history: list[dict[str, Any]] = []
+        for _ in range(turns):
+            history = [*history, {"role": "user", "content": text(rng, rng.randint(40, 200))}]
+            window = history[-keep:]
+            if window[0]["role"] != "user":
+                window = window[1:]
+            out.append((t, _body(system, window, tools=tools)))
+            reply = {"role": "assistant", "content": text(rng, rng.randint(150, 500))}
+            history = [*history, reply]
+            t += rng.uniform(15, 90)
+    return sorted(out, key=lambda r: r[0])
+
+
+def batch_extraction(seed: int = 9, requests: int = 40) -> list[Request]:
+    """One long instruction prompt and a forced output tool, a different document per request."""
+    rng = random.Random(seed)
+    system = "Extract the fields below from the document.\n" + text(rng, 2200)
+    tool = {
+        "name": "record",
+        "description": text(rng, 120),
+        "input_schema": {
+            "type": "object",
+            "properties": {f"field_{i}": {"type": "string", "description": text(rng, 20)}
+                           for i in range(12)},
+        },
+    }
+    out: list[Request] = []
+    t = 0.0
+    for _ in range(requests):
+        doc = {"role": "user", "content": "Document:\n" + text(rng, rng.randint(400, 3000))}
+        out.append((t, _body(system, [doc], tools=[tool],
+                             tool_choice={"type": "tool", "name": "record"})))
+        t += rng.uniform(1, 20)
+    return out
+
+
 WORKLOADS = {
     "multi-user chat": multi_user_chat,
     "agent loop": agent_loop,
@@ -163,6 +224,9 @@ WORKLOADS = {
     "one-shot long": one_shot,
     "below minimum": below_minimum,
     "slow chat": slow_chat,
+    "slow chats 6-50m": slow_chats,
+    "sliding window": sliding_window,
+    "batch extraction": batch_extraction,
 }
 
 

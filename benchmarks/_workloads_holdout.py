@@ -1,9 +1,10 @@
-"""Holdout prompt-cache workloads: same kinds as ``_workloads.py``, other shapes and parameters.
+"""Second tuning set (formerly the holdout): same kinds as ``_workloads.py``, other shapes.
 
-Written separately from the planner's tuning set so the benchmark can show whether the planner
-generalizes. Every workload is a list of :class:`Step`, LangChain messages in, so it can be driven
-end to end through ``ChatCometAPI`` against the emulator (``cache_workloads.py --holdout``); the
-wire bodies captured on the way also feed the body-level peers and the oracle bound.
+Written separately from the planner's tuning set, but rules were added after its first run and
+the v2 work looked at it, so it is in-sample now (docs/caching.md); the holdout is
+``_workloads_holdout_v2.py``. Every workload is a list of :class:`Step`, LangChain messages in,
+driven end to end through ``ChatCometAPI`` against the emulator (``cache_workloads.py
+--holdout``); the wire bodies captured on the way also feed the body-level peers and the bound.
 
 Shapes deliberately differ from the tuning set: other models (4096 / 2048 / 1024-token minimums),
 system prompts just above and just below the minimum, tools-only prefixes, 5-30 parallel tool
@@ -48,6 +49,7 @@ class Step:
     messages: list[BaseMessage]
     tools: list[dict[str, Any]] | None = None
     instance: str = "main"
+    tool_choice: str | None = None
 
 
 @dataclass

@@ -30,6 +30,7 @@ from ._wire.body import BODY_FIELDS, RequestDefaults, build_request
 from ._wire.response import chat_result, message_from_response
 from ._wire.stream import StreamAssembler, generation_chunk, reply_is_text_only
 from ._wire.validate import forcing_blocked, validate_sampling, validate_stop
+from .cache import _resend
 from .cache._planner import CachePlan, CachePlanner, CachePolicy
 from .cache._report import CacheReport
 from .tokens._estimate import estimate_request_tokens, estimate_text_tokens
@@ -148,7 +149,7 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         )
         if self.prompt_cache != "off":
             policy = self.prompt_cache if isinstance(self.prompt_cache, CachePolicy) else None
-            self._planner = CachePlanner(policy)
+            self._planner = CachePlanner(policy, base_url=self.base_url)
 
     def _fresh_runtime(self) -> None:
         """After unpickling / deepcopy: new client, planner and report (see ``_copying``)."""
@@ -241,13 +242,11 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         return planned, headers, plan
 
     def _observe(self, plan: CachePlan | None, usage: Any, headers: Mapping[str, str]) -> None:
-        if self._planner is not None:
-            self._planner.sync_clock(headers.get("date"))  # TTLs run on the server's clock
-        if not isinstance(usage, Mapping):
+        if not isinstance(usage, Mapping):  # the planner reads the Date of the headers below
             return
         self._report.add(usage, plan.model if plan is not None else self.model)
         if self._planner is not None and plan is not None:
-            self._planner.observe(plan, usage)
+            self._planner.observe(plan, usage, headers)
 
     @property
     def cache_report(self) -> CacheReport:
@@ -270,8 +269,8 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         if self.streaming:
             return generate_from_stream(self._stream(messages, stop, run_manager, **kwargs))
         body, headers, plan = self._prepare(messages, stop, kwargs)
-        data, response_headers = self._client.create(body, headers)
-        self._observe(plan, data.get("usage"), response_headers)
+        data, answered = _resend.create(self._client.create, headers, self._planner, body)
+        self._observe(plan, data.get("usage"), answered)
         return chat_result(message_from_response(data))
 
     async def _agenerate(
@@ -284,8 +283,8 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         if self.streaming:
             return await agenerate_from_stream(self._astream(messages, stop, run_manager, **kwargs))
         body, headers, plan = self._prepare(messages, stop, kwargs)
-        data, response_headers = await self._client.acreate(body, headers)
-        self._observe(plan, data.get("usage"), response_headers)
+        data, answered = await _resend.acreate(self._client.acreate, headers, self._planner, body)
+        self._observe(plan, data.get("usage"), answered)
         return chat_result(message_from_response(data))
 
     def _stream(
@@ -298,8 +297,8 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         stream_usage = kwargs.pop("stream_usage", self.stream_usage)
         body, headers, plan = self._prepare(messages, stop, kwargs)
         assembler = StreamAssembler(coerce_text=reply_is_text_only(body), stream_usage=stream_usage)
-        events = self._client.stream(body, headers)
-        for event in events:
+        seen: dict[str, str] = {}
+        for event in _resend.events(self._client.stream, headers, self._planner, body, seen):
             chunk = assembler.feed(event)
             if chunk is None:
                 continue
@@ -307,7 +306,7 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
             if run_manager:
                 run_manager.on_llm_new_token(generation.text, chunk=generation)
             yield generation
-        self._observe(plan, assembler.usage, events.headers)
+        self._observe(plan, assembler.usage, seen)
 
     async def _astream(
         self,
@@ -319,8 +318,9 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         stream_usage = kwargs.pop("stream_usage", self.stream_usage)
         body, headers, plan = self._prepare(messages, stop, kwargs)
         assembler = StreamAssembler(coerce_text=reply_is_text_only(body), stream_usage=stream_usage)
-        events = self._client.astream(body, headers)
-        async for event in events:
+        seen: dict[str, str] = {}
+        opened = _resend.aevents(self._client.astream, headers, self._planner, body, seen)
+        async for event in opened:
             chunk = assembler.feed(event)
             if chunk is None:
                 continue
@@ -328,7 +328,7 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
             if run_manager:
                 await run_manager.on_llm_new_token(generation.text, chunk=generation)
             yield generation
-        self._observe(plan, assembler.usage, events.headers)
+        self._observe(plan, assembler.usage, seen)
 
     # -- tools and structured output ----------------------------------------------------------
     def bind_tools(

@@ -25,11 +25,14 @@ _SMALL_SHARE = 0.5
 
 def far_below_minimum(
     body: Mapping[str, Any], policy: CachePolicy, state: CacheState
-) -> CachePlan | None:
-    """A no-marker plan for a prompt far below the minimum, else None (plan it in full)."""
+) -> tuple[CachePlan, int] | None:
+    """A no-marker plan for a prompt far below the minimum and the raw token estimate behind it
+    (0 when not estimated), else None (plan it in full)."""
     model = str(body.get("model", ""))
     minimum = policy.min_tokens or min_cacheable_tokens(model)
     limit = _SMALL_SHARE * minimum
+    if _surely_large(body, _LARGE_CHARS_PER_TOKEN * limit):
+        return None
     bound = _token_upper_bound(body, limit)
     if bound is not None:
         raw, estimate = 0, float(bound)  # too small to bother the estimator (nor to calibrate)
@@ -39,7 +42,7 @@ def far_below_minimum(
     if estimate >= limit or count_cache_markers(body) > 0:
         return None  # the full pass also reports the user's own markers
     total = round(estimate)
-    return CachePlan(
+    plan = CachePlan(
         model=model,
         notes=[f"prompt (~{total} tokens) is far below the {minimum}-token minimum: no markers"],
         min_tokens=minimum,
@@ -47,11 +50,30 @@ def far_below_minimum(
         expected_cost=PRICE_PLAIN * total,
         uncached_cost=PRICE_PLAIN * total,
         created_at=state.clock(),
-        raw_estimate=raw,
     )
+    return plan, raw
 
 
 _FRAMING = 16  # generous per-message and per-block framing, in tokens
+#: No tokenizer packs more characters than this into one token of ordinary text.
+_LARGE_CHARS_PER_TOKEN = 8
+
+
+def _surely_large(body: Mapping[str, Any], chars: float) -> bool:
+    """Whether the message texts alone hold ``chars`` characters (then the prompt cannot be far
+    below the minimum, and the full pass may skip estimating it twice). Stops once it knows."""
+    total = 0
+    for turn in reversed(body.get("messages") or ()):
+        content = turn.get("content") if isinstance(turn, Mapping) else None
+        if isinstance(content, str):
+            total += len(content)
+        elif isinstance(content, list):
+            for block in content:
+                text = block.get("text") if isinstance(block, Mapping) else None
+                total += len(text) if isinstance(text, str) else 0
+        if total >= chars:
+            return True
+    return False
 
 
 def _token_upper_bound(body: Mapping[str, Any], limit: float) -> int | None:

@@ -45,11 +45,6 @@ class CachePlan:
     uncached_cost: float = 0.0
     system_split_at: int | None = None
     created_at: float = 0.0
-    # Learning handles for observe(): raw estimate and the entries this plan reads and writes.
-    raw_estimate: int = field(default=0, repr=False)
-    read_key: int | None = field(default=None, repr=False)
-    write_keys: tuple[int, ...] = field(default=(), repr=False)
-    live_keys: tuple[int, ...] = field(default=(), repr=False)
 
     @property
     def expected_saving(self) -> float:

@@ -17,13 +17,15 @@ ALL_SEGMENTS: frozenset[Segment] = frozenset({"tools", "system", "documents", "t
 class CachePolicy(BaseModel):
     """How the planner may place ``cache_control`` breakpoints.
 
-    ``ttl="auto"`` picks 5m or 1h per segment from the reuse gaps it observes; 1h costs 2x
-    to write and is opt-in because CometAPI has not confirmed it.
+    ``ttl="auto"`` (the default) picks 5m or 1h per breakpoint from the reuse gaps it observes:
+    1h (2x to write) only where prefixes come back after more than 5 minutes, never a 1h entry
+    after a 5m one. An endpoint that refuses ``ttl`` or bills 1h as 5m is detected and planned
+    with 5m from then on (see docs/caching.md).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    ttl: Literal["5m", "1h", "auto"] = "5m"
+    ttl: Literal["5m", "1h", "auto"] = "auto"
     max_breakpoints: int = Field(default=MAX_BREAKPOINTS)
     min_tokens: int | None = None
     segments: frozenset[Segment] = ALL_SEGMENTS

@@ -5,18 +5,24 @@ messages; a position's fingerprint chains every earlier block, so two requests s
 cache entry exactly when they share a position fingerprint. Fingerprints use Python's
 ``hash`` (cached on str objects), so re-scanning the same long strings is cheap; they only
 steer the planner and are never sent.
+
+Planning runs on every call, so a conversation must not cost more to plan as it grows: block
+token estimates are memoised by fingerprint, and the positions of the messages a request shares
+with its conversation's previous request (the very same text objects, as LangChain hands them
+over again) are copied from that request's scan instead of being walked again (``ScanCache``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..tokens import _estimate as _tokens
 from ._plan import Location
 
-__all__ = ["Scan", "block_fingerprint", "marker_ttl", "scan_body"]
+__all__ = ["Markable", "Scan", "ScanCache", "block_fingerprint", "marker_ttl", "scan_body"]
 
 #: Block types that may carry cache_control (thinking blocks and unknown types may not).
 ELIGIBLE_TYPES = frozenset(
@@ -87,12 +93,11 @@ def _eligible(block: Any) -> bool:
 class Scan:
     """Parallel arrays, one entry per block position, in prefix order."""
 
-    locs: list[Location] = field(default_factory=list)
-    segs: list[str] = field(default_factory=list)
-    cum: list[int] = field(default_factory=list)
-    hashes: list[int] = field(default_factory=list)
+    block_fps: list[int] = field(default_factory=list)  # each block's own content fingerprint
+    prefix_tokens: list[int] = field(default_factory=list)  # tokens up to and including it
+    hashes: list[int] = field(default_factory=list)  # fingerprint of the whole prefix
     eligible: list[bool] = field(default_factory=list)
-    msg_index: list[int] = field(default_factory=list)
+    message_of: list[int] = field(default_factory=list)  # message index (-1: tools, system)
     user_ttl: dict[int, str] = field(default_factory=dict)
     extra_user_markers: int = 0
     tools_end: int = -1
@@ -100,7 +105,11 @@ class Scan:
     system_block_ends: list[int] = field(default_factory=list)
     message_starts: list[int] = field(default_factory=list)
     message_roles: list[str] = field(default_factory=list)
+    message_keys: list[object] = field(default_factory=list)  # identity of plain-text content
     has_images: bool = False
+
+    def __len__(self) -> int:
+        return len(self.block_fps)
 
     @property
     def user_marker_count(self) -> int:
@@ -108,92 +117,263 @@ class Scan:
 
     @property
     def total(self) -> int:
-        return self.cum[-1] if self.cum else 0
+        return self.prefix_tokens[-1] if self.prefix_tokens else 0
 
     def tokens_at(self, pos: int) -> int:
-        return self.cum[pos] if pos >= 0 else 0
+        return self.prefix_tokens[pos] if pos >= 0 else 0
+
+    def section(self, pos: int) -> str:
+        if pos <= self.tools_end:
+            return "tools"
+        return "system" if pos <= self.system_end else "messages"
+
+    def location(self, pos: int) -> Location:
+        """Path of a position in the body: ("tools", i), ("system", i), ("messages", m, b)."""
+        if pos <= self.tools_end:
+            return ("tools", pos)
+        if pos <= self.system_end:
+            return ("system", pos - self.tools_end - 1)
+        m = self.message_of[pos]
+        return ("messages", m, pos - self.message_starts[m])
 
 
-TokenMemo = Callable[[int, Any, bool], int]
+class Markable:
+    """Positions that may carry a planner's marker (eligible, not the user's own), as a
+    container: membership without building a set per call."""
+
+    __slots__ = ("_scan",)
+
+    def __init__(self, scan: Scan) -> None:
+        self._scan = scan
+
+    def __contains__(self, pos: object) -> bool:
+        scan = self._scan
+        return (
+            isinstance(pos, int)
+            and 0 <= pos < len(scan.eligible)
+            and scan.eligible[pos]
+            and pos not in scan.user_ttl
+        )
 
 
-def _default_tokens(fp: int, block: Any, is_tool: bool) -> int:
+def _estimate(block: Any, is_tool: bool) -> int:
     if is_tool:
         return _tokens.estimate_tool_tokens(block)
     return _tokens.estimate_block_tokens(block)
 
 
+#: Tokens of framing the estimate adds for each message (on its first block).
+_MESSAGE_FRAMING = 4
+_NOT_PLAIN = object()
+
+
+def _plain_text(content: Any) -> object:
+    """The content's text object when it is a str or one plain text block, else a sentinel:
+    such a message carries no marker, image or nested block and is fully known by its text."""
+    if type(content) is str:
+        return content
+    if type(content) is list and len(content) == 1:
+        block = content[0]
+        if type(block) is dict and len(block) == 2 and block.get("type") == "text":
+            text = block.get("text")
+            if type(text) is str:
+                return text
+    return _NOT_PLAIN
+
+
+class ScanCache:
+    """Recent scans by conversation (head fingerprint and first message), for reuse."""
+
+    def __init__(self, capacity: int = 64) -> None:
+        self._items: OrderedDict[tuple[int, int], Scan] = OrderedDict()
+        self._capacity = capacity
+
+    def find(self, head: int, first: object) -> Scan | None:
+        found = self._items.get((head, id(first)))
+        if found is None or not found.message_keys or found.message_keys[0] is not first:
+            return None
+        return found
+
+    def keep(self, head: int, scan: Scan) -> None:
+        if not scan.message_keys or scan.message_keys[0] is _NOT_PLAIN:
+            return
+        key = (head, id(scan.message_keys[0]))
+        self._items[key] = scan
+        self._items.move_to_end(key)
+        while len(self._items) > self._capacity:
+            self._items.popitem(last=False)
+
+
+class _Builder:
+    """Fills a Scan block by block, estimating each block once (``memo``: fingerprint ->
+    tokens, shared across calls)."""
+
+    __slots__ = ("memo", "scan", "tokens")
+
+    def __init__(self, scan: Scan, memo: dict[int, int]) -> None:
+        self.scan = scan
+        self.memo = memo
+        self.tokens = 0
+
+    def text(self, text: str, msg: int, extra: int) -> None:
+        """A plain text message block (type and text only): the common case, kept cheap."""
+        fp = hash(("text", text))
+        tokens = self.memo.get(fp)
+        if tokens is None:
+            tokens = self.memo[fp] = _tokens.estimate_block_tokens(text)
+        self._append(fp, tokens + extra, bool(text), msg)
+
+    def block(self, block: Any, msg: int, is_tool: bool, extra: int) -> None:
+        fp = block_fingerprint(block)
+        tokens = self.memo.get(fp)
+        if tokens is None:
+            tokens = self.memo[fp] = _estimate(block, is_tool)
+        self._append(fp, tokens + extra, _eligible(block) or is_tool, msg)
+        ttl = marker_ttl(block)
+        if ttl is not None:
+            self.scan.user_ttl[len(self.scan) - 1] = ttl
+        self.scan.extra_user_markers += _nested_markers(block)
+
+    def _append(self, fp: int, tokens: int, eligible: bool, msg: int) -> None:
+        scan = self.scan
+        self.tokens += tokens
+        scan.block_fps.append(fp)
+        scan.prefix_tokens.append(self.tokens)
+        scan.eligible.append(eligible)
+        scan.message_of.append(msg)
+
+    def message(self, m: int, message: Any) -> None:
+        scan = self.scan
+        scan.message_starts.append(len(scan))
+        is_map = isinstance(message, Mapping)
+        scan.message_roles.append(str(message.get("role", "")) if is_map else "")
+        content = message.get("content") if is_map else None
+        plain = _plain_text(content)
+        scan.message_keys.append(plain)
+        if plain is not _NOT_PLAIN:
+            assert isinstance(plain, str)
+            self.text(plain, m, _MESSAGE_FRAMING)
+            return
+        for b, block in enumerate(content if isinstance(content, list) else ()):
+            if isinstance(block, Mapping) and block.get("type") in IMAGE_TYPES:
+                scan.has_images = True
+            self.block(block, m, False, _MESSAGE_FRAMING if b == 0 else 0)
+
+    def reuse(self, previous: Scan, messages: Sequence[Any]) -> int:
+        """Copy the positions of the leading messages ``previous`` scanned from the very same
+        text objects; returns how many messages were copied."""
+        keys, roles = previous.message_keys, previous.message_roles
+        count = _shared_messages(keys, roles, messages)
+        if count == 0:
+            return 0
+        scan, start = self.scan, previous.system_end + 1
+        end = previous.message_starts[count] if count < len(keys) else len(previous)
+        offset = len(scan) - start
+        scan.block_fps.extend(previous.block_fps[start:end])
+        scan.prefix_tokens.extend(previous.prefix_tokens[start:end])
+        scan.eligible.extend(previous.eligible[start:end])
+        scan.message_of.extend(previous.message_of[start:end])
+        scan.message_starts.extend(p + offset for p in previous.message_starts[:count])
+        scan.message_roles.extend(roles[:count])
+        scan.message_keys.extend(keys[:count])
+        self.tokens = scan.prefix_tokens[-1]
+        return count
+
+
+def _shared_messages(keys: list[object], roles: list[str], messages: Sequence[Any]) -> int:
+    """How many leading messages hold the very text objects (and roles) of an earlier scan.
+    The hot loop of a warm plan: exact types and identity only, no ABC checks."""
+    limit = min(len(keys), len(messages))
+    for count in range(limit):
+        message = messages[count]
+        if type(message) is not dict:
+            return count
+        content = message.get("content")
+        if type(content) is not str:
+            if type(content) is not list or len(content) != 1:
+                return count
+            block = content[0]
+            if type(block) is not dict or len(block) != 2 or block.get("type") != "text":
+                return count
+            content = block.get("text")
+        if content is not keys[count] or message.get("role") != roles[count]:
+            return count
+    return limit
+
+
 def scan_body(
     body: Mapping[str, Any],
     system: Sequence[Any] | None,
-    token_of: TokenMemo = _default_tokens,
+    memo: dict[int, int] | None = None,
+    recent: ScanCache | None = None,
 ) -> Scan:
-    """Positions of ``body`` with ``system`` (already normalized to a block list) in its place."""
+    """Positions of ``body`` with ``system`` (already normalized to a block list) in its place.
+
+    ``memo`` maps block fingerprints to token estimates across calls; ``recent`` holds earlier
+    scans whose leading messages may be copied (both are the planner state's).
+    """
     scan = Scan()
-    fps: list[int] = []
-    raw_cc = body.get("cache_control")
-    if raw_cc:
+    build = _Builder(scan, {} if memo is None else memo)
+    if body.get("cache_control"):
         scan.extra_user_markers += 1
-
-    def add(loc: Location, seg: str, block: Any, msg: int, is_tool: bool, extra: int) -> None:
-        fp = block_fingerprint(block)
-        fps.append(fp)
-        scan.locs.append(loc)
-        scan.segs.append(seg)
-        prev = scan.cum[-1] if scan.cum else 0
-        scan.cum.append(prev + token_of(fp, block, is_tool) + extra)
-        scan.eligible.append(_eligible(block) or is_tool)
-        scan.msg_index.append(msg)
-        ttl = marker_ttl(block)
-        if ttl is not None:
-            scan.user_ttl[len(scan.locs) - 1] = ttl
-        scan.extra_user_markers += _nested_markers(block)
-
-    for i, tool in enumerate(body.get("tools") or ()):
-        add(("tools", i), "tools", tool, -1, True, 0)
-    scan.tools_end = len(scan.locs) - 1
-    for i, block in enumerate(system or ()):
-        add(("system", i), "system", block, -1, False, 0)
-        scan.system_block_ends.append(len(scan.locs) - 1)
-    scan.system_end = len(scan.locs) - 1
-    for m, message in enumerate(body.get("messages") or ()):
-        scan.message_starts.append(len(scan.locs))
-        role = str(message.get("role", "")) if isinstance(message, Mapping) else ""
-        scan.message_roles.append(role)
-        content = message.get("content") if isinstance(message, Mapping) else None
-        if isinstance(content, str):
-            add(("messages", m, 0), "messages", content, m, False, 4)
-            continue
-        for b, block in enumerate(content or ()):
-            if isinstance(block, Mapping) and block.get("type") in IMAGE_TYPES:
-                scan.has_images = True
-            add(("messages", m, b), "messages", block, m, False, 4 if b == 0 else 0)
-
-    _chain(scan, fps, body)
+    for tool in body.get("tools") or ():
+        build.block(tool, -1, True, 0)
+    scan.tools_end = len(scan) - 1
+    for block in system or ():
+        build.block(block, -1, False, 0)
+        scan.system_block_ends.append(len(scan) - 1)
+    scan.system_end = len(scan) - 1
+    head = _head_hashes(scan, body)
+    messages = body.get("messages") or ()
+    previous = None
+    if recent is not None and messages and isinstance(messages[0], Mapping):
+        previous = recent.find(head, _plain_text(messages[0].get("content")))
+    copied = build.reuse(previous, messages) if previous is not None else 0
+    for m in range(copied, len(messages)):
+        build.message(m, messages[m])
+    start = scan.system_end + 1
+    if previous is not None and previous.has_images == scan.has_images:
+        start += _copied_positions(scan, copied)  # their prefix fingerprints are the same too
+    _chain_messages(scan, body, head, start, previous)
+    if recent is not None:
+        recent.keep(head, scan)
     return scan
 
 
-def _chain(scan: Scan, fps: list[int], body: Mapping[str, Any]) -> None:
-    """Prefix fingerprints; settings that invalidate the message cache fold in before messages."""
+def _copied_positions(scan: Scan, copied: int) -> int:
+    if copied == 0:
+        return 0
+    return (scan.message_starts[copied] if copied < len(scan.message_starts) else len(scan)) - (
+        scan.system_end + 1
+    )
+
+
+def _head_hashes(scan: Scan, body: Mapping[str, Any]) -> int:
+    """Fill the prefix fingerprints of tools and system; returns the head's key (the last head
+    fingerprint folded with the settings that key the message cache, images aside)."""
     h = hash(("cometapi-cache-v1", str(body.get("model", ""))))
-    first_message = scan.message_starts[0] if scan.message_starts else len(fps)
+    for pos in range(len(scan)):
+        h = hash((h, scan.section(pos), scan.block_fps[pos]))
+        scan.hashes.append(h)
+    return hash((h, "ctx", _fp(body.get("tool_choice")), _fp(body.get("thinking"))))
+
+
+def _chain_messages(
+    scan: Scan, body: Mapping[str, Any], head: int, start: int, previous: Scan | None
+) -> None:
+    """Prefix fingerprints of the message positions; those before ``start`` are copied."""
+    first = scan.system_end + 1
+    if start > first and previous is not None:
+        scan.hashes.extend(previous.hashes[first:start])
+        h = scan.hashes[-1]
+    else:
+        start = first
+        h = hash((head, scan.has_images))
+    roles, message_of, fps = scan.message_roles, scan.message_of, scan.block_fps
+    starts = scan.message_starts
     out = scan.hashes
-    for pos, fp in enumerate(fps):
-        if pos == first_message:
-            h = hash(
-                (
-                    h,
-                    "ctx",
-                    _fp(body.get("tool_choice")),
-                    _fp(body.get("thinking")),
-                    scan.has_images,
-                )
-            )
-        seg = scan.segs[pos]
-        if seg == "messages":
-            loc = scan.locs[pos]
-            m = scan.msg_index[pos]
-            h = hash((h, scan.message_roles[m], loc[2] == 0, fp))
-        else:
-            h = hash((h, seg, fp))
+    for pos in range(start, len(fps)):
+        m = message_of[pos]
+        h = hash((h, roles[m], pos == starts[m], fps[pos]))
         out.append(h)
+

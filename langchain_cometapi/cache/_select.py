@@ -79,7 +79,7 @@ def _effective_ttls(chosen: Sequence[Candidate]) -> list[str]:
 
 def evaluate(
     chosen: Sequence[Candidate],
-    cum: Sequence[float],
+    cumulative: Sequence[float],
     alive: Sequence[int],
     minimum: float,
 ) -> Choice:
@@ -89,35 +89,36 @@ def evaluate(
         i = bisect_right(alive, c.pos) - 1
         if i >= 0 and c.pos - alive[i] <= READ_REACH and alive[i] > read_pos:
             read_pos = alive[i]
-    read = cum[read_pos] if read_pos >= 0 else 0.0
+    read = cumulative[read_pos] if read_pos >= 0 else 0.0
     written = [
         k
         for k, c in enumerate(chosen)
-        if c.pos > read_pos and not c.alive and cum[c.pos] >= minimum
+        if c.pos > read_pos and not c.alive and cumulative[c.pos] >= minimum
     ]
     value = _SAVING * read
     w5 = w1h = 0.0
     if written:
-        last_1h = max((cum[chosen[k].pos] for k in written if ttls[k] == "1h"), default=0.0)
-        last = cum[chosen[written[-1]].pos]
+        last_1h = max((cumulative[chosen[k].pos] for k in written if ttls[k] == "1h"), default=0.0)
+        last = cumulative[chosen[written[-1]].pos]
         w1h = max(0.0, last_1h - read)
         w5 = max(0.0, last - max(read, last_1h))
         value -= (WRITE_PRICE["1h"] - PRICE_PLAIN) * w1h + (WRITE_PRICE["5m"] - PRICE_PLAIN) * w5
         # Later reads are credited only for tokens no live entry already covers: those
         # would be read later anyway, written or not.
-        floor = max(read, cum[alive[-1]] if alive else 0.0)
+        floor = max(read, cumulative[alive[-1]] if alive else 0.0)
         best_later = 0.0
         upper = last
         for k in reversed(written):
             c = chosen[k]
             best_later = max(best_later, c.reuse.get(ttls[k], 0.0))
-            lower = max(floor, max((cum[chosen[j].pos] for j in written if j < k), default=0.0))
+            earlier = (cumulative[chosen[j].pos] for j in written if j < k)
+            lower = max(floor, max(earlier, default=0.0))
             value += _SAVING * best_later * max(0.0, upper - lower)
             upper = max(lower, floor) if lower > floor else floor
             if upper <= floor:
                 break
     # Tiny credit for touching live entries: it keeps shared prefixes warm for other callers.
-    value += 1e-6 * sum(cum[c.pos] for c in chosen if c.alive)
+    value += 1e-6 * sum(cumulative[c.pos] for c in chosen if c.alive)
     return Choice(
         marks=list(zip(chosen, ttls, strict=True)),
         value=value,
@@ -133,7 +134,7 @@ def choose(
     candidates: Sequence[Candidate],
     fixed: Sequence[Candidate],
     budget: int,
-    cum: Sequence[float],
+    cumulative: Sequence[float],
     alive: Sequence[int],
     minimum: float,
 ) -> Choice:
@@ -143,7 +144,7 @@ def choose(
     for size in range(min(budget, len(pool)), -1, -1):
         for subset in combinations(pool, size):
             chosen = sorted((*fixed, *subset), key=lambda c: c.pos)
-            result = evaluate(chosen, cum, alive, minimum)
+            result = evaluate(chosen, cumulative, alive, minimum)
             if best is None or result.value > best.value + 1e-9:
                 best = result
     assert best is not None

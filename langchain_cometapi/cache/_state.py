@@ -2,6 +2,11 @@
 
 Everything is bounded (LRU of prefix fingerprints, capped outcome buckets and memo) and
 guarded by one lock, so a ChatCometAPI instance can be shared between threads.
+
+Recurrence is learnt as trials: a remembered prefix opens a 5-minute trial, closed as a hit when
+a request contains the prefix again within 5 minutes, as a miss when the 5 minutes pass. A miss
+then waits up to the hour for a *late* reuse; the share of misses reused late is what a 1h TTL
+would rescue, so it decides between 5m and 1h (see ``_ttl``).
 """
 
 from __future__ import annotations
@@ -13,12 +18,20 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from .._models import TTL_SECONDS
+from ._kinds import LATE_PRIOR, PrefixKind
+from ._scan import ScanCache
 from ._system_split import SystemSplitter
 
 __all__ = ["Bucket", "CacheState", "Entry"]
 
 _DECAY = 0.9
 _PRIOR_WEIGHT = 2.0
+#: 1h costs 2x to write: one late reuse is not a habit (a fleet worker sees every eighth call).
+_LATE_WEIGHT = 4.0
+_SHARED_RATE = 0.2
+_FIVE_MINUTES = TTL_SECONDS["5m"]
+_ONE_HOUR = TTL_SECONDS["1h"]
+BucketKey = tuple[PrefixKind, Hashable]
 
 
 @dataclass(slots=True)
@@ -26,34 +39,44 @@ class Entry:
     """One remembered prefix fingerprint."""
 
     last_seen: float
-    seen: int = 1
-    bucket: Hashable | None = None
+    bucket: BucketKey | None = None
     rearm: bool = True
-    pending: int = 0  # bit 1: 5m trial open, bit 2: 1h trial open
+    trial_open: bool = False  # a 5-minute trial is running
+    awaiting_late: bool = False  # the trial missed; a reuse within the hour counts as late
     alive_until: float = 0.0  # believed expiry of the API-side cache entry
     ttl: str = "5m"
 
 
 @dataclass(slots=True)
 class Bucket:
-    """Decayed counts of 'seen again within the horizon' trials for one kind of prefix."""
+    """Decayed trial counts for one kind of prefix."""
 
-    hits5: float = 0.0
-    n5: float = 0.0
-    hits1h: float = 0.0
-    n1h: float = 0.0
+    hits: float = 0.0
+    trials: float = 0.0
+    late: float = 0.0
 
-    def add(self, horizon: str, hit: bool) -> None:
-        if horizon == "5m":
-            self.hits5 = self.hits5 * _DECAY + hit
-            self.n5 = self.n5 * _DECAY + 1
-        else:
-            self.hits1h = self.hits1h * _DECAY + hit
-            self.n1h = self.n1h * _DECAY + 1
+    def add_trial(self, hit: bool, weight: float = 1.0) -> None:
+        self.hits = self.hits * _DECAY + hit * weight
+        self.trials = self.trials * _DECAY + weight
 
-    def p(self, horizon: str, prior: float) -> float:
-        hits, n = (self.hits5, self.n5) if horizon == "5m" else (self.hits1h, self.n1h)
-        return (hits + prior * _PRIOR_WEIGHT) / (n + _PRIOR_WEIGHT)
+    def reused_elsewhere(self) -> None:
+        """A reuse within 5 minutes that this planner did not see (another planner's): it
+        turns a miss (and the late reuse that may have followed it) into a hit."""
+        self.hits += 1.0
+        self.trials = max(self.trials, self.hits)
+        self.late = max(0.0, self.late - 1.0)
+
+    def add_late(self, weight: float = 1.0) -> None:
+        self.late = self.late * _DECAY + weight
+
+    def p(self, prior: float) -> float:
+        """P(seen again within 5 minutes)."""
+        return (self.hits + prior * _PRIOR_WEIGHT) / (self.trials + _PRIOR_WEIGHT)
+
+    def late_share(self, prior: float) -> float:
+        """P(seen again within the hour | not within 5 minutes); open trials count as not yet."""
+        misses = max(0.0, self.trials - self.hits)
+        return min(1.0, (self.late + prior * _LATE_WEIGHT) / (misses + _LATE_WEIGHT))
 
 
 class CacheState:
@@ -66,25 +89,27 @@ class CacheState:
         self.clock = clock
         self.history_size = history_size
         self.entries: OrderedDict[int, Entry] = OrderedDict()
-        self.buckets: OrderedDict[Hashable, Bucket] = OrderedDict()
+        self.buckets: OrderedDict[BucketKey, Bucket] = OrderedDict()
         self.token_memo: dict[int, int] = {}
         self.token_memo_cap = max(4096, history_size * 4)
         self.ratio = 1.0
         self.samples = 0
+        self.shared = 0.0  # share of responses that read entries this planner did not know of
         self.splitter = SystemSplitter()
-        self._trials: dict[str, deque[tuple[float, int]]] = {"5m": deque(), "1h": deque()}
+        self.recent_scans = ScanCache()
+        self._trials: deque[tuple[float, int]] = deque()
+        # content fingerprint of each recent request's tail block -> the prefix it ended
+        self.tails: OrderedDict[int, int] = OrderedDict()
 
     # -- token memo ---------------------------------------------------------------
-    def memo_tokens(self, fp: int, compute: Callable[[], int]) -> int:
-        value = self.token_memo.get(fp)
-        if value is None:
-            if len(self.token_memo) >= self.token_memo_cap:
-                self.token_memo.clear()
-            value = self.token_memo[fp] = compute()
-        return value
+    def token_memo_for_scan(self) -> dict[int, int]:
+        """Block fingerprint -> token estimate, shared by every scan (emptied when full)."""
+        if len(self.token_memo) >= self.token_memo_cap:
+            self.token_memo.clear()
+        return self.token_memo
 
     # -- outcome learning ---------------------------------------------------------
-    def bucket(self, key: Hashable) -> Bucket:
+    def bucket(self, key: BucketKey) -> Bucket:
         found = self.buckets.get(key)
         if found is None:
             found = self.buckets[key] = Bucket()
@@ -94,29 +119,67 @@ class CacheState:
             self.buckets.move_to_end(key)
         return found
 
-    def probability(self, kind: str, app: Hashable, horizon: str, prior: float) -> float:
-        """P(a prefix of this kind is seen again within the horizon), app-specific over global."""
-        glob = self.bucket((kind, None)).p(horizon, prior)
-        return self.bucket((kind, app)).p(horizon, glob)
+    def probability(self, kind: PrefixKind, app: Hashable, prior: float) -> float:
+        """P(a prefix of this kind is seen again within 5 minutes), app-specific over global."""
+        glob = self.bucket((kind, None)).p(prior)
+        return self.bucket((kind, app)).p(glob)
+
+    def late_share(self, kind: PrefixKind, app: Hashable) -> float:
+        """P(seen again within the hour | not within 5 minutes): this application's own
+        evidence once it has some (the global bucket holds the same trials: blending the two
+        would count them twice), else every application's."""
+        own = self.bucket((kind, app))
+        if own.trials >= 1.0:
+            return own.late_share(LATE_PRIOR)
+        return self.bucket((kind, None)).late_share(LATE_PRIOR)
 
     def sweep(self, now: float) -> None:
-        """Close trials whose horizon passed without a sighting (misses)."""
-        for horizon, queue in self._trials.items():
-            limit = TTL_SECONDS[horizon]
-            bit = 1 if horizon == "5m" else 2
-            while queue and now - queue[0][0] > limit:
-                started, key = queue.popleft()
-                entry = self.entries.get(key)
-                if entry is None or entry.last_seen != started or not entry.pending & bit:
-                    continue
-                entry.pending &= ~bit
-                if entry.bucket is not None:
-                    self._add(entry.bucket, horizon, False)
+        """Close trials whose 5 minutes passed without a sighting (misses)."""
+        queue = self._trials
+        while queue and now - queue[0][0] > _FIVE_MINUTES:
+            started, key = queue.popleft()
+            entry = self.entries.get(key)
+            if entry is None or entry.last_seen != started or not entry.trial_open:
+                continue
+            entry.trial_open = False
+            entry.awaiting_late = True
+            if entry.bucket is not None:
+                # Unseen here is weaker evidence when others read what this planner wrote.
+                self._add_trial(entry.bucket, False, 1.0 - self.shared)
 
-    def _add(self, bucket: Hashable, horizon: str, hit: bool) -> None:
-        self.bucket(bucket).add(horizon, hit)
-        if isinstance(bucket, tuple) and len(bucket) == 2 and bucket[1] is not None:
-            self.bucket((bucket[0], None)).add(horizon, hit)
+    def _add_trial(self, bucket: BucketKey, hit: bool, weight: float = 1.0) -> None:
+        self.bucket(bucket).add_trial(hit, weight)
+        if bucket[1] is not None:
+            self.bucket((bucket[0], None)).add_trial(hit, weight)
+
+    def add_hit(self, kind: PrefixKind, app: Hashable) -> None:
+        """A prefix of this kind was reused within 5 minutes by another planner (seen through
+        the API's usage)."""
+        self.bucket((kind, app)).reused_elsewhere()
+        self.bucket((kind, None)).reused_elsewhere()
+
+    def observe_reads(self, expected: int, actual: int) -> None:
+        """Track how often the API reads more than this planner knew was cached: then other
+        planners (a fleet behind a balancer) write and read the same prefixes, and a prefix
+        not seen again *here* may well have been reused *there*."""
+        self._note_shared(actual > expected * 1.05 + 64)
+
+    def observe_continuation(self, known: bool) -> None:
+        """A conversation continues; ``known``: its previous turn was planned here. Unknown
+        previous turns mean other planners serve the same conversations."""
+        self._note_shared(not known)
+
+    def _note_shared(self, foreign: bool) -> None:
+        self.shared = (1.0 - _SHARED_RATE) * self.shared + _SHARED_RATE * foreign
+
+    def miss_now(self, key: int) -> None:
+        """Close a prefix's open trial as a miss before its 5 minutes pass: the conversation
+        it ended has moved on without it (a shifted history)."""
+        entry = self.entries.get(key)
+        if entry is None or entry.bucket is None or not entry.trial_open:
+            return
+        entry.trial_open = False
+        self._add_trial(entry.bucket, False)
 
     def sighted(self, key: int, now: float) -> Entry | None:
         """A request contains this prefix: resolve open trials as hits, reopen if re-armable."""
@@ -128,17 +191,21 @@ class CacheState:
         if gap <= 0:
             return entry
         if entry.bucket is not None:
-            for horizon, bit in (("5m", 1), ("1h", 2)):
-                if entry.pending & bit and gap <= TTL_SECONDS[horizon]:
-                    entry.pending &= ~bit
-                    self._add(entry.bucket, horizon, True)
-        entry.seen += 1
+            if entry.trial_open and gap <= _FIVE_MINUTES:
+                entry.trial_open = False
+                self._add_trial(entry.bucket, True)
+            elif entry.awaiting_late and gap <= _ONE_HOUR:
+                weight = 1.0 - self.shared  # others may have reused it in between
+                self.bucket(entry.bucket).add_late(weight)
+                if entry.bucket[1] is not None:
+                    self.bucket((entry.bucket[0], None)).add_late(weight)
+            entry.awaiting_late = False
         entry.last_seen = now
         if entry.rearm and entry.bucket is not None:
             self._open(key, entry, now)
         return entry
 
-    def record(self, key: int, now: float, bucket: Hashable | None, rearm: bool) -> Entry:
+    def record(self, key: int, now: float, bucket: BucketKey | None, rearm: bool) -> Entry:
         """Remember a candidate prefix so later calls can tell whether it recurs."""
         entry = self.entries.get(key)
         if entry is None:
@@ -153,11 +220,18 @@ class CacheState:
         return entry
 
     def _open(self, key: int, entry: Entry, now: float) -> None:
-        entry.pending = 3
-        for queue in self._trials.values():
-            queue.append((now, key))
-            if len(queue) > self.history_size * 4:
-                queue.popleft()
+        entry.trial_open = True
+        entry.awaiting_late = False
+        self._trials.append((now, key))
+        if len(self._trials) > self.history_size * 4:
+            self._trials.popleft()
+
+    def remember_tail(self, block_fp: int, prefix_key: int) -> None:
+        """Where a request's tail block sat, to tell next turn whether the history shifted."""
+        self.tails[block_fp] = prefix_key
+        self.tails.move_to_end(block_fp)
+        while len(self.tails) > self.history_size:
+            self.tails.popitem(last=False)
 
     # -- believed API cache ---------------------------------------------------------
     def mark_cached(self, key: int, now: float, ttl: str) -> None:

@@ -39,7 +39,7 @@ def test_calibrated_planner_stops_marking_below_the_minimum() -> None:
     planner = CachePlanner(clock=ManualClock())
     body = _body(1000)
     _, plan = planner.plan(body)
-    planner.observe(plan, {"input_tokens": plan.raw_estimate})  # the estimate was exact
+    planner.observe(plan, {"input_tokens": plan.estimated_input_tokens})  # the estimate was exact
     out, _ = planner.plan(_body(1000))
     assert list(markers(out)) == []
 
@@ -47,7 +47,7 @@ def test_calibrated_planner_stops_marking_below_the_minimum() -> None:
 def test_first_usage_sample_replaces_the_ratio_guess() -> None:
     planner = CachePlanner(clock=ManualClock())
     _, plan = planner.plan(_body(1000))
-    planner.observe(plan, {"input_tokens": round(plan.raw_estimate * 1.5)})
+    planner.observe(plan, {"input_tokens": round(plan.estimated_input_tokens * 1.5)})
     assert abs(planner.state.ratio - 1.5) < 0.01
 
 

@@ -274,11 +274,22 @@ def test_observe_forgets_entries_the_api_did_not_have() -> None:
 
 
 def test_observe_learns_the_estimate_ratio() -> None:
+    clock = Clock()
+    planner = CachePlanner(clock=clock)
+    raw = CachePlanner(clock=clock).preview(chat_body(2)).estimated_input_tokens  # uncalibrated
+    for _ in range(20):
+        _, plan = planner.plan(chat_body(2))
+        planner.observe(plan, {"input_tokens": raw * 2})
+    assert 1.8 < planner.state.ratio < 2.2
+
+
+def test_each_plan_is_learnt_from_once() -> None:
     planner = CachePlanner(clock=Clock())
     _, plan = planner.plan(chat_body(2))
-    for _ in range(20):
-        planner.observe(plan, {"input_tokens": plan.raw_estimate * 2})
-    assert 1.8 < planner.state.ratio < 2.2
+    raw = plan.estimated_input_tokens
+    planner.observe(plan, {"input_tokens": raw * 2})
+    planner.observe(plan, {"input_tokens": raw * 4})  # a duplicate report is ignored
+    assert abs(planner.state.ratio - 2.0) < 0.01
 
 
 def test_preview_does_not_learn() -> None:

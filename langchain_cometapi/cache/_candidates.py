@@ -1,0 +1,218 @@
+"""Where a breakpoint could go in one request, and what each place is expected to earn.
+
+Candidates: the end of the tools, of the static system prompt, of the leading documents and of
+the conversation (the tail); read points on entries believed live; bridges every READ_REACH
+positions when a turn adds more blocks than the API's lookback can see past.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Hashable
+
+from ._context import PlanContext
+from ._kinds import PrefixKind, tail_kind
+from ._pricing import PRICE_PLAIN, PRICE_READ, WRITE_PRICE
+from ._scan import Markable, Scan
+from ._select import READ_REACH, Candidate
+from ._ttl import expected_reuse
+
+__all__ = ["CandidateFinder", "pick_ttl"]
+
+#: The subset search tries every combination: keep the pool small.
+_MAX_POOL = 12
+
+
+def pick_ttl(reuse: dict[str, float]) -> str:
+    """The TTL whose expected later reads best pay for its write premium."""
+
+    def net(ttl: str) -> float:
+        return (PRICE_PLAIN - PRICE_READ) * reuse[ttl] - (WRITE_PRICE[ttl] - PRICE_PLAIN)
+
+    return max(reuse, key=net)
+
+
+class CandidateFinder:
+    """Candidates of one planning pass."""
+
+    def __init__(
+        self,
+        context: PlanContext,
+        scan: Scan,
+        prefix_tokens: list[float],
+        app: Hashable,
+        split_at: int | None,
+        shifted: bool,
+        anchor: int | None,
+    ) -> None:
+        self.context = context
+        self.scan = scan
+        self.prefix_tokens = prefix_tokens
+        self.app = app
+        self.split_at = split_at
+        self.shifted = shifted
+        self.anchor = anchor  # the previous turn's tail position (see _lookback)
+        self.usable_set = Markable(scan)
+        self.pool: dict[int, Candidate] = {}
+
+    def find(self) -> tuple[list[Candidate], list[Candidate], list[int]]:
+        """(candidates, the user's own markers, live positions in order)."""
+        scan = self.scan
+        alive, gaps = self._sight()
+        self._speculate(alive)
+        fixed = [
+            Candidate(pos, "user", "user's own marker", ttl, {"5m": 1.0, "1h": 1.0},
+                      fixed=True, alive=pos in alive)
+            for pos, ttl in scan.user_ttl.items()
+        ]
+        self._add_candidates(alive, gaps)
+        return self._trim(list(self.pool.values())), fixed, alive
+
+    # -- what is known about this body --------------------------------------------------
+    def _sight(self) -> tuple[list[int], dict[int, float]]:
+        """Live entries (sorted positions) and, for remembered prefixes, the gap since last seen."""
+        context = self.context
+        state, now = context.state, context.now
+        alive: list[int] = []
+        gaps: dict[int, float] = {}
+        entries = state.entries
+        for pos, key in enumerate(self.scan.hashes):
+            entry = entries.get(key)
+            if entry is None:
+                continue
+            gaps[pos] = now - entry.last_seen
+            if entry.alive_until > now:
+                alive.append(pos)
+            if context.learn:
+                state.sighted(key, now)
+        return alive, gaps
+
+    def _speculate(self, alive: list[int]) -> None:
+        """Assume the previous request's tail entry is live when nothing is known about it and
+        the new turn is too long for the lookback to find it: bridges then lead back to it."""
+        context, scan = self.context, self.scan
+        if "bridge" not in context.policy.segments:
+            return
+        anchor = self.anchor
+        last = len(scan) - 1
+        if (
+            anchor is None
+            or last - anchor <= READ_REACH
+            or self.prefix_tokens[anchor] < context.floor
+            or scan.hashes[anchor] in context.state.entries
+            or (alive and alive[-1] >= anchor)
+        ):
+            return
+        alive.append(anchor)
+        context.notes.append("previous turn's entry unknown here: assumed live, bridged to")
+
+    # -- candidates ----------------------------------------------------------------------
+    def _add(self, pos: int, segment: str, reason: str, reuse: dict[str, float],
+             alive: list[int]) -> None:
+        live = pos in alive
+        if pos not in self.usable_set or (
+            self.prefix_tokens[pos] < self.context.floor and not live
+        ):
+            return
+        old = self.pool.get(pos)
+        if old is None or max(reuse.values()) > max(old.reuse.values()):
+            self.pool[pos] = Candidate(pos, segment, reason, pick_ttl(reuse), reuse, alive=live)
+
+    def _add_candidates(self, alive: list[int], gaps: dict[int, float]) -> None:
+        context, scan, app = self.context, self.scan, self.app
+        allowed = context.policy.segments
+        dynamic = self.split_at is not None
+        if "tools" in allowed and scan.tools_end >= 0:
+            reuse = expected_reuse(context, PrefixKind.HEAD, app)
+            self._add(scan.tools_end, "tools", "end of tool definitions", reuse, alive)
+        static_end = scan.system_end - dynamic
+        if "system" in allowed and static_end > scan.tools_end:
+            why = "end of static system prompt" if dynamic else "end of system prompt"
+            reuse = expected_reuse(context, PrefixKind.HEAD, app)
+            self._add(static_end, "system", why, reuse, alive)
+        doc_end = self.documents_end(scan)
+        if "documents" in allowed and doc_end is not None:
+            reuse = expected_reuse(context, PrefixKind.DOCUMENTS, app, dynamic=dynamic)
+            self._add(doc_end, "documents", "end of leading documents", reuse, alive)
+        tail = self.tail(scan, self.usable_set)
+        if "tail" in allowed and tail is not None:
+            self._add_tail(tail, alive, gaps)
+        for pos in alive:  # read points: free reads of entries that are live now
+            if pos in self.usable_set and pos not in self.pool:
+                self.pool[pos] = Candidate(pos, "read", "live cache entry", "5m", {}, alive=True)
+        if alive and "bridge" in allowed and tail is not None:
+            self._bridges(alive[-1], tail, alive)
+
+    def _add_tail(self, tail: int, alive: list[int], gaps: dict[int, float]) -> None:
+        scan, prefix_tokens = self.scan, self.prefix_tokens
+        before = prefix_tokens[scan.system_end] if scan.system_end >= 0 else 0.0
+        kind = tail_kind(scan, prefix_tokens[tail] - before)
+        # The gap since this conversation's previous turn, if that turn was planned here: an
+        # older turn's gap (the previous one went to another planner) would overstate it.
+        anchor = self.anchor
+        since = scan.message_starts[scan.message_of[anchor]] if anchor is not None else 0
+        previous = max(
+            (p for p in gaps if since <= p < tail and scan.section(p) == "messages"), default=None
+        )
+        gap = gaps[previous] if previous is not None else None
+        reuse = expected_reuse(
+            self.context, kind, self.app, gap, dynamic=self.split_at is not None,
+            shifted=self.shifted,
+        )
+        self._add(tail, "tail", "end of the conversation so far", reuse, alive)
+
+    def _bridges(self, anchor: int, tail: int, alive: list[int]) -> None:
+        """Markers every READ_REACH positions so a long turn still reads the last live entry."""
+        at = anchor
+        while tail - at > READ_REACH:
+            top = min(at + READ_REACH, len(self.scan) - 1)
+            reach = [p for p in range(at + 1, top + 1) if p in self.usable_set]
+            if not reach:
+                self.context.notes.append(
+                    f"no markable block within reach of position {at}; no bridge"
+                )
+                return
+            at = reach[-1]
+            if at not in self.pool:
+                self.pool[at] = Candidate(
+                    at, "bridge", "bridges a turn of 20+ blocks to the live prefix", "5m", {},
+                    alive=at in alive,
+                )
+            if len(self.pool) > _MAX_POOL:
+                return
+
+    @staticmethod
+    def _trim(candidates: list[Candidate]) -> list[Candidate]:
+        """Keep the subset search small: the longest few live read points suffice."""
+        reads = [c for c in candidates if c.segment == "read"]
+        if len(reads) > 2:
+            keep = {c.pos for c in sorted(reads, key=lambda c: c.pos)[-2:]}
+            candidates = [c for c in candidates if c.segment != "read" or c.pos in keep]
+        return candidates
+
+    # -- positions -----------------------------------------------------------------------
+    @staticmethod
+    def documents_end(scan: Scan) -> int | None:
+        """Last block before the question in a leading user message of several blocks."""
+        if not scan.message_starts or scan.message_roles[0] != "user":
+            return None
+        start = scan.message_starts[0]
+        end = scan.message_starts[1] if len(scan.message_starts) > 1 else len(scan)
+        if end - start < 2:
+            return None
+        for pos in range(end - 2, start - 1, -1):
+            if scan.eligible[pos]:
+                return pos
+        return None
+
+    @staticmethod
+    def tail(scan: Scan, usable: Container[int]) -> int | None:
+        """Last markable block, preferring the last user turn over an assistant prefill."""
+        fallback = None
+        for pos in range(len(scan) - 1, -1, -1):
+            if scan.section(pos) != "messages":
+                break
+            if pos in usable:
+                if scan.message_roles[scan.message_of[pos]] == "user":
+                    return pos
+                fallback = pos if fallback is None else fallback
+        return fallback

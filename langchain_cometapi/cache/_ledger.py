@@ -1,0 +1,64 @@
+"""The planner's private record of a plan: what it needs back when the usage arrives.
+
+A ``CachePlan`` is for users (what was marked, why, what it should cost). Learning from the
+response needs more (the raw token estimate, which entries the plan expected to read and which it
+wrote, whether it asked for 1h): that stays here, held by the planner beside the plan it issued,
+so the public dataclass carries nothing a user should not touch.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+from ._kinds import PrefixKind
+from ._plan import CachePlan
+
+__all__ = ["Ledger", "Ledgers", "Unseen"]
+
+
+@dataclass(frozen=True, slots=True)
+class Unseen:
+    """A prefix in the request this planner believes is not cached (the previous turn of a
+    conversation another planner served, a system prompt not seen for a while). If the API
+    reads up to it anyway, another planner used it within 5 minutes: a reuse this one missed."""
+
+    kind: PrefixKind
+    app: Hashable
+    tokens: float  # estimated prefix tokens up to it (API units)
+
+
+@dataclass(frozen=True, slots=True)
+class Ledger:
+    """What one plan expected, for ``CachePlanner.observe``."""
+
+    raw_estimate: int
+    live_keys: tuple[int, ...] = ()
+    write_keys: tuple[int, ...] = ()
+    asked_1h: bool = False
+    unseen: tuple[Unseen, ...] = ()
+
+
+class Ledgers:
+    """Ledgers of plans whose usage has not arrived yet, by plan identity (bounded: a plan whose
+    response never comes is dropped after ``capacity`` newer ones)."""
+
+    def __init__(self, capacity: int = 4096) -> None:
+        self._items: OrderedDict[int, tuple[CachePlan, Ledger]] = OrderedDict()
+        self._capacity = capacity
+        self._lock = threading.Lock()
+
+    def add(self, plan: CachePlan, ledger: Ledger) -> None:
+        with self._lock:
+            self._items[id(plan)] = (plan, ledger)
+            while len(self._items) > self._capacity:
+                self._items.popitem(last=False)
+
+    def pop(self, plan: CachePlan) -> Ledger | None:
+        with self._lock:
+            found = self._items.pop(id(plan), None)
+        if found is None or found[0] is not plan:
+            return None
+        return found[1]

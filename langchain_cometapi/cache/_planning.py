@@ -1,0 +1,255 @@
+"""One planning pass: scan the body, value every candidate breakpoint, choose, remember.
+
+Runs under the planner state's lock. The expected-value choice itself lives in ``_select``; this
+module decides which positions are candidates and how often each is expected to be read again,
+from the kind of prefix it ends (``_kinds``), what this instance has learnt of that kind, and the
+evidence of this very conversation (the gap since its previous turn, a history that shifted).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .._models import min_cacheable_tokens
+from ._candidates import CandidateFinder
+from ._context import PlanContext
+from ._edit import apply_markers
+from ._kinds import SHORT_FIRST_TURN, PrefixKind, tail_kind, tail_kind_of_first
+from ._ledger import Ledger, Unseen
+from ._lookback import previous_tail
+from ._plan import Action, Breakpoint, CachePlan
+from ._policy import CachePolicy
+from ._pricing import PRICE_PLAIN, input_cost
+from ._scan import Markable, Scan, scan_body
+from ._select import Choice, choose
+from ._state import CacheState
+
+__all__ = ["Planning", "Restrictions", "split_candidate"]
+
+#: Share of the model's minimum a prefix estimate must reach to be worth a marker. A marker on a
+#: prefix that turns out shorter than the minimum is ignored by the API (free, only a slot), while
+#: a missed marker on one that was long enough forfeits every later read; so until usage has
+#: calibrated the token estimate, prefixes well under the nominal minimum are still marked.
+_FLOOR_UNCALIBRATED = 0.5
+_FLOOR_CALIBRATED = 0.8
+
+
+@dataclass(frozen=True)
+class Restrictions:
+    """What the endpoint is known not to support (see ``_fallback``)."""
+
+    one_hour: bool = True  # the 1h TTL is accepted and honoured
+    markers: bool = True  # cache_control is accepted at all
+
+
+def split_candidate(system: Any) -> tuple[list[Any], str | None]:
+    """System as a block list, plus the text of its last block when that block may be split."""
+    if isinstance(system, str):
+        blocks: list[Any] = [{"type": "text", "text": system}] if system else []
+    elif isinstance(system, list):
+        blocks = list(system)
+    else:
+        return [], None
+    if not blocks:
+        return blocks, None
+    last = blocks[-1]
+    if (
+        isinstance(last, Mapping)
+        and last.get("type") == "text"
+        and set(last) == {"type", "text"}
+        and isinstance(last.get("text"), str)
+    ):
+        return blocks, last["text"]
+    return blocks, None
+
+
+class Planning:
+    """One planning pass (runs under the state's lock)."""
+
+    def __init__(
+        self,
+        body: Mapping[str, Any],
+        policy: CachePolicy,
+        state: CacheState,
+        learn: bool,
+        limits: Restrictions,
+    ) -> None:
+        self.body = body
+        self.learn = learn
+        self.policy = policy
+        self.state = state
+        self.limits = limits
+        self.model = str(body.get("model", ""))
+        self.now = state.clock()
+        self.minimum = policy.min_tokens or min_cacheable_tokens(self.model)
+        share = _FLOOR_CALIBRATED if state.samples else _FLOOR_UNCALIBRATED
+        self.floor = self.minimum * (1.0 if policy.min_tokens else share)
+        self.notes: list[str] = []
+        ttls = ("5m", "1h") if policy.ttl == "auto" else (policy.ttl,)
+        if not limits.one_hour:
+            ttls = ("5m",)
+        self.context = PlanContext(
+            policy, state, self.now, learn, self.floor, ttls, self.notes
+        )
+
+    def run(self) -> tuple[dict[str, Any], CachePlan, Ledger]:
+        state, policy = self.state, self.policy
+        state.sweep(self.now)
+        blocks, splittable = split_candidate(self.body.get("system"))
+        split_at: int | None = None
+        if splittable is not None and policy.split_dynamic_system and "system" in policy.segments:
+            split_at = state.splitter.split_point(splittable, self.learn)
+            if split_at is not None:
+                blocks = [
+                    *blocks[:-1],
+                    {"type": "text", "text": splittable[:split_at]},
+                    {"type": "text", "text": splittable[split_at:]},
+                ]
+        scan = scan_body(self.body, blocks, state.token_memo_for_scan(), state.recent_scans)
+        ratio = state.ratio
+        prefix_tokens = [tokens * ratio for tokens in scan.prefix_tokens]
+        static_end = scan.system_end - (split_at is not None)
+        app: Hashable = scan.hashes[static_end] if static_end >= 0 else ("no-system", self.model)
+        anchor = previous_tail(scan, Markable(scan))  # where the previous turn's tail sat
+        shifted = self._history_shifted(scan, anchor)
+        finder = CandidateFinder(self.context, scan, prefix_tokens, app, split_at, shifted, anchor)
+        candidates, fixed, alive = finder.find()
+        budget = min(policy.max_breakpoints, 4) - scan.user_marker_count
+        if budget <= 0:
+            self.notes.append("no free breakpoint: the body's own markers use the budget")
+            candidates = []
+        choice = choose(candidates, fixed, max(budget, 0), prefix_tokens, alive, self.floor)
+        marks = {scan.location(c.pos): ttl for c, ttl in choice.marks if not c.fixed}
+        use_blocks = split_at is not None or any(loc[0] == "system" for loc in marks)
+        out = apply_markers(self.body, marks, blocks if use_blocks else None)
+        if self.learn:
+            self._remember(scan, choice, app, split_at)
+        plan = self._plan(scan, prefix_tokens, choice, split_at)
+        ledger = Ledger(
+            raw_estimate=scan.total,
+            live_keys=tuple(scan.hashes[p] for p in alive),
+            write_keys=tuple(scan.hashes[p] for p in choice.written),
+            asked_1h=choice.write_1h > 0,
+            unseen=self._unseen(scan, prefix_tokens, app, alive, static_end, anchor),
+        )
+        return out, plan, ledger
+
+    def _unseen(
+        self,
+        scan: Scan,
+        prefix_tokens: list[float],
+        app: Hashable,
+        alive: list[int],
+        static_end: int,
+        anchor: int | None,
+    ) -> tuple[Unseen, ...]:
+        """Prefixes of known kinds this planner believes are not cached (see ``Unseen``)."""
+        out = [
+            Unseen(PrefixKind.HEAD, app, prefix_tokens[pos])
+            for pos in {scan.tools_end, static_end}
+            if pos >= 0 and pos not in alive
+        ]
+        if anchor is None:
+            return tuple(out)
+        known = scan.hashes[anchor] in self.state.entries
+        if self.learn:
+            self.state.observe_continuation(known)
+        if not known:  # the previous turn was planned elsewhere
+            users = scan.message_roles[: scan.message_of[anchor] + 1].count("user")
+            before = prefix_tokens[scan.system_end] if scan.system_end >= 0 else 0.0
+            first_turn = prefix_tokens[anchor] - before if users <= 1 else SHORT_FIRST_TURN
+            kind = PrefixKind.TAIL_CONTINUED if users > 1 else tail_kind_of_first(first_turn)
+            out.append(Unseen(kind, app, prefix_tokens[anchor]))
+        return tuple(out)
+
+    # -- evidence -------------------------------------------------------------------
+    def _history_shifted(self, scan: Scan, anchor: int | None) -> bool:
+        """Whether the previous turn of this conversation sits behind a different prefix now
+        (a trimmed window, a rewritten summary): then its tail entry can never be read."""
+        if anchor is None:
+            return False
+        key = self.state.tails.get(_content_key(scan, anchor))
+        if key is None or key == scan.hashes[anchor]:
+            return False
+        if self.learn:
+            self.state.miss_now(key)
+        self.notes.append("the history before the last turn changed: its tail is not written")
+        return True
+
+    # -- learning -------------------------------------------------------------------
+    def _remember(self, scan: Scan, choice: Choice, app: Hashable, split_at: int | None) -> None:
+        state, now = self.state, self.now
+        head = (PrefixKind.HEAD, app)
+        if scan.tools_end >= 0:
+            state.record(scan.hashes[scan.tools_end], now, head, True)
+        static_end = scan.system_end - (split_at is not None)
+        if static_end > scan.tools_end:
+            state.record(scan.hashes[static_end], now, head, True)
+        if split_at is not None:
+            state.record(scan.hashes[scan.system_end], now, (PrefixKind.DYNAMIC, app), True)
+        doc_end = CandidateFinder.documents_end(scan)
+        if doc_end is not None:
+            state.record(scan.hashes[doc_end], now, (PrefixKind.DOCUMENTS, app), True)
+        if scan.message_starts:
+            first = (scan.total - scan.tokens_at(scan.system_end)) * max(state.ratio, 1e-6)
+            state.record(scan.hashes[-1], now, (tail_kind(scan, first), app), False)
+            tail = CandidateFinder.tail(scan, Markable(scan))
+            if tail is not None:
+                state.remember_tail(_content_key(scan, tail), scan.hashes[tail])
+        ttl_at = {c.pos: ttl for c, ttl in choice.marks}
+        if choice.read_pos >= 0:
+            read_key = scan.hashes[choice.read_pos]
+            entry = state.entries.get(read_key)
+            state.mark_cached(read_key, now, entry.ttl if entry else "5m")
+        for pos in choice.written:
+            state.mark_cached(scan.hashes[pos], now, ttl_at[pos])
+
+    def _plan(
+        self, scan: Scan, prefix_tokens: list[float], choice: Choice, split_at: int | None
+    ) -> CachePlan:
+        total = round(prefix_tokens[-1]) if prefix_tokens else 0
+        written = set(choice.written)
+        breakpoints: list[Breakpoint] = []
+        previous = 0.0
+        for c, ttl in choice.marks:
+            action: Action = "user" if c.fixed else "write" if c.pos in written else "read"
+            breakpoints.append(
+                Breakpoint(
+                    location=scan.location(c.pos),
+                    segment=c.segment,
+                    reason=c.reason,
+                    ttl=ttl,
+                    prefix_tokens=round(prefix_tokens[c.pos]),
+                    segment_tokens=round(prefix_tokens[c.pos] - previous),
+                    action=action,
+                    source="user" if c.fixed else "planner",
+                )
+            )
+            previous = prefix_tokens[c.pos]
+        uncached = total - choice.read_tokens - choice.write_5m - choice.write_1h
+        cost = input_cost(max(0, uncached), choice.read_tokens, choice.write_5m, choice.write_1h)
+        if total and total < self.minimum:
+            self.notes.append(f"prompt (~{total} tokens) is below the {self.minimum}-token minimum")
+        return CachePlan(
+            model=self.model,
+            breakpoints=breakpoints,
+            notes=self.notes,
+            min_tokens=self.minimum,
+            estimated_input_tokens=total,
+            expected_read_tokens=choice.read_tokens,
+            expected_write_5m_tokens=choice.write_5m,
+            expected_write_1h_tokens=choice.write_1h,
+            expected_cost=cost,
+            uncached_cost=PRICE_PLAIN * total,
+            system_split_at=split_at,
+            created_at=self.now,
+        )
+
+
+def _content_key(scan: Scan, pos: int) -> int:
+    """A tail block by its content and the block before it (an earlier reply, unique enough
+    that two conversations saying "ok" are not taken for one), wherever it sits."""
+    before = scan.block_fps[pos - 1] if pos > 0 and scan.section(pos - 1) == "messages" else 0
+    return hash((scan.block_fps[pos], before))

@@ -1,0 +1,123 @@
+"""Send a planned request; if the endpoint refuses a caching field, resend it once without.
+
+The decision is the planner's (``CachePlanner.resend_after_refusal``: a pure function of the
+400 and the body, remembered per base URL); this module only wraps the four ways a chat model
+sends (sync and async, JSON and stream) around it, so the model's wiring stays a call each.
+A stream is only resent when it failed before its first event: one that has yielded is never
+silently restarted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any, Protocol, TypeVar
+
+from ..errors import APIStatusError
+from ._planner import CachePlanner
+
+__all__ = ["acreate", "aevents", "create", "events"]
+
+Body = dict[str, Any]
+Headers = dict[str, str] | None
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+
+def _retry_body(planner: CachePlanner | None, exc: APIStatusError, body: Body) -> Body | None:
+    if planner is None:
+        return None
+    return planner.resend_after_refusal(exc.status_code, exc.message, body)
+
+
+def create(
+    send: Callable[[Body, Headers], T], headers: Headers, planner: CachePlanner | None, body: Body
+) -> T:
+    try:
+        return send(body, headers)
+    except APIStatusError as exc:
+        retry = _retry_body(planner, exc, body)
+        if retry is None:
+            raise
+        return send(retry, headers)
+
+
+async def acreate(
+    send: Callable[[Body, Headers], Awaitable[T]],
+    headers: Headers,
+    planner: CachePlanner | None,
+    body: Body,
+) -> T:
+    try:
+        return await send(body, headers)
+    except APIStatusError as exc:
+        retry = _retry_body(planner, exc, body)
+        if retry is None:
+            raise
+        return await send(retry, headers)
+
+
+class _Stream(Protocol[T_co]):
+    """What a client's stream call returns: events, and the response headers once it opened."""
+
+    headers: dict[str, str]
+
+    def __iter__(self) -> Iterator[T_co]: ...
+
+
+class _AsyncStream(Protocol[T_co]):
+    headers: dict[str, str]
+
+    def __aiter__(self) -> AsyncIterator[T_co]: ...
+
+
+def events(
+    open_stream: Callable[[Body, Headers], _Stream[T]],
+    headers: Headers,
+    planner: CachePlanner | None,
+    body: Body,
+    seen: dict[str, str],
+) -> Iterator[T]:
+    """The stream's events; ``seen`` receives the headers of the response that answered."""
+    stream = open_stream(body, headers)
+    started = False
+    try:
+        for event in stream:
+            if not started:
+                seen.update(stream.headers)
+                started = True
+            yield event
+    except APIStatusError as exc:
+        retry = None if started else _retry_body(planner, exc, body)
+        if retry is None:
+            raise
+        stream = open_stream(retry, headers)
+        for event in stream:
+            if not seen:
+                seen.update(stream.headers)
+            yield event
+
+
+async def aevents(
+    open_stream: Callable[[Body, Headers], _AsyncStream[T]],
+    headers: Headers,
+    planner: CachePlanner | None,
+    body: Body,
+    seen: dict[str, str],
+) -> AsyncIterator[T]:
+    stream = open_stream(body, headers)
+    started = False
+    try:
+        async for event in stream:
+            if not started:
+                seen.update(stream.headers)
+                started = True
+            yield event
+    except APIStatusError as exc:
+        retry = None if started else _retry_body(planner, exc, body)
+        if retry is None:
+            raise
+        stream = open_stream(retry, headers)
+        async for event in stream:
+            if not seen:
+                seen.update(stream.headers)
+            yield event

@@ -1,0 +1,67 @@
+"""How often a prefix is expected to be read again, per TTL: the automatic 5m / 1h choice.
+
+A 5-minute entry is refreshed by every read, so it lives as long as reuses come within 5
+minutes; a 1-hour entry costs 2x instead of 1.25x to write and only earns more when reuses come
+*later* than 5 minutes. So the 1h figure is the 5m one plus the reuses a 1h entry would rescue:
+P(late) = P(seen again within the hour | not within 5 minutes), learnt from trials (``_state``)
+and from this conversation's own last gap. Without evidence of late reuse (a fast agent, a chat
+whose users answer within minutes) the 1h figure equals the 5m one and the cheaper write wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+from .._models import TTL_SECONDS
+from ._context import PlanContext
+from ._kinds import PRIORS, PrefixKind
+from ._select import expected_reads
+
+__all__ = ["LATE_EVIDENCE", "expected_reuse"]
+
+#: Share of late reuses below which 1h is not even considered: the write premium needs a habit
+#: of long gaps, not the occasional straggler.
+LATE_EVIDENCE = 0.25
+#: A gap counts as "within" a TTL when it is under this share of it (next gaps vary).
+_GAP_MARGIN = 0.8
+
+
+def expected_reuse(
+    context: PlanContext,
+    kind: PrefixKind,
+    app: Hashable,
+    gap: float | None = None,
+    dynamic: bool = False,
+    shifted: bool = False,
+) -> dict[str, float]:
+    """Expected later reads per TTL allowed by the policy and the endpoint.
+
+    ``gap`` is the time since this conversation was last seen; ``dynamic`` marks a prefix behind
+    a system tail that changes per call (it recurs only when that does); ``shifted`` a
+    conversation whose earlier history changed since its last turn (its tail is never read).
+    """
+    state = context.state
+    p_short = state.probability(kind, app, PRIORS[kind])
+    late = state.late_share(kind, app)
+    if gap is not None:
+        short_gap = gap <= _GAP_MARGIN * TTL_SECONDS["5m"]
+        p_short = 0.5 * p_short + 0.5 * short_gap
+        if not short_gap and gap <= _GAP_MARGIN * TTL_SECONDS["1h"]:
+            late = 0.5 * late + 0.5
+    if shifted:
+        p_short *= 0.25
+        late *= 0.25
+    if dynamic:
+        p_dynamic = state.probability(PrefixKind.DYNAMIC, app, PRIORS[PrefixKind.DYNAMIC])
+        p_short *= p_dynamic
+        late *= p_dynamic
+    out: dict[str, float] = {}
+    for ttl in context.ttls:
+        if ttl == "1h" and late >= LATE_EVIDENCE:
+            out[ttl] = expected_reads(p_short + (1.0 - p_short) * late)
+        else:
+            out[ttl] = expected_reads(p_short)
+    floor = context.policy.min_expected_reuse
+    if floor is not None:
+        out = {k: (v if v >= floor else 0.0) for k, v in out.items()}
+    return out
