@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .._models import model_info
 from ..tokens import _estimate as _tokens
 from ._plan import Location
 
@@ -107,6 +108,7 @@ class Scan:
     message_roles: list[str] = field(default_factory=list)
     message_keys: list[object] = field(default_factory=list)  # identity of plain-text content
     has_images: bool = False
+    base_tokens: int = 0  # billed once per request, before the first block (tool-use prompt)
 
     def __len__(self) -> int:
         return len(self.block_fps)
@@ -117,10 +119,10 @@ class Scan:
 
     @property
     def total(self) -> int:
-        return self.prefix_tokens[-1] if self.prefix_tokens else 0
+        return self.prefix_tokens[-1] if self.prefix_tokens else self.base_tokens
 
     def tokens_at(self, pos: int) -> int:
-        return self.prefix_tokens[pos] if pos >= 0 else 0
+        return self.prefix_tokens[pos] if pos >= 0 else self.base_tokens
 
     def section(self, pos: int) -> str:
         if pos <= self.tools_end:
@@ -156,14 +158,10 @@ class Markable:
         )
 
 
-def _estimate(block: Any, is_tool: bool) -> int:
+def _estimate(block: Any, is_tool: bool, model: str | None) -> int:
     if is_tool:
-        return _tokens.estimate_tool_tokens(block)
-    return _tokens.estimate_block_tokens(block)
-
-
-#: Tokens of framing the estimate adds for each message (on its first block).
-_MESSAGE_FRAMING = 4
+        return _tokens.estimate_tool_tokens(block, model=model)
+    return _tokens.estimate_block_tokens(block, model=model)
 _NOT_PLAIN = object()
 
 
@@ -205,29 +203,42 @@ class ScanCache:
 
 
 class _Builder:
-    """Fills a Scan block by block, estimating each block once (``memo``: fingerprint ->
-    tokens, shared across calls)."""
+    """Fills a Scan block by block, estimating each block once (``memo``: fingerprint and
+    token family -> tokens, shared across calls).
 
-    __slots__ = ("memo", "scan", "tokens")
+    Counts follow the estimator's identity (``tokens.estimate_request_tokens``): the prefix
+    starts with what the API bills once per request (the hidden tool-use prompt, which is
+    rendered before the tools), blocks are counted with the model's token costs, and each
+    message adds the model's framing on its first block.
+    """
 
-    def __init__(self, scan: Scan, memo: dict[int, int]) -> None:
+    __slots__ = ("framing", "memo", "model", "salt", "scan", "tokens")
+
+    def __init__(self, scan: Scan, memo: dict[int, int], body: Mapping[str, Any]) -> None:
         self.scan = scan
         self.memo = memo
-        self.tokens = 0
+        model = body.get("model")
+        self.model = model if isinstance(model, str) else None
+        self.salt = hash(model_info(self.model).token_family)
+        self.framing = _tokens.message_overhead_tokens(self.model)
+        self.tokens = _tokens.request_overhead_tokens(body)
+        scan.base_tokens = self.tokens
 
     def text(self, text: str, msg: int, extra: int) -> None:
         """A plain text message block (type and text only): the common case, kept cheap."""
         fp = hash(("text", text))
-        tokens = self.memo.get(fp)
+        key = fp ^ self.salt
+        tokens = self.memo.get(key)
         if tokens is None:
-            tokens = self.memo[fp] = _tokens.estimate_block_tokens(text)
+            tokens = self.memo[key] = _tokens.estimate_block_tokens(text, model=self.model)
         self._append(fp, tokens + extra, bool(text), msg)
 
     def block(self, block: Any, msg: int, is_tool: bool, extra: int) -> None:
         fp = block_fingerprint(block)
-        tokens = self.memo.get(fp)
+        key = fp ^ self.salt
+        tokens = self.memo.get(key)
         if tokens is None:
-            tokens = self.memo[fp] = _estimate(block, is_tool)
+            tokens = self.memo[key] = _estimate(block, is_tool, self.model)
         self._append(fp, tokens + extra, _eligible(block) or is_tool, msg)
         ttl = marker_ttl(block)
         if ttl is not None:
@@ -252,12 +263,12 @@ class _Builder:
         scan.message_keys.append(plain)
         if plain is not _NOT_PLAIN:
             assert isinstance(plain, str)
-            self.text(plain, m, _MESSAGE_FRAMING)
+            self.text(plain, m, self.framing)
             return
         for b, block in enumerate(content if isinstance(content, list) else ()):
             if isinstance(block, Mapping) and block.get("type") in IMAGE_TYPES:
                 scan.has_images = True
-            self.block(block, m, False, _MESSAGE_FRAMING if b == 0 else 0)
+            self.block(block, m, False, self.framing if b == 0 else 0)
 
     def reuse(self, previous: Scan, messages: Sequence[Any]) -> int:
         """Copy the positions of the leading messages ``previous`` scanned from the very same
@@ -270,7 +281,10 @@ class _Builder:
         end = previous.message_starts[count] if count < len(keys) else len(previous)
         offset = len(scan) - start
         scan.block_fps.extend(previous.block_fps[start:end])
-        scan.prefix_tokens.extend(previous.prefix_tokens[start:end])
+        shift = self.tokens - previous.tokens_at(previous.system_end)
+        copied = previous.prefix_tokens[start:end]
+        # same head, but the per-request part (effort, output format, ...) may differ
+        scan.prefix_tokens.extend(copied if shift == 0 else [n + shift for n in copied])
         scan.eligible.extend(previous.eligible[start:end])
         scan.message_of.extend(previous.message_of[start:end])
         scan.message_starts.extend(p + offset for p in previous.message_starts[:count])
@@ -313,7 +327,7 @@ def scan_body(
     scans whose leading messages may be copied (both are the planner state's).
     """
     scan = Scan()
-    build = _Builder(scan, {} if memo is None else memo)
+    build = _Builder(scan, {} if memo is None else memo, body)
     if body.get("cache_control"):
         scan.extra_user_markers += 1
     for tool in body.get("tools") or ():
