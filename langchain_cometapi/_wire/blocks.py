@@ -250,19 +250,24 @@ def _streamed_input(kind: str, raw: str) -> Any:
 
     A client ``tool_use`` cut mid-stream gets what the fragments parse to (partial JSON
     completed, as ChatAnthropic does; ``{}`` if nothing parses): its tool_calls entry, when
-    there is one, overrides it. A server tool's input must be complete, or the API would run
-    the tool on a guess.
+    there is one, overrides it. A server tool (web search, code execution...) ran on the
+    API's side, so its input is only a record: a cut one is sent as ``{}`` (as ChatAnthropic
+    does), with a warning, rather than a half query that the model would read as the one run,
+    so that a history from an interrupted stream can still be sent.
     """
     if kind == "tool_use":
         parsed = parse_partial_json(raw)
         return parsed if isinstance(parsed, dict) else {}
     try:
         return json.loads(raw)
-    except ValueError as exc:
-        raise ValueError(
-            f"a streamed tool block's input is not complete JSON ({raw[:80]!r}); the stream "
-            "was probably cut before the block ended."
-        ) from exc
+    except ValueError:
+        warnings.warn(
+            f"a {kind} block's streamed input is not complete JSON ({raw[:80]!r}; the stream "
+            "was probably cut before the block ended); it is sent with input {}.",
+            UserWarning,
+            stacklevel=2,
+        )
+        return {}
 
 
 def tool_result_block(item: Mapping[str, Any]) -> Block:
