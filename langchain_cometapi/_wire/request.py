@@ -38,6 +38,7 @@ def convert_messages(
     system: list[Block] = []
     turns: list[dict[str, Any]] = []
     seen_other = after_system = False
+    answered = {m.tool_call_id for m in messages if isinstance(m, ToolMessage)}
     for position, message in enumerate(messages):
         if isinstance(message, SystemMessage) or (
             isinstance(message, ChatMessage) and message.role == "system"
@@ -60,7 +61,7 @@ def convert_messages(
             after_system = True
             continue
         seen_other, after_system = True, False
-        role, blocks = _turn(message, position)
+        role, blocks = _turn(message, position, answered)
         if not blocks:
             continue
         if turns and turns[-1]["role"] == role:
@@ -133,9 +134,9 @@ def _system_blocks(content: str | list[Any]) -> list[Block]:
     return blocks
 
 
-def _turn(message: BaseMessage, position: int) -> tuple[str, list[Block]]:
+def _turn(message: BaseMessage, position: int, answered: set[str]) -> tuple[str, list[Block]]:
     if isinstance(message, AIMessage):
-        return "assistant", _assistant_blocks(message)
+        return "assistant", _assistant_blocks(message) + _answered_invalid_calls(message, answered)
     if isinstance(message, ToolMessage):
         return "user", _tool_results(message)
     if isinstance(message, HumanMessage):
@@ -207,6 +208,20 @@ def _assistant_blocks(message: AIMessage) -> list[Block]:
                 {"type": "tool_use", "id": call_id, "name": call["name"], "input": call["args"]}
             )
     return blocks
+
+
+def _answered_invalid_calls(message: AIMessage, answered: set[str]) -> list[Block]:
+    """Invalid tool calls (arguments that were not JSON) that a ToolMessage answers, typically
+    with the error, go out as ``tool_use`` blocks with input ``{}`` so the pair stays valid (as
+    ChatAnthropic sends them); unanswered ones stay out, as the API would refuse a call with no
+    result."""
+    present = {b.get("id") for b in message.content if isinstance(b, Mapping)}
+    present |= {tc.get("id") for tc in message.tool_calls}
+    return [
+        {"type": "tool_use", "id": call["id"], "name": call["name"], "input": {}}
+        for call in message.invalid_tool_calls
+        if call.get("id") in answered and call.get("name") and call.get("id") not in present
+    ]
 
 
 def _tool_results_first(blocks: list[Block]) -> list[Block]:
