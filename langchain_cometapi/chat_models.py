@@ -72,7 +72,7 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
     stop: list[str] | None = Field(default=None, alias="stop_sequences")
     max_retries: int = Field(default=2, ge=0)
     timeout: float | None = Field(default=60.0, alias="default_request_timeout")
-    default_headers: dict[str, str] | None = None
+    default_headers: dict[str, str] | None = Field(default=None, repr=False)
     auth: Literal["x-api-key", "bearer"] = "x-api-key"
     anthropic_version: str = "2023-06-01"
     betas: list[str] | None = None
@@ -172,20 +172,18 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
 
     @property
     def lc_secrets(self) -> dict[str, str]:
-        return {"api_key": "COMETAPI_KEY", "mcp_servers": "COMETAPI_MCP_SERVERS"}
+        secrets = {"api_key": "COMETAPI_KEY", "mcp_servers": "COMETAPI_MCP_SERVERS"}
+        return {**secrets, **_settings.header_secrets(self.default_headers)}
+
+    def __repr_args__(self) -> Any:  # credential headers masked
+        yield from super().__repr_args__()
+        if self.default_headers:
+            yield "default_headers", _settings.mask_headers(self.default_headers)
 
     @property
     def _identifying_params(self) -> dict[str, Any]:
-        return {
-            "model": self.model,
-            "max_tokens": self.max_tokens,
-            "temperature": self.temperature,
-            "top_p": self.top_p,
-            "top_k": self.top_k,
-            "thinking": self.thinking,
-            "effort": self.effort,
-            "prompt_cache": str(self.prompt_cache),
-        }
+        names = ("model", "max_tokens", "temperature", "top_p", "top_k", "thinking", "effort")
+        return {**{n: getattr(self, n) for n in names}, "prompt_cache": str(self.prompt_cache)}
 
     def _get_invocation_params(
         self, stop: list[str] | None = None, **kwargs: Any

@@ -149,10 +149,39 @@ def redact_mcp_servers(servers: Any) -> Any:
     ]
 
 
+#: Header names that carry credentials (``Authorization``, ``x-api-key``, ``Cookie``...).
+_SECRET_HEADER = re.compile(r"auth|cookie|key|token|secret|password|credential", re.IGNORECASE)
+_HEADER_PARAMS = ("default_headers", "extra_headers")
+
+
+def secret_header(name: str) -> bool:
+    return bool(_SECRET_HEADER.search(name))
+
+
+def mask_headers(headers: Any) -> Any:
+    """Headers with credential values masked (for repr and traces); other values kept."""
+    if not isinstance(headers, Mapping):
+        return headers
+    return {k: ("**********" if secret_header(str(k)) else v) for k, v in headers.items()}
+
+
+def header_secrets(headers: Mapping[str, Any] | None) -> dict[str, str]:
+    """``lc_secrets`` entries for credential headers: ``dumps()`` writes a secret reference
+    (``COMETAPI_HEADER_<NAME>``) in their place, never the value."""
+    return {
+        f"default_headers.{name}": "COMETAPI_HEADER_" + re.sub(r"\W", "_", name).upper()
+        for name in headers or {}
+        if secret_header(name) and "." not in name
+    }
+
+
 def redact_params(params: Mapping[str, Any]) -> dict[str, Any]:
-    """Invocation parameters as tracers record them (before the call is refused): MCP tokens
-    and credential-like call arguments replaced."""
+    """Invocation parameters as tracers record them (before the call is refused): MCP tokens,
+    credential-like call arguments and credential headers replaced."""
     out = {k: (_REDACTED if looks_secret(k) else v) for k, v in params.items()}
     if "mcp_servers" in out:
         out["mcp_servers"] = redact_mcp_servers(out["mcp_servers"])
+    for name in _HEADER_PARAMS:
+        if name in out:
+            out[name] = mask_headers(out[name])
     return out

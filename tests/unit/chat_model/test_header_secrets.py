@@ -1,0 +1,68 @@
+"""Credentials in ``default_headers`` (``Authorization``, ``x-api-key``, any key/token/secret-like
+name) never show: masked in ``repr``, replaced by a secret reference in ``dumps()`` (what
+LangSmith records of the model), masked in the invocation params tracers receive, yet still sent.
+Call-time ``extra_headers`` credentials are masked in traces too."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+from uuid import UUID
+
+from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.load import dumps
+from langchain_core.messages import BaseMessage
+
+from tests.helpers.chat_model import emulated
+
+BEARER = "Bearer upstream-secret-42"
+SIGNED = "tok-secret-99"
+HEADERS = {"Authorization": BEARER, "X-Upstream-Token": SIGNED, "X-Team": "search"}
+
+
+class _Recorder(BaseCallbackHandler):
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def on_chat_model_start(
+        self, serialized: dict[str, Any], messages: list[list[BaseMessage]], *,
+        run_id: UUID, **kwargs: Any,
+    ) -> None:  # fmt: skip
+        self.seen.append(repr(serialized) + repr(kwargs))
+
+
+def _assert_hidden(text: str) -> None:
+    assert "upstream-secret-42" not in text and SIGNED not in text
+
+
+def test_repr_masks_credential_headers_and_keeps_others() -> None:
+    llm, _ = emulated(default_headers=HEADERS)
+    for text in (repr(llm), str(llm)):
+        _assert_hidden(text)
+        assert "X-Team" in text and "search" in text
+
+
+def test_dumps_writes_secret_references() -> None:
+    llm, _ = emulated(default_headers=HEADERS)
+    text = dumps(llm)
+    _assert_hidden(text)
+    assert "COMETAPI_HEADER_AUTHORIZATION" in text and "search" in text
+
+
+def test_traces_never_see_them_but_the_request_carries_them() -> None:
+    llm, emu = emulated(default_headers=HEADERS)
+    recorder = _Recorder()
+    llm.invoke("hi", config={"callbacks": [recorder]})
+    asyncio.run(llm.ainvoke("hi", config={"callbacks": [recorder]}))
+    assert len(recorder.seen) == 2
+    for seen in recorder.seen:
+        _assert_hidden(seen)
+    sent = {k.lower(): v for k, v in emu.last_request["headers"].items()}
+    assert sent.get("x-team") == "search"
+
+
+def test_call_time_extra_headers_are_masked_in_traces() -> None:
+    llm, _ = emulated()
+    recorder = _Recorder()
+    llm.invoke("hi", extra_headers={"x-api-key": SIGNED}, config={"callbacks": [recorder]})
+    _assert_hidden(recorder.seen[0])
