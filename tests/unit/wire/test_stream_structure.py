@@ -122,3 +122,17 @@ async def test_streamed_context_management_reaches_response_metadata() -> None:
     assert full is not None
     assert full.response_metadata["context_management"] == CONTEXT
     assert full.response_metadata["stop_reason"] == "end_turn"
+
+
+def test_text_before_an_unexpected_block_with_v1_sums_like_invoke() -> None:
+    """The documented v0 limitation (docs/features.md, Usage): text streamed as a string before
+    an unexpected block stays a bare string at the head of the summed list, so ``.text`` has it
+    and ``content_blocks`` does not. With output_version="v1" the sum is exact."""
+    new_block = {"type": "future_block", "data": "x"}
+    blocks = [{"type": "text", "text": "First."}, new_block, {"type": "text", "text": "Second."}]
+    invoked, full, _ = _both(blocks, output_version="v1")
+    assert _texts(full) == _texts(invoked) == ["First.", "Second."]
+    assert [b["type"] for b in full.content_blocks] == [b["type"] for b in invoked.content_blocks]
+    _, v0, _ = _both(blocks)
+    assert v0.text.split() == ["First.", "Second."]
+    assert v0.content[0] == "First. "  # the limitation, pinned so a fix updates the docs
