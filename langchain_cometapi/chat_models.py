@@ -26,7 +26,7 @@ from ._version import __version__
 from ._wire import settings as _settings
 from ._wire import structured as _structured
 from ._wire import tools as _tools
-from ._wire.body import BODY_FIELDS, RequestDefaults, build_request
+from ._wire.body import BODY_FIELDS, RequestDefaults, build_request, counting_body
 from ._wire.response import chat_result, message_from_response
 from ._wire.stream import StreamAssembler, generation_chunk, reply_is_text_only
 from ._wire.validate import forcing_blocked, validate_sampling, validate_stop
@@ -383,25 +383,15 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         self,
         messages: list[BaseMessage],
         tools: Sequence[Mapping[str, Any] | type | Callable[..., Any] | Any] | None = None,
+        **kwargs: Any,
     ) -> int:
         """Offline estimate of the billed prompt tokens; sends nothing, needs no key.
 
-        Counts the exact wire body ``invoke`` would send (``tokens.estimate_request_tokens``);
-        method and accuracy: docs/token-estimation.md. Never raises on content: a block the
-        conversion refuses (e.g. an OpenAI-style ``{"type": "file", "file": {...}}``) is
-        counted as its JSON.
+        Counts the exact wire body ``invoke`` would send with these call arguments
+        (``tool_choice``, ``system``..., as ChatAnthropic passes them to count_tokens); method
+        and accuracy: docs/token-estimation.md. Never raises on content (``counting_body``).
         """
-        kwargs: dict[str, Any] = {}
         if tools:
             kwargs["tools"] = [_tools.convert_tool(t) for t in tools]
-        try:
-            # lenient: trim_messages(token_counter=llm) counts slices no request would send
-            body = build_request(messages, self._defaults(), None, kwargs, lenient=True).body
-        except (ValueError, TypeError):
-            body = {
-                "model": self.model,
-                "messages": [{"role": m.type, "content": m.content} for m in messages],
-                **kwargs,
-            }
-        return estimate_request_tokens(body)
+        return estimate_request_tokens(counting_body(messages, self._defaults(), kwargs))
 

@@ -98,6 +98,19 @@ def build_request(
     return WireRequest(body, _headers(body, defaults, options))
 
 
+def counting_body(
+    messages: Sequence[BaseMessage], defaults: RequestDefaults, kwargs: dict[str, Any]
+) -> dict[str, Any]:
+    """The body ``get_num_tokens_from_messages`` counts: the one ``invoke`` would send, shaped
+    leniently (trim_messages counts slices no request would send); a block the conversion
+    refuses (e.g. an OpenAI-style ``{"type": "file", "file": {...}}``) is counted as its JSON."""
+    try:
+        return build_request(messages, defaults, None, kwargs, lenient=True).body
+    except (ValueError, TypeError):
+        turns = [{"role": m.type, "content": m.content} for m in messages]
+        return {"model": defaults.model, "messages": turns, **kwargs}
+
+
 def _sampling_fields(defaults: RequestDefaults, kwargs: dict[str, Any]) -> dict[str, Any]:
     max_tokens = kwargs.pop("max_tokens", defaults.max_tokens)
     body: dict[str, Any] = {"model": kwargs.pop("model", defaults.model), "max_tokens": max_tokens}
