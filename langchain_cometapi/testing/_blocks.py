@@ -40,6 +40,8 @@ _FIELDS: dict[str, frozenset[str]] = {
     "thinking": frozenset({"type", "thinking", "signature"}),
     "redacted_thinking": frozenset({"type", "data"}),
 }
+#: Blocks that record a call: their ``input`` is a JSON object, never a string of fragments.
+_CALL_TAGS = ("tool_use", "server_tool_use", "mcp_tool_use")
 #: Keys no block of any type has (LangChain's streaming bookkeeping).
 _NEVER = ("index", "partial_json")
 _IMAGE_MEDIA = ("image/jpeg", "image/png", "image/gif", "image/webp")
@@ -103,6 +105,8 @@ def check_block(block: Mapping[str, Any], mi: int, bi: int, role: str) -> None:
             "`tool_use` block in the previous message."
         )
     check_fields(block, where, btype)
+    if btype in _CALL_TAGS and not isinstance(block.get("input"), Mapping):
+        raise bad(f"{where}.{btype}.input: Input should be a valid dictionary")
     if btype == "image":
         _check_image(block, where)
     if btype == "tool_result":

@@ -117,3 +117,12 @@ def test_index_key_in_a_system_block() -> None:
     assert response.json()["error"]["message"] == (
         "system.0.text.index: Extra inputs are not permitted"
     )
+
+
+@pytest.mark.parametrize("kind", ["tool_use", "server_tool_use"])
+def test_call_input_that_is_not_an_object(kind: str) -> None:
+    """A cut stream's JSON fragments sent as the input itself (the client must send an
+    object: parsed, completed or ``{}``)."""
+    call = {"type": kind, "id": "srvtoolu_1", "name": "web_search", "input": '{"query": "wea'}
+    message = _error([_user({"type": "text", "text": "q"}), _assistant(call)])
+    assert message == f"messages.1.content.0.{kind}.input: Input should be a valid dictionary"
