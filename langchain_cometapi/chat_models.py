@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model
 
 from ._copying import RuntimeCopyMixin
 from ._http.client import MessagesClient
+from ._http.credentials import has_userinfo, without_userinfo
 from ._models import default_profile
 from ._version import __version__
 from ._wire import settings as _settings
@@ -173,10 +174,13 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
     @property
     def lc_secrets(self) -> dict[str, str]:
         secrets = {"api_key": "COMETAPI_KEY", "mcp_servers": "COMETAPI_MCP_SERVERS"}
+        if has_userinfo(self.base_url):  # a password in the URL is a secret too
+            secrets["base_url"] = "COMETAPI_BASE_URL"
         return {**secrets, **_settings.header_secrets(self.default_headers)}
 
-    def __repr_args__(self) -> Any:  # credential headers masked
-        yield from super().__repr_args__()
+    def __repr_args__(self) -> Any:  # credential headers and a password in base_url masked
+        for name, value in super().__repr_args__():
+            yield name, (without_userinfo(value) if name == "base_url" else value)
         if self.default_headers:
             yield "default_headers", _settings.mask_headers(self.default_headers)
 

@@ -29,7 +29,7 @@ def clean_key(raw: str | None) -> str | None:
     """The key without surrounding whitespace; ValueError (quoting none of it) if unusable."""
     if raw is None:
         return None
-    key = raw.strip()
+    key = raw.strip().strip("\x00").strip()  # a secret file may end in a newline or NULs
     if not key:
         return None
     for position, char in enumerate(key):
@@ -105,6 +105,24 @@ def split_base_url(base_url: str) -> tuple[str, str | None]:
         basic = "Basic " + base64.b64encode(token).decode("ascii")
         url = url.copy_with(username=None, password=None)
     return str(url), basic
+
+
+def has_userinfo(url: str) -> bool:
+    try:
+        parsed = httpx2.URL(url.strip())
+    except (httpx2.InvalidURL, TypeError, ValueError):
+        return "@" in url
+    return bool(parsed.username or parsed.password)
+
+
+def without_userinfo(url: str) -> str:
+    """The URL for display: userinfo replaced by ``***``."""
+    if not has_userinfo(url):
+        return url
+    try:
+        return str(httpx2.URL(url.strip()).copy_with(username="***", password=None))
+    except (httpx2.InvalidURL, TypeError, ValueError):
+        return "***"
 
 
 class KeyAuth(httpx2.Auth):
