@@ -1,22 +1,84 @@
-"""Pickle and deepcopy for ChatCometAPI: copy the settings, rebuild the runtime parts.
+"""Copies and lifecycle for ChatCometAPI: copy the settings, rebuild the runtime parts.
 
 The HTTP client, the cache planner and the cache report hold locks (and sockets), which neither
 pickle nor deepcopy can copy; ChatAnthropic pickles before first use, and process pools, Spark
 UDFs and ``copy.deepcopy`` of a chain need the same. A copy starts with a fresh client, planner
 and report; user-supplied httpx2 clients are shared by deepcopy (they cannot be pickled).
+``model_copy(update=...)`` that changes a connection setting (key, URL, timeout, headers, ...)
+gets a client built from the new settings, never the old one.
+
+Connections are pooled per process and shared by instances with the same settings (see
+``_http.pools``), so dropping an instance leaks nothing; ``close()``/``aclose()`` and the
+(async) context manager close those pooled connections now, for ChatAnthropic-style code.
 """
 
 from __future__ import annotations
 
 import copy
-from typing import Any
+from types import TracebackType
+from typing import Any, ClassVar
+
+from pydantic import SecretStr
 
 
 class RuntimeCopyMixin:
     """Goes before BaseModel in the bases; the class provides ``_fresh_runtime()``."""
 
+    # the settings the HTTP client (or the planner) is built from
+    _runtime_fields: ClassVar[frozenset[str]] = frozenset(
+        {"api_key", "base_url", "auth", "timeout", "max_retries", "anthropic_version",
+         "default_headers", "betas", "http_client", "http_async_client", "prompt_cache"}
+    )  # fmt: skip
+    _client: Any
+
     def _fresh_runtime(self) -> None:
         raise NotImplementedError
+
+    def _connect(self) -> None:
+        raise NotImplementedError
+
+    def _settings_changed(self) -> None:
+        """After ``model_copy(update=...)`` of a connection setting: a client from the new ones."""
+        key = getattr(self, "api_key", None)
+        if isinstance(key, str):  # model_copy does not validate: coerce as the field would
+            object.__setattr__(self, "api_key", SecretStr(key))
+        self._connect()
+
+    def model_copy(self, *, update: Any = None, deep: bool = False) -> Any:
+        clone = super().model_copy(update=update, deep=deep)  # type: ignore[misc]
+        if update and self._runtime_fields.intersection(update):
+            clone._settings_changed()
+        return clone
+
+    def close(self) -> None:
+        """Close the pooled connections this instance uses (user-supplied clients are left)."""
+        self._client.close()
+
+    async def aclose(self) -> None:
+        """Close the running event loop's pooled connections this instance uses."""
+        await self._client.aclose()
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Any:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
 
     def __getstate__(self) -> dict[Any, Any]:
         state: dict[Any, Any] = super().__getstate__()  # type: ignore[misc,assignment]

@@ -148,9 +148,9 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
             http_client=self.http_client,
             http_async_client=self.http_async_client,
         )
-        if self.prompt_cache != "off":
-            policy = self.prompt_cache if isinstance(self.prompt_cache, CachePolicy) else None
-            self._planner = CachePlanner(policy, base_url=self.base_url)
+        policy = self.prompt_cache if isinstance(self.prompt_cache, CachePolicy) else None
+        caching = self.prompt_cache != "off"
+        self._planner = CachePlanner(policy, base_url=self.base_url) if caching else None
 
     def _fresh_runtime(self) -> None:
         """After unpickling / deepcopy: new client, planner and report (see ``_copying``)."""

@@ -23,6 +23,7 @@ import asyncio
 import atexit
 import contextlib
 import os
+import ssl
 import threading
 import weakref
 from collections.abc import AsyncGenerator
@@ -42,6 +43,17 @@ PoolKey = tuple[float | None, tuple[tuple[str, str], ...]]
 
 def pool_key(timeout: float | None, headers: dict[str, str]) -> PoolKey:
     return timeout, tuple(sorted(headers.items()))
+
+
+_ssl: list[ssl.SSLContext] = []
+
+
+def _verify() -> ssl.SSLContext:
+    """One TLS context for every pool: loading the CA bundle costs ~20 ms, which a new pool per
+    event loop (``asyncio.run`` per call) would otherwise pay on every call."""
+    if not _ssl:
+        _ssl.append(httpx2.create_ssl_context())
+    return _ssl[0]
 
 
 def _timeout(seconds: float | None) -> httpx2.Timeout:
@@ -98,7 +110,9 @@ def sync_client(key: PoolKey) -> httpx2.Client:
         with registry.lock:
             client = registry.sync.get(key)
             if client is None:
-                client = httpx2.Client(timeout=_timeout(key[0]), limits=LIMITS, headers=key[1])
+                client = httpx2.Client(
+                    timeout=_timeout(key[0]), limits=LIMITS, headers=key[1], verify=_verify()
+                )
                 deadline.install(client)
                 registry.sync[key] = client
     return client
@@ -115,7 +129,9 @@ def async_client(key: PoolKey) -> httpx2.AsyncClient:
         dead = _sweep(registry)
         entry = registry.loops.get((key, id(loop)))
         if entry is None or entry.loop() is not loop:
-            client = httpx2.AsyncClient(timeout=_timeout(key[0]), limits=LIMITS, headers=key[1])
+            client = httpx2.AsyncClient(
+                timeout=_timeout(key[0]), limits=LIMITS, headers=key[1], verify=_verify()
+            )
             deadline.install(client)
             entry = _LoopPool(weakref.ref(loop), client)
             registry.loops[(key, id(loop))] = entry

@@ -4,17 +4,34 @@ Cache TTLs run on the server's clock, so reuse gaps are best measured there. Loc
 clocks tick alike and this changes nothing (Date has one-second resolution); it matters when the
 server's time jumps, as an emulator's injectable clock does in tests and benchmarks. The clock
 only ever moves forward, so a stale or lagging Date (a proxy's cache, truncation to the second)
-is ignored rather than rewinding what the planner has recorded.
+is ignored rather than rewinding what the planner has recorded. A jump of more than an hour is
+taken only once a second response confirms it: one far-future ``Date`` (a broken proxy) must not
+move the clock for good.
 """
 
 from __future__ import annotations
 
 import email.utils
+import os
 import threading
 import time
+import weakref
 from collections.abc import Callable
 
 __all__ = ["ServerClock"]
+
+_UNCONFIRMED_JUMP = 3600.0  # seconds ahead that one Date alone may not move the clock
+_CONFIRM_WITHIN = 120.0
+_LIVE: weakref.WeakSet[ServerClock] = weakref.WeakSet()
+
+
+def _fresh_locks_in_child() -> None:
+    for clock in list(_LIVE):
+        clock._lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_fresh_locks_in_child)
 
 
 class ServerClock:
@@ -25,7 +42,9 @@ class ServerClock:
         self._offset = time.time() - local()
         self._last = float("-inf")
         self._seen: str | None = None
+        self._pending: float | None = None  # a large jump waiting for confirmation
         self._lock = threading.Lock()
+        _LIVE.add(self)
 
     def __call__(self) -> float:
         with self._lock:
@@ -45,5 +64,10 @@ class ServerClock:
             return
         with self._lock:
             offset = server - self._local()
+            if offset - self._offset > _UNCONFIRMED_JUMP:
+                pending, self._pending = self._pending, offset
+                if pending is None or abs(offset - pending) > _CONFIRM_WITHIN:
+                    return
+            self._pending = None
             if offset > self._offset:
                 self._offset = offset

@@ -11,8 +11,10 @@ would rescue, so it decides between 5m and 1h (see ``_ttl``).
 
 from __future__ import annotations
 
+import os
 import threading
 import time
+import weakref
 from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -79,6 +81,19 @@ class Bucket:
         return min(1.0, (self.late + prior * _LATE_WEIGHT) / (misses + _LATE_WEIGHT))
 
 
+_LIVE: weakref.WeakSet[CacheState] = weakref.WeakSet()
+
+
+def _fresh_locks_in_child() -> None:
+    """After fork() a lock held by a parent thread would stay held forever in the child."""
+    for state in list(_LIVE):
+        state.lock = threading.RLock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_fresh_locks_in_child)
+
+
 class CacheState:
     """Learned history for one planner; pass to ``plan_cache`` to plan with it."""
 
@@ -86,6 +101,7 @@ class CacheState:
         self, history_size: int = 4096, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self.lock = threading.RLock()
+        _LIVE.add(self)
         self.clock = clock
         self.history_size = history_size
         self.entries: OrderedDict[int, Entry] = OrderedDict()
