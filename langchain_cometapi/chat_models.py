@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model
 
 from ._copying import RuntimeCopyMixin
 from ._http.client import MessagesClient
-from ._http.credentials import has_userinfo, without_userinfo
+from ._http.credentials import url_secret, without_userinfo
 from ._models import default_profile
 from ._version import __version__
 from ._wire import settings as _settings
@@ -174,9 +174,7 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
     @property
     def lc_secrets(self) -> dict[str, str]:
         secrets = {"api_key": "COMETAPI_KEY", "mcp_servers": "COMETAPI_MCP_SERVERS"}
-        if has_userinfo(self.base_url):  # a password in the URL is a secret too
-            secrets["base_url"] = "COMETAPI_BASE_URL"
-        return {**secrets, **_settings.header_secrets(self.default_headers)}
+        return {**secrets, **_settings.header_secrets(self.default_headers), **url_secret(self.base_url)}  # noqa: E501  # fmt: skip
 
     def __repr_args__(self) -> Any:  # credential headers and a password in base_url masked
         for name, value in super().__repr_args__():
@@ -233,11 +231,7 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
     ) -> tuple[dict[str, Any], dict[str, str] | None, CachePlan | None]:
         request = build_request(messages, self._defaults(), stop, kwargs)
         body, headers = request.body, request.headers
-        if not self._client.has_auth(headers):
-            raise ValueError(
-                "no CometAPI key: pass api_key=... or set COMETAPI_KEY (or COMETAPI_API_KEY); "
-                "nothing was sent."
-            )
+        self._client.require_auth(headers)
         if self._planner is None:
             return body, headers, None
         planned, plan = self._planner.plan(body)

@@ -21,7 +21,14 @@ import httpx2
 
 from . import body as bodies
 from . import pools
-from .credentials import KeyAuth, Redactor, check_headers, clean_key, split_base_url
+from .credentials import (
+    KeyAuth,
+    Redactor,
+    check_headers,
+    clean_key,
+    messages_url,
+    split_base_url,
+)
 from .deadline import attempt_deadline
 from .errors import (
     error_from_response,
@@ -35,28 +42,20 @@ from .errors import (
     transport_error,
 )
 from .retry import acall_with_retries, call_with_retries
-from .sse import Event, EventDecoder, adecode, decode, events_from_message, is_sse
+from .sse import (
+    Event,
+    EventDecoder,
+    EventStream,
+    adecode,
+    decode,
+    events_from_message,
+    is_sse,
+)
 
 logger = logging.getLogger("langchain_cometapi")
 
 _SSE_ACCEPT = {"accept": "text/event-stream"}
 _AUTH_HEADERS = ("x-api-key", "authorization")
-
-
-class EventStream:
-    """Iterate (or async-iterate) for events; ``headers`` are the response's once it opened."""
-
-    def __init__(self) -> None:
-        self.headers: dict[str, str] = {}
-        self._events: Any = None
-
-    def __iter__(self) -> Iterator[Event]:
-        events: Iterator[Event] = self._events
-        return events
-
-    def __aiter__(self) -> AsyncIterator[Event]:
-        events: AsyncIterator[Event] = self._events
-        return events
 
 
 class MessagesClient:
@@ -117,6 +116,13 @@ class MessagesClient:
         if self._credentials or "x-api-key" in self._headers or "authorization" in self._headers:
             return True
         return any(k.lower() in ("x-api-key", "authorization") for k in extra_headers or ())
+
+    def require_auth(self, extra_headers: Mapping[str, str] | None = None) -> None:
+        if not self.has_auth(extra_headers):
+            raise ValueError(
+                "no CometAPI key: pass api_key=... or set COMETAPI_KEY (or COMETAPI_API_KEY); "
+                "nothing was sent."
+            )
 
     # -- clients and their lifecycle ------------------------------------------------------------
     def sync_client(self) -> httpx2.Client:
@@ -391,13 +397,3 @@ class MessagesClient:
 async def _aiter(items: list[Event]) -> AsyncIterator[Event]:
     for item in items:
         yield item
-
-
-def messages_url(base_url: str) -> str:
-    """``{base}/v1/messages``, tolerating a base that already ends in /v1 or /v1/messages."""
-    base = base_url.strip().rstrip("/")
-    if base.endswith("/v1/messages"):
-        return base
-    if base.endswith("/v1"):
-        base = base[: -len("/v1")]
-    return f"{base}/v1/messages"

@@ -107,12 +107,27 @@ def split_base_url(base_url: str) -> tuple[str, str | None]:
     return str(url), basic
 
 
+def messages_url(base_url: str) -> str:
+    """``{base}/v1/messages``, tolerating a base that already ends in /v1 or /v1/messages."""
+    base = base_url.strip().rstrip("/")
+    if base.endswith("/v1/messages"):
+        return base
+    if base.endswith("/v1"):
+        base = base[: -len("/v1")]
+    return f"{base}/v1/messages"
+
+
 def has_userinfo(url: str) -> bool:
     try:
         parsed = httpx2.URL(url.strip())
     except (httpx2.InvalidURL, TypeError, ValueError):
         return "@" in url
     return bool(parsed.username or parsed.password)
+
+
+def url_secret(url: str) -> dict[str, str]:
+    """A password in the URL is a secret too: serialisation puts this env var in its place."""
+    return {"base_url": "COMETAPI_BASE_URL"} if has_userinfo(url) else {}
 
 
 def without_userinfo(url: str) -> str:

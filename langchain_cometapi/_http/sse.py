@@ -37,6 +37,22 @@ def is_sse(response: httpx2.Response) -> bool:
     return media_type(response) == "text/event-stream"
 
 
+class EventStream:
+    """Iterate (or async-iterate) for events; ``headers`` are the response's once it opened."""
+
+    def __init__(self) -> None:
+        self.headers: dict[str, str] = {}
+        self._events: Any = None
+
+    def __iter__(self) -> Iterator[Event]:
+        events: Iterator[Event] = self._events
+        return events
+
+    def __aiter__(self) -> AsyncIterator[Event]:
+        events: AsyncIterator[Event] = self._events
+        return events
+
+
 class _Watch:
     """The idle clock and the raw tail of one stream."""
 
