@@ -192,10 +192,11 @@ class MessagesClient:
             raise redirect_error(response, self.url, self._redact)
         try:
             data = loads(text)
-        except ValueError:
+        except ValueError as exc:
             quoted = snippet(self._redact(text))
             raise invalid_response(
-                f"expected a JSON Messages response from {self.url}, got {quoted!r}", response
+                f"expected a JSON Messages response from {self.url}, got {quoted!r} ({exc})",
+                response,
             ) from None
         if not isinstance(data, dict):
             raise invalid_response(

@@ -123,10 +123,10 @@ class EventDecoder:
             return None
         try:
             data = loads(raw)
-        except ValueError:
+        except ValueError as exc:
+            quoted = http_errors.snippet(self.redact(raw))
             raise self._error(
-                f"malformed event data in the stream from {self.url}: "
-                f"{http_errors.snippet(self.redact(raw))!r}"
+                f"malformed event data in the stream from {self.url}: {quoted!r} ({exc})"
             ) from None
         if not isinstance(data, dict):
             return None

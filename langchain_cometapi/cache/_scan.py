@@ -36,15 +36,36 @@ def _fp(value: Any) -> int:
     if isinstance(value, str):
         return hash(value)
     if isinstance(value, Mapping):
-        return hash(
-            tuple(sorted((k, _fp(v)) for k, v in value.items() if k != "cache_control"))
-        )
+        return hash(tuple(sorted((k, _fp(v)) for k, v in value.items() if k != "cache_control")))
     if isinstance(value, (list, tuple)):
         return hash(("L", *(_fp(v) for v in value)))
     try:
         return hash((value.__class__.__name__, value))
     except TypeError:
         return hash(repr(value))
+
+
+def _fp_flat(value: Any) -> int:
+    """``_fp`` without recursion and for any key types: for what ``_fp`` cannot take (nesting
+    deeper than the recursion limit, dicts mixing int and str keys), as json.dumps can."""
+    parts: list[Any] = []
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Mapping):
+            pairs = sorted(
+                ((str(k), v) for k, v in item.items() if k != "cache_control"), key=lambda p: p[0]
+            )
+            parts.append(("M", len(pairs)))
+            for key, child in reversed(pairs):
+                stack.append(child)
+                stack.append(("K", key))
+        elif isinstance(item, (list, tuple)) and not (len(item) == 2 and item[0] == "K"):
+            parts.append(("L", len(item)))
+            stack.extend(reversed(item))
+        else:
+            parts.append(item if isinstance(item, (str, int, float, bool, tuple)) else repr(item))
+    return hash(tuple(parts))
 
 
 def block_fingerprint(block: Any) -> int:
@@ -56,7 +77,10 @@ def block_fingerprint(block: Any) -> int:
         text = block.get("text")
         if extra == 0 and isinstance(text, str):
             return hash(("text", text))
-    return _fp(block)
+    try:
+        return _fp(block)
+    except (RecursionError, TypeError):
+        return _fp_flat(block)
 
 
 def marker_ttl(block: Any) -> str | None:

@@ -14,7 +14,10 @@ def emulated(
 ) -> tuple[ChatCometAPI, MessagesEmulator]:
     emu = emu or MessagesEmulator(responder=feature_reply)
     llm = emulated_chat_model(
-        emu, api_key="sk-test", base_url="http://emulator", max_retries=0,
+        emu,
+        api_key="sk-test",
+        base_url="http://emulator",
+        max_retries=0,
         **{"prompt_cache": "off", **kwargs},
     )
     return llm, emu

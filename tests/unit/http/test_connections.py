@@ -14,7 +14,7 @@ import pytest
 
 from langchain_cometapi import ChatCometAPI
 from langchain_cometapi.testing import EmulatorServer, MessagesEmulator
-from tests.helpers.hostile import Request, call, json_reply, serving
+from tests.helpers.hostile import Handler, Request, call, json_reply, serving
 from tests.helpers.responses import message
 
 pytestmark = [pytest.mark.enable_socket, pytest.mark.allow_hosts(["127.0.0.1"])]
@@ -72,7 +72,7 @@ def test_close_and_context_managers(server: EmulatorServer) -> None:
     asyncio.run(run())
 
 
-def _tagged(tag: str) -> object:
+def _tagged(tag: str) -> Handler:
     def handle(conn: socket.socket, request: Request) -> None:
         conn.sendall(json_reply(message([{"type": "text", "text": tag}])))
 
@@ -81,7 +81,7 @@ def _tagged(tag: str) -> object:
 
 @pytest.mark.parametrize("mode", MODES)
 def test_model_copy_with_new_settings_gets_a_new_client(mode: str) -> None:
-    with serving(_tagged("old")) as old, serving(_tagged("new")) as new:  # type: ignore[arg-type]
+    with serving(_tagged("old")) as old, serving(_tagged("new")) as new:
         llm = ChatCometAPI(base_url=old.base_url, api_key="sk-old-00000000", prompt_cache="off")
         assert call(llm, mode) == "old"
         moved = llm.model_copy(update={"base_url": new.base_url, "api_key": "sk-new-00000000"})

@@ -22,6 +22,7 @@ import pytest
 from langchain_cometapi import ChatCometAPI, errors
 from langchain_cometapi.testing import EmulatorServer, MessagesEmulator
 from tests.helpers.hostile import (
+    Handler,
     Request,
     call,
     event,
@@ -76,7 +77,7 @@ def test_a_loop_closed_without_shutdown_is_swept(server: EmulatorServer) -> None
 
 
 # -- 5: deadlines --
-def _dripper(payload: bytes, every: float, give_up: float = 4.0) -> object:
+def _dripper(payload: bytes, every: float, give_up: float = 4.0) -> Handler:
     def handle(conn: socket.socket, request: Request) -> None:
         end = time.monotonic() + give_up  # bounds the test on a client that never gives up
         for i in range(len(payload)):
@@ -91,7 +92,7 @@ def _dripper(payload: bytes, every: float, give_up: float = 4.0) -> object:
 @pytest.mark.parametrize("mode", MODES)
 def test_dripping_server_cannot_hold_a_call_past_its_timeout(mode: str) -> None:
     payload = json_reply(message())  # status line, headers and body: one byte every 20 ms
-    with serving(_dripper(payload, 0.02)) as srv:  # type: ignore[arg-type]
+    with serving(_dripper(payload, 0.02)) as srv:
         llm = ChatCometAPI(base_url=srv.base_url, api_key=KEY, timeout=0.5, max_retries=0)
         start = time.monotonic()
         with pytest.raises(errors.APITimeoutError):
@@ -102,7 +103,7 @@ def test_dripping_server_cannot_hold_a_call_past_its_timeout(mode: str) -> None:
 @pytest.mark.parametrize("mode", MODES)
 def test_total_time_with_retries_is_bounded(mode: str) -> None:
     payload = json_reply(message())
-    with serving(_dripper(payload, 0.02)) as srv:  # type: ignore[arg-type]
+    with serving(_dripper(payload, 0.02)) as srv:
         llm = no_sleep(ChatCometAPI(base_url=srv.base_url, api_key=KEY, timeout=0.3))
         start = time.monotonic()
         with pytest.raises(errors.APITimeoutError):
@@ -111,7 +112,7 @@ def test_total_time_with_retries_is_bounded(mode: str) -> None:
         assert time.monotonic() - start < 3 * 0.3 + 0.9  # (max_retries + 1) * timeout + slack
 
 
-def _keepalive_forever(filler: bytes) -> object:
+def _keepalive_forever(filler: bytes) -> Handler:
     start = text_stream("x")[0]
 
     def handle(conn: socket.socket, request: Request) -> None:
@@ -129,7 +130,7 @@ def _keepalive_forever(filler: bytes) -> object:
     "filler", [b'event: ping\ndata: {"type": "ping"}\n\n', b": keep-alive\n\n"], ids=["ping", ":"]
 )
 def test_pings_and_comments_are_not_progress(mode: str, filler: bytes) -> None:
-    with serving(_keepalive_forever(filler)) as srv:  # type: ignore[arg-type]
+    with serving(_keepalive_forever(filler)) as srv:
         llm = ChatCometAPI(base_url=srv.base_url, api_key=KEY, timeout=0.5, max_retries=0)
         start = time.monotonic()
         with pytest.raises(errors.StreamTimeoutError, match="no event but pings"):
@@ -242,7 +243,7 @@ def test_first_calls_from_16_threads_share_one_client(
     def slow_init(self: httpx2.Client, *args: object, **kwargs: object) -> None:
         made.append(self)
         time.sleep(0.02)  # widen the race window
-        original(self, *args, **kwargs)  # type: ignore[arg-type]
+        original(self, *args, **kwargs)
 
     monkeypatch.setattr(httpx2.Client, "__init__", slow_init)
     llm = ChatCometAPI(base_url=server.base_url, api_key=KEY, timeout=13.7)  # a fresh pool key

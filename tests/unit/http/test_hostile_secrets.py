@@ -12,7 +12,7 @@ import httpx2
 import pytest
 
 from langchain_cometapi import ChatCometAPI, errors
-from tests.helpers.hostile import Request, call, json_reply, no_sleep, response, serving
+from tests.helpers.hostile import Handler, Request, call, json_reply, no_sleep, response, serving
 from tests.helpers.responses import message
 
 pytestmark = [pytest.mark.enable_socket, pytest.mark.allow_hosts(["127.0.0.1"])]
@@ -71,7 +71,7 @@ def test_every_form_of_the_key_is_redacted(mode: str, caplog: pytest.LogCaptureF
     assert "0123456789abcdef" not in everything
 
 
-def _redirecting(target: str, status: int) -> object:
+def _redirecting(target: str, status: int) -> Handler:
     def handle(conn: socket.socket, request: Request) -> None:
         conn.sendall(
             f"HTTP/1.1 {status} Moved\r\nLocation: {target}/v1/messages\r\n"
@@ -89,7 +89,7 @@ def test_redirect_to_another_origin_gets_no_credentials(mode: str, status: int, 
         llm = ChatCometAPI(
             base_url=origin.base_url,
             api_key=KEY,
-            auth=auth,  # type: ignore[arg-type]
+            auth=auth,
             prompt_cache="off",
             http_client=httpx2.Client(follow_redirects=True),
             http_async_client=httpx2.AsyncClient(follow_redirects=True),
