@@ -116,6 +116,8 @@ class EventDecoder:
         self.held: Event | None = None  # a message_start not passed on yet
         self.started = False  # a message_start was passed on
         self.saw_delta = False
+        self.next_index = 0  # the index the next content block gets
+        self.renumbered: dict[Any, int] = {}  # wire index -> our index, where they differ
 
     def feed(self, name: str, raw: str) -> Event | None:
         """One SSE item -> an event to pass on, or None (ping, empty, held message_start)."""
@@ -148,10 +150,28 @@ class EventDecoder:
                     "the two answers are not merged. Retry the call"
                 )
             self.held = data  # a second message_start before any content replaces this one
+            message = data.get("message")
+            content = message.get("content") if isinstance(message, dict) else None
+            self.next_index = len(content) if isinstance(content, list) else 0
             return None
-        if kind == "message_delta":
+        if kind == "content_block_start":
+            self._number_block(data)
+        elif self.renumbered and kind in ("content_block_delta", "content_block_stop"):
+            data["index"] = self.renumbered.get(data.get("index"), data.get("index"))
+        elif kind == "message_delta":
             self.saw_delta = True
         return data
+
+    def _number_block(self, data: Event) -> None:
+        """Blocks are numbered in order of their start: converted channels restart the index at
+        0 for each block, which would merge a tool call into the text before it."""
+        wire = data.get("index")
+        if wire != self.next_index and isinstance(wire, int):
+            self.renumbered[wire] = self.next_index
+            data["index"] = self.next_index
+        elif isinstance(wire, int):
+            self.renumbered.pop(wire, None)
+        self.next_index += 1
 
     def release(self) -> Event:
         held, self.held, self.started = self.held, None, True
