@@ -140,7 +140,7 @@ def test_stream_error_event_carries_the_oneapi_request_id(mode: str) -> None:
     raises = pytest.raises(errors.StreamError)
     with (
         serving(answer(_sse([*events, bad], headers={"X-Oneapi-Request-Id": "one_9"}))) as srv,
-        expected as info,
+        raises as info,
     ):
         call(_llm(srv.base_url), mode, stream=True)
     assert info.value.request_id == "one_9"
