@@ -18,7 +18,13 @@ from langchain_core.messages import AIMessage, BaseMessage
 from . import structured, tools
 from .request import convert_messages
 from .settings import refuse_secret_names
-from .validate import forcing_blocked, validate_body, validate_sampling, validate_stop
+from .validate import (
+    check_message_contents,
+    forcing_blocked,
+    validate_body,
+    validate_sampling,
+    validate_stop,
+)
 
 __all__ = ["BODY_FIELDS", "CALL_OPTIONS", "RequestDefaults", "WireRequest", "build_request"]
 
@@ -78,6 +84,7 @@ def build_request(
     kwargs = dict(kwargs)
     refuse_secret_names(kwargs, "the call arguments")
     options = {k: kwargs.pop(k) for k in list(kwargs) if k in CALL_OPTIONS}
+    check_message_contents(messages)
     system, turns = convert_messages(messages, lenient=lenient)
     body = _sampling_fields(defaults, kwargs)
     body["messages"] = turns

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
 from typing import Any
+
+from .media import checked_url
 
 
 def thinking_on(thinking: Mapping[str, Any] | None) -> bool:
@@ -19,6 +22,9 @@ def validate_sampling(
 ) -> None:
     if not isinstance(max_tokens, int) or isinstance(max_tokens, bool) or max_tokens < 1:
         raise ValueError(f"max_tokens must be a positive integer, got {max_tokens!r}.")
+    check_number("temperature", temperature)
+    check_number("top_p", top_p)
+    check_number("top_k", top_k, integer=True)
     if temperature is not None and not (0.0 <= float(temperature) <= 1.0):
         raise ValueError(f"temperature must be between 0 and 1, got {temperature!r}.")
     if top_p is not None and not (0.0 <= float(top_p) <= 1.0):
@@ -76,6 +82,9 @@ def validate_body(body: Mapping[str, Any]) -> None:
 
     Only checks: nothing here changes the body.
     """
+    check_fields(body)
+    check_tools(body.get("tools"))
+    check_media_urls(body.get("messages"))
     markers = count_cache_markers(body)
     if markers > 4:
         raise ValueError(
@@ -99,3 +108,71 @@ def count_cache_markers(body: Mapping[str, Any]) -> int:
             if isinstance(nested, list):
                 count += sum(1 for b in nested if isinstance(b, Mapping) and "cache_control" in b)
     return count
+
+
+# -- input checks (issue 11 item 14): what the API would refuse, refused before sending ---------
+def check_number(name: str, value: Any, *, integer: bool = False) -> None:
+    """A per-call or constructor sampling value of the wrong type (``top_k="5"``)."""
+    if value is None:
+        return
+    kinds = (int,) if integer else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kinds):
+        kind = "an integer" if integer else "a number"
+        raise ValueError(f"{name} must be {kind}, got {type(value).__name__} {value!r}.")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}.")
+
+
+def check_message_contents(messages: Sequence[Any]) -> None:
+    """Content must be a string or a list of blocks (``content=None`` or an int is refused)."""
+    for position, message in enumerate(messages):
+        content = getattr(message, "content", "")
+        if not isinstance(content, (str, list)):
+            raise ValueError(
+                f"message {position} ({type(message).__name__}) has content of type "
+                f"{type(content).__name__}; content must be a string or a list of content blocks."
+            )
+
+
+def check_fields(body: Mapping[str, Any]) -> None:
+    model = body.get("model")
+    if not isinstance(model, str) or not model.strip():
+        raise ValueError(f"model must be a non-empty model id, got {model!r}.")
+    if "stream" in body:
+        raise ValueError(
+            "'stream' is chosen by the call (stream()/astream(), or streaming=True); remove it "
+            "from model_kwargs and the call arguments."
+        )
+    metadata = body.get("metadata")
+    user_id = metadata.get("user_id") if isinstance(metadata, Mapping) else None
+    if user_id is not None and not isinstance(user_id, str):
+        raise ValueError(f"user_id must be a string, got {type(user_id).__name__} {user_id!r}.")
+
+
+def check_tools(tools: Any) -> None:
+    """Client tools need a name and an object ``input_schema``; server tools have a ``type``."""
+    for position, tool in enumerate(tools or ()):
+        if not isinstance(tool, Mapping):
+            raise ValueError(f"tools[{position}] must be a dict, got {type(tool).__name__}.")
+        schema = tool.get("input_schema")
+        if "input_schema" in tool and not isinstance(schema, Mapping):
+            raise ValueError(
+                f"tools[{position}].input_schema must be a JSON schema object (a dict), got "
+                f"{type(schema).__name__}."
+            )
+        if tool.get("type") in (None, "custom"):
+            name = tool.get("name")
+            if not isinstance(name, str) or not name:
+                raise ValueError(f"tools[{position}] has no name; a client tool needs one.")
+            if schema is None:
+                raise ValueError(f"tools[{position}] ({name!r}) has no input_schema.")
+
+
+def check_media_urls(turns: Any) -> None:
+    """Image and document blocks given by URL must name an http(s) URL (no javascript:, file:)."""
+    for turn in turns or ():
+        content = turn.get("content") if isinstance(turn, Mapping) else None
+        for block in content if isinstance(content, list) else ():
+            source = block.get("source") if isinstance(block, Mapping) else None
+            if isinstance(source, Mapping) and source.get("type") == "url":
+                checked_url(source.get("url"), f"the {block.get('type')} block's source")
