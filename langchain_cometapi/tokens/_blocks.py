@@ -31,6 +31,10 @@ _CUSTOM_TOOL_TYPES = (None, "custom")
 def _json(value: Any) -> str:
     try:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    except RecursionError:  # it could not be sent either: say so, never a raw RecursionError
+        raise ValueError(
+            "a value in the request is nested too deeply to encode as JSON; nothing was sent"
+        ) from None
     except (TypeError, ValueError):  # circular or exotic: its repr is all we can count
         return repr(value)
 

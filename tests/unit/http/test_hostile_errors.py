@@ -174,6 +174,25 @@ def test_cache_planner_fingerprints_anything_that_encodes(
     assert len(srv.requests) == 1
 
 
+@pytest.mark.parametrize(("mode", "stream"), PATHS, ids=PATH_IDS)
+@pytest.mark.parametrize("cache", ["auto", "off"])
+def test_a_body_too_deep_to_encode_is_a_value_error(mode: str, stream: bool, cache: str) -> None:
+    block = {"type": "tool_use", "id": "toolu_1", "name": "f", "input": _nested_args(3000)}
+    history = [
+        HumanMessage("question " * 400),
+        AIMessage([block]),  # type: ignore[list-item]
+        ToolMessage("answer", tool_call_id="toolu_1"),
+    ]
+    with serving(_answer(json_reply(message()))) as srv:
+        llm = _llm(srv.base_url, prompt_cache=cache)
+        with pytest.raises(ValueError, match="nested too deeply"):
+            if mode == "sync":
+                _run_sync(llm, history, stream)
+            else:
+                _run_async(llm, history, stream)
+    assert srv.requests == []
+
+
 # -- 12: header injection and schemeless URLs --
 @pytest.mark.parametrize(
     "kwargs",
