@@ -81,7 +81,8 @@ class MessagesClient:
         self.url = messages_url(base)  # never has userinfo: safe to print
         check_headers(default_headers, "default_headers")
         own = [v for k, v in (default_headers or {}).items() if k.lower() in _AUTH_HEADERS]
-        self._redact = Redactor(api_key, key, basic, *own)
+        password = httpx2.URL(base_url.strip()).password
+        self._redact = Redactor(api_key, key, basic, password, *own)
         check_headers({"anthropic-version": anthropic_version}, "anthropic_version")
         self.timeout = timeout
         self.max_retries = max_retries

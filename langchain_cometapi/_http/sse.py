@@ -54,18 +54,22 @@ class EventStream:
 
 
 class _Watch:
-    """The idle clock and the raw tail of one stream."""
+    """The idle clock and the raw tail (the last two chunks) of one stream."""
 
     def __init__(self, idle: float | None, url: str) -> None:
         self.idle = idle
         self.url = url
         self.progress = time.monotonic()
-        self.tail = b""
+        self.previous = self.last = b""
 
     def chunk(self, data: bytes) -> None:
         if self.idle is not None and time.monotonic() - self.progress > self.idle:
             raise self.stalled()
-        self.tail = (self.tail + data)[-_TAIL:] if len(data) < _TAIL else data[-_TAIL:]
+        self.previous, self.last = self.last, data
+
+    @property
+    def tail(self) -> bytes:
+        return (self.previous + self.last)[-_TAIL:]
 
     def stalled(self) -> CometAPIError:
         return http_errors.interrupted(

@@ -132,7 +132,8 @@ def test_url_password_never_printed(mode: str, caplog: pytest.LogCaptureFixture)
     password = "Pa55w0rd-never-print-me"
 
     def handle(conn: socket.socket, request: Request) -> None:
-        conn.sendall(response(502, "<html>bad gateway</html>", {"Content-Type": "text/html"}))
+        echo = f"<html>bad gateway for user:{password}</html>"  # a proxy echoing the URL
+        conn.sendall(response(502, echo, {"Content-Type": "text/html"}))
 
     _debug_everything(caplog)
     with serving(handle) as server:
