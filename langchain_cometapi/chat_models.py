@@ -20,7 +20,7 @@ from langchain_core.utils import from_env, secret_from_env
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 
 from ._copying import RuntimeCopyMixin
-from ._http.client import MessagesClient
+from ._http.client import CLIENT_SETTINGS, MessagesClient
 from ._http.credentials import url_secret, without_userinfo
 from ._models import default_profile
 from ._version import __version__
@@ -134,20 +134,9 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
 
     def _connect(self) -> None:
         """The runtime parts: HTTP client and cache planner (also rebuilt by ``_copying``)."""
-        headers = dict(self.default_headers or {})
-        if self.betas:
-            headers["anthropic-beta"] = ",".join(self.betas)
-        self._client = MessagesClient(
-            api_key=self.api_key.get_secret_value() if self.api_key else None,
-            base_url=self.base_url,
-            auth=self.auth,
-            timeout=self.timeout,
-            max_retries=self.max_retries,
-            anthropic_version=self.anthropic_version,
-            default_headers=headers,
-            http_client=self.http_client,
-            http_async_client=self.http_async_client,
-        )
+        key = self.api_key.get_secret_value() if self.api_key else None
+        settings = {name: getattr(self, name) for name in CLIENT_SETTINGS}
+        self._client = MessagesClient(api_key=key, **settings)
         policy = self.prompt_cache if isinstance(self.prompt_cache, CachePolicy) else None
         caching = self.prompt_cache != "off"
         self._planner = CachePlanner(policy, base_url=self.base_url) if caching else None

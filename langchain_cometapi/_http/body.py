@@ -1,4 +1,5 @@
-"""Reading a whole response body: capped once decoded, within the attempt's deadline, as UTF-8.
+"""Request and response bodies: encoding (strict JSON: no NaN, no Infinity) and reading a whole
+response body, capped once decoded, within the attempt's deadline, as UTF-8.
 
 A 398 KB gzip body can decode to gigabytes, and a server can drip a body forever; both are
 stopped while reading, chunk by chunk. Error bodies are read up to a smaller cap and the rest is
@@ -7,7 +8,9 @@ ignored (only their message matters); a success body over the cap is refused.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import httpx2
 
@@ -60,3 +63,16 @@ async def aread(response: httpx2.Response, too_large: TooLarge) -> bytes:
 def text(raw: bytes) -> str:
     """JSON is UTF-8 whatever charset a server declares (RFC 8259); a BOM is dropped."""
     return raw.decode("utf-8-sig", "replace")
+
+
+def encode(body: Mapping[str, Any]) -> bytes:
+    """The request as strict JSON (a ValueError, nothing sent, for what the API cannot parse)."""
+    try:
+        return json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+    except (TypeError, ValueError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise ValueError(
+            f"the request cannot be encoded as JSON ({reason}); tool arguments, metadata "
+            "and model_kwargs must be JSON-serialisable, without NaN or Infinity; nothing "
+            "was sent"
+        ) from exc

@@ -11,10 +11,9 @@ something is never silently restarted.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import Any, Literal
 
 import httpx2
@@ -56,6 +55,11 @@ logger = logging.getLogger("langchain_cometapi")
 
 _SSE_ACCEPT = {"accept": "text/event-stream"}
 _AUTH_HEADERS = ("x-api-key", "authorization")
+#: the chat model's settings a client is built from (besides the key)
+CLIENT_SETTINGS = (
+    "base_url", "auth", "timeout", "max_retries", "anthropic_version", "default_headers", "betas",
+    "http_client", "http_async_client",
+)  # fmt: skip
 
 
 class MessagesClient:
@@ -71,6 +75,7 @@ class MessagesClient:
         max_retries: int = 2,
         anthropic_version: str = "2023-06-01",
         default_headers: Mapping[str, str] | None = None,
+        betas: Sequence[str] | None = None,
         http_client: httpx2.Client | None = None,
         http_async_client: httpx2.AsyncClient | None = None,
         sleep: Callable[[float], None] = time.sleep,
@@ -106,6 +111,9 @@ class MessagesClient:
         }
         for name, value in (default_headers or {}).items():
             headers[name.lower()] = value
+        if betas:
+            headers["anthropic-beta"] = ",".join(betas)
+            check_headers({"anthropic-beta": headers["anthropic-beta"]}, "betas")
         self._headers = headers
         self._stream_headers = {**headers, **_SSE_ACCEPT}
         self._pool_key = pools.pool_key(timeout, headers)
@@ -143,19 +151,6 @@ class MessagesClient:
             await pools.close_async(self._pool_key)
 
     # -- request pieces -------------------------------------------------------------------------
-    def _encode(self, body: Mapping[str, Any]) -> bytes:
-        try:
-            return json.dumps(
-                body, ensure_ascii=False, allow_nan=False, separators=(",", ":")
-            ).encode()
-        except (TypeError, ValueError, RecursionError) as exc:
-            reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-            raise ValueError(
-                f"the request cannot be encoded as JSON ({reason}); tool arguments, metadata "
-                "and model_kwargs must be JSON-serialisable, without NaN or Infinity; nothing "
-                "was sent"
-            ) from exc
-
     def _headers_for(
         self, stream: bool, extra: Mapping[str, str] | None, *, user: bool
     ) -> Mapping[str, str] | None:
@@ -219,7 +214,7 @@ class MessagesClient:
         self, body: Mapping[str, Any], extra_headers: Mapping[str, str] | None = None
     ) -> tuple[dict[str, Any], dict[str, str]]:
         """One Messages call; returns the response body and its headers."""
-        content = self._encode(body)
+        content = bodies.encode(body)
         headers = self._headers_for(False, extra_headers, user=self._user_client is not None)
         return call_with_retries(
             lambda: self._create_once(content, headers), self.max_retries, self._sleep
@@ -246,7 +241,7 @@ class MessagesClient:
     async def acreate(
         self, body: Mapping[str, Any], extra_headers: Mapping[str, str] | None = None
     ) -> tuple[dict[str, Any], dict[str, str]]:
-        content = self._encode(body)
+        content = bodies.encode(body)
         user = self._user_async_client is not None
         headers = self._headers_for(False, extra_headers, user=user)
         return await acall_with_retries(
@@ -276,7 +271,7 @@ class MessagesClient:
         self, body: Mapping[str, Any], extra_headers: Mapping[str, str] | None = None
     ) -> EventStream:
         """Messages events (ping dropped); raises on an error event or a cut stream."""
-        content = self._encode({**body, "stream": True})
+        content = bodies.encode({**body, "stream": True})
         headers = self._headers_for(True, extra_headers, user=self._user_client is not None)
         opened = EventStream()
         opened._events = self._events(content, headers, opened.headers)
@@ -337,7 +332,7 @@ class MessagesClient:
     def astream(
         self, body: Mapping[str, Any], extra_headers: Mapping[str, str] | None = None
     ) -> EventStream:
-        content = self._encode({**body, "stream": True})
+        content = bodies.encode({**body, "stream": True})
         user = self._user_async_client is not None
         headers = self._headers_for(True, extra_headers, user=user)
         opened = EventStream()
