@@ -139,7 +139,8 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         self._client = MessagesClient(api_key=key, **settings)
         policy = self.prompt_cache if isinstance(self.prompt_cache, CachePolicy) else None
         caching = self.prompt_cache != "off"
-        self._planner = CachePlanner(policy, base_url=self.base_url) if caching else None
+        url = without_userinfo(self.base_url)  # the planner logs the endpoint it learns about
+        self._planner = CachePlanner(policy, base_url=url) if caching else None
 
     def _fresh_runtime(self) -> None:
         """After unpickling / deepcopy: new client, planner and report (see ``_copying``)."""

@@ -144,4 +144,5 @@ def test_url_password_never_printed(mode: str, caplog: pytest.LogCaptureFixture)
     assert server.requests, "the request must have been sent"
     assert password not in str(info.value) and password not in caplog.text
     assert password not in repr(llm) and "127.0.0.1" in str(info.value)
+    assert llm._planner is not None and password not in llm._planner.endpoint.base_url
     assert server.requests[0].headers["authorization"].startswith("Basic ")
