@@ -210,12 +210,16 @@ def _assistant_blocks(message: AIMessage) -> list[Block]:
     return blocks
 
 
+def _hashable(block: Mapping[str, Any]) -> bool:
+    return isinstance(block.get("id"), (str, type(None)))
+
+
 def _answered_invalid_calls(message: AIMessage, answered: set[str]) -> list[Block]:
     """Invalid tool calls (arguments that were not JSON) that a ToolMessage answers, typically
     with the error, go out as ``tool_use`` blocks with input ``{}`` so the pair stays valid (as
     ChatAnthropic sends them); unanswered ones stay out, as the API would refuse a call with no
     result."""
-    present = {b.get("id") for b in message.content if isinstance(b, Mapping)}
+    present = {b.get("id") for b in message.content if isinstance(b, Mapping) and _hashable(b)}
     present |= {tc.get("id") for tc in message.tool_calls}
     return [
         {"type": "tool_use", "id": call["id"], "name": call["name"], "input": {}}
