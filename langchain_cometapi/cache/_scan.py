@@ -21,97 +21,17 @@ from typing import Any
 
 from .._models import model_info
 from ..tokens import _estimate as _tokens
+from ._blocks import (
+    IMAGE_TYPES,
+    block_fingerprint,
+    eligible,
+    fingerprint,
+    marker_ttl,
+    nested_markers,
+)
 from ._plan import Location
 
-__all__ = ["Markable", "Scan", "ScanCache", "block_fingerprint", "marker_ttl", "scan_body"]
-
-#: Block types that may carry cache_control (thinking blocks and unknown types may not).
-ELIGIBLE_TYPES = frozenset(
-    {"text", "image", "document", "tool_use", "tool_result", "search_result"}
-)
-IMAGE_TYPES = frozenset({"image"})
-
-
-def _fp(value: Any) -> int:
-    if isinstance(value, str):
-        return hash(value)
-    if isinstance(value, Mapping):
-        return hash(tuple(sorted((k, _fp(v)) for k, v in value.items() if k != "cache_control")))
-    if isinstance(value, (list, tuple)):
-        return hash(("L", *(_fp(v) for v in value)))
-    try:
-        return hash((value.__class__.__name__, value))
-    except TypeError:
-        return hash(repr(value))
-
-
-def _fp_flat(value: Any) -> int:
-    """``_fp`` without recursion and for any key types: for what ``_fp`` cannot take (nesting
-    deeper than the recursion limit, dicts mixing int and str keys), as json.dumps can."""
-    parts: list[Any] = []
-    stack: list[Any] = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, Mapping):
-            pairs = sorted(
-                ((str(k), v) for k, v in item.items() if k != "cache_control"), key=lambda p: p[0]
-            )
-            parts.append(("M", len(pairs)))
-            for key, child in reversed(pairs):
-                stack.append(child)
-                stack.append(("K", key))
-        elif isinstance(item, (list, tuple)) and not (len(item) == 2 and item[0] == "K"):
-            parts.append(("L", len(item)))
-            stack.extend(reversed(item))
-        else:
-            parts.append(item if isinstance(item, (str, int, float, bool, tuple)) else repr(item))
-    return hash(tuple(parts))
-
-
-def block_fingerprint(block: Any) -> int:
-    """Fingerprint of a block's content, ignoring any cache_control it carries."""
-    if isinstance(block, str):
-        return hash(("text", block))
-    if isinstance(block, Mapping) and block.get("type") == "text":
-        extra = len(block) - 2 - ("cache_control" in block)
-        text = block.get("text")
-        if extra == 0 and isinstance(text, str):
-            return hash(("text", text))
-    try:
-        return _fp(block)
-    except (RecursionError, TypeError):
-        return _fp_flat(block)
-
-
-def marker_ttl(block: Any) -> str | None:
-    """TTL of a block's own cache_control, or None when it has none."""
-    if not isinstance(block, Mapping):
-        return None
-    cc = block.get("cache_control")
-    if not isinstance(cc, Mapping):
-        return None
-    ttl = cc.get("ttl")
-    return ttl if isinstance(ttl, str) else "5m"
-
-
-def _nested_markers(block: Any) -> int:
-    if not isinstance(block, Mapping) or block.get("type") != "tool_result":
-        return 0
-    content = block.get("content")
-    if not isinstance(content, list):
-        return 0
-    return sum(1 for b in content if marker_ttl(b) is not None)
-
-
-def _eligible(block: Any) -> bool:
-    if isinstance(block, str):
-        return bool(block)
-    if not isinstance(block, Mapping):
-        return False
-    kind = block.get("type")
-    if kind not in ELIGIBLE_TYPES:
-        return False
-    return not (kind == "text" and not block.get("text"))
+__all__ = ["Markable", "Scan", "ScanCache", "scan_body"]
 
 
 @dataclass
@@ -186,6 +106,8 @@ def _estimate(block: Any, is_tool: bool, model: str | None) -> int:
     if is_tool:
         return _tokens.estimate_tool_tokens(block, model=model)
     return _tokens.estimate_block_tokens(block, model=model)
+
+
 _NOT_PLAIN = object()
 
 
@@ -263,11 +185,11 @@ class _Builder:
         tokens = self.memo.get(key)
         if tokens is None:
             tokens = self.memo[key] = _estimate(block, is_tool, self.model)
-        self._append(fp, tokens + extra, _eligible(block) or is_tool, msg)
+        self._append(fp, tokens + extra, eligible(block) or is_tool, msg)
         ttl = marker_ttl(block)
         if ttl is not None:
             self.scan.user_ttl[len(self.scan) - 1] = ttl
-        self.scan.extra_user_markers += _nested_markers(block)
+        self.scan.extra_user_markers += nested_markers(block)
 
     def _append(self, fp: int, tokens: int, eligible: bool, msg: int) -> None:
         scan = self.scan
@@ -393,7 +315,7 @@ def _head_hashes(scan: Scan, body: Mapping[str, Any]) -> int:
     for pos in range(len(scan)):
         h = hash((h, scan.section(pos), scan.block_fps[pos]))
         scan.hashes.append(h)
-    return hash((h, "ctx", _fp(body.get("tool_choice")), _fp(body.get("thinking"))))
+    return hash((h, "ctx", fingerprint(body.get("tool_choice")), fingerprint(body.get("thinking"))))
 
 
 def _chain_messages(
@@ -414,4 +336,3 @@ def _chain_messages(
         m = message_of[pos]
         h = hash((h, roles[m], pos == starts[m], fps[pos]))
         out.append(h)
-

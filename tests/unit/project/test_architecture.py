@@ -157,3 +157,20 @@ def test_public_import_paths_keep_working(path: str, names: list[str]) -> None:
     module = importlib.import_module(path)
     for name in names:
         assert hasattr(module, name), f"{path}.{name}"
+
+
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 60
+
+
+@pytest.mark.parametrize("module", sorted(GRAPH))
+def test_modules_and_functions_stay_small(module: str) -> None:
+    """Small private modules and short functions (the house style): a module over 400 lines or
+    a function over 60 is a sign that a concept wants its own module."""
+    path = dict(_modules())[module]
+    source = path.read_text()
+    assert source.count("\n") <= MAX_MODULE_LINES, f"{module}: over {MAX_MODULE_LINES} lines"
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            length = (node.end_lineno or node.lineno) - node.lineno + 1
+            assert length <= MAX_FUNCTION_LINES, f"{module}.{node.name}: {length} lines"
