@@ -117,6 +117,7 @@ class MessagesClient:
         self._headers = headers
         self._stream_headers = {**headers, **_SSE_ACCEPT}
         self._pool_key = pools.pool_key(timeout, headers)
+        self._holder = pools.Holder()
         self._user_client = http_client
         self._user_async_client = http_async_client
 
@@ -135,20 +136,21 @@ class MessagesClient:
 
     # -- clients and their lifecycle ------------------------------------------------------------
     def sync_client(self) -> httpx2.Client:
-        return self._user_client or pools.sync_client(self._pool_key)
+        return self._user_client or pools.sync_client(self._pool_key, self._holder)
 
     def async_client(self) -> httpx2.AsyncClient:
         """The running loop's client (an httpx2 pool cannot cross event loops)."""
-        return self._user_async_client or pools.async_client(self._pool_key)
+        return self._user_async_client or pools.async_client(self._pool_key, self._holder)
 
     def close(self) -> None:
-        """Close the pooled connections for these settings (never a user-supplied client)."""
+        """Release the shared pool for these settings; it is closed once no other live instance
+        uses it (a user-supplied client is never closed)."""
         if self._user_client is None:
-            pools.close_sync(self._pool_key)
+            pools.close_sync(self._pool_key, self._holder)
 
     async def aclose(self) -> None:
         if self._user_async_client is None:
-            await pools.close_async(self._pool_key)
+            await pools.close_async(self._pool_key, self._holder)
 
     # -- request pieces -------------------------------------------------------------------------
     def _headers_for(

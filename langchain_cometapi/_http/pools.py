@@ -75,6 +75,36 @@ class _Registry:
     lock: threading.Lock = field(default_factory=threading.Lock)
     sync: dict[PoolKey, httpx2.Client] = field(default_factory=dict)
     loops: dict[tuple[PoolKey, int], _LoopPool] = field(default_factory=dict)
+    # Who uses each pool (weakly: a dropped instance stops holding it). ``close()`` of one
+    # instance closes the pool only when no other live instance uses it, so closing a model
+    # (``with ChatCometAPI(...) as llm`` per request) never cuts another's call in flight.
+    holders: dict[object, weakref.WeakSet[Any]] = field(default_factory=dict)
+
+
+class Holder:
+    """A client's handle on the shared pools (an object, so pools can hold it weakly)."""
+
+    __slots__ = ("__weakref__",)
+
+
+def hold(slot: object, holder: Holder) -> None:
+    """Record that ``holder`` uses the pool in ``slot`` (a pool key, or key and loop id)."""
+    registry = _registry
+    users = registry.holders.get(slot)
+    if users is None:
+        with registry.lock:
+            users = registry.holders.setdefault(slot, weakref.WeakSet())
+    if holder not in users:
+        users.add(holder)
+
+
+def _release(slot: object, holder: Holder) -> bool:
+    """Drop ``holder`` from the pool's users (under lock); True when no live user is left."""
+    users = _registry.holders.get(slot)
+    if users is None:
+        return True
+    users.discard(holder)
+    return len(users) == 0
 
 
 _registry = _Registry()
@@ -102,8 +132,9 @@ def _close_at_exit() -> None:
             client.close()
 
 
-def sync_client(key: PoolKey) -> httpx2.Client:
+def sync_client(key: PoolKey, holder: Holder) -> httpx2.Client:
     """The shared client for these settings, created once (under a lock) on first use."""
+    hold(key, holder)
     registry = _registry
     client = registry.sync.get(key)
     if client is None:
@@ -118,9 +149,10 @@ def sync_client(key: PoolKey) -> httpx2.Client:
     return client
 
 
-def async_client(key: PoolKey) -> httpx2.AsyncClient:
+def async_client(key: PoolKey, holder: Holder) -> httpx2.AsyncClient:
     """The shared client for these settings on the running loop (call from that loop)."""
     loop = asyncio.get_running_loop()
+    hold((key, id(loop)), holder)
     registry = _registry
     entry = registry.loops.get((key, id(loop)))
     if entry is not None and entry.loop() is loop:
@@ -187,18 +219,22 @@ def _abandon(dead: list[_LoopPool]) -> None:
                 entry.closer.aclose().send(None)
 
 
-def close_sync(key: PoolKey) -> None:
-    """Close the shared pool for these settings (the next call opens a new one)."""
+def close_sync(key: PoolKey, holder: Holder) -> None:
+    """``holder`` is done with the pool for these settings; the last live user closes it (the
+    next call opens a new one)."""
     with _registry.lock:
-        client = _registry.sync.pop(key, None)
+        last = _release(key, holder)
+        client = _registry.sync.pop(key, None) if last else None
     if client is not None:
         client.close()
 
 
-async def close_async(key: PoolKey) -> None:
-    loop = asyncio.get_running_loop()
+async def close_async(key: PoolKey, holder: Holder) -> None:
+    """The same for the running loop's pool."""
+    slot = (key, id(asyncio.get_running_loop()))
     with _registry.lock:
-        entry = _registry.loops.pop((key, id(loop)), None)
+        last = _release(slot, holder)
+        entry = _registry.loops.pop(slot, None) if last else None
     if entry is not None:
         await entry.client.aclose()
 

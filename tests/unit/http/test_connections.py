@@ -56,6 +56,7 @@ def test_dropped_instances_leave_no_resource_warning(server: EmulatorServer, mod
 
 
 def test_close_and_context_managers(server: EmulatorServer) -> None:
+    gc.collect()  # earlier tests' dropped instances no longer hold the shared pool
     with ChatCometAPI(base_url=server.base_url, api_key="sk-ctx-00000000") as llm:
         assert llm.invoke("hi").content
         client = llm._client.sync_client()
@@ -69,6 +70,45 @@ def test_close_and_context_managers(server: EmulatorServer) -> None:
             aclient = allm._client.async_client()
         assert aclient.is_closed
 
+    asyncio.run(run())
+
+
+def test_closing_one_instance_keeps_the_shared_pool_for_the_others(
+    server: EmulatorServer,
+) -> None:
+    """``with ChatCometAPI(...) as llm`` per request: one request's close must not cut another
+    instance's call in flight on the same shared pool; the last user closes it."""
+    gc.collect()
+    first = ChatCometAPI(base_url=server.base_url, api_key="sk-share-0000000")
+    second = ChatCometAPI(base_url=server.base_url, api_key="sk-share-0000000")
+    stream = first.stream("tell me a story")
+    head = next(stream)
+    pool = first._client.sync_client()
+    assert second._client.sync_client() is pool
+    second.close()
+    assert not pool.is_closed
+    rest = list(stream)  # the call in flight on ``first`` finishes
+    assert (head + sum(rest[1:], rest[0])).text
+    first.close()
+    assert pool.is_closed
+
+
+def test_closing_one_instance_keeps_the_loop_pool_for_the_others(server: EmulatorServer) -> None:
+    async def run() -> None:
+        first = ChatCometAPI(base_url=server.base_url, api_key="sk-share-0000000")
+        second = ChatCometAPI(base_url=server.base_url, api_key="sk-share-0000000")
+        stream = first.astream("tell me a story")
+        head = await stream.__anext__()
+        pool = first._client.async_client()
+        assert second._client.async_client() is pool
+        await second.aclose()
+        assert not pool.is_closed
+        rest = [chunk async for chunk in stream]
+        assert (head + sum(rest[1:], rest[0])).text
+        await first.aclose()
+        assert pool.is_closed
+
+    gc.collect()
     asyncio.run(run())
 
 
