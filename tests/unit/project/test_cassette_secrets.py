@@ -1,4 +1,8 @@
-"""No cassette may carry a credential: neither a secret header nor anything key-shaped."""
+"""No cassette may carry a credential: neither a secret header nor anything key-shaped.
+
+The scan is one function, run on every file under cassettes/ and on a planted leak, so the test
+that guards the repository is the same code that is shown to catch a key.
+"""
 
 from __future__ import annotations
 
@@ -19,8 +23,8 @@ KEY_SHAPES = [
 ]
 
 
-def _files() -> list[Path]:
-    return sorted(p for p in CASSETTES.rglob("*") if p.suffix in (".yaml", ".yml", ".json"))
+def cassette_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml", ".json"))
 
 
 def _headers(interaction: dict) -> list[str]:
@@ -31,26 +35,50 @@ def _headers(interaction: dict) -> list[str]:
     return names
 
 
-def test_there_are_cassettes_to_scan() -> None:
-    assert len(_files()) >= 10
-
-
-@pytest.mark.parametrize("path", _files(), ids=lambda p: str(p.relative_to(CASSETTES)))
-def test_cassette_has_no_secret(path: Path) -> None:
+def leaks(path: Path) -> list[str]:
+    """What in this cassette looks like a credential (empty when clean)."""
     text = path.read_text("utf-8")
-    for shape in KEY_SHAPES:
-        match = shape.search(text)
-        assert match is None, f"{path}: key-like string {match.group(0)[:12]}..."
-    data = yaml.safe_load(text)
+    found = [
+        f"key-like string {match.group(0)[:12]}..."
+        for shape in KEY_SHAPES
+        if (match := shape.search(text))
+    ]
+    data = yaml.safe_load(text) or {}
     for interaction in data.get("interactions", []):
         leaked = SECRET_HEADERS.intersection(_headers(interaction))
-        assert not leaked, f"{path}: secret header(s) {sorted(leaked)} recorded"
+        if leaked:
+            found.append(f"secret header(s) {sorted(leaked)} recorded")
+    return found
 
 
-def test_scanner_catches_a_planted_key(tmp_path: Path) -> None:
-    planted = "headers:\n  x-api-key:\n  - sk-abcdefghijklmnopqrstuvwx\n"
-    assert any(shape.search(planted) for shape in KEY_SHAPES)
-    interaction = yaml.safe_load(
-        "request:\n  headers:\n    Authorization: [redacted]\nresponse: {}\n"
+def test_there_are_cassettes_to_scan() -> None:
+    assert len(cassette_files(CASSETTES)) >= 10
+
+
+@pytest.mark.parametrize(
+    "path", cassette_files(CASSETTES), ids=lambda p: str(p.relative_to(CASSETTES))
+)
+def test_cassette_has_no_secret(path: Path) -> None:
+    assert leaks(path) == [], path
+
+
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [
+        ("x-api-key", "sk-live-abcdefghijklmnopqrstuvwx"),
+        ("authorization", "Bearer abcdefghijklmnopqrstuvwx"),
+        ("x-api-key", "redacted"),  # the header alone is a leak: it must be filtered out
+    ],
+)
+def test_scan_catches_a_planted_key(tmp_path: Path, header: str, value: str) -> None:
+    folder = tmp_path / "cassettes" / "live" / "test_module"
+    folder.mkdir(parents=True)
+    planted = folder / "Test.test_leak.yaml"
+    planted.write_text(
+        "interactions:\n- request:\n    headers:\n"
+        f"      {header}:\n      - {value}\n    method: POST\n  response:\n    headers: {{}}\n"
     )
-    assert "authorization" in _headers(interaction)
+    (folder / "Test.test_clean.yaml").write_text("interactions: []\n")
+    assert cassette_files(tmp_path / "cassettes") == sorted(folder.iterdir())
+    assert leaks(planted)
+    assert leaks(folder / "Test.test_clean.yaml") == []
