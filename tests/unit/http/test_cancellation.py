@@ -40,6 +40,43 @@ def test_break_out_of_stream_closes_the_connection(server: EmulatorServer) -> No
     llm._client.close()
 
 
+async def test_break_out_of_astream_closes_the_connection(server: EmulatorServer) -> None:
+    server.emulator.script(Reply.text(LONG, chunks=1000), Reply.text("after"))
+    llm = ChatCometAPI(base_url=server.base_url, api_key="sk-cancel", prompt_cache="off")
+    stream = llm.astream("hi")
+    seen = 0
+    async for _ in stream:
+        seen += 1
+        if seen == 5:
+            break
+    await stream.aclose()  # what `async with aclosing(...)` or the loop's finaliser does
+    # the inner generators are closed by the loop's finaliser hook, a few ticks later
+    for _ in range(20):
+        if not _busy(llm._client.async_client()):
+            break
+        await asyncio.sleep(0.01)
+    assert _busy(llm._client.async_client()) == []
+    assert (await llm.ainvoke("again")).content == "after"
+    await llm._client.aclose()
+
+
+def test_interrupted_stream_consumer_leaves_nothing_open(server: EmulatorServer) -> None:
+    """The sync twin of a cancelled task: the consumer raises (e.g. KeyboardInterrupt)."""
+    server.emulator.script(Reply.text(LONG, chunks=1000), Reply.text("after"))
+    llm = ChatCometAPI(base_url=server.base_url, api_key="sk-cancel", prompt_cache="off")
+
+    def consume() -> None:
+        for seen, _ in enumerate(llm.stream("hi")):
+            if seen == 5:
+                raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        consume()
+    assert _busy(llm._client.sync_client()) == []
+    assert llm.invoke("again").content == "after"
+    llm._client.close()
+
+
 async def test_cancelled_task_leaves_nothing_open(server: EmulatorServer) -> None:
     server.emulator.script(Reply.text(LONG, chunks=1000), Reply.text("after"))
     llm = ChatCometAPI(base_url=server.base_url, api_key="sk-cancel", prompt_cache="off")

@@ -2,6 +2,8 @@
 
 Every case also checks that nothing partial is passed off as a result: the call raises, and a
 stream that already yielded text still ends in an exception, never a silent short answer.
+Every case runs on the sync path (invoke/stream) and on the async one (ainvoke/astream): they are
+separate code in the client, so each needs its own test.
 """
 
 from __future__ import annotations
@@ -42,6 +44,13 @@ def model(server: EmulatorServer, slept: list[float], **kw: Any) -> ChatCometAPI
 
     llm._client._async_sleep = asleep
     return llm
+
+
+MODES = ["sync", "async"]
+
+
+async def invoke(llm: ChatCometAPI, mode: str) -> Any:
+    return llm.invoke("hi") if mode == "sync" else await llm.ainvoke("hi")
 
 
 # (reply factory, exception class, message fragment, attempts with max_retries=2, has request id)
@@ -90,12 +99,14 @@ STATUS_CASES: list[tuple[str, Any, type[Exception], str, int, bool]] = [
 ]
 
 
+@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize(
     ("factory", "cls", "fragment", "attempts", "has_id"),
     [c[1:] for c in STATUS_CASES],
     ids=[c[0] for c in STATUS_CASES],
 )
-def test_invoke_fault(
+async def test_invoke_fault(
+    mode: str,
     server: EmulatorServer,
     emu: MessagesEmulator,
     factory: Any,
@@ -107,7 +118,7 @@ def test_invoke_fault(
     emu.script(*(factory() for _ in range(3)))
     slept: list[float] = []
     with pytest.raises(cls, match=fragment) as info:
-        model(server, slept).invoke("hi")
+        await invoke(model(server, slept), mode)
     assert len(emu.requests) == attempts
     assert len(slept) == attempts - 1
     exc = info.value
@@ -117,63 +128,85 @@ def test_invoke_fault(
     assert KEY not in str(exc)
 
 
-async def test_ainvoke_fault_matches_sync(server: EmulatorServer, emu: MessagesEmulator) -> None:
+@pytest.mark.parametrize("mode", MODES)
+async def test_mixed_faults_end_in_the_last_one(
+    mode: str, server: EmulatorServer, emu: MessagesEmulator
+) -> None:
     emu.script(Reply.overloaded(), Reply.error(503, "busy"), Reply.error(502, "gw"))
     slept: list[float] = []
     with pytest.raises(errors.InternalServerError, match="gw") as info:
-        await model(server, slept).ainvoke("hi")
+        await invoke(model(server, slept), mode)
     assert info.value.status_code == 502
     assert len(emu.requests) == 3 and len(slept) == 2
 
 
-def test_retry_after_honoured_then_success(server: EmulatorServer, emu: MessagesEmulator) -> None:
+@pytest.mark.parametrize("mode", MODES)
+async def test_retry_after_honoured_then_success(
+    mode: str, server: EmulatorServer, emu: MessagesEmulator
+) -> None:
     emu.script(
         Reply.error(429, "slow", headers={"retry-after-ms": "1500"}),
         Reply.rate_limited(retry_after=2),
         Reply.text("finally"),
     )
     slept: list[float] = []
-    assert model(server, slept).invoke("hi").content == "finally"
+    assert (await invoke(model(server, slept), mode)).content == "finally"
     assert slept == [1.5, 2.0]
     assert len(emu.requests) == 3
 
 
-def test_connection_reset_then_success(server: EmulatorServer, emu: MessagesEmulator) -> None:
+@pytest.mark.parametrize("mode", MODES)
+async def test_connection_reset_then_success(
+    mode: str, server: EmulatorServer, emu: MessagesEmulator
+) -> None:
     emu.script(Reply.reset(rst=True), Reply.reset(), Reply.text("back"))
     slept: list[float] = []
-    assert model(server, slept).invoke("hi").content == "back"
+    assert (await invoke(model(server, slept), mode)).content == "back"
     assert len(emu.requests) == 3
 
 
-def test_slow_server_times_out(server: EmulatorServer, emu: MessagesEmulator) -> None:
+@pytest.mark.parametrize("mode", MODES)
+async def test_slow_server_times_out(
+    mode: str, server: EmulatorServer, emu: MessagesEmulator
+) -> None:
     emu.script(*(Reply.delay(3.0, then=Reply.text("late")) for _ in range(2)))
     slept: list[float] = []
     with pytest.raises(errors.APITimeoutError, match="timed out"):
-        model(server, slept, timeout=0.3, max_retries=1).invoke("hi")
+        await invoke(model(server, slept, timeout=0.3, max_retries=1), mode)
     assert len(emu.requests) == 2
 
 
-def test_html_200_is_invalid_response(server: EmulatorServer, emu: MessagesEmulator) -> None:
+@pytest.mark.parametrize("mode", MODES)
+async def test_html_200_is_invalid_response(
+    mode: str, server: EmulatorServer, emu: MessagesEmulator
+) -> None:
     emu.script(Reply.html(200, "<html><body>Welcome to nginx</body></html>"))
     with pytest.raises(errors.InvalidResponseError, match="nginx"):
-        model(server, []).invoke("hi")
+        await invoke(model(server, []), mode)
     assert len(emu.requests) == 1
 
 
 # -- streams ----------------------------------------------------------------------------------
-def _collect(llm: ChatCometAPI) -> tuple[str, BaseException | None]:
+async def _collect(llm: ChatCometAPI, mode: str) -> tuple[str, BaseException | None]:
     text = ""
     try:
-        for chunk in llm.stream("hi"):
-            text += chunk.text
+        if mode == "sync":
+            for chunk in llm.stream("hi"):
+                text += chunk.text
+        else:
+            async for achunk in llm.astream("hi"):
+                text += achunk.text
     except errors.CometAPIError as exc:
         return text, exc
     return text, None
 
 
-def test_stream_error_event_midway(server: EmulatorServer, emu: MessagesEmulator) -> None:
+@pytest.mark.parametrize("mode", MODES)
+async def test_stream_error_event_midway(
+    mode: str, server: EmulatorServer, emu: MessagesEmulator
+) -> None:
     emu.script(Reply.stream_error_midway("partial answer", chunks=3), Reply.text("never"))
-    text, exc = _collect(model(server, []))
+    text, exc = await _collect(model(server, []), mode)
     assert isinstance(exc, errors.StreamError)
     assert exc.error_type == "overloaded_error" and "Overloaded" in str(exc)
     assert (exc.request_id or "").startswith("req_emu_")
@@ -181,17 +214,23 @@ def test_stream_error_event_midway(server: EmulatorServer, emu: MessagesEmulator
     assert len(emu.requests) == 1  # text was yielded: never silently restarted
 
 
-def test_stream_cut_without_message_stop(server: EmulatorServer, emu: MessagesEmulator) -> None:
+@pytest.mark.parametrize("mode", MODES)
+async def test_stream_cut_without_message_stop(
+    mode: str, server: EmulatorServer, emu: MessagesEmulator
+) -> None:
     emu.script(Reply.stream_cut("cut short", chunks=2))
-    text, exc = _collect(model(server, []))
+    text, exc = await _collect(model(server, []), mode)
     assert isinstance(exc, errors.StreamError)
     assert text and "before message_stop" in str(exc)
     assert len(emu.requests) == 1
 
 
-def test_stream_connection_dropped_midway(server: EmulatorServer, emu: MessagesEmulator) -> None:
+@pytest.mark.parametrize("mode", MODES)
+async def test_stream_connection_dropped_midway(
+    mode: str, server: EmulatorServer, emu: MessagesEmulator
+) -> None:
     emu.script(Reply.reset_midstream("dropped in the middle", chunks=4))
-    _, exc = _collect(model(server, []))
+    _, exc = await _collect(model(server, []), mode)
     # Both a stream error and a connection error, whichever a caller catches.
     assert isinstance(exc, errors.StreamInterruptedError)
     assert isinstance(exc, errors.StreamError) and isinstance(exc, errors.APIConnectionError)
@@ -199,35 +238,30 @@ def test_stream_connection_dropped_midway(server: EmulatorServer, emu: MessagesE
     assert len(emu.requests) == 1
 
 
-def test_stream_reset_before_first_event_is_retried(
-    server: EmulatorServer, emu: MessagesEmulator
+@pytest.mark.parametrize("mode", MODES)
+async def test_stream_reset_before_first_event_is_retried(
+    mode: str, server: EmulatorServer, emu: MessagesEmulator
 ) -> None:
     emu.script(Reply.reset(rst=True), Reply.overloaded(), Reply.text("streamed fine", chunks=3))
-    text, exc = _collect(model(server, []))
+    text, exc = await _collect(model(server, []), mode)
     assert exc is None and text == "streamed fine"
     assert len(emu.requests) == 3
 
 
-def test_stream_malformed_event(server: EmulatorServer, emu: MessagesEmulator) -> None:
+@pytest.mark.parametrize("mode", MODES)
+async def test_stream_malformed_event(
+    mode: str, server: EmulatorServer, emu: MessagesEmulator
+) -> None:
     emu.script(Reply.malformed_json())
-    _, exc = _collect(model(server, []))
+    _, exc = await _collect(model(server, []), mode)
     assert isinstance(exc, errors.CometAPIError)
     assert "malformed" in str(exc) or "JSON" in str(exc)
 
 
-def test_streaming_invoke_never_returns_partial(
-    server: EmulatorServer, emu: MessagesEmulator
+@pytest.mark.parametrize("mode", MODES)
+async def test_streaming_invoke_never_returns_partial(
+    mode: str, server: EmulatorServer, emu: MessagesEmulator
 ) -> None:
     emu.script(Reply.stream_cut("half of it", chunks=2))
     with pytest.raises(errors.StreamError):
-        model(server, [], streaming=True).invoke("hi")
-
-
-async def test_astream_error_event_midway(server: EmulatorServer, emu: MessagesEmulator) -> None:
-    emu.script(Reply.stream_error_midway("async partial", error_type="api_error", message="kaput"))
-    llm = model(server, [])
-    text = ""
-    with pytest.raises(errors.StreamError, match="kaput"):
-        async for chunk in llm.astream("hi"):
-            text += chunk.text
-    assert len(emu.requests) == 1
+        await invoke(model(server, [], streaming=True), mode)
