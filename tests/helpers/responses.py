@@ -107,3 +107,38 @@ def model_with(recorder: Recorder, **kwargs: Any) -> ChatCometAPI:
         http_async_client=httpx2.AsyncClient(transport=transport),
         **params,
     )
+
+
+# -- one call on each of the four paths ---------------------------------------------------------
+# invoke/stream and ainvoke/astream are separate code in the client: fault, secrecy and
+# cancellation tests run on each (parametrize over PATHS, or SYNC_ASYNC for a non-stream call).
+PATHS = ("invoke", "stream", "ainvoke", "astream")
+SYNC_ASYNC = ("invoke", "ainvoke")
+
+
+async def call(llm: Any, path: str, prompt: Any = "hi") -> Any:
+    """``llm`` called on ``path``; a stream's chunks are added up into one message."""
+    if path == "invoke":
+        return llm.invoke(prompt)
+    if path == "ainvoke":
+        return await llm.ainvoke(prompt)
+    full: Any = None
+    if path == "stream":
+        for chunk in llm.stream(prompt):
+            full = chunk if full is None else full + chunk
+    else:
+        async for chunk in llm.astream(prompt):
+            full = chunk if full is None else full + chunk
+    return full
+
+
+def record_sleeps(llm: ChatCometAPI, slept: list[float] | None = None) -> list[float]:
+    """Retries sleep into a list instead of waiting (sync and async)."""
+    slept = [] if slept is None else slept
+
+    async def asleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    llm._client._sleep = slept.append
+    llm._client._async_sleep = asleep
+    return slept

@@ -12,6 +12,7 @@ from langchain_cometapi import ChatCometAPI
 from langchain_cometapi.errors import StreamError
 from tests.helpers.responses import (
     Recorder,
+    call,
     json_response,
     message,
     model_with,
@@ -97,20 +98,22 @@ def test_stream_sum_matches_invoke_and_usage_set_once() -> None:
     assert total.response_metadata["model_provider"] == "anthropic"
 
 
-def test_stream_without_message_stop_raises() -> None:
+@pytest.mark.parametrize("path", ["stream", "astream"])
+async def test_stream_without_message_stop_raises(path: str) -> None:
     rec = Recorder(sse_response(text_stream("partial", stop=False)))
     with pytest.raises(StreamError, match="before message_stop"):
-        list(model_with(rec).stream("hi"))
+        await call(model_with(rec), path)
 
 
-def test_stream_error_event_raises_with_message() -> None:
+@pytest.mark.parametrize("path", ["stream", "astream"])
+async def test_stream_error_event_raises_with_message(path: str) -> None:
     events = [
         *text_stream("abc")[:4],
         {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded now"}},
     ]
     rec = Recorder(sse_response(events))
     with pytest.raises(StreamError, match="Overloaded now"):
-        list(model_with(rec).stream("hi"))
+        await call(model_with(rec), path)
 
 
 def test_stream_tool_calls_assembled_from_json_deltas() -> None:

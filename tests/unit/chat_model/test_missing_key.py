@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers.responses import Recorder, json_response, message, model_with
+from tests.helpers.responses import PATHS, Recorder, call, json_response, message, model_with
 
 
-def test_missing_key_fails_before_sending() -> None:
+@pytest.mark.parametrize("path", PATHS)
+async def test_missing_key_fails_before_sending(path: str) -> None:
     rec = Recorder(json_response(message()))
     llm = model_with(rec, api_key=None)
     with pytest.raises(ValueError, match="COMETAPI_KEY"):
-        llm.invoke("hi")
-    with pytest.raises(ValueError, match="COMETAPI_KEY"):
-        list(llm.stream("hi"))
+        await call(llm, path)
     assert rec.requests == []
 
 

@@ -25,6 +25,7 @@ from langchain_cometapi.errors import (
 )
 from langchain_cometapi.testing import MessagesEmulator, Reply
 from tests.helpers.chat_model import emulated
+from tests.helpers.responses import PATHS, call
 
 
 @pytest.mark.parametrize(
@@ -54,11 +55,14 @@ def test_context_overflow_is_langchain_context_overflow(message: str) -> None:
         (Reply.overloaded(), ModelAPIError, True),
     ],
 )
-def test_status_errors_map_to_model_errors(reply: Reply, kind: type, retry: bool) -> None:
+@pytest.mark.parametrize("path", PATHS)
+async def test_status_errors_map_to_model_errors(
+    path: str, reply: Reply, kind: type, retry: bool
+) -> None:
     llm, emu = emulated(MessagesEmulator())
     emu.script(reply)
     with pytest.raises(CometAPIError) as caught:
-        llm.invoke("hi")
+        await call(llm, path)
     assert isinstance(caught.value, kind)
     assert not isinstance(caught.value, ContextOverflowError)
     assert caught.value.is_retryable is retry
@@ -73,13 +77,14 @@ def test_plain_bad_request_is_not_overflow() -> None:
     assert type(caught.value) is BadRequestError
 
 
-def test_stream_error_event_retryability_follows_its_type() -> None:
+@pytest.mark.parametrize("path", ["stream", "astream"])
+async def test_stream_error_event_retryability_follows_its_type(path: str) -> None:
     llm, emu = emulated(MessagesEmulator())
     emu.script(Reply.stream_error_midway("partial", "invalid_request_error", "bad"))
     with pytest.raises(StreamError) as bad:
-        list(llm.stream("hi"))
+        await call(llm, path)
     assert isinstance(bad.value, ModelError) and not bad.value.is_retryable
     emu.script(Reply.stream_error_midway("partial"))
     with pytest.raises(StreamError) as overloaded:
-        list(llm.stream("hi"))
+        await call(llm, path)
     assert overloaded.value.is_retryable

@@ -13,10 +13,13 @@ from langchain_core.load import dumps
 
 from langchain_cometapi import ChatCometAPI, errors
 from tests.helpers.responses import (
+    PATHS,
     Recorder,
+    call,
     json_response,
     message,
     model_with,
+    record_sleeps,
     sse,
     sse_response,
     text_stream,
@@ -82,28 +85,6 @@ def test_transport_errors_redacted() -> None:
 _ECHO = {"type": "error", "error": {"type": "overloaded_error", "message": f"bad key {KEY}"}}
 
 
-async def _call(llm: ChatCometAPI, path: str) -> None:
-    if path == "invoke":
-        llm.invoke("hi")
-    elif path == "stream":
-        list(llm.stream("hi"))
-    elif path == "ainvoke":
-        await llm.ainvoke("hi")
-    else:
-        async for _ in llm.astream("hi"):
-            pass
-
-
-def _fast(llm: ChatCometAPI) -> ChatCometAPI:
-    async def no_sleep(seconds: float) -> None:
-        return None
-
-    llm._client._sleep = lambda s: None
-    llm._client._async_sleep = no_sleep
-    return llm
-
-
-PATHS = ["invoke", "stream", "ainvoke", "astream"]
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -112,8 +93,9 @@ async def test_not_logged_when_a_retried_error_echoes_it(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     ok = sse_response(text_stream("x")) if "stream" in path else json_response(message())
-    llm = _fast(model_with(Recorder(json_response(_ECHO, 529), ok), max_retries=1))
-    await _call(llm, path)
+    llm = model_with(Recorder(json_response(_ECHO, 529), ok), max_retries=1)
+    record_sleeps(llm)
+    await call(llm, path)
     retried = [r for r in caplog.records if "retrying" in r.getMessage()]
     assert retried, "no retry was logged: the test would prove nothing"
     assert "bad key" in caplog.text  # the echoed error itself is logged, redacted
@@ -126,7 +108,7 @@ async def test_not_in_exceptions_on_any_path(path: str) -> None:
     llm = model_with(Recorder(json_response({**_ECHO, "error": {
         "type": "authentication_error", "message": f"key {KEY} rejected"}}, 401)))
     with pytest.raises(errors.AuthenticationError) as info:
-        await _call(llm, path)
+        await call(llm, path)
     assert "rejected" in str(info.value)
     assert KEY not in str(info.value) and KEY not in repr(info.value)
     assert KEY not in repr(getattr(info.value, "body", ""))
@@ -137,7 +119,7 @@ async def test_not_in_a_mid_stream_error_event(path: str) -> None:
     events = [*text_stream("partial", stop=False)[:4], _ECHO]
     llm = model_with(Recorder(sse_response(events)))
     with pytest.raises(errors.StreamError) as info:
-        await _call(llm, path)
+        await call(llm, path)
     assert "bad key" in str(info.value)
     assert KEY not in str(info.value) and KEY not in repr(info.value)
     assert KEY not in repr(getattr(info.value, "body", ""))
@@ -158,5 +140,5 @@ async def test_not_in_a_malformed_event(path: str) -> None:
     body = sse(text_stream("partial", stop=False)[:3]) + f"data: {{oops {KEY}\n\n".encode()
     response = httpx2.Response(200, content=body, headers={"content-type": "text/event-stream"})
     with pytest.raises(errors.StreamError, match="malformed") as info:
-        await _call(model_with(Recorder(response)), path)
+        await call(model_with(Recorder(response)), path)
     assert KEY not in str(info.value) and KEY not in repr(info.value)

@@ -1,4 +1,7 @@
-"""Error mapping (both body styles, HTML), retry policy and retry-after handling."""
+"""Error mapping (both body styles, HTML), retry policy and retry-after handling.
+
+Each behaviour is checked on the sync and the async path (and streams on both stream paths).
+"""
 
 from __future__ import annotations
 
@@ -10,10 +13,13 @@ import pytest
 from langchain_cometapi import errors
 from langchain_cometapi._http.retry import decide, parse_retry_after
 from tests.helpers.responses import (
+    SYNC_ASYNC,
     Recorder,
+    call,
     json_response,
     message,
     model_with,
+    record_sleeps,
     sse_response,
     text_stream,
 )
@@ -44,7 +50,10 @@ OPENAI = {"error": {"message": "quota exhausted", "type": "insufficient_quota", 
         ),
     ],
 )
-def test_status_errors_mapped(status: int, body: object, cls: type, fragment: str) -> None:
+@pytest.mark.parametrize("path", SYNC_ASYNC)
+async def test_status_errors_mapped(
+    path: str, status: int, body: object, cls: type, fragment: str
+) -> None:
     response = (
         httpx2.Response(
             status, text=body, headers={"content-type": "text/html", "request-id": "req_9"}
@@ -54,22 +63,23 @@ def test_status_errors_mapped(status: int, body: object, cls: type, fragment: st
     )
     llm = model_with(Recorder(response))
     with pytest.raises(cls, match=fragment) as info:
-        llm.invoke("hi")
+        await call(llm, path)
     assert info.value.status_code == status
     assert info.value.request_id == "req_9"
     assert "sk-test-secret-123" not in str(info.value)
 
 
-def test_html_404_names_the_url() -> None:
+@pytest.mark.parametrize("path", SYNC_ASYNC)
+async def test_html_404_names_the_url(path: str) -> None:
     llm = model_with(
         Recorder(httpx2.Response(404, text="<html>nope</html>")), base_url="https://x.test/api"
     )
     with pytest.raises(errors.NotFoundError, match=re.escape("https://x.test/api/v1/messages")):
-        llm.invoke("hi")
+        await call(llm, path)
 
 
-def test_retries_then_succeeds_honouring_retry_after() -> None:
-    slept: list[float] = []
+@pytest.mark.parametrize("path", SYNC_ASYNC)
+async def test_retries_then_succeeds_honouring_retry_after(path: str) -> None:
     rec = Recorder(
         json_response(ANTHROPIC, 429, headers={"retry-after-ms": "250"}),
         json_response(
@@ -80,43 +90,47 @@ def test_retries_then_succeeds_honouring_retry_after() -> None:
         json_response(message()),
     )
     llm = model_with(rec, max_retries=2)
-    llm._client._sleep = slept.append
-    assert llm.invoke("hi").content == "Hello!"
+    slept = record_sleeps(llm)
+    assert (await call(llm, path)).content == "Hello!"
     assert len(rec.requests) == 3
     assert slept == [0.25, 1.0]
 
 
-def test_gives_up_after_max_retries() -> None:
+@pytest.mark.parametrize("path", SYNC_ASYNC)
+async def test_gives_up_after_max_retries(path: str) -> None:
     rec = Recorder(json_response(ANTHROPIC, 429))
     llm = model_with(rec, max_retries=3)
-    llm._client._sleep = lambda s: None
+    record_sleeps(llm)
     with pytest.raises(errors.RateLimitError):
-        llm.invoke("hi")
+        await call(llm, path)
     assert len(rec.requests) == 4
 
 
+@pytest.mark.parametrize("path", SYNC_ASYNC)
 @pytest.mark.parametrize("status", [400, 401, 403, 404])
-def test_client_errors_never_retried(status: int) -> None:
+async def test_client_errors_never_retried(path: str, status: int) -> None:
     rec = Recorder(json_response(ANTHROPIC, status))
     llm = model_with(rec, max_retries=3)
-    llm._client._sleep = lambda s: None
+    record_sleeps(llm)
     with pytest.raises(errors.APIStatusError):
-        llm.invoke("hi")
+        await call(llm, path)
     assert len(rec.requests) == 1
 
 
-def test_500_invalid_request_not_retried() -> None:
+@pytest.mark.parametrize("path", SYNC_ASYNC)
+async def test_500_invalid_request_not_retried(path: str) -> None:
     body = {
         "error": {"message": "invalid model", "type": "comet_api_error", "code": "invalid_request"}
     }
     rec = Recorder(json_response(body, 500))
     llm = model_with(rec, max_retries=3)
     with pytest.raises(errors.InternalServerError, match="invalid model"):
-        llm.invoke("hi")
+        await call(llm, path)
     assert len(rec.requests) == 1
 
 
-def test_connection_errors_retried_and_mapped() -> None:
+@pytest.mark.parametrize("path", SYNC_ASYNC)
+async def test_connection_errors_retried_and_mapped(path: str) -> None:
     calls = {"n": 0}
 
     def handler(request: httpx2.Request) -> httpx2.Response:
@@ -128,40 +142,42 @@ def test_connection_errors_retried_and_mapped() -> None:
         return json_response(message())
 
     llm = model_with(Recorder(handler), max_retries=2)
-    llm._client._sleep = lambda s: None
-    assert llm.invoke("hi").content == "Hello!"
+    record_sleeps(llm)
+    assert (await call(llm, path)).content == "Hello!"
     assert calls["n"] == 3
 
     llm0 = model_with(Recorder(handler), max_retries=0)
     calls["n"] = 1
     with pytest.raises(errors.APITimeoutError):
-        llm0.invoke("hi")
+        await call(llm0, path)
 
 
-def test_stream_retried_before_first_event_only() -> None:
+@pytest.mark.parametrize("path", ["stream", "astream"])
+async def test_stream_retried_before_first_event_only(path: str) -> None:
     rec = Recorder(json_response(ANTHROPIC, 429), sse_response(text_stream("fine")))
     llm = model_with(rec, max_retries=1)
-    llm._client._sleep = lambda s: None
-    assert "".join(c.text for c in llm.stream("hi")) == "fine"
+    record_sleeps(llm)
+    assert (await call(llm, path)).text == "fine"
     assert len(rec.requests) == 2
 
     cut = text_stream("partial", stop=False)
     rec2 = Recorder(sse_response(cut), sse_response(text_stream("again")))
     llm2 = model_with(rec2, max_retries=3)
-    llm2._client._sleep = lambda s: None
+    record_sleeps(llm2)
     with pytest.raises(errors.StreamError):
-        list(llm2.stream("hi"))
+        await call(llm2, path)
     assert len(rec2.requests) == 1
 
 
-def test_malformed_json_is_invalid_response() -> None:
+@pytest.mark.parametrize("path", SYNC_ASYNC)
+async def test_malformed_json_is_invalid_response(path: str) -> None:
     llm = model_with(
         Recorder(
             httpx2.Response(200, text="{not json", headers={"content-type": "application/json"})
         )
     )
     with pytest.raises(errors.InvalidResponseError, match="not json"):
-        llm.invoke("hi")
+        await call(llm, path)
 
 
 def test_retry_after_parsing() -> None:

@@ -136,3 +136,34 @@ def test_thinking_blocks_replayed_exactly() -> None:
 def test_bad_histories_rejected_before_sending(messages: list, fragment: str) -> None:
     with pytest.raises(ValueError, match=fragment):
         convert_messages(messages)
+
+
+def test_tool_results_lead_their_user_turn() -> None:
+    """The API refuses a user turn where text comes before a tool_result answering the previous
+    assistant turn ("tool_result blocks must come first"): results are moved to the front, in
+    their order, and the other blocks keep theirs."""
+    ai = AIMessage(
+        content="",
+        tool_calls=[
+            {"id": "t1", "name": "get", "args": {}},
+            {"id": "t2", "name": "get", "args": {}},
+        ],
+    )
+    _, turns = convert_messages(
+        [
+            HumanMessage("q"),
+            ai,
+            HumanMessage("note before the results"),
+            ToolMessage("one", tool_call_id="t1"),
+            HumanMessage("between"),
+            ToolMessage("two", tool_call_id="t2"),
+        ]
+    )
+    last = turns[-1]
+    assert last["role"] == "user"
+    assert [(b["type"], b.get("tool_use_id") or b.get("text")) for b in last["content"]] == [
+        ("tool_result", "t1"),
+        ("tool_result", "t2"),
+        ("text", "note before the results"),
+        ("text", "between"),
+    ]
