@@ -24,5 +24,21 @@ def _no_key_from_environment(
             monkeypatch.delenv(name, raising=False)
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--record-cassettes",
+        choices=["emulator", "live"],
+        default=None,
+        help="re-record the integration cassettes (make record-emulator / make record); "
+        "without it they are only replayed, offline, whatever the environment holds",
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "live_ok: may read COMETAPI_KEY (cassette re-recording)")
+    from tests.integration import _harness
+
+    try:
+        _harness.set_mode(config.getoption("record_cassettes"))
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None

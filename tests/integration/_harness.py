@@ -1,26 +1,38 @@
 """Where integration tests send requests, and where their cassettes live.
 
-Three modes, fixed for the whole run at import time (before tests/conftest.py hides the key):
+Three modes, chosen on the pytest command line and never by an environment variable (a key in
+a developer's shell must not turn ``make test`` into paid, file-rewriting live traffic):
 
-* replay (default): cassettes only, record mode ``none``; no network, no key. A test's cassette
-  is taken from ``cassettes/live/`` when one was recorded there, else ``cassettes/emulator/``.
-* emulator (``RECORD_EMULATOR=1``): re-record every cassette into ``cassettes/emulator/`` from an
-  ``EmulatorServer`` on loopback, through the real httpx2 HTTP transport.
-* live (``COMETAPI_KEY`` set): re-record into ``cassettes/live/`` against
-  ``COMETAPI_BASE_URL`` (default https://api.cometapi.com).
+* replay (default; what ``make test`` and CI run): cassettes only, record mode ``none``; sockets
+  stay disabled, so nothing can reach the network whatever the environment holds. A test's
+  cassette is taken from ``cassettes/live/`` when one was recorded there, else
+  ``cassettes/emulator/``.
+* emulator (``--record-cassettes=emulator``, ``make record-emulator``): re-record every cassette
+  into ``cassettes/emulator/`` from an ``EmulatorServer`` on loopback, through the real httpx2
+  HTTP transport. The emulator's ids are deterministic, so unchanged tests rewrite identical files.
+* live (``--record-cassettes=live``, ``make record``; needs ``COMETAPI_KEY``): record into
+  ``cassettes/live/`` against ``COMETAPI_BASE_URL`` (default https://api.cometapi.com), only the
+  cassettes that are not there yet (record mode ``once``): existing live files are replayed, not
+  rewritten, so their ids do not churn. Delete a file to re-record it.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import zlib
 from pathlib import Path
 from typing import Any, Literal
+
+from vcr.persisters.filesystem import FilesystemPersister
+from vcr.serialize import deserialize
 
 from langchain_cometapi.testing import EmulatorServer, MessagesEmulator
 from langchain_cometapi.testing._features import feature_reply
 
 Mode = Literal["replay", "emulator", "live"]
+MODES: tuple[Mode, ...] = ("replay", "emulator", "live")
 
 ROOT = Path(__file__).resolve().parents[2]
 CASSETTES = ROOT / "cassettes"
@@ -29,18 +41,26 @@ OVERRIDE_MODEL = "claude-haiku-4-5"
 REPLAY_KEY = "test-key-for-cassettes"  # never a real key: replay and emulator only
 REPLAY_BASE_URL = "http://cassettes.invalid"  # never contacted: vcr answers every request
 
-
-def _mode() -> Mode:
-    if os.environ.get("COMETAPI_KEY") or os.environ.get("COMETAPI_API_KEY"):
-        return "live"
-    if os.environ.get("RECORD_EMULATOR", "").strip() not in ("", "0"):
-        return "emulator"
-    return "replay"
+MODE: Mode = "replay"
+_LIVE_KEY = ""
+_LIVE_BASE_URL = "https://api.cometapi.com"
 
 
-MODE: Mode = _mode()
-_LIVE_KEY = os.environ.get("COMETAPI_KEY") or os.environ.get("COMETAPI_API_KEY") or ""
-_LIVE_BASE_URL = os.environ.get("COMETAPI_BASE_URL") or "https://api.cometapi.com"
+def set_mode(mode: str | None) -> None:
+    """Called once from tests/conftest.py with the ``--record-cassettes`` option (None: replay)."""
+    global MODE, _LIVE_KEY, _LIVE_BASE_URL
+    chosen = mode or "replay"
+    if chosen not in MODES:
+        raise ValueError(f"unknown cassette mode {chosen!r}; one of {MODES}")
+    if chosen == "live":
+        _LIVE_KEY = os.environ.get("COMETAPI_KEY") or os.environ.get("COMETAPI_API_KEY") or ""
+        if not _LIVE_KEY:
+            raise ValueError("--record-cassettes=live needs COMETAPI_KEY in the environment")
+        _LIVE_BASE_URL = os.environ.get("COMETAPI_BASE_URL") or "https://api.cometapi.com"
+    MODE = chosen  # type: ignore[assignment]
+    if MODE != "replay":
+        remember_cassettes()
+
 
 _server: EmulatorServer | None = None
 
@@ -50,6 +70,17 @@ def emulator() -> MessagesEmulator:
     global _server
     if _server is None:
         _server = EmulatorServer(MessagesEmulator(responder=feature_reply)).start()
+    return _server.emulator
+
+
+def fresh_emulator(test_id: str) -> MessagesEmulator:
+    """A new recording server for one test, its ids seeded by the test's id: the ids a test
+    records depend on that test alone (not on which tests ran before it), so re-recording
+    rewrites an unchanged test's cassette byte for byte."""
+    global _server
+    stop_server()
+    seed = zlib.crc32(test_id.encode())
+    _server = EmulatorServer(MessagesEmulator(responder=feature_reply, seed=seed)).start()
     return _server.emulator
 
 
@@ -90,7 +121,15 @@ def record_dir(kind: Literal["emulator", "live"], module: str) -> Path:
 
 
 def record_mode() -> str:
-    return "none" if MODE == "replay" else "rewrite"
+    return {"replay": "none", "emulator": "rewrite", "live": "once"}[MODE]
+
+
+def live_cassette(module: str, name: str) -> bool:
+    """Whether this test's answers come (or will come) from the live service, not the emulator:
+    tests then assert only what the real service guarantees."""
+    if MODE == "live":
+        return True
+    return MODE == "replay" and (record_dir("live", module) / f"{name}.yaml").exists()
 
 
 # -- matching ---------------------------------------------------------------------------------
@@ -171,6 +210,52 @@ def scrub_request(request: Any) -> Any:
         request.uri = EMULATOR_ORIGIN + parsed.path + (f"?{parsed.query}" if parsed.query else "")
         request.headers.pop("host", None)
     return request
+
+
+# -- re-recording without churn ------------------------------------------------------------------
+_EMULATOR_IDS = re.compile(r"\b(msg|toolu|req|srvtoolu)_emu_[0-9a-f]+")
+
+
+def _essence(requests: list[Any], responses: list[dict[str, Any]]) -> list[str]:
+    """A recording up to the order of its interactions and the emulator's ids: what the replay
+    depends on. Concurrent requests (batch tests) arrive in any order and take ids in that order."""
+    out = []
+    for request, response in zip(requests, responses, strict=True):
+        body = (response.get("body") or {}).get("string", "")
+        if isinstance(body, bytes):
+            body = body.decode("utf-8", "replace")
+        key = json.dumps(
+            [request.method, request.path, _json_body(request), response.get("status"), body],
+            sort_keys=True, default=str,
+        )
+        out.append(_EMULATOR_IDS.sub("<id>", key))
+    return sorted(out)
+
+
+_ORIGINALS: dict[Path, str] = {}
+
+
+def remember_cassettes() -> None:
+    """Keep the text of every cassette as it was before recording (pytest-recording's rewrite
+    mode deletes a test's file before the test runs)."""
+    _ORIGINALS.update({p: p.read_text("utf-8") for p in CASSETTES.rglob("*.yaml")})
+
+
+class KeepUnchangedPersister(FilesystemPersister):
+    """Writes a re-recorded cassette only when it differs from the original file in what the
+    replay depends on, so re-recording does not churn files whose tests did not change."""
+
+    @staticmethod
+    def save_cassette(cassette_path: Any, cassette_dict: dict[str, Any], serializer: Any) -> None:
+        path = Path(cassette_path).resolve()
+        original = _ORIGINALS.get(path)
+        if original is not None:
+            old_requests, old_responses = deserialize(original, serializer)
+            new = _essence(cassette_dict["requests"], cassette_dict["responses"])
+            if _essence(old_requests, old_responses) == new:
+                path.write_text(original, "utf-8")
+                return
+        FilesystemPersister.save_cassette(cassette_path, cassette_dict, serializer)
 
 
 def vcr_config() -> dict[str, Any]:

@@ -39,6 +39,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
     vcr.register_matcher("wire_body", _harness.wire_body_matcher)
+    vcr.register_persister(_harness.KeepUnchangedPersister)
 
 
 @pytest.fixture(scope="session")
@@ -58,13 +59,18 @@ def vcr_cassette_dir(request: pytest.FixtureRequest, default_cassette_name: str)
 
 
 @pytest.fixture(autouse=True)
-def _fresh_emulator() -> Iterator[None]:
-    """Each recorded test starts from an empty emulator (no cache, no script)."""
+def _fresh_emulator(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each recorded test starts from a new emulator (no cache, no script, its own ids)."""
     if _harness.MODE == "emulator":
-        emu = _harness.emulator()
-        emu.clear()
-        emu.responder = _harness.feature_reply
+        _harness.fresh_emulator(request.node.nodeid)
     yield
+
+
+@pytest.fixture
+def live(request: pytest.FixtureRequest, default_cassette_name: str) -> bool:
+    """Whether this test's answers are (or are being) recorded from the live service: then only
+    what the real service guarantees may be asserted; exact plans are the emulator's."""
+    return _harness.live_cassette(Path(str(request.node.fspath)).stem, default_cassette_name)
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,9 @@
-"""A LangGraph agent (two tools, several steps, streamed) and a RAG chain, on cassettes."""
+"""A LangGraph agent (two tools, several steps, streamed) and a RAG chain, on cassettes.
+
+Against a recording of the live service only what it guarantees is asserted (a tool is called,
+its result goes back, the run ends in a text answer); the exact plan (weather, then conversion,
+then an answer quoting 64.4 F) is the emulator's script and is asserted on its recordings only.
+"""
 
 from __future__ import annotations
 
@@ -56,7 +61,7 @@ def planned() -> Iterator[None]:
 
 
 @pytest.mark.usefixtures("planned")
-def test_agent_two_tools_several_steps_streamed() -> None:
+def test_agent_two_tools_several_steps_streamed(live: bool) -> None:
     llm = ChatCometAPI(**_harness.model_params(max_tokens=1024))
     agent = create_agent(llm, tools=[get_weather, celsius_to_fahrenheit])
     question = "What's the weather in Paris, in Fahrenheit? Use the tools."
@@ -73,20 +78,25 @@ def test_agent_two_tools_several_steps_streamed() -> None:
             final = payload
     messages = final["messages"]
     calls = [c["name"] for m in messages if isinstance(m, AIMessage) for c in m.tool_calls]
-    assert calls == ["get_weather", "celsius_to_fahrenheit"]
     results = [m.content for m in messages if isinstance(m, ToolMessage)]
-    assert results[0].startswith("18 C")
-    assert results[1] == "64.4 F"
+    # what any model that follows "Use the tools" does
+    assert calls and calls[0] == "get_weather"
+    assert results and results[0].startswith("18 C")
+    assert len(results) == len(calls)  # every call answered by its tool
     assert isinstance(messages[-1], AIMessage) and not messages[-1].tool_calls
-    assert "Paris" in messages[-1].text
+    assert messages[-1].text
     assert len(tokens) > 3  # streamed: the model ran through _stream, chunk by chunk
-    streamed_args = [c for t in tokens for c in t.tool_call_chunks]
-    assert any(c.get("name") == "celsius_to_fahrenheit" for c in streamed_args)
     usage = [m.usage_metadata for m in messages if isinstance(m, AIMessage)]
-    assert all(u and u["input_tokens"] > 0 for u in usage)
+    assert all(u and u["input_tokens"] > 0 and u["output_tokens"] > 0 for u in usage)
+    if not live:  # the emulator's script, step by step
+        assert calls == ["get_weather", "celsius_to_fahrenheit"]
+        assert results[1] == "64.4 F"
+        assert "Paris" in messages[-1].text
+        streamed_args = [c for t in tokens for c in t.tool_call_chunks]
+        assert any(c.get("name") == "celsius_to_fahrenheit" for c in streamed_args)
 
 
-def test_rag_chain() -> None:
+def test_rag_chain(live: bool) -> None:
     corpus = [
         Document("The Eiffel Tower is 330 metres tall.", metadata={"id": "eiffel"}),
         Document("The Louvre is the most visited museum.", metadata={"id": "louvre"}),
@@ -114,4 +124,5 @@ def test_rag_chain() -> None:
     )
     answer = chain.invoke("How tall is the eiffel tower?")
     assert isinstance(answer, str) and answer
-    assert "330" in answer or "eiffel" in answer.lower()
+    if not live:  # the emulator quotes the context; a live model is not bound to
+        assert "330" in answer or "eiffel" in answer.lower()
