@@ -198,3 +198,74 @@ def test_retryable_classification() -> None:
     assert decide(errors.BadRequestError("x", status_code=400, server_retry=True))
     wrong = errors.InternalServerError("x", status_code=500, error_code="invalid_request")
     assert not decide(wrong)
+
+
+# -- the retry policy in detail -----------------------------------------------------------------
+@pytest.mark.parametrize("path", SYNC_ASYNC)
+@pytest.mark.parametrize(("status", "header", "attempts"), [(529, "false", 1), (400, "true", 3)])
+async def test_server_says_whether_to_retry(
+    path: str, status: int, header: str, attempts: int
+) -> None:
+    rec = Recorder(json_response(ANTHROPIC, status, headers={"x-should-retry": header}))
+    llm = model_with(rec, max_retries=2)
+    record_sleeps(llm)
+    with pytest.raises(errors.APIStatusError):
+        await call(llm, path)
+    assert len(rec.requests) == attempts
+
+
+@pytest.mark.parametrize("path", SYNC_ASYNC)
+async def test_backoff_without_retry_after(path: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """0.5 s doubling, capped at 8 s, plus up to 0.5 s of jitter (pinned at 3/4 of its range)."""
+    import random
+
+    monkeypatch.setattr(random, "random", lambda: 0.75)
+    rec = Recorder(json_response(ANTHROPIC, 503))
+    llm = model_with(rec, max_retries=6)
+    slept = record_sleeps(llm)
+    with pytest.raises(errors.InternalServerError):
+        await call(llm, path)
+    assert slept == [0.5 + 0.375, 1.375, 2.375, 4.375, 8.375, 8.375]
+
+
+@pytest.mark.parametrize("path", SYNC_ASYNC)
+@pytest.mark.parametrize(("header", "seconds"), [("0", 0.0), ("60", 60.0), ("0.5", 0.5)])
+async def test_retry_after_bounds(path: str, header: str, seconds: float) -> None:
+    rec = Recorder(
+        json_response(ANTHROPIC, 429, headers={"retry-after": header}), json_response(message())
+    )
+    llm = model_with(rec, max_retries=1)
+    slept = record_sleeps(llm)
+    assert (await call(llm, path)).content == "Hello!"
+    assert slept == [seconds]  # honoured from 0 up to the one-minute bound, inclusive
+
+
+@pytest.mark.parametrize("path", SYNC_ASYNC)
+async def test_each_retry_is_logged_with_its_wait(
+    path: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    rec = Recorder(
+        json_response(ANTHROPIC, 429, headers={"retry-after-ms": "250"}), json_response(message())
+    )
+    llm = model_with(rec, max_retries=1)
+    record_sleeps(llm)
+    await call(llm, path)
+    lines = [r.getMessage() for r in caplog.records if r.name == "langchain_cometapi"]
+    assert lines == [
+        "CometAPI call failed (attempt 1), retrying in 0.25s: "
+        "Slow down (status 429, type rate_limit_error)"
+    ]
+
+
+def test_unusable_retry_after_is_ignored() -> None:
+    assert parse_retry_after({"retry-after": "soon"}) is None
+    assert parse_retry_after({"retry-after-ms": "x", "retry-after": "2"}) == 2.0
+    assert parse_retry_after({"retry-after": "0.25"}) == 0.25
+
+
+@pytest.mark.parametrize("path", SYNC_ASYNC)
+async def test_garbled_retry_after_still_maps_the_error(path: str) -> None:
+    rec = Recorder(json_response(ANTHROPIC, 429, headers={"retry-after": "soon"}))
+    with pytest.raises(errors.RateLimitError) as info:
+        await call(model_with(rec), path)
+    assert info.value.retry_after is None

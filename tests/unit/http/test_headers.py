@@ -56,5 +56,12 @@ async def test_headers_json_and_stream_sync_and_async(
     assert len(emu.requests) == 4
     for request, accept in zip(emu.requests, accepts, strict=True):
         _check(request["headers"], accept)
+    # per-call headers reach every path
     llm.invoke("hi", betas=["b-3"])
-    assert emu.requests[-1]["headers"]["anthropic-beta"] == "b-3"
+    list(llm.stream("hi", betas=["b-4"]))
+    await llm.ainvoke("hi", betas=["b-5"])
+    async for _ in llm.astream("hi", betas=["b-6"]):
+        pass
+    per_call = [r["headers"]["anthropic-beta"] for r in emu.requests[-4:]]
+    assert per_call == ["b-3", "b-4", "b-5", "b-6"]
+    assert [r["headers"]["accept"] for r in emu.requests[-4:]] == accepts

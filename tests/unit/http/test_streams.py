@@ -1,0 +1,242 @@
+"""The transport's stream edge cases, on both paths (stream and astream).
+
+What a proxy may do to a stream request: answer JSON instead (the message is replayed as the
+event sequence it stands for), send an error status with an event-stream content type, bytes
+that are not UTF-8, pings with odd data, events whose type is only in the event name; and what
+the network may do: fail before the first event, stall mid-stream.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx2
+import pytest
+
+from langchain_cometapi import errors
+from langchain_cometapi._http.client import MessagesClient, events_from_message
+from tests.helpers.responses import (
+    Recorder,
+    call,
+    json_response,
+    message,
+    model_with,
+    sse,
+    text_stream,
+)
+
+STREAMS = ["stream", "astream"]
+BODY = {"model": "claude-sonnet-4-6", "max_tokens": 64, "messages": [
+    {"role": "user", "content": "hi"}]}
+
+RICH = message(
+    [
+        {"type": "thinking", "thinking": "let me see", "signature": "sig-1"},
+        {"type": "text", "text": "Checking."},
+        {"type": "tool_use", "id": "toolu_1", "name": "lookup", "input": {"q": "gnomon"}},
+    ],
+    cache_read_input_tokens=100,
+    cache_creation_input_tokens=20,
+)
+RICH["stop_reason"] = "tool_use"
+RICH["stop_sequence"] = None
+RICH["usage"]["output_tokens"] = 42
+
+
+def _reassemble(events: list[dict[str, Any]]) -> dict[str, Any]:
+    """A minimal reference accumulator of Messages events (whole blocks, no deltas)."""
+    assert events[0]["type"] == "message_start" and events[-1] == {"type": "message_stop"}
+    out = dict(events[0]["message"])
+    out["usage"] = dict(out["usage"])
+    for event in events[1:-1]:
+        if event["type"] == "content_block_start":
+            assert event["index"] == len(out["content"])
+            out["content"] = [*out["content"], event["content_block"]]
+        elif event["type"] == "message_delta":
+            out.update(event["delta"])
+            out["usage"].update(event["usage"])
+    return out
+
+
+def test_a_message_replayed_as_events_is_the_same_message() -> None:
+    events = events_from_message(RICH)
+    assert [e["type"] for e in events] == [
+        "message_start",
+        *["content_block_start", "content_block_stop"] * 3,
+        "message_delta",
+        "message_stop",
+    ]
+    assert events[0]["message"]["content"] == []
+    assert "stop_reason" not in events[0]["message"]
+    assert [e["index"] for e in events if e["type"] == "content_block_stop"] == [0, 1, 2]
+    assert _reassemble(events) == RICH
+
+
+@pytest.mark.parametrize("path", STREAMS)
+async def test_json_answer_to_a_stream_request_streams_the_same_message(path: str) -> None:
+    invoked = await call(model_with(Recorder(json_response(RICH))), "invoke")
+    streamed = await call(model_with(Recorder(json_response(RICH))), path)
+    assert streamed.text == invoked.text == "Checking."
+    thinking = [b for b in streamed.content if isinstance(b, dict) and b["type"] == "thinking"]
+    assert [(b["thinking"], b["signature"]) for b in thinking] == [("let me see", "sig-1")]
+    assert streamed.tool_calls == invoked.tool_calls
+    assert [c["name"] for c in streamed.tool_calls] == ["lookup"]
+    assert streamed.usage_metadata == invoked.usage_metadata
+    for key in ("id", "model_name", "stop_reason"):
+        assert streamed.response_metadata[key] == invoked.response_metadata[key], key
+
+
+# -- the transport on its own ---------------------------------------------------------------
+def _client(handler: Any, **kw: Any) -> MessagesClient:
+    transport = httpx2.MockTransport(handler)
+    return MessagesClient(
+        api_key="sk-stream-test-0123456789",
+        base_url="http://stream.invalid",
+        max_retries=0,
+        http_client=httpx2.Client(transport=transport),
+        http_async_client=httpx2.AsyncClient(transport=transport),
+        **kw,
+    )
+
+
+async def _events(client: MessagesClient, path: str) -> list[dict[str, Any]]:
+    if path == "stream":
+        return list(client.stream(BODY))
+    return [event async for event in client.astream(BODY)]
+
+
+def _sse(raw: bytes, status: int = 200, **headers: str) -> httpx2.Response:
+    return httpx2.Response(
+        status, content=raw, headers={"content-type": "text/event-stream", **headers}
+    )
+
+
+@pytest.mark.parametrize("path", STREAMS)
+@pytest.mark.parametrize(
+    ("status", "cls"), [(400, errors.BadRequestError), (401, errors.AuthenticationError)]
+)
+async def test_error_status_is_an_error_whatever_the_content_type(
+    path: str, status: int, cls: type
+) -> None:
+    body = json.dumps({"type": "error", "error": {"type": "x", "message": "nope"}}).encode()
+    client = _client(lambda request: _sse(body, status, **{"request-id": "req_s"}))
+    with pytest.raises(cls, match="nope") as info:
+        await _events(client, path)
+    assert info.value.request_id == "req_s"
+
+
+@pytest.mark.parametrize("path", STREAMS)
+async def test_bytes_that_are_not_utf8_are_replaced_not_fatal(path: str) -> None:
+    gateway = httpx2.Response(502, content=b"<html>bad \xff\xfe gateway</html>",
+                              headers={"content-type": "text/html"})
+    with pytest.raises(errors.InternalServerError, match="gateway"):
+        await _events(_client(lambda request: gateway), path)
+    raw = json.dumps(message([{"type": "text", "text": "AB"}])).encode().replace(b"AB", b"A\xffB")
+    answer = httpx2.Response(200, content=raw, headers={"content-type": "application/json"})
+    events = await _events(_client(lambda request: answer), path)
+    assert events[1]["content_block"]["text"] == "A\ufffdB"
+
+
+@pytest.mark.parametrize("path", STREAMS)
+async def test_server_date_is_handed_on(path: str) -> None:
+    date = "Mon, 30 Nov 2026 06:00:00 GMT"
+    client = _client(lambda request: _sse(sse(text_stream("x")), date=date))
+    seen: list[str | None] = []
+    client.on_date = seen.append
+    await _events(client, path)
+    assert seen == [date]
+
+
+@pytest.mark.parametrize("path", STREAMS)
+async def test_pings_are_dropped_whatever_their_data(path: str) -> None:
+    events = text_stream("hello")
+    raw = b"event: ping\ndata: keep-alive\n\n" + sse(events) + b"event: ping\ndata: \n\n"
+    got = await _events(_client(lambda request: _sse(raw)), path)
+    assert [e["type"] for e in got] == [e["type"] for e in events if e["type"] != "ping"]
+
+
+@pytest.mark.parametrize("path", STREAMS)
+async def test_event_type_taken_from_the_event_name(path: str) -> None:
+    events = [e for e in text_stream("hey") if e["type"] != "ping"]
+    raw = "".join(
+        f"event: {e['type']}\ndata: {json.dumps({k: v for k, v in e.items() if k != 'type'})}\n\n"
+        for e in events
+    ).encode()
+    got = await _events(_client(lambda request: _sse(raw)), path)
+    assert got == events
+
+
+@pytest.mark.parametrize("path", STREAMS)
+async def test_malformed_event_names_its_request(path: str) -> None:
+    raw = sse(text_stream("x")[:2]) + b"event: content_block_start\ndata: {oops\n\n"
+    client = _client(lambda request: _sse(raw, **{"request-id": "req_m"}))
+    with pytest.raises(errors.StreamError, match="malformed") as info:
+        await _events(client, path)
+    assert info.value.request_id == "req_m"
+
+
+@pytest.mark.parametrize("path", STREAMS)
+async def test_empty_stream_is_an_error(path: str) -> None:
+    with pytest.raises(errors.StreamError, match="before any event"):
+        await _events(_client(lambda request: _sse(b"")), path)
+
+
+@pytest.mark.parametrize("path", STREAMS)
+@pytest.mark.parametrize(
+    ("fault", "cls"),
+    [
+        (httpx2.ConnectTimeout, errors.APITimeoutError),
+        (httpx2.ConnectError, errors.APIConnectionError),
+    ],
+)
+async def test_connection_failure_keeps_its_kind_and_text(
+    path: str, fault: type[Exception], cls: type
+) -> None:
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        raise fault("the far end said no 4711", request=request)  # type: ignore[call-arg]
+
+    with pytest.raises(cls, match="4711"):
+        await _events(_client(handler), path)
+
+
+class _Failing(httpx2.SyncByteStream, httpx2.AsyncByteStream):
+    """A body that yields ``head`` and then fails with ``fault``."""
+
+    def __init__(self, head: bytes, fault: Exception) -> None:
+        self.head, self.fault = head, fault
+
+    def __iter__(self) -> Iterator[bytes]:
+        if self.head:
+            yield self.head
+        raise self.fault
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        if self.head:
+            yield self.head
+        raise self.fault
+
+
+@pytest.mark.parametrize("path", STREAMS)
+async def test_failure_before_the_first_event_keeps_its_text(path: str) -> None:
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        fault = httpx2.ReadError("peer reset 4712", request=request)
+        return httpx2.Response(200, stream=_Failing(b"", fault),
+                               headers={"content-type": "text/event-stream"})
+
+    with pytest.raises(errors.APIConnectionError, match="4712"):
+        await _events(_client(handler), path)
+
+
+@pytest.mark.parametrize("path", STREAMS)
+async def test_stall_mid_stream_is_a_stream_timeout_with_its_text(path: str) -> None:
+    head = sse(text_stream("partial", stop=False)[:4])
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        fault = httpx2.ReadTimeout("stalled 4713", request=request)
+        return httpx2.Response(200, stream=_Failing(head, fault),
+                               headers={"content-type": "text/event-stream"})
+
+    with pytest.raises(errors.StreamTimeoutError, match="4713"):
+        await _events(_client(handler), path)
