@@ -140,13 +140,17 @@ async def test_bytes_that_are_not_utf8_are_replaced_not_fatal(path: str) -> None
 
 
 @pytest.mark.parametrize("path", STREAMS)
-async def test_server_date_is_handed_on(path: str) -> None:
+async def test_response_headers_reach_the_caller(path: str) -> None:
+    """The planner's clock reads the server's Date from them."""
     date = "Mon, 30 Nov 2026 06:00:00 GMT"
     client = _client(lambda request: _sse(sse(text_stream("x")), date=date))
-    seen: list[str | None] = []
-    client.on_date = seen.append
-    await _events(client, path)
-    assert seen == [date]
+    if path == "stream":
+        opened = client.stream(BODY)
+        events = list(opened)
+    else:
+        opened = client.astream(BODY)
+        events = [event async for event in opened]
+    assert events and opened.headers["date"] == date
 
 
 @pytest.mark.parametrize("path", STREAMS)

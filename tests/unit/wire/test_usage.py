@@ -1,18 +1,9 @@
-"""The wire usage dict -> LangChain usage_metadata: input counts every prompt token once."""
+"""The wire usage dict -> LangChain usage_metadata: input counts every prompt token once
+(generic counts and zeros: test_usage_details.py)."""
 
 from __future__ import annotations
 
 from langchain_cometapi._wire.usage import usage_metadata
-
-
-def test_generic_cache_write_without_ttl_split() -> None:
-    usage = {"input_tokens": 5, "cache_creation_input_tokens": 20, "output_tokens": 3}
-    assert usage_metadata(usage) == {
-        "input_tokens": 25,
-        "output_tokens": 3,
-        "total_tokens": 28,
-        "input_token_details": {"cache_creation": 20},
-    }
 
 
 def test_ttl_split_replaces_the_generic_count() -> None:
@@ -32,10 +23,3 @@ def test_ttl_split_replaces_the_generic_count() -> None:
         "cache_creation": 0,
     }
 
-
-def test_no_cache_no_details() -> None:
-    assert usage_metadata({"input_tokens": 7, "output_tokens": 2}) == {
-        "input_tokens": 7,
-        "output_tokens": 2,
-        "total_tokens": 9,
-    }
