@@ -54,9 +54,9 @@ record-emulator: $(VENV)/.installed
 # default (mutmut name globs). `make mutation MUTATE=` runs everything. Survivors are listed by
 # `.venv/bin/mutmut results`; docs/testing-the-package.md says what was run and why each
 # remaining survivor is equivalent.
-MUTATE ?= langchain_cometapi._http.retry.* langchain_cometapi._http.client.*stream* \
-	langchain_cometapi._http.client.*_event* langchain_cometapi._wire.usage.* \
-	langchain_cometapi._wire.request.x__tool_results_first* \
+MUTATE ?= langchain_cometapi._http.retry.* langchain_cometapi._http.sse.* \
+	langchain_cometapi._http.client.*stream* langchain_cometapi._http.client.*events* \
+	langchain_cometapi._wire.usage.* langchain_cometapi._wire.request.x__tool_results_first* \
 	langchain_cometapi._wire.request.x__check_tool_pairs* langchain_cometapi.cache._pricing.*
 mutation: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e ".[mutation]"
