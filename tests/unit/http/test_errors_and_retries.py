@@ -261,6 +261,8 @@ def test_unusable_retry_after_is_ignored() -> None:
     assert parse_retry_after({"retry-after": "soon"}) is None
     assert parse_retry_after({"retry-after-ms": "x", "retry-after": "2"}) == 2.0
     assert parse_retry_after({"retry-after": "0.25"}) == 0.25
+    for endless in ("inf", "nan", "-inf"):
+        assert parse_retry_after({"retry-after": endless}) is None
 
 
 @pytest.mark.parametrize("path", SYNC_ASYNC)

@@ -201,8 +201,9 @@ async def test_connection_failure_keeps_its_kind_and_text(
     def handler(request: httpx2.Request) -> httpx2.Response:
         raise fault("the far end said no 4711", request=request)  # type: ignore[call-arg]
 
-    with pytest.raises(cls, match="4711"):
+    with pytest.raises(cls, match="4711") as info:
         await _events(_client(handler), path)
+    assert "http://stream.invalid/v1/messages" in str(info.value)
 
 
 class _Failing(httpx2.SyncByteStream, httpx2.AsyncByteStream):
@@ -229,8 +230,9 @@ async def test_failure_before_the_first_event_keeps_its_text(path: str) -> None:
         return httpx2.Response(200, stream=_Failing(b"", fault),
                                headers={"content-type": "text/event-stream"})
 
-    with pytest.raises(errors.APIConnectionError, match="4712"):
+    with pytest.raises(errors.APIConnectionError, match="4712") as info:
         await _events(_client(handler), path)
+    assert "http://stream.invalid/v1/messages" in str(info.value)
 
 
 @pytest.mark.parametrize("path", STREAMS)
@@ -242,5 +244,103 @@ async def test_stall_mid_stream_is_a_stream_timeout_with_its_text(path: str) -> 
         return httpx2.Response(200, stream=_Failing(head, fault),
                                headers={"content-type": "text/event-stream"})
 
-    with pytest.raises(errors.StreamTimeoutError, match="4713"):
+    with pytest.raises(errors.StreamTimeoutError, match="4713") as info:
         await _events(_client(handler), path)
+    assert "http://stream.invalid/v1/messages" in str(info.value)
+
+
+# -- how a stream ends without message_stop -------------------------------------------------------
+KEY = "sk-stream-test-0123456789"
+
+
+@pytest.mark.parametrize("path", STREAMS)
+@pytest.mark.parametrize(
+    "tail",
+    [
+        {"type": "error", "error": {"type": "overloaded_error", "message": f"gone 4714 {KEY}"}},
+        {"error": {"type": "overloaded_error", "message": f"gone 4714 {KEY}"}},
+    ],
+    ids=["typed", "untyped"],
+)
+async def test_a_bare_error_object_at_the_end_is_that_error(
+    path: str, tail: dict[str, Any]
+) -> None:
+    """Some gateways end a broken stream with a plain JSON error line instead of an event."""
+    raw = sse(text_stream("partial", stop=False)[:4]) + b"\n" + json.dumps(tail).encode() + b"\n"
+    client = _client(lambda request: _sse(raw, **{"request-id": "req_t"}))
+    with pytest.raises(errors.StreamError, match="gone 4714") as info:
+        await _events(client, path)
+    assert info.value.error_type == "overloaded_error"
+    assert info.value.request_id == "req_t"
+    assert KEY not in str(info.value)
+
+
+@pytest.mark.parametrize("path", STREAMS)
+async def test_a_stream_without_any_delta_points_at_the_gateway(path: str) -> None:
+    no_delta = [e for e in text_stream("x", stop=False) if e["type"] != "message_delta"]
+    client = _client(lambda request: _sse(sse(no_delta)))
+    with pytest.raises(errors.StreamError, match="before message_stop") as info:
+        await _events(client, path)
+    assert "use a non-streaming call (streaming=False)" in str(info.value)
+
+    with_delta = _client(lambda request: _sse(sse(text_stream("x", stop=False))))
+    with pytest.raises(errors.StreamError, match="before message_stop") as plain:
+        await _events(with_delta, path)
+    assert "streaming=False" not in str(plain.value)
+
+
+@pytest.mark.parametrize("path", STREAMS)
+async def test_an_oversized_event_is_an_unusable_stream(
+    path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from langchain_cometapi._http import sse as sse_module
+
+    monkeypatch.setattr(sse_module, "MAX_EVENT_BYTES", 64)
+    raw = sse([text_stream("x")[0]]) + b"event: ping\ndata: " + b"x" * 200 + b"\n\n"
+    with pytest.raises(errors.StreamError, match="exceeded the 64 byte limit"):
+        await _events(_client(lambda request: _sse(raw)), path)
+
+
+@pytest.mark.parametrize("path", STREAMS)
+async def test_an_oversized_json_answer_to_a_stream_request_is_refused(
+    path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from langchain_cometapi._http import body as body_module
+
+    monkeypatch.setattr(body_module, "MAX_BODY_BYTES", 100)
+    with pytest.raises(errors.CometAPIError):
+        await _events(_client(lambda request: json_response(RICH)), path)
+
+
+@pytest.mark.parametrize("path", STREAMS)
+@pytest.mark.parametrize("status", [300, 307])
+async def test_redirects_are_never_followed(path: str, status: int) -> None:
+    """The key would go wherever the redirect points."""
+    seen: list[str] = []
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        seen.append(str(request.url))
+        if request.url.host == "elsewhere.invalid":
+            return _sse(sse(text_stream("followed")))
+        return httpx2.Response(
+            status,
+            content=sse(text_stream("redirect body")),
+            headers={"location": "http://elsewhere.invalid/v1/messages",
+                     "content-type": "text/event-stream"},
+        )
+
+    with pytest.raises(errors.CometAPIError):
+        await _events(_client(handler), path)
+    assert seen == ["http://stream.invalid/v1/messages"]
+
+
+def test_a_message_without_output_count_replays_with_zero() -> None:
+    bare = message()
+    del bare["usage"]["output_tokens"]
+    bare["stop_reason"], bare["stop_sequence"] = "stop_sequence", "END"
+    delta = events_from_message(bare)[-2]
+    assert delta == {
+        "type": "message_delta",
+        "delta": {"stop_reason": "stop_sequence", "stop_sequence": "END"},
+        "usage": {"output_tokens": 0},
+    }
