@@ -271,3 +271,13 @@ async def test_garbled_retry_after_still_maps_the_error(path: str) -> None:
     with pytest.raises(errors.RateLimitError) as info:
         await call(model_with(rec), path)
     assert info.value.retry_after is None
+
+
+def test_an_error_body_with_a_success_status_is_retried_by_its_type() -> None:
+    from langchain_cometapi._http.retry import decide
+
+    assert decide(errors.APIStatusError("x", status_code=200, error_type="overloaded_error"))
+    assert not decide(
+        errors.APIStatusError("x", status_code=200, error_type="invalid_request_error")
+    )
+    assert not decide(errors.CometAPIError("not a transport or status error"))

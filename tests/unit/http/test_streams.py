@@ -344,3 +344,11 @@ def test_a_message_without_output_count_replays_with_zero() -> None:
         "delta": {"stop_reason": "stop_sequence", "stop_sequence": "END"},
         "usage": {"output_tokens": 0},
     }
+
+
+@pytest.mark.parametrize("path", STREAMS)
+async def test_an_error_event_without_an_event_name_is_still_an_error(path: str) -> None:
+    error = {"type": "error", "error": {"type": "api_error", "message": "unnamed 4716"}}
+    raw = sse(text_stream("x", stop=False)[:3]) + f"data: {json.dumps(error)}\n\n".encode()
+    with pytest.raises(errors.StreamError, match="unnamed 4716"):
+        await _events(_client(lambda request: _sse(raw)), path)

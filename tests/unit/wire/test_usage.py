@@ -23,3 +23,18 @@ def test_ttl_split_replaces_the_generic_count() -> None:
         "cache_creation": 0,
     }
 
+
+
+def test_counts_from_odd_wire_values() -> None:
+    from langchain_cometapi._wire.usage import count
+
+    assert [count(v) for v in (7, -3, 7.0, 7.5, " 12 ", "x", None, True, False)] == [
+        7, 0, 7, 0, 12, 0, 0, 0, 0,
+    ]  # fmt: skip
+    assert count(-2.0) == 0
+
+
+def test_reasoning_tokens_under_either_name() -> None:
+    for key in ("reasoning_tokens", "thinking_tokens"):
+        result = usage_metadata({"input_tokens": 1, "output_tokens": 9, key: 4})
+        assert result["output_token_details"] == {"reasoning": 4}, key
