@@ -352,3 +352,53 @@ async def test_an_error_event_without_an_event_name_is_still_an_error(path: str)
     raw = sse(text_stream("x", stop=False)[:3]) + f"data: {json.dumps(error)}\n\n".encode()
     with pytest.raises(errors.StreamError, match="unnamed 4716"):
         await _events(_client(lambda request: _sse(raw)), path)
+
+
+class _Pings(httpx2.SyncByteStream, httpx2.AsyncByteStream):
+    """message_start, then only pings, each after ``gap`` seconds."""
+
+    def __init__(self, gap: float, count: int) -> None:
+        self.gap, self.count = gap, count
+
+    def __iter__(self) -> Iterator[bytes]:
+        import time
+
+        yield sse(text_stream("x")[:1])
+        for _ in range(self.count):
+            time.sleep(self.gap)
+            yield b"event: ping\ndata: {\"type\": \"ping\"}\n\n"
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        import asyncio
+
+        yield sse(text_stream("x")[:1])
+        for _ in range(self.count):
+            await asyncio.sleep(self.gap)
+            yield b"event: ping\ndata: {\"type\": \"ping\"}\n\n"
+
+
+@pytest.mark.parametrize("path", STREAMS)
+async def test_a_stream_of_only_pings_stalls(path: str) -> None:
+    """Pings keep a connection busy but bring no reply: past the timeout it is a stall."""
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(200, stream=_Pings(0.06, 6),
+                               headers={"content-type": "text/event-stream"})
+
+    with pytest.raises(errors.StreamTimeoutError, match="pings") as info:
+        await _events(_client(handler, timeout=0.1), path)
+    assert "http://stream.invalid/v1/messages" in str(info.value)
+
+
+@pytest.mark.parametrize("path", STREAMS)
+async def test_json_answer_without_content_type(path: str) -> None:
+    raw = json.dumps(message([{"type": "text", "text": "plain"}])).encode()
+    events = await _events(_client(lambda request: httpx2.Response(200, content=raw)), path)
+    assert events[1]["content_block"]["text"] == "plain"
+
+
+@pytest.mark.parametrize("path", STREAMS)
+async def test_a_ping_typed_only_in_its_data_is_dropped(path: str) -> None:
+    raw = sse(text_stream("x")[:2]) + b'data: {"type": "ping"}\n\n' + sse(text_stream("x")[2:])
+    got = await _events(_client(lambda request: _sse(raw)), path)
+    assert "ping" not in [e["type"] for e in got]

@@ -167,3 +167,9 @@ def test_tool_results_lead_their_user_turn() -> None:
         ("text", "note before the results"),
         ("text", "between"),
     ]
+
+
+def test_an_unanswered_tool_call_is_named() -> None:
+    ai = AIMessage(content="", tool_calls=[{"id": "t9", "name": "get", "args": {}}])
+    with pytest.raises(ValueError, match=r"\['t9'\] have no ToolMessage"):
+        convert_messages([HumanMessage("q"), ai, AIMessage("moving on"), HumanMessage("ok")])
