@@ -17,6 +17,7 @@ import os
 import re
 import warnings
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 #: ChatAnthropic argument -> the ChatCometAPI field that means the same.
@@ -46,8 +47,11 @@ _SECRET_NAME = re.compile(r"key|token|secret|password|credential", re.IGNORECASE
 _NOT_SECRET = frozenset({"max_tokens"})
 
 
+@lru_cache(maxsize=1024)
 def looks_secret(name: str) -> bool:
-    """Whether an argument name looks like a credential (``*key*``, ``*token*``, ``*secret*``)."""
+    """Whether an argument name looks like a credential (``*key*``, ``*token*``, ``*secret*``).
+
+    Memoised: tracers' invocation parameters are checked on every call, with the same names."""
     return name not in _NOT_SECRET and bool(_SECRET_NAME.search(name))
 
 
