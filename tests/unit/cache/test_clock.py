@@ -101,7 +101,8 @@ def test_planner_sees_emulated_time_pass(mode: str) -> None:
         history.append(_reply(llm, history, mode))
         seen.append(planner.state.clock())
         manual.advance(600)
-    assert seen[2] - seen[0] >= 1199
+    # Date headers carry whole seconds, so each reading may lag the emulator by up to 1 s
+    assert seen[2] - seen[0] >= 1200 - 2
 
 
 def test_observe_reads_the_date_of_the_response_headers() -> None:
