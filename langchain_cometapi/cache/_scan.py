@@ -152,10 +152,10 @@ class _Builder:
     """Fills a Scan block by block, estimating each block once (``memo``: fingerprint and
     token family -> tokens, shared across calls).
 
-    Counts follow the estimator's identity (``tokens.estimate_request_tokens``): the prefix
-    starts with what the API bills once per request (the hidden tool-use prompt, which is
-    rendered before the tools), blocks are counted with the model's token costs, and each
-    message adds the model's framing on its first block.
+    Counts follow the estimator's identity (``tokens.estimate_request_tokens``, citation
+    instructions aside): the prefix starts with what the API bills once per request (the
+    hidden tool-use prompt, rendered before the tools), blocks are counted with the model's
+    token costs, and each message adds the model's framing on its first block.
     """
 
     __slots__ = ("framing", "memo", "model", "salt", "scan", "tokens")
@@ -167,7 +167,9 @@ class _Builder:
         self.model = model if isinstance(model, str) else None
         self.salt = hash(model_info(self.model).token_family)
         self.framing = _tokens.message_overhead_tokens(self.model)
-        self.tokens = _tokens.request_overhead_tokens(body)
+        # Without the citation instructions: finding out walks every message, and planning
+        # must stay flat in conversation length (the learnt estimate ratio absorbs them).
+        self.tokens = _tokens.request_overhead_tokens(body, citations=False)
         scan.base_tokens = self.tokens
 
     def text(self, text: str, msg: int, extra: int) -> None:

@@ -145,13 +145,17 @@ def _model(body: Mapping[str, Any]) -> str | None:
     return model if isinstance(model, str) else None
 
 
-def request_overhead_tokens(body: Mapping[str, Any]) -> int:
+def request_overhead_tokens(body: Mapping[str, Any], *, citations: bool | None = None) -> int:
     """Everything billed once per request rather than per tool/block/message: the hidden
     tool-use prompt (by ``tool_choice``), system header, thinking, structured-output,
-    effort, compaction and citation instructions."""
+    effort, compaction and citation instructions.
+
+    ``citations``: whether citations are on anywhere; ``None`` finds out by walking every
+    message (a caller that must stay flat in conversation length says what it knows)."""
     if not isinstance(body, Mapping):
         return 0
-    citations = uses_citations(body.get("messages"))
+    if citations is None:
+        citations = uses_citations(body.get("messages"))
     return round(_request_overhead(body, costs_for(_model(body)), citations))
 
 
