@@ -95,6 +95,12 @@ class RawServer:
                 conn.shutdown(socket.SHUT_RDWR)
 
 
+#: The two call styles, and the four call paths as (style, stream) with their pytest ids.
+MODES = ["sync", "async"]
+PATHS = [("sync", False), ("async", False), ("sync", True), ("async", True)]
+PATH_IDS = ["invoke", "ainvoke", "stream", "astream"]
+
+
 def response(
     status: int, body: bytes | str, headers: dict[str, str] | None = None, reason: str = "X"
 ) -> bytes:

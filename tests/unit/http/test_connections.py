@@ -14,12 +14,11 @@ import pytest
 
 from langchain_cometapi import ChatCometAPI
 from langchain_cometapi.testing import EmulatorServer, MessagesEmulator
-from tests.helpers.hostile import Handler, Request, call, json_reply, serving
+from tests.helpers.hostile import MODES, Handler, Request, call, json_reply, serving
 from tests.helpers.responses import message
 
 pytestmark = [pytest.mark.enable_socket, pytest.mark.allow_hosts(["127.0.0.1"])]
 
-MODES = ["sync", "async"]
 
 
 @pytest.fixture

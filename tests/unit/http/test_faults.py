@@ -15,6 +15,7 @@ import pytest
 
 from langchain_cometapi import ChatCometAPI, errors
 from langchain_cometapi.testing import EmulatorServer, MessagesEmulator, Reply
+from tests.helpers.hostile import MODES
 
 pytestmark = [pytest.mark.enable_socket, pytest.mark.allow_hosts(["127.0.0.1"])]
 
@@ -46,7 +47,6 @@ def model(server: EmulatorServer, slept: list[float], **kw: Any) -> ChatCometAPI
     return llm
 
 
-MODES = ["sync", "async"]
 
 
 async def invoke(llm: ChatCometAPI, mode: str) -> Any:

@@ -13,16 +13,24 @@ import pytest
 from langchain_core.messages import AIMessageChunk
 
 from langchain_cometapi import ChatCometAPI, errors
-from tests.helpers.hostile import answer, call, event, json_reply, no_sleep, response, serving
+from tests.helpers.hostile import (
+    MODES,
+    PATH_IDS,
+    PATHS,
+    answer,
+    call,
+    event,
+    json_reply,
+    no_sleep,
+    response,
+    serving,
+)
 from tests.helpers.hostile import sse_head as head
 from tests.helpers.responses import text_stream
 
 pytestmark = [pytest.mark.enable_socket, pytest.mark.allow_hosts(["127.0.0.1"])]
 
 KEY = "sk-gateway-0123456789"
-MODES = ["sync", "async"]
-PATHS = [("sync", False), ("async", False), ("sync", True), ("async", True)]
-PATH_IDS = ["invoke", "ainvoke", "stream", "astream"]
 
 
 def _llm(url: str, **kw: Any) -> ChatCometAPI:

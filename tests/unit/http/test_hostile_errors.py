@@ -17,6 +17,9 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from langchain_cometapi import ChatCometAPI, errors
 from tests.helpers.hostile import (
+    MODES,
+    PATH_IDS,
+    PATHS,
     Handler,
     Request,
     call,
@@ -32,10 +35,7 @@ from tests.helpers.responses import message, text_stream
 pytestmark = [pytest.mark.enable_socket, pytest.mark.allow_hosts(["127.0.0.1"])]
 
 KEY = "sk-errors-0123456789"
-MODES = ["sync", "async"]
 NAN = float("nan")
-PATHS = [("sync", False), ("async", False), ("sync", True), ("async", True)]
-PATH_IDS = ["invoke", "ainvoke", "stream", "astream"]
 
 
 def _answer(payload: bytes) -> Handler:

@@ -22,6 +22,7 @@ import pytest
 from langchain_cometapi import ChatCometAPI, errors
 from langchain_cometapi.testing import EmulatorServer, MessagesEmulator
 from tests.helpers.hostile import (
+    MODES,
     Handler,
     Request,
     call,
@@ -37,7 +38,6 @@ from tests.helpers.responses import message, text_stream
 pytestmark = [pytest.mark.enable_socket, pytest.mark.allow_hosts(["127.0.0.1"])]
 
 KEY = "sk-resources-0123456789"
-MODES = ["sync", "async"]
 
 
 @pytest.fixture(scope="module")

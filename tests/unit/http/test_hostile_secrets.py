@@ -12,13 +12,21 @@ import httpx2
 import pytest
 
 from langchain_cometapi import ChatCometAPI, errors
-from tests.helpers.hostile import Handler, Request, call, json_reply, no_sleep, response, serving
+from tests.helpers.hostile import (
+    MODES,
+    Handler,
+    Request,
+    call,
+    json_reply,
+    no_sleep,
+    response,
+    serving,
+)
 from tests.helpers.responses import message
 
 pytestmark = [pytest.mark.enable_socket, pytest.mark.allow_hosts(["127.0.0.1"])]
 
 KEY = "sk-hostile-0123456789abcdef"
-MODES = ["sync", "async"]
 
 
 def _ok(conn: socket.socket, request: Request) -> None:
