@@ -25,7 +25,6 @@ from langchain_cometapi.tokens._estimate import request_terms
 #: looking at the corpus (a role header is a few tokens, a tool's framing a dozen or two),
 #: so that a field the training projects barely constrain stays plausible.
 PRIOR: dict[str, float] = {
-    "text_factor": 1.0,
     "json_factor": 1.5,
     "request": 1.0,
     "reply_header": 2.0,

@@ -75,8 +75,9 @@ def pieces(limit: int = 6000, seed: int = 7) -> list[str]:
     return chosen
 
 
-#: Classes the corpus has too little of to refit (CJK, other non-ASCII): kept as shipped.
-KEEP = (_text._CJK, _text._NON_ASCII)
+#: Classes the corpus has too little of to refit (CJK, other non-ASCII, two-byte letters,
+#: four-byte characters): kept as shipped.
+KEEP = (_text._CJK, _text._NON_ASCII, len(_text._WEIGHTS) - 2, len(_text._WEIGHTS) - 1)
 
 
 def fit(texts: list[str]) -> list[float]:

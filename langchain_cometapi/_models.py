@@ -91,8 +91,11 @@ def _row(
 # earlier turns' thinking in context), "new-tokenizer" (Opus 4.7+ and the 5 series: more
 # tokens per text; Sonnet 5's billed usage shows it, ~1.3x the 4.x counts for the same text).
 # Tool prompt: Anthropic's "tool use system prompt token count" table (auto/none, any/tool).
-# Not documented, so borrowed from the nearest documented generation: Opus 5, Fable 5 and
-# Mythos 5 (Sonnet 5's figures).
+# Not documented, so borrowed from the nearest documented generation: Opus 5, Fable 5,
+# Mythos 5 and Haiku 5.5 (Sonnet 5's figures). Haiku 5.5 (``claude-haiku-5-5``) is documented
+# to use the newer tokenizer of Claude 4.7 and later ("about 30 % more tokens than on Haiku
+# 4.5"); its cache minimum is not in the sources above, so it keeps Haiku 4.5's 4096, the
+# same conservative value an unknown model gets. ``claude-mythos`` catches the preview ids.
 _ROWS: Final[tuple[ModelInfo, ...]] = (
     _row("claude-3-haiku", 2048, 200_000, 4_096, False, False, "claude-3", (264, 340)),
     _row("claude-3-opus", 1024, 200_000, 4_096, False, False, "claude-3", (530, 281)),
@@ -114,6 +117,8 @@ _ROWS: Final[tuple[ModelInfo, ...]] = (
     _row("claude-opus-5", 512, 1_000_000, 128_000, True, True, "new-tokenizer", (354, 474)),
     _row("claude-fable-5", 512, 1_000_000, 128_000, True, True, "new-tokenizer", (354, 474)),
     _row("claude-mythos-5", 512, 1_000_000, 128_000, True, True, "new-tokenizer", (354, 474)),
+    _row("claude-mythos", 512, 1_000_000, 128_000, True, True, "new-tokenizer", (354, 474)),
+    _row("claude-haiku-5", 4096, 1_000_000, 128_000, True, True, "new-tokenizer", (354, 474)),
 )
 #: Snapshots whose documented tool prompt differs from their family row's.
 _TOOL_PROMPT_SNAPSHOTS: Final[dict[str, tuple[int, int]]] = {

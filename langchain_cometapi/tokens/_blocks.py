@@ -19,6 +19,7 @@ __all__ = [
     "block_tokens",
     "jsonish_tokens",
     "nested_blocks",
+    "schema_tokens",
     "text_tokens",
     "tool_tokens",
     "unknowns",
@@ -53,6 +54,20 @@ def jsonish_tokens(value: Any, p: TokenCosts) -> float:
     if value is None or value == {} or value == []:
         return 0.0
     return cached_tokens(_json(value)) * p.json_factor
+
+
+def schema_tokens(schema: Any, p: TokenCosts) -> float:
+    """A structured-output schema as the API bills it: like its indented rendering (one key
+    per line), not its compact form. On the recorded requests with ``output_config.format``
+    the compact form left them 4 % under on average (up to 14 % for the larger schemas),
+    growing with the schema; tool schemas, by contrast, are billed like compact JSON."""
+    if not isinstance(schema, (Mapping, list)) or not schema:
+        return jsonish_tokens(schema, p)
+    try:
+        rendered = json.dumps(schema, ensure_ascii=False, indent=2, default=str)
+    except (RecursionError, TypeError, ValueError):
+        return jsonish_tokens(schema, p)  # raises the same clear error, or counts the repr
+    return cached_tokens(rendered) * p.json_factor
 
 
 def _items(value: Any) -> Sequence[Any]:

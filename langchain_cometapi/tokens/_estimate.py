@@ -36,7 +36,7 @@ from typing import Any
 from .._models import tool_prompt_tokens
 from ._blocks import (
     block_tokens,
-    jsonish_tokens,
+    schema_tokens,
     text_tokens,
     tool_tokens,
     unknowns,
@@ -127,7 +127,7 @@ def _request_overhead(body: Mapping[str, Any], p: TokenCosts, citations: bool) -
     config = body.get("output_config")
     fmt = _get(config, "format") or body.get("output_format")
     if fmt:
-        total += p.output_format + jsonish_tokens(_get(fmt, "schema"), p)
+        total += p.output_format + schema_tokens(_get(fmt, "schema"), p)
     if _get(config, "effort") or _get(config, "task_budget"):
         total += p.effort
     edits = _get(body.get("context_management"), "edits")

@@ -33,6 +33,18 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"[^\x00-\x7f]"),  # other non-ASCII (counted on top of CJK below)
     re.compile(r"[a-z][A-Z]"),  # camelCase joints split words
 )
+# Non-ASCII characters by their UTF-8 length, because a byte-level BPE tokenizer splits them
+# by bytes unless it has merges for them. Two-byte characters (U+0080-U+07FF: accented Latin,
+# Greek, Cyrillic, Armenian, Hebrew, Arabic) are letters of alphabetic scripts that such
+# vocabularies merge into multi-letter pieces (Russian or French run at roughly 2-3 characters
+# per token, not one); four-byte ones (emoji, rare CJK) mostly have no merge and take two or
+# more tokens. The fallback's fitted weight for "other non-ASCII" (0.884) comes from the
+# recorded requests, whose non-ASCII characters are nearly all three-byte typography (curly
+# quotes, dashes, bullets: about one token each); it overcounted a Russian text about 2x.
+# These two weights are not fitted (the recorded requests have almost no such text).
+_ALPHABETIC = re.compile(r"[\u0080-\u07ff]")
+_ASTRAL = re.compile(r"[\U00010000-\U0010ffff]")
+_ALPHABETIC_WEIGHT, _ASTRAL_WEIGHT = 0.45, 2.0
 _WEIGHTS: tuple[float, ...] = (
     0.993,
     0.183,
@@ -45,20 +57,27 @@ _WEIGHTS: tuple[float, ...] = (
     0.884,
     2.297,
     0.493,
+    _ALPHABETIC_WEIGHT,
+    _ASTRAL_WEIGHT,
 )
 _WORD, _CHUNK, _CJK, _NON_ASCII, _LONG_RUN = 0, 1, 7, 8, 10
 _LONG_WORD = 20
 
+
 # A run of one repeated character ("aaaa...", "0000...") is not text a tokenizer has merges
 # for: Claude bills a run of letters or digits at about 3 characters per token (cl100k would
-# say 8), so such runs are cut out and counted at that rate by both backends.
-_REPEAT = re.compile(r"([A-Za-z0-9])\1{15,}")
+# say 8), so such runs are cut out and counted at that rate by both backends. From 8
+# characters on (no word has 8 equal letters in a row): at 16, the word models' ~1.5 tokens
+# for such a run jumped to 5 when one more character was appended.
+_REPEAT_MIN = 8
+_REPEAT = re.compile(rf"([A-Za-z0-9])\1{{{_REPEAT_MIN - 1},}}")
 _REPEAT_CHARS_PER_TOKEN = 3.2
 
 
 def class_counts(text: str) -> list[float]:
     """The fallback's features of ``text``: one count per character class, then the letters
-    in one-case runs too long to be words (random ids, base64 pieces)."""
+    in one-case runs too long to be words (random ids, base64 pieces), then the two-byte and
+    four-byte non-ASCII characters (counted apart from the other non-ASCII ones)."""
     words = _PATTERNS[_WORD].findall(text)
     counts = [float(len(words))]
     counts += [float(len(pattern.findall(text))) for pattern in _PATTERNS[1:]]
@@ -66,6 +85,13 @@ def class_counts(text: str) -> list[float]:
     counts[_NON_ASCII] -= counts[_CJK]
     long_runs = [w for w in words if len(w) >= _LONG_WORD]
     counts.append(float(sum(len(w) for w in long_runs if w.islower() or w.isupper())))
+    if counts[_NON_ASCII]:
+        alphabetic = float(len(_ALPHABETIC.findall(text)))
+        astral = float(len(_ASTRAL.findall(text)))
+        counts[_NON_ASCII] -= alphabetic + astral
+        counts += [alphabetic, astral]
+    else:
+        counts += [0.0, 0.0]
     return counts
 
 
@@ -79,7 +105,7 @@ def fallback_tokens(text: str) -> float:
 
 def _split_repeats(text: str) -> tuple[str, float]:
     """``text`` without its long single-character runs, and those runs' tokens."""
-    if len(text) < 16 or _REPEAT.search(text) is None:
+    if len(text) < _REPEAT_MIN or _REPEAT.search(text) is None:
         return text, 0.0
     runs = 0.0
     for match in _REPEAT.finditer(text):
