@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._models import min_cacheable_tokens
-from ._candidates import CandidateFinder
+from ._candidates import CandidateFinder, foreign_ttl
 from ._context import PlanContext
 from ._edit import apply_markers
 from ._kinds import SHORT_FIRST_TURN, PrefixKind, tail_kind, tail_kind_of_first
@@ -132,7 +132,7 @@ class Planning:
             live_keys=tuple(scan.hashes[p] for p in alive),
             write_keys=tuple(scan.hashes[p] for p in choice.written),
             asked_1h=choice.write_1h > 0,
-            unseen=self._unseen(scan, prefix_tokens, app, alive, static_end, anchor),
+            unseen=self._unseen(scan, prefix_tokens, app, alive, static_end, anchor, choice),
         )
         return out, plan, ledger
 
@@ -144,6 +144,7 @@ class Planning:
         alive: list[int],
         static_end: int,
         anchor: int | None,
+        choice: Choice,
     ) -> tuple[Unseen, ...]:
         """Prefixes of known kinds this planner believes are not cached (see ``Unseen``)."""
         out = [
@@ -161,7 +162,10 @@ class Planning:
             before = prefix_tokens[scan.system_end] if scan.system_end >= 0 else 0.0
             first_turn = prefix_tokens[anchor] - before if users <= 1 else SHORT_FIRST_TURN
             kind = PrefixKind.TAIL_CONTINUED if users > 1 else tail_kind_of_first(first_turn)
-            out.append(Unseen(kind, app, prefix_tokens[anchor]))
+            ttl = None
+            if users > 1 and prefix_tokens[anchor] >= self.minimum:
+                ttl = foreign_ttl(self.context, kind, app, anchor, [c.pos for c, _ in choice.marks])
+            out.append(Unseen(kind, app, prefix_tokens[anchor], ttl))
         return tuple(out)
 
     # -- evidence -------------------------------------------------------------------
