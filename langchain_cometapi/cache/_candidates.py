@@ -64,6 +64,9 @@ class CandidateFinder:
         self.prefix_tokens = prefix_tokens
         self.app = app
         self.split_at = split_at
+        # Content behind a tail seen to change recurs only when the tail does (a tail only
+        # guessed from a stamp at first sight is not known to change yet).
+        self.changing = split_at is not None and context.state.splitter.confirmed
         self.shifted = shifted
         self.anchor = anchor  # the previous turn's tail position (see _lookback)
         self.usable_set = Markable(scan)
@@ -146,7 +149,7 @@ class CandidateFinder:
             self._add(static_end, "system", why, reuse, alive)
         doc_end = self.documents_end(scan)
         if "documents" in allowed and doc_end is not None:
-            reuse = expected_reuse(context, PrefixKind.DOCUMENTS, app, dynamic=dynamic)
+            reuse = expected_reuse(context, PrefixKind.DOCUMENTS, app, dynamic=self.changing)
             self._add(doc_end, "documents", "end of leading documents", reuse, alive)
         tail = self.tail(scan, self.usable_set)
         if "tail" in allowed and tail is not None:
@@ -163,7 +166,7 @@ class CandidateFinder:
         kind = tail_kind(scan, prefix_tokens[tail] - before)
         gap = self._conversation_gap(tail, gaps, kind)
         reuse = expected_reuse(
-            self.context, kind, self.app, gap, dynamic=self.split_at is not None,
+            self.context, kind, self.app, gap, dynamic=self.changing,
             shifted=self.shifted,
         )
         self._add(tail, "tail", "end of the conversation so far", reuse, alive)

@@ -31,6 +31,9 @@ _PRIOR_WEIGHT = 2.0
 #: 1h costs 2x to write: one late reuse is not a habit (a fleet worker sees every eighth call).
 _LATE_WEIGHT = 4.0
 _SHARED_RATE = 0.2
+#: A written entry the API did not read back is seen, not inferred from silence: it weighs more
+#: than a trial that lapsed unseen here.
+_SEEN_MISS = 2.0
 _FIVE_MINUTES = TTL_SECONDS["5m"]
 _ONE_HOUR = TTL_SECONDS["1h"]
 BucketKey = tuple[PrefixKind, Hashable]
@@ -191,8 +194,8 @@ class CacheState:
             if ttl == "5m" and read:
                 bucket.reused_elsewhere()
             elif ttl == "5m":
-                bucket.add_trial(False)
-                bucket.add_late(late_share)
+                bucket.add_trial(False, _SEEN_MISS)
+                bucket.add_late(late_share * _SEEN_MISS)
             elif read:
                 bucket.add_trial(True, p_short)
                 bucket.add_trial(False, 1.0 - p_short)
