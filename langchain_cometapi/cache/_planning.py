@@ -147,9 +147,15 @@ class Planning:
         choice: Choice,
     ) -> tuple[Unseen, ...]:
         """Prefixes of known kinds this planner believes are not cached (see ``Unseen``)."""
+        ends = {scan.tools_end: PrefixKind.HEAD, static_end: PrefixKind.HEAD}
+        if static_end != scan.system_end:  # read past a changing tail: the full text recurred
+            ends[scan.system_end] = PrefixKind.DYNAMIC
+        doc_end = CandidateFinder.documents_end(scan)
+        if doc_end is not None:
+            ends[doc_end] = PrefixKind.DOCUMENTS
         out = [
-            Unseen(PrefixKind.HEAD, app, prefix_tokens[pos])
-            for pos in {scan.tools_end, static_end}
+            Unseen(kind, app, prefix_tokens[pos])
+            for pos, kind in ends.items()
             if pos >= 0 and pos not in alive
         ]
         if anchor is None:
