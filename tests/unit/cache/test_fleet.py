@@ -165,3 +165,34 @@ def test_a_1h_previous_turn_read_by_a_slow_app_counts_as_a_late_reuse() -> None:
         unread.foreign_turn(PrefixKind.TAIL_CONTINUED, "app", False, "1h")
     assert read.late_share(PrefixKind.TAIL_CONTINUED, "app") > LATE_EVIDENCE > before
     assert unread.late_share(PrefixKind.TAIL_CONTINUED, "app") < before
+
+
+def _rag(minute: int, question: int) -> dict[str, Any]:
+    docs = [{"type": "text", "text": f"<doc {d}>\n" + words(900, d * 7) + "\n</doc>"}
+            for d in range(3)]
+    return {"model": "claude-sonnet-4-5", "max_tokens": 64,
+            "system": "You answer from the documents.\n" + words(1500)
+            + f"\nCurrent time: 2025-06-01 12:{minute:02d} UTC",
+            "messages": [{"role": "user", "content": [
+                *docs, {"type": "text", "text": f"Question {question}: " + words(30, question)}]}]}
+
+
+def _documents_written_after(read_documents: bool) -> bool:
+    clock = ManualClock()
+    planner = CachePlanner(clock=clock)
+    _, plan = planner.plan(_rag(0, 0))
+    docs = next(bp.prefix_tokens for bp in plan.breakpoints if bp.segment == "documents")
+    total = plan.estimated_input_tokens
+    read = docs if read_documents else 0  # other workers wrote these documents a moment ago
+    planner.observe(plan, {"input_tokens": 10, "cache_read_input_tokens": read,
+                           "cache_creation_input_tokens": total - read - 10})
+    clock.advance(70)  # another minute: the clock line changed, the split is confirmed
+    _, plan = planner.plan(_rag(1, 1))
+    return any(bp.segment == "documents" and bp.action == "write" for bp in plan.breakpoints)
+
+
+def test_documents_behind_a_clock_that_others_read_are_written() -> None:
+    """Behind a changing system tail, documents recur only when the full text does; a read of
+    them that other workers wrote within the same minute shows it does."""
+    assert _documents_written_after(read_documents=True)
+    assert not _documents_written_after(read_documents=False)
