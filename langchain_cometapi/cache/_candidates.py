@@ -32,16 +32,13 @@ def _net(reuse: dict[str, float], ttl: str) -> float:
     return (PRICE_PLAIN - PRICE_READ) * reuse[ttl] - (WRITE_PRICE[ttl] - PRICE_PLAIN)
 
 
-def foreign_ttl(
-    context: PlanContext, kind: PrefixKind, app: Hashable, anchor: int, marked: list[int]
-) -> str | None:
+def foreign_ttl(reuse: dict[str, float] | None, anchor: int, marked: list[int]) -> str | None:
     """The TTL another planner of the fleet most likely wrote the previous turn's tail with:
-    the one this planner would choose on its own evidence (same code, similar evidence); None
-    when it would not write it, or when no marker of this plan can reach it (then the API's
-    read says nothing about that entry)."""
-    if not any(0 <= pos - anchor <= READ_REACH for pos in marked):
+    the one this planner chooses for this turn's tail (``reuse``; same code, similar evidence);
+    None when it would not write one, or when no marker of this plan can reach the previous
+    tail (then the API's read says nothing about that entry)."""
+    if not reuse or not any(0 <= pos - anchor <= READ_REACH for pos in marked):
         return None
-    reuse = expected_reuse(context, kind, app)
     ttl = pick_ttl(reuse)
     return ttl if _net(reuse, ttl) > 0 else None
 
@@ -71,6 +68,7 @@ class CandidateFinder:
         self.anchor = anchor  # the previous turn's tail position (see _lookback)
         self.usable_set = Markable(scan)
         self.pool: dict[int, Candidate] = {}
+        self.tail_reuse: dict[str, float] | None = None  # expected reads of this turn's tail
 
     def find(self) -> tuple[list[Candidate], list[Candidate], list[int]]:
         """(candidates, the user's own markers, live positions in order)."""
@@ -169,6 +167,7 @@ class CandidateFinder:
             self.context, kind, self.app, gap, dynamic=self.changing,
             shifted=self.shifted,
         )
+        self.tail_reuse = reuse
         self._add(tail, "tail", "end of the conversation so far", reuse, alive)
 
     def _conversation_gap(
@@ -180,12 +179,15 @@ class CandidateFinder:
         as one outcome for this kind of prefix (a fleet planner sees no gap otherwise)."""
         scan, anchor = self.scan, self.anchor
         since = scan.message_starts[scan.message_of[anchor]] if anchor is not None else 0
-        known = [p for p in gaps if p < tail and scan.section(p) == "messages"]
-        previous = max((p for p in known if p >= since), default=None)
+        previous = max(
+            (p for p in gaps if since <= p < tail and scan.section(p) == "messages"), default=None
+        )
         if previous is not None:
             return gaps[previous]
-        older = max(known, default=None)
-        if older is None or anchor is None:
+        if anchor is None:
+            return None
+        older = max((p for p in gaps if scan.system_end < p < since), default=None)
+        if older is None:
             return None
         turns = scan.message_roles[scan.message_of[older] + 1 :].count("user")
         gap = gaps[older] / max(turns, 1)

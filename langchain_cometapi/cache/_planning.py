@@ -132,7 +132,8 @@ class Planning:
             live_keys=tuple(scan.hashes[p] for p in alive),
             write_keys=tuple(scan.hashes[p] for p in choice.written),
             asked_1h=choice.write_1h > 0,
-            unseen=self._unseen(scan, prefix_tokens, app, alive, static_end, anchor, choice),
+            unseen=self._unseen(scan, prefix_tokens, app, alive, static_end, anchor, choice,
+                                finder.tail_reuse),
         )
         return out, plan, ledger
 
@@ -145,6 +146,7 @@ class Planning:
         static_end: int,
         anchor: int | None,
         choice: Choice,
+        tail_reuse: dict[str, float] | None,
     ) -> tuple[Unseen, ...]:
         """Prefixes of known kinds this planner believes are not cached (see ``Unseen``)."""
         ends = {scan.tools_end: PrefixKind.HEAD, static_end: PrefixKind.HEAD}
@@ -170,7 +172,7 @@ class Planning:
             kind = PrefixKind.TAIL_CONTINUED if users > 1 else tail_kind_of_first(first_turn)
             ttl = None
             if users > 1 and prefix_tokens[anchor] >= self.minimum:
-                ttl = foreign_ttl(self.context, kind, app, anchor, [c.pos for c, _ in choice.marks])
+                ttl = foreign_ttl(tail_reuse, anchor, [c.pos for c, _ in choice.marks])
             out.append(Unseen(kind, app, prefix_tokens[anchor], ttl))
         return tuple(out)
 
