@@ -64,6 +64,8 @@ class CandidateFinder:
         # Content behind a tail seen to change recurs only when the tail does (a tail only
         # guessed from a stamp at first sight is not known to change yet).
         self.changing = split_at is not None and context.state.splitter.confirmed
+        # A system text headed by a per-request stamp: nothing from it on recurs (first sight).
+        self.volatile = split_at is None and context.state.splitter.volatile
         self.shifted = shifted
         self.anchor = anchor  # the previous turn's tail position (see _lookback)
         self.usable_set = Markable(scan)
@@ -143,11 +145,13 @@ class CandidateFinder:
         static_end = scan.system_end - dynamic
         if "system" in allowed and static_end > scan.tools_end:
             why = "end of static system prompt" if dynamic else "end of system prompt"
-            reuse = expected_reuse(context, PrefixKind.HEAD, app)
+            reuse = expected_reuse(context, PrefixKind.HEAD, app, dynamic=self.volatile)
             self._add(static_end, "system", why, reuse, alive)
         doc_end = self.documents_end(scan)
         if "documents" in allowed and doc_end is not None:
-            reuse = expected_reuse(context, PrefixKind.DOCUMENTS, app, dynamic=self.changing)
+            reuse = expected_reuse(
+                context, PrefixKind.DOCUMENTS, app, dynamic=self.changing or self.volatile
+            )
             self._add(doc_end, "documents", "end of leading documents", reuse, alive)
         tail = self.tail(scan, self.usable_set)
         if "tail" in allowed and tail is not None:
@@ -164,7 +168,7 @@ class CandidateFinder:
         kind = tail_kind(scan, prefix_tokens[tail] - before)
         gap = self._conversation_gap(tail, gaps, kind)
         reuse = expected_reuse(
-            self.context, kind, self.app, gap, dynamic=self.changing,
+            self.context, kind, self.app, gap, dynamic=self.changing or self.volatile,
             shifted=self.shifted,
         )
         self.tail_reuse = reuse

@@ -99,6 +99,7 @@ class Planning:
         state.sweep(self.now)
         blocks, splittable = split_candidate(self.body.get("system"))
         split_at: int | None = None
+        state.splitter.volatile = False
         if splittable is not None and policy.split_dynamic_system and "system" in policy.segments:
             split_at = state.splitter.split_point(splittable, self.learn)
             if split_at is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import OrderedDict, deque
 
-__all__ = ["SystemSplitter", "common_prefix_length", "stamped_line"]
+__all__ = ["SystemSplitter", "common_prefix_length", "stamped_at_start", "stamped_line"]
 
 _MIN_STATIC_CHARS = 200
 #: A time of day (``12:05``, ``T10:05:07``): per-request data, which a static prompt rarely holds.
@@ -59,6 +59,14 @@ def _snap(text: str, cut: int) -> int:
     return space + 1 if space >= 0 else 0
 
 
+def stamped_at_start(text: str) -> bool:
+    """Whether a time with seconds sits in the first ``_MIN_STATIC_CHARS`` characters (``Now:
+    2025-06-01T10:05:07Z`` heading the prompt): no static head precedes it, so the whole text,
+    and everything behind it, recurs only if the same second comes back."""
+    found = _TIME_OF_DAY.search(text, 0, _MIN_STATIC_CHARS)
+    return found is not None and found.group(1) is not None
+
+
 class SystemSplitter:
     """Remembers recent system texts and the cut points learned from them (not thread-safe;
     the planner state's lock guards it)."""
@@ -67,6 +75,9 @@ class SystemSplitter:
         self._recent: deque[str] = deque(maxlen=recent)
         # cut (length, digest of the head) -> confirmed by two texts (else guessed from a stamp)
         self._known: OrderedDict[tuple[int, int], bool] = OrderedDict()
+        #: Whether the last text, not split, starts with a per-request stamp (see
+        #: ``stamped_at_start``) and was not seen before: nothing of it is expected to recur.
+        self.volatile = False
         #: Whether the tail at the last cut returned is known to change per call (seen to vary,
         #: or a stamp with seconds): only then does what follows depend on the tail recurring.
         self.confirmed = False
@@ -75,7 +86,7 @@ class SystemSplitter:
 
     def split_point(self, text: str, learn: bool = True) -> int | None:
         """Character index where ``text``'s dynamic tail starts, or None to keep it whole."""
-        self.confirmed = False
+        self.confirmed = self.volatile = False
         for key in reversed(self._known):
             length, digest = key
             if length < len(text) and hash(text[:length]) == digest:
@@ -86,8 +97,10 @@ class SystemSplitter:
                     self._remember(text)
                 return length
         best = 0
+        repeated = False
         for other in self._recent:
             if other is text or other == text:
+                repeated = True
                 continue
             best = max(best, common_prefix_length(text, other))
         if learn:
@@ -97,6 +110,7 @@ class SystemSplitter:
         if not self.confirmed:
             found = self._stamp_cut(text)
             if found is None:
+                self.volatile = not repeated and stamped_at_start(text)
                 return None
             cut, self.confirmed = found
         if not learn:

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from langchain_cometapi.cache._planner import CachePlanner
-from langchain_cometapi.cache._system_split import SystemSplitter, stamped_line
+from langchain_cometapi.cache._system_split import (
+    SystemSplitter,
+    stamped_at_start,
+    stamped_line,
+)
 from langchain_cometapi.testing import ManualClock
 from tests.helpers.cache_bodies import words
 
@@ -51,3 +57,28 @@ def test_the_first_request_of_a_planner_already_sends_the_static_head_apart() ->
     assert plan.system_split_at == len(STATIC)
     assert [b["text"] for b in out["system"]] == [STATIC, "Now: 2025-06-01T10:05:07Z"]
     assert out["system"][0].get("cache_control") and "cache_control" not in out["system"][1]
+
+
+def _stamped_first(second: int) -> dict[str, Any]:
+    return {"model": "claude-sonnet-4-5", "max_tokens": 64,
+            "system": f"Now: 2025-06-01T10:05:{second:02d}Z\n" + STATIC,
+            "messages": [{"role": "user", "content": "Question: " + words(60)}]}
+
+
+def test_a_system_prompt_headed_by_a_per_request_stamp_is_not_written() -> None:
+    """Nothing precedes the stamp, so no prefix of this text recurs: a write only costs."""
+    assert stamped_at_start("Now: 2025-06-01T10:05:07Z\n" + STATIC)
+    assert not stamped_at_start("Now: 2025-06-01T10:05Z\n" + STATIC)  # a minute clock recurs
+    planner = CachePlanner(clock=ManualClock())
+    _, plan = planner.plan(_stamped_first(7))
+    assert not [bp for bp in plan.breakpoints if bp.action == "write"], plan.explain()
+
+
+def test_a_stamped_system_prompt_sent_again_unchanged_is_written() -> None:
+    """The same text twice (a stamp that is a fixed header, not per request) does recur."""
+    clock = ManualClock()
+    planner = CachePlanner(clock=clock)
+    planner.plan(_stamped_first(7))
+    clock.advance(10)
+    _, plan = planner.plan(_stamped_first(7))
+    assert any(bp.segment == "system" for bp in plan.breakpoints), plan.explain()
