@@ -16,7 +16,7 @@ from ._scan import Markable, Scan
 from ._select import READ_REACH, Candidate
 from ._ttl import expected_reuse
 
-__all__ = ["CandidateFinder", "pick_ttl"]
+__all__ = ["CandidateFinder", "foreign_ttl", "pick_ttl"]
 
 #: The subset search tries every combination: keep the pool small.
 _MAX_POOL = 12
@@ -25,10 +25,22 @@ _MAX_POOL = 12
 def pick_ttl(reuse: dict[str, float]) -> str:
     """The TTL whose expected later reads best pay for its write premium."""
 
-    def net(ttl: str) -> float:
-        return (PRICE_PLAIN - PRICE_READ) * reuse[ttl] - (WRITE_PRICE[ttl] - PRICE_PLAIN)
+    return max(reuse, key=lambda ttl: _net(reuse, ttl))
 
-    return max(reuse, key=net)
+
+def _net(reuse: dict[str, float], ttl: str) -> float:
+    return (PRICE_PLAIN - PRICE_READ) * reuse[ttl] - (WRITE_PRICE[ttl] - PRICE_PLAIN)
+
+
+def foreign_ttl(reuse: dict[str, float] | None, anchor: int, marked: list[int]) -> str | None:
+    """The TTL another planner of the fleet most likely wrote the previous turn's tail with:
+    the one this planner chooses for this turn's tail (``reuse``; same code, similar evidence);
+    None when it would not write one, or when no marker of this plan can reach the previous
+    tail (then the API's read says nothing about that entry)."""
+    if not reuse or not any(0 <= pos - anchor <= READ_REACH for pos in marked):
+        return None
+    ttl = pick_ttl(reuse)
+    return ttl if _net(reuse, ttl) > 0 else None
 
 
 class CandidateFinder:
@@ -49,10 +61,16 @@ class CandidateFinder:
         self.prefix_tokens = prefix_tokens
         self.app = app
         self.split_at = split_at
+        # Content behind a tail seen to change recurs only when the tail does (a tail only
+        # guessed from a stamp at first sight is not known to change yet).
+        self.changing = split_at is not None and context.state.splitter.confirmed
+        # A system text headed by a per-request stamp: nothing from it on recurs (first sight).
+        self.volatile = split_at is None and context.state.splitter.volatile
         self.shifted = shifted
         self.anchor = anchor  # the previous turn's tail position (see _lookback)
         self.usable_set = Markable(scan)
         self.pool: dict[int, Candidate] = {}
+        self.tail_reuse: dict[str, float] | None = None  # expected reads of this turn's tail
 
     def find(self) -> tuple[list[Candidate], list[Candidate], list[int]]:
         """(candidates, the user's own markers, live positions in order)."""
@@ -127,11 +145,13 @@ class CandidateFinder:
         static_end = scan.system_end - dynamic
         if "system" in allowed and static_end > scan.tools_end:
             why = "end of static system prompt" if dynamic else "end of system prompt"
-            reuse = expected_reuse(context, PrefixKind.HEAD, app)
+            reuse = expected_reuse(context, PrefixKind.HEAD, app, dynamic=self.volatile)
             self._add(static_end, "system", why, reuse, alive)
         doc_end = self.documents_end(scan)
         if "documents" in allowed and doc_end is not None:
-            reuse = expected_reuse(context, PrefixKind.DOCUMENTS, app, dynamic=dynamic)
+            reuse = expected_reuse(
+                context, PrefixKind.DOCUMENTS, app, dynamic=self.changing or self.volatile
+            )
             self._add(doc_end, "documents", "end of leading documents", reuse, alive)
         tail = self.tail(scan, self.usable_set)
         if "tail" in allowed and tail is not None:
@@ -146,19 +166,38 @@ class CandidateFinder:
         scan, prefix_tokens = self.scan, self.prefix_tokens
         before = prefix_tokens[scan.system_end] if scan.system_end >= 0 else 0.0
         kind = tail_kind(scan, prefix_tokens[tail] - before)
-        # The gap since this conversation's previous turn, if that turn was planned here: an
-        # older turn's gap (the previous one went to another planner) would overstate it.
-        anchor = self.anchor
+        gap = self._conversation_gap(tail, gaps, kind)
+        reuse = expected_reuse(
+            self.context, kind, self.app, gap, dynamic=self.changing or self.volatile,
+            shifted=self.shifted,
+        )
+        self.tail_reuse = reuse
+        self._add(tail, "tail", "end of the conversation so far", reuse, alive)
+
+    def _conversation_gap(
+        self, tail: int, gaps: dict[int, float], kind: PrefixKind
+    ) -> float | None:
+        """Time between this conversation's turns as seen here: since its previous turn if that
+        was planned here; else, if an older turn was (the ones in between went to other planners
+        of a fleet), the time since then over the user turns added since, which is also learnt
+        as one outcome for this kind of prefix (a fleet planner sees no gap otherwise)."""
+        scan, anchor = self.scan, self.anchor
         since = scan.message_starts[scan.message_of[anchor]] if anchor is not None else 0
         previous = max(
             (p for p in gaps if since <= p < tail and scan.section(p) == "messages"), default=None
         )
-        gap = gaps[previous] if previous is not None else None
-        reuse = expected_reuse(
-            self.context, kind, self.app, gap, dynamic=self.split_at is not None,
-            shifted=self.shifted,
-        )
-        self._add(tail, "tail", "end of the conversation so far", reuse, alive)
+        if previous is not None:
+            return gaps[previous]
+        if anchor is None:
+            return None
+        older = max((p for p in gaps if scan.system_end < p < since), default=None)
+        if older is None:
+            return None
+        turns = scan.message_roles[scan.message_of[older] + 1 :].count("user")
+        gap = gaps[older] / max(turns, 1)
+        if self.context.learn and gap > 0:
+            self.context.state.average_gap(kind, self.app, gap)
+        return gap
 
     def _bridges(self, anchor: int, tail: int, alive: list[int]) -> None:
         """Markers every READ_REACH positions so a long turn still reads the last live entry."""

@@ -28,6 +28,10 @@ class Unseen:
     kind: PrefixKind
     app: Hashable
     tokens: float  # estimated prefix tokens up to it (API units)
+    #: For the previous turn of a conversation planned elsewhere: the TTL this planner would
+    #: have written it with (the fleet runs the same code on similar evidence), so a read means
+    #: "reused within that TTL" and a miss "not"; None when nothing tells (not checked then).
+    ttl: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

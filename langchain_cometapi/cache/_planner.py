@@ -153,7 +153,10 @@ class CachePlanner:
             self.state.observe_ratio(ledger.raw_estimate, parsed.prompt)
             self.state.observe_reads(plan.expected_read_tokens, read)
             for prefix in ledger.unseen:
-                if read >= 0.95 * prefix.tokens:
+                reached = read >= 0.95 * prefix.tokens
+                if prefix.ttl is not None:  # another planner's previous turn: read back or not
+                    self.state.foreign_turn(prefix.kind, prefix.app, reached, prefix.ttl)
+                elif reached:
                     self.state.add_hit(prefix.kind, prefix.app)  # kept warm by another planner
             if plan.expected_read_tokens > 0 and read == 0:
                 for key in ledger.live_keys:

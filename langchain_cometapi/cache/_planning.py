@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._models import min_cacheable_tokens
-from ._candidates import CandidateFinder
+from ._candidates import CandidateFinder, foreign_ttl
 from ._context import PlanContext
 from ._edit import apply_markers
 from ._kinds import SHORT_FIRST_TURN, PrefixKind, tail_kind, tail_kind_of_first
@@ -99,6 +99,7 @@ class Planning:
         state.sweep(self.now)
         blocks, splittable = split_candidate(self.body.get("system"))
         split_at: int | None = None
+        state.splitter.volatile = False
         if splittable is not None and policy.split_dynamic_system and "system" in policy.segments:
             split_at = state.splitter.split_point(splittable, self.learn)
             if split_at is not None:
@@ -132,7 +133,8 @@ class Planning:
             live_keys=tuple(scan.hashes[p] for p in alive),
             write_keys=tuple(scan.hashes[p] for p in choice.written),
             asked_1h=choice.write_1h > 0,
-            unseen=self._unseen(scan, prefix_tokens, app, alive, static_end, anchor),
+            unseen=self._unseen(scan, prefix_tokens, app, alive, static_end, anchor, choice,
+                                finder.tail_reuse),
         )
         return out, plan, ledger
 
@@ -144,11 +146,19 @@ class Planning:
         alive: list[int],
         static_end: int,
         anchor: int | None,
+        choice: Choice,
+        tail_reuse: dict[str, float] | None,
     ) -> tuple[Unseen, ...]:
         """Prefixes of known kinds this planner believes are not cached (see ``Unseen``)."""
+        ends = {scan.tools_end: PrefixKind.HEAD, static_end: PrefixKind.HEAD}
+        if static_end != scan.system_end:  # read past a changing tail: the full text recurred
+            ends[scan.system_end] = PrefixKind.DYNAMIC
+        doc_end = CandidateFinder.documents_end(scan)
+        if doc_end is not None:
+            ends[doc_end] = PrefixKind.DOCUMENTS
         out = [
-            Unseen(PrefixKind.HEAD, app, prefix_tokens[pos])
-            for pos in {scan.tools_end, static_end}
+            Unseen(kind, app, prefix_tokens[pos])
+            for pos, kind in ends.items()
             if pos >= 0 and pos not in alive
         ]
         if anchor is None:
@@ -161,7 +171,10 @@ class Planning:
             before = prefix_tokens[scan.system_end] if scan.system_end >= 0 else 0.0
             first_turn = prefix_tokens[anchor] - before if users <= 1 else SHORT_FIRST_TURN
             kind = PrefixKind.TAIL_CONTINUED if users > 1 else tail_kind_of_first(first_turn)
-            out.append(Unseen(kind, app, prefix_tokens[anchor]))
+            ttl = None
+            if users > 1 and prefix_tokens[anchor] >= self.minimum:
+                ttl = foreign_ttl(tail_reuse, anchor, [c.pos for c, _ in choice.marks])
+            out.append(Unseen(kind, app, prefix_tokens[anchor], ttl))
         return tuple(out)
 
     # -- evidence -------------------------------------------------------------------

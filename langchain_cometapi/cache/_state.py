@@ -20,7 +20,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from .._models import TTL_SECONDS
-from ._kinds import LATE_PRIOR, PrefixKind
+from ._kinds import LATE_PRIOR, PRIORS, PrefixKind
 from ._scan import ScanCache
 from ._system_split import SystemSplitter
 
@@ -31,6 +31,9 @@ _PRIOR_WEIGHT = 2.0
 #: 1h costs 2x to write: one late reuse is not a habit (a fleet worker sees every eighth call).
 _LATE_WEIGHT = 4.0
 _SHARED_RATE = 0.2
+#: A written entry the API did not read back is seen, not inferred from silence: it weighs more
+#: than a trial that lapsed unseen here.
+_SEEN_MISS = 2.0
 _FIVE_MINUTES = TTL_SECONDS["5m"]
 _ONE_HOUR = TTL_SECONDS["1h"]
 BucketKey = tuple[PrefixKind, Hashable]
@@ -173,6 +176,43 @@ class CacheState:
         the API's usage)."""
         self.bucket((kind, app)).reused_elsewhere()
         self.bucket((kind, None)).reused_elsewhere()
+
+    def foreign_turn(self, kind: PrefixKind, app: Hashable, read: bool, ttl: str) -> None:
+        """The previous turn of a conversation was planned by another planner of the fleet,
+        which wrote its tail with ``ttl`` (what this planner would have chosen); whether the
+        API read it tells whether the conversation came back within that TTL.
+
+        A 5m entry read is a reuse within 5 minutes. A 5m entry not read is a miss whose
+        lateness is unknown (it counts as late at the share already believed, leaving that share
+        unchanged). A 1h entry read is a late reuse or a quick one, split at the believed
+        P(within 5 minutes); a 1h entry not read is a miss that was not late either.
+        """
+        p_short = self.probability(kind, app, PRIORS[kind])
+        late_share = self.late_share(kind, app)
+        for key in ((kind, app), (kind, None)):
+            bucket = self.bucket(key)
+            if ttl == "5m" and read:
+                bucket.reused_elsewhere()
+            elif ttl == "5m":
+                bucket.add_trial(False, _SEEN_MISS)
+                bucket.add_late(late_share * _SEEN_MISS)
+            elif read:
+                bucket.add_trial(True, p_short)
+                bucket.add_trial(False, 1.0 - p_short)
+                bucket.add_late(1.0 - p_short)
+            else:
+                bucket.add_trial(False)
+                bucket.add_late(0.0)
+
+    def average_gap(self, kind: PrefixKind, app: Hashable, gap: float) -> None:
+        """A conversation this planner saw some turns ago came back: ``gap`` is the mean time
+        between its turns since then (the turns in between went to other planners). One
+        outcome: within 5 minutes, within the hour, or later."""
+        for key in ((kind, app), (kind, None)):
+            bucket = self.bucket(key)
+            bucket.add_trial(gap <= _FIVE_MINUTES)
+            if gap > _FIVE_MINUTES:
+                bucket.add_late(float(gap <= _ONE_HOUR))
 
     def observe_reads(self, expected: int, actual: int) -> None:
         """Track how often the API reads more than this planner knew was cached: then other

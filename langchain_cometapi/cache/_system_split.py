@@ -9,11 +9,31 @@ marker plus a dynamic block that does not.
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict, deque
 
-__all__ = ["SystemSplitter", "common_prefix_length"]
+__all__ = ["SystemSplitter", "common_prefix_length", "stamped_at_start", "stamped_line"]
 
 _MIN_STATIC_CHARS = 200
+#: A time of day (``12:05``, ``T10:05:07``): per-request data, which a static prompt rarely holds.
+_TIME_OF_DAY = re.compile(r"(?<![\d:])(?:[01]?\d|2[0-3]):[0-5]\d(:[0-5]\d)?(?![\d])")
+
+
+def stamped_line(text: str) -> tuple[int, bool] | None:
+    """Start of the first line that carries a time of day (a clock or request stamp), when the
+    text before it is long enough to be a static head worth caching; else None.
+
+    A planner that sees a system text for the first time (each worker of a fleet does, for
+    every text it did not plan before) cannot compare it with another one; a stamp is the
+    usual dynamic tail, so cutting before it at first sight gives the cut that comparing two
+    texts would find, and every worker the same static head to write and read. The flag says
+    whether the stamp has seconds: then it is per request and what follows never recurs (a
+    minute clock recurs within its minute, which the planner cannot know at first sight)."""
+    found = _TIME_OF_DAY.search(text)
+    if found is None:
+        return None
+    start = text.rfind("\n", 0, found.start()) + 1
+    return (start, found.group(1) is not None) if start >= _MIN_STATIC_CHARS else None
 
 
 def common_prefix_length(a: str, b: str) -> int:
@@ -39,41 +59,81 @@ def _snap(text: str, cut: int) -> int:
     return space + 1 if space >= 0 else 0
 
 
+def stamped_at_start(text: str) -> bool:
+    """Whether a time with seconds sits in the first ``_MIN_STATIC_CHARS`` characters (``Now:
+    2025-06-01T10:05:07Z`` heading the prompt): no static head precedes it, so the whole text,
+    and everything behind it, recurs only if the same second comes back."""
+    found = _TIME_OF_DAY.search(text, 0, _MIN_STATIC_CHARS)
+    return found is not None and found.group(1) is not None
+
+
 class SystemSplitter:
     """Remembers recent system texts and the cut points learned from them (not thread-safe;
     the planner state's lock guards it)."""
 
     def __init__(self, recent: int = 8, known: int = 64) -> None:
         self._recent: deque[str] = deque(maxlen=recent)
-        self._known: OrderedDict[tuple[int, int], None] = OrderedDict()
+        # cut (length, digest of the head) -> confirmed by two texts (else guessed from a stamp)
+        self._known: OrderedDict[tuple[int, int], bool] = OrderedDict()
+        #: Whether the last text, not split, starts with a per-request stamp (see
+        #: ``stamped_at_start``) and was not seen before: nothing of it is expected to recur.
+        self.volatile = False
+        #: Whether the tail at the last cut returned is known to change per call (seen to vary,
+        #: or a stamp with seconds): only then does what follows depend on the tail recurring.
+        self.confirmed = False
         self._known_cap = known
+        self._stamps: OrderedDict[int, tuple[int, bool] | None] = OrderedDict()
 
     def split_point(self, text: str, learn: bool = True) -> int | None:
         """Character index where ``text``'s dynamic tail starts, or None to keep it whole."""
-        for length, digest in reversed(self._known):
+        self.confirmed = self.volatile = False
+        for key in reversed(self._known):
+            length, digest = key
             if length < len(text) and hash(text[:length]) == digest:
+                self.confirmed = self._known[key] or self._varied(text, length)
                 if learn:
-                    self._known.move_to_end((length, digest))
+                    self._known[key] = self.confirmed
+                    self._known.move_to_end(key)
                     self._remember(text)
                 return length
         best = 0
+        repeated = False
         for other in self._recent:
             if other is text or other == text:
+                repeated = True
                 continue
             best = max(best, common_prefix_length(text, other))
         if learn:
             self._remember(text)
-        if best <= 0 or best >= len(text):
-            return None
-        cut = _snap(text, best)
-        if cut < _MIN_STATIC_CHARS:
-            return None
+        cut = _snap(text, best) if 0 < best < len(text) else 0
+        self.confirmed = cut >= _MIN_STATIC_CHARS
+        if not self.confirmed:
+            found = self._stamp_cut(text)
+            if found is None:
+                self.volatile = not repeated and stamped_at_start(text)
+                return None
+            cut, self.confirmed = found
         if not learn:
             return cut
-        self._known[(cut, hash(text[:cut]))] = None
+        self._known[(cut, hash(text[:cut]))] = self.confirmed
         while len(self._known) > self._known_cap:
             self._known.popitem(last=False)
         return cut
+
+    def _varied(self, text: str, length: int) -> bool:
+        """A recent text with the same head but another tail: the tail does change per call."""
+        head = text[:length]
+        return any(o is not text and o != text and o.startswith(head) for o in self._recent)
+
+    def _stamp_cut(self, text: str) -> tuple[int, bool] | None:
+        """``stamped_line``, remembered per text: a static prompt is searched once, not per call."""
+        key = hash(text)
+        if key in self._stamps:
+            return self._stamps[key]
+        found = self._stamps[key] = stamped_line(text)
+        while len(self._stamps) > self._known_cap:
+            self._stamps.popitem(last=False)
+        return found
 
     def _remember(self, text: str) -> None:
         if not self._recent or self._recent[-1] != text:
