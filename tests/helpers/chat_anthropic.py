@@ -74,9 +74,9 @@ def theirs_body(
     **call_kwargs: Any,
 ) -> dict[str, Any]:
     """ChatAnthropic's request payload (its warnings are not what is compared)."""
-    llm = _theirs(settings or {})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        llm = _theirs(settings or {})
         payload = llm._get_request_payload(
             list(messages), stop=stop, **_bound(llm, bind), **call_kwargs
         )
@@ -91,9 +91,9 @@ def ours_body(
     **call_kwargs: Any,
 ) -> dict[str, Any]:
     """Our request body, with the betas it would send (instance betas and the call's header)."""
-    llm = _ours(settings or {})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        llm = _ours(settings or {})
         request = build_request(
             list(messages), llm._defaults(), stop, {**_bound(llm, bind), **call_kwargs}
         )

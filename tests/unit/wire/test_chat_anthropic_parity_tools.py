@@ -2,10 +2,11 @@
 
 Constructor settings and call options langchain-anthropic's tests pin (sampling, stop, betas,
 mcp_servers, container, effort and output_config merging, task_budget and other betas,
-response_format, top-level cache_control); every tool shape langchain-anthropic's tests convert (pydantic model, function, BaseTool,
-JSON schema, OpenAI dict, Anthropic dict, ``BaseTool.extras``), its built-in tools with the beta
-each needs, ``tool_choice`` and ``parallel_tool_calls``, ``strict``; compared as whole request
-bodies (``tests.helpers.chat_anthropic``). Deviations: test_chat_anthropic_deviations.py.
+response_format, top-level cache_control); every tool shape its tests convert (pydantic
+model, function, BaseTool, JSON schema, OpenAI dict, Anthropic dict, ``BaseTool.extras``), its
+built-in tools with the beta each needs, ``tool_choice``, ``parallel_tool_calls`` and
+``strict``; compared as whole request bodies (``tests.helpers.chat_anthropic``). Deviations:
+test_chat_anthropic_deviations.py.
 """
 
 from __future__ import annotations
