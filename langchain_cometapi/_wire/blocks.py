@@ -144,7 +144,9 @@ def convert_block(item: Mapping[str, Any], role: str, *, foreign: bool = False) 
 
 def _check_role(kind: str, role: str) -> None:
     if kind not in ACCEPTED[role]:
-        where = "a tool result" if role == "tool" else f"a {role} message"
+        where = {"tool": "a tool result", "assistant": "an assistant message"}.get(
+            role, f"a {role} message"
+        )
         raise ValueError(
             f"a {kind!r} block cannot be in {where}; the Messages API accepts there only "
             f"{sorted(ACCEPTED[role])}."
