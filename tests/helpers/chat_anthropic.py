@@ -52,13 +52,13 @@ META_KEYS = (
 def _theirs(settings: Mapping[str, Any]) -> Any:
     from langchain_anthropic import ChatAnthropic
 
-    return ChatAnthropic(model=MODEL, api_key="sk-ant-test", max_tokens=MAX_TOKENS, **settings)
+    settings = {"model": MODEL, "max_tokens": MAX_TOKENS, **settings}
+    return ChatAnthropic(api_key="sk-ant-test", **settings)
 
 
 def _ours(settings: Mapping[str, Any]) -> ChatCometAPI:
-    return ChatCometAPI(
-        model=MODEL, api_key="sk-test", max_tokens=MAX_TOKENS, prompt_cache="off", **settings
-    )
+    settings = {"model": MODEL, "max_tokens": MAX_TOKENS, **settings}
+    return ChatCometAPI(api_key="sk-test", prompt_cache="off", **settings)
 
 
 def _bound(llm: Any, bind: Mapping[str, Any] | None) -> dict[str, Any]:

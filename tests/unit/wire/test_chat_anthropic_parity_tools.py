@@ -222,3 +222,20 @@ CALLS: dict[str, dict[str, Any]] = {
 def test_call_arguments_become_the_same_body(kwargs: dict[str, Any]) -> None:
     history = [*H, AIMessage("bar"), HumanMessage("baz")]
     assert ours_body(history, **kwargs) == theirs_body(history, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "model", ["claude-opus-4-7", "claude-opus-4-8", "claude-sonnet-5", "claude-opus-4-6",
+              "claude-mythos-5"]
+)  # fmt: skip
+@pytest.mark.parametrize(
+    "settings",
+    [{"effort": "high"}, {"reasoning_effort": "low"}, {"output_config": {"effort": "max"}},
+     {"effort": "high", "thinking": {"type": "adaptive"}}],
+    ids=["effort", "reasoning_effort", "output_config effort", "effort and thinking"],
+)  # fmt: skip
+def test_effort_on_each_model_becomes_the_same_body(model: str, settings: dict[str, Any]) -> None:
+    """On Opus 4.7+ and the 5 series an effort without thinking turns adaptive thinking on."""
+    settings = {"model": model, **settings}
+    assert ours_body(H, settings) == theirs_body(H, settings)
+    assert ours_body(H, settings, effort="medium") == theirs_body(H, settings, effort="medium")
