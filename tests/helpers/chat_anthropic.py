@@ -214,3 +214,39 @@ def metadata(message: AIMessage) -> dict[str, Any]:
         instant = datetime.fromisoformat(container["expires_at"].replace("Z", "+00:00"))
         picked["container"] = {**container, "expires_at": instant}
     return picked
+
+
+def _answering(llm: Any, data: Mapping[str, Any]) -> Any:
+    """``llm`` with its SDK call answered by ``data`` (an SDK Message), for ChatAnthropic."""
+
+    class _Raw:
+        headers: dict[str, str] = {}
+
+        def parse(self) -> Any:
+            return _sdk_message(data)
+
+    return patch.object(llm, "_create", lambda payload: _Raw())
+
+
+def structured(
+    model: str, data: Mapping[str, Any], schema: Any, settings: Mapping[str, Any], **kw: Any
+) -> Any:
+    """``with_structured_output(schema, **kw).invoke("hi")`` answered by ``data`` with
+    ChatAnthropic (``model="theirs"``) or ours; an exception is returned as its type's name,
+    an ``include_raw`` result as its parsed value and the type of its parsing error."""
+    if model == "theirs":
+        llm = _theirs(settings)
+        context = _answering(llm, data)
+    else:
+        llm = model_with(Recorder(json_response(dict(data))), model=MODEL, **settings)
+        context = warnings.catch_warnings()
+    with context, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            result = llm.with_structured_output(schema, **kw).invoke("hi")
+        except Exception as exc:
+            return type(exc).__name__
+    if isinstance(result, dict) and "raw" in result:
+        error = result["parsing_error"]
+        return {"parsed": result["parsed"], "error": type(error).__name__ if error else None}
+    return result

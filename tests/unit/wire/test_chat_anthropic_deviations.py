@@ -25,6 +25,7 @@ from tests.helpers.chat_anthropic import (
     ours_body,
     ours_called,
     ours_message,
+    structured,
     theirs_body,
     theirs_message,
     theirs_streamed,
@@ -166,6 +167,20 @@ def test_openai_file_part_becomes_a_document() -> None:
         {"type": "document", "title": "a.pdf",
          "source": {"type": "base64", "media_type": "application/pdf", "data": "PDF"}}
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("include_raw", [False, True])
+def test_text_reply_to_a_forced_tool_is_a_parsing_error(include_raw: bool) -> None:
+    """Claude answered in text instead of calling the schema's tool: ChatAnthropic returns
+    ``None`` (a wrong result without an error); we raise ``OutputParserException``."""
+    data = _reply([{"type": "text", "text": "I would rather not."}])
+    theirs = structured("theirs", data, GetWeather, {}, include_raw=include_raw)
+    ours = structured("ours", data, GetWeather, {}, include_raw=include_raw)
+    if include_raw:
+        assert theirs == {"parsed": None, "error": None}
+        assert ours == {"parsed": None, "error": "OutputParserException"}
+    else:
+        assert (theirs, ours) == (None, "OutputParserException")
 
 
 def test_chat_message_with_a_user_role_is_a_user_turn() -> None:

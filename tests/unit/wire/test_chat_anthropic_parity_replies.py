@@ -241,14 +241,32 @@ STREAMS: dict[str, Any] = {
     "context management": events(
         [EMPTY_TEXT], _text("a"), context_management={"applied_edits": []}
     ),
+    "thinking": events(
+        [{"type": "thinking", "thinking": "", "signature": ""}, EMPTY_TEXT],
+        [
+            {"type": "thinking_delta", "thinking": "Let me "},
+            {"type": "thinking_delta", "thinking": "think."},
+            {"type": "signature_delta", "signature": "sig"},
+        ],
+        _text("42"),
+    ),
+    "redacted thinking": events(
+        [{"type": "redacted_thinking", "data": "xx"}, EMPTY_TEXT], [], _text("42")
+    ),
+    "citations": events(
+        [EMPTY_TEXT, {"type": "text", "text": "", "citations": []}],
+        _text("The grass "),
+        [{"type": "citations_delta", "citation": CITED["citations"][0]}, *_text("is green")],
+    ),
 }
 
 
 GET = {"name": "get", "description": "g", "input_schema": {"type": "object", "properties": {}}}
-#: Each stream without tools (text streams as a string) and with tools (as blocks), except the
-#: tool call, which only a request with tools gets.
+#: Each stream with tools bound (blocks stream as blocks), and the text-only ones also
+#: without tools (text streams as a string).
+TEXT_ONLY = ("text", "cache read", "context management")
 CASES = {
-    **{f"{name}, no tools": (stream, ()) for name, stream in STREAMS.items() if "tool" not in name},
+    **{f"{name}, no tools": (stream, ()) for name, stream in STREAMS.items() if name in TEXT_ONLY},
     **{f"{name}, tools bound": (stream, (GET,)) for name, stream in STREAMS.items()},
 }
 
