@@ -33,6 +33,7 @@ __all__ = [
     "TTL_SECONDS",
     "ModelInfo",
     "default_profile",
+    "effort_turns_on_thinking",
     "min_cacheable_tokens",
     "model_info",
     "normalize_model",
@@ -207,3 +208,16 @@ def default_profile(model: str, betas: Sequence[str] | None = None) -> ModelProf
         structured_output=info.structured_output,
         temperature=True,
     )
+
+
+#: Families whose thinking is adaptive only and off unless asked for (Opus 4.7+, the 5
+#: series but Mythos): there ``effort`` alone would mean no reasoning at all, so ChatAnthropic
+#: (1.7.10) turns adaptive thinking on when an effort is set and thinking is not, and so do we.
+_EFFORT_THINKING_FAMILIES: Final = frozenset(
+    {"claude-opus-4-7", "claude-opus-4-8", "claude-opus-5", "claude-sonnet-5", "claude-fable-5"}
+)
+
+
+def effort_turns_on_thinking(model: str) -> bool:
+    """Whether setting ``effort`` on ``model`` (without ``thinking``) implies adaptive thinking."""
+    return model_info(model).family in _EFFORT_THINKING_FAMILIES

@@ -144,7 +144,9 @@ def convert_block(item: Mapping[str, Any], role: str, *, foreign: bool = False) 
 
 def _check_role(kind: str, role: str) -> None:
     if kind not in ACCEPTED[role]:
-        where = "a tool result" if role == "tool" else f"a {role} message"
+        where = {"tool": "a tool result", "assistant": "an assistant message"}.get(
+            role, f"a {role} message"
+        )
         raise ValueError(
             f"a {kind!r} block cannot be in {where}; the Messages API accepts there only "
             f"{sorted(ACCEPTED[role])}."
@@ -169,14 +171,18 @@ def _accepted(item: Mapping[str, Any], kind: str) -> Block | None:
 
 
 def _known_fields(item: Mapping[str, Any], kind: str) -> Block:
+    """The keys of ``item`` the API takes on a ``kind`` block. On the types of :data:`FIELDS`
+    an optional field set to None (``toolset_name: None``, ``caller: None``: how the Anthropic
+    SDK dumps an unset field, so every ChatAnthropic history carries them) is left out, as
+    ChatAnthropic leaves it out: the API's schema has no null for those fields."""
     fields = FIELDS.get(kind)
     block = {
         k: v
         for k, v in item.items()
-        if k not in LC_ONLY_KEYS and (fields is None or k in fields)
+        if k not in LC_ONLY_KEYS and (fields is None or (k in fields and v is not None))
     }
-    if len(block) + sum(k in LC_ONLY_KEYS for k in item) < len(item):
-        extra = sorted(k for k in item if k not in block and k not in LC_ONLY_KEYS)
+    extra = sorted(k for k in item if k not in block and k not in LC_ONLY_KEYS)
+    if extra:
         logger.debug("left keys %s of a %r block out: the API does not take them", extra, kind)
     return block
 
@@ -190,8 +196,17 @@ def _text(item: Mapping[str, Any]) -> Block | None:
     block: Block = {"type": "text", "text": text}
     cited = item.get("citations") or lc_v1.citations(item.get("annotations"))
     if cited:
-        block["citations"] = cited
+        block["citations"] = [_request_citation(c) for c in cited]
     return block
+
+
+def _request_citation(citation: Any) -> Any:
+    """A citation as a request takes it: responses (and the SDK's dumps of them) carry
+    ``file_id: null`` on document citations, a field the request schema does not have (the
+    API answers "Extra inputs are not permitted"); ChatAnthropic drops it the same way."""
+    if isinstance(citation, Mapping) and "file_id" in citation and citation["file_id"] is None:
+        return {k: v for k, v in citation.items() if k != "file_id"}
+    return citation
 
 
 def _converted(item: Mapping[str, Any], kind: str, role: str, *, foreign: bool) -> Block | None:
@@ -212,7 +227,9 @@ def _converted(item: Mapping[str, Any], kind: str, role: str, *, foreign: bool) 
         }
         extras = item.get("extras")
         if isinstance(extras, Mapping):  # programmatic tool calling: who made the call
-            block.update({k: extras[k] for k in ("caller", "toolset_name") if k in extras})
+            block.update(
+                {k: extras[k] for k in ("caller", "toolset_name") if extras.get(k) is not None}
+            )
         return block
     if kind == "invalid_tool_call":
         if not (item.get("id") and item.get("name")):

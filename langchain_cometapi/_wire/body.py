@@ -15,6 +15,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage
 
+from .._models import effort_turns_on_thinking
 from . import structured, tools
 from .request import convert_messages
 from .settings import refuse_secret_names
@@ -86,6 +87,7 @@ def build_request(
     options = {k: kwargs.pop(k) for k in list(kwargs) if k in CALL_OPTIONS}
     check_message_contents(messages)
     system, turns = convert_messages(messages, lenient=lenient)
+    thinking_given = "thinking" in kwargs or defaults.thinking is not None
     body = _sampling_fields(defaults, kwargs)
     body["messages"] = turns
     if system:
@@ -93,7 +95,8 @@ def build_request(
     stops = stop if stop is not None else defaults.stop
     if stops:
         body["stop_sequences"] = validate_stop(stops)
-    _output_fields(body, defaults, kwargs)
+    if _output_fields(body, defaults, kwargs) and not thinking_given:
+        _thinking_for_effort(body)
     _tool_fields(body, options)
     body.update({k: v for k, v in defaults.extra_fields.items() if v is not None})
     body.update({k: v for k, v in defaults.model_kwargs.items() if k != "output_config"})
@@ -141,11 +144,12 @@ def _sampling_fields(defaults: RequestDefaults, kwargs: dict[str, Any]) -> dict[
     return body
 
 
-def _output_fields(body: dict[str, Any], defaults: RequestDefaults, kwargs: dict[str, Any]) -> None:
+def _output_fields(body: dict[str, Any], defaults: RequestDefaults, kwargs: dict[str, Any]) -> bool:
     """``output_config`` from its sources, merged: the constructor's, ``model_kwargs``', the
     call's; then ``effort`` (the explicit field wins over an ``effort`` inside
     ``output_config``, with a warning when they disagree) and ``response_format``
-    (create_agent's ProviderStrategy) as ``format``."""
+    (create_agent's ProviderStrategy) as ``format``. True when an explicit ``effort`` (or
+    ``reasoning_effort``) was applied."""
     config: dict[str, Any] = {}
     for source in (
         defaults.output_config,
@@ -171,6 +175,29 @@ def _output_fields(body: dict[str, Any], defaults: RequestDefaults, kwargs: dict
             config["format"] = structured.output_format(kwargs.pop(key))
     if config:
         body["output_config"] = config
+    return effort is not None
+
+
+#: What an effort turns on where thinking is adaptive only (``effort_turns_on_thinking``):
+#: the reasoning summarised, as ChatAnthropic asks for it (the API's default shows none).
+EFFORT_THINKING = {"type": "adaptive", "display": "summarized"}
+
+
+def _thinking_for_effort(body: dict[str, Any]) -> None:
+    """Adaptive thinking for an ``effort`` on a model whose thinking is off unless asked for
+    (Opus 4.7+, the 5 series), as ChatAnthropic sends it: without it the effort would buy no
+    reasoning at all. Left out when the sampling settings exclude thinking (a temperature,
+    top_k...): the request is then sent as the caller wrote it."""
+    if not effort_turns_on_thinking(str(body.get("model"))):
+        return
+    try:
+        validate_sampling(
+            EFFORT_THINKING, body["max_tokens"], body.get("temperature"), body.get("top_k"),
+            body.get("top_p"),
+        )  # fmt: skip
+    except ValueError:
+        return
+    body["thinking"] = dict(EFFORT_THINKING)
 
 
 def _reuse_container(body: dict[str, Any], messages: Sequence[BaseMessage]) -> None:

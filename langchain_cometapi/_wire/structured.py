@@ -92,13 +92,16 @@ def output_format(response_format: Any) -> dict[str, Any]:
 
 
 def described_schema(schema: Any) -> dict[str, Any]:
-    """The JSON schema for ``output_config.format``, with the top-level ``description`` kept:
-    it carries the instructions a pydantic docstring or a schema author wrote for the model."""
-    _, json_schema = _tools.schema_of(schema)
+    """The JSON schema for ``output_config.format``, with the top-level ``description`` and
+    ``title`` kept, as ChatAnthropic sends them: the description carries the instructions a
+    pydantic docstring or a schema author wrote for the model, the title names what it fills."""
+    name, json_schema = _tools.schema_of(schema)
     if isinstance(schema, Mapping):
-        description = schema.get("description")
+        description, title = schema.get("description"), schema.get("title")
     else:
-        description = _tools.convert_tool(schema).get("description")
+        description, title = _tools.convert_tool(schema).get("description"), name
+    if title and "title" not in json_schema:
+        json_schema = {"title": title, **json_schema}
     if description and "description" not in json_schema:
         json_schema = {"description": description, **json_schema}
     return json_schema

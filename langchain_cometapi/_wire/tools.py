@@ -89,12 +89,17 @@ COMPACT_BETA = "compact-2026-01-12"
 
 
 def _context_betas(context: Any) -> list[str]:
+    """The betas ``context_management`` needs: context editing's for ``clear_*`` edits,
+    compaction's for ``compact_*``; the field alone (no edit of either kind) is known only
+    under context editing's, so it gets that one."""
+    if context is None:
+        return []
     edits = context.get("edits") if isinstance(context, Mapping) else None
     kinds = [str(e.get("type", "")) for e in edits or () if isinstance(e, Mapping)]
     needed = [CONTEXT_MANAGEMENT_BETA] if any(k.startswith("clear_") for k in kinds) else []
     if any(k.startswith("compact") for k in kinds):
         needed.append(COMPACT_BETA)
-    return needed
+    return needed or [CONTEXT_MANAGEMENT_BETA]
 
 
 def _feature_betas(body: Mapping[str, Any]) -> list[str]:

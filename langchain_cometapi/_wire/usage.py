@@ -83,11 +83,10 @@ def usage_metadata(usage: Mapping[str, Any] | None) -> UsageMetadata:
     # Both keys always (zeros without cache activity), as ChatAnthropic reports them: callers
     # read usage["input_token_details"]["cache_read"] without a KeyError.
     details = InputTokenDetails(cache_read=parsed.read, cache_creation=parsed.written)
+    details.update(_ttl_details(parsed, usage.get("cache_creation")))  # type: ignore[typeddict-item]
     if parsed.ttl_split:
         # ChatAnthropic's convention: the TTL split replaces the generic count (then 0), so
         # summing input_token_details never counts a cache write twice.
-        details["ephemeral_5m_input_tokens"] = parsed.write_5m  # type: ignore[typeddict-unknown-key]
-        details["ephemeral_1h_input_tokens"] = parsed.write_1h  # type: ignore[typeddict-unknown-key]
         details["cache_creation"] = 0
     result = UsageMetadata(
         input_tokens=parsed.prompt,
@@ -101,6 +100,25 @@ def usage_metadata(usage: Mapping[str, Any] | None) -> UsageMetadata:
         or usage.get("reasoning_tokens")
         or usage.get("thinking_tokens")
     )
-    if reasoning:
+    if reasoning or _reported(out_details, "thinking_tokens"):
+        # a reported 0 is kept, as ChatAnthropic keeps it: "no thinking" is an answer too
         result["output_token_details"] = OutputTokenDetails(reasoning=count(reasoning))
     return result
+
+
+_TTL_KEYS = ("ephemeral_5m_input_tokens", "ephemeral_1h_input_tokens")
+
+
+def _reported(details: Any, key: str) -> bool:
+    return isinstance(details, Mapping) and details.get(key) is not None
+
+
+def _ttl_details(parsed: Usage, split: Any) -> dict[str, int]:
+    """The 5m/1h write counts, whenever the API reports its ``cache_creation`` split (the
+    Messages API always does, zeros included), as ChatAnthropic reports them: a caller may read
+    ``input_token_details["ephemeral_1h_input_tokens"]`` of any reply without a KeyError.
+    With a positive split the parsed counts (a generic remainder is a 5m write); with a zero
+    split the zeros, the generic ``cache_creation`` count standing alone."""
+    if parsed.ttl_split:
+        return dict(zip(_TTL_KEYS, (parsed.write_5m, parsed.write_1h), strict=True))
+    return {key: count(split[key]) for key in _TTL_KEYS if _reported(split, key)}

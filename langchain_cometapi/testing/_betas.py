@@ -31,6 +31,17 @@ _GA_TOOL_TAGS = (
 )  # fmt: skip
 _MCP_BETAS = ("mcp-client-2025-11-20", "mcp-client-2025-04-04")
 _TASK_BUDGET_BETA = "task-budgets-2026-03-13"
+#: Body fields the API does not know without their beta.
+_FIELD_BETAS = {
+    "context_management": ("context-management-2025-06-27", "compact-2026-01-12"),
+    "user_profile_id": ("user-profiles-2026-03-24",),
+}
+#: Context-management edit types, and the beta each is known under.
+_EDIT_TAGS = {
+    "clear_tool_uses_20250919": "context-management-2025-06-27",
+    "clear_thinking_20251015": "context-management-2025-06-27",
+    "compact_20260112": "compact-2026-01-12",
+}
 
 
 def _enabled(headers: Mapping[str, str]) -> set[str]:
@@ -55,3 +66,22 @@ def check_betas(body: Mapping[str, Any], headers: Mapping[str, str]) -> None:
     config = body.get("output_config")
     if isinstance(config, Mapping) and "task_budget" in config and _TASK_BUDGET_BETA not in betas:
         raise bad("output_config.task_budget: Extra inputs are not permitted")
+    for field, enabling in _FIELD_BETAS.items():
+        if body.get(field) is not None and not betas.intersection(enabling):
+            raise bad(f"{field}: Extra inputs are not permitted")
+    _check_edits(body.get("context_management"), betas)
+
+
+def _check_edits(context: Any, betas: set[str]) -> None:
+    """Each context-management edit is known only under its own beta (context editing's
+    ``clear_*`` edits, compaction's ``compact_*``): the API lists the tags it knows."""
+    edits = context.get("edits") if isinstance(context, Mapping) else None
+    known = [tag for tag, beta in _EDIT_TAGS.items() if beta in betas]
+    for ei, edit in enumerate(edits if isinstance(edits, list) else ()):
+        kind = str(edit.get("type")) if isinstance(edit, Mapping) else ""
+        if kind not in known:
+            tags = ", ".join(f"'{t}'" for t in known)
+            raise bad(
+                f"context_management.edits.{ei}: Input tag '{kind}' found using 'type' does "
+                f"not match any of the expected tags: {tags}"
+            )

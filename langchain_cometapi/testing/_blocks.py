@@ -40,6 +40,29 @@ _FIELDS: dict[str, frozenset[str]] = {
     "thinking": frozenset({"type", "thinking", "signature"}),
     "redacted_thinking": frozenset({"type", "data"}),
 }
+#: Fields of a citation in a request, per citation type (the request schema: responses add
+#: ``file_id`` to document citations, which a request may not carry back).
+_CITATION_FIELDS: dict[str, frozenset[str]] = {
+    "char_location": frozenset(
+        {"type", "cited_text", "document_index", "document_title", "start_char_index",
+         "end_char_index"}
+    ),
+    "page_location": frozenset(
+        {"type", "cited_text", "document_index", "document_title", "start_page_number",
+         "end_page_number"}
+    ),
+    "content_block_location": frozenset(
+        {"type", "cited_text", "document_index", "document_title", "start_block_index",
+         "end_block_index"}
+    ),
+    "web_search_result_location": frozenset(
+        {"type", "cited_text", "encrypted_index", "title", "url"}
+    ),
+    "search_result_location": frozenset(
+        {"type", "cited_text", "search_result_index", "source", "title", "start_block_index",
+         "end_block_index"}
+    ),
+}  # fmt: skip
 #: Blocks that record a call: their ``input`` is a JSON object, never a string of fragments.
 _CALL_TAGS = ("tool_use", "server_tool_use", "mcp_tool_use")
 #: Keys no block of any type has (LangChain's streaming bookkeeping).
@@ -111,6 +134,22 @@ def check_block(block: Mapping[str, Any], mi: int, bi: int, role: str) -> None:
         _check_image(block, where)
     if btype == "tool_result":
         _check_nested(block, where)
+    if btype == "text":
+        _check_citations(block.get("citations"), f"{where}.text.citations")
+
+
+def _check_citations(citations: Any, where: str) -> None:
+    """A text block's citations sent back: each of a known type, with its request fields only."""
+    for ci, citation in enumerate(citations if isinstance(citations, list) else ()):
+        if not isinstance(citation, Mapping):
+            continue
+        tag = str(citation.get("type"))
+        fields = _CITATION_FIELDS.get(tag)
+        if fields is None:
+            raise _tag_error(f"{where}.{ci}", tag, tuple(_CITATION_FIELDS))
+        for key in citation:
+            if key not in fields:
+                raise bad(f"{where}.{ci}.{tag}.{key}: Extra inputs are not permitted")
 
 
 def check_tool_result_order(located: list[tuple[int, int, Mapping[str, Any]]]) -> set[Any]:

@@ -17,7 +17,7 @@ _KNOWN_FIELDS = frozenset(
         "model", "messages", "max_tokens", "system", "metadata", "stop_sequences", "stream",
         "temperature", "top_p", "top_k", "tools", "tool_choice", "thinking", "service_tier",
         "container", "mcp_servers", "context_management", "cache_control", "output_format",
-        "output_config", "inference_geo", "betas",
+        "output_config", "inference_geo", "betas", "user_profile_id",
     }
 )  # fmt: skip
 _TOOL_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,128}$")

@@ -126,3 +126,40 @@ def test_call_input_that_is_not_an_object(kind: str) -> None:
     call = {"type": kind, "id": "srvtoolu_1", "name": "web_search", "input": '{"query": "wea'}
     message = _error([_user({"type": "text", "text": "q"}), _assistant(call)])
     assert message == f"messages.1.content.0.{kind}.input: Input should be a valid dictionary"
+
+
+CITATION_Q = {"type": "text", "text": "more"}
+CITATION = {
+    "type": "char_location",
+    "cited_text": "The grass is green.",
+    "document_index": 0,
+    "document_title": None,
+    "start_char_index": 0,
+    "end_char_index": 19,
+}
+
+
+def test_citation_with_a_file_id_sent_back() -> None:
+    """Responses (as the anthropic SDK dumps them) carry ``file_id`` on document citations; a
+    request's citation has no such field."""
+    cited = {"type": "text", "text": "green", "citations": [{**CITATION, "file_id": None}]}
+    message = _error([_user({"type": "text", "text": "q"}), _assistant(cited)])
+    assert message == (
+        "messages.1.content.0.text.citations.0.char_location.file_id: "
+        "Extra inputs are not permitted"
+    )
+
+
+def test_citation_of_an_unknown_type() -> None:
+    cited = {"type": "text", "text": "green", "citations": [{**CITATION, "type": "url"}]}
+    message = _error([_user({"type": "text", "text": "q"}), _assistant(cited)])
+    assert message.startswith(
+        "messages.1.content.0.text.citations.0: Input tag 'url' found using 'type' does not "
+        "match any of the expected tags: 'char_location'"
+    )
+
+
+def test_citation_as_a_response_has_it_is_accepted() -> None:
+    cited = {"type": "text", "text": "green", "citations": [CITATION]}
+    messages = [_user({"type": "text", "text": "q"}), _assistant(cited), _user(CITATION_Q)]
+    assert post(MessagesEmulator(), body(messages=messages)).status_code == 200

@@ -32,3 +32,39 @@ async def test_invoke_and_stream_without_cache_have_the_keys() -> None:
         details = message.usage_metadata["input_token_details"]
         assert details["cache_read"] == 0
         assert details["cache_creation"] == 0
+
+
+def test_reported_ttl_split_of_zeros_is_kept() -> None:
+    """The API always reports its 5m/1h split; ChatAnthropic keeps it, zeros included, so a
+    caller reads ``input_token_details["ephemeral_1h_input_tokens"]`` without a KeyError."""
+    usage = usage_metadata(
+        {"input_tokens": 10, "cache_creation_input_tokens": 50, "cache_read_input_tokens": 0,
+         "cache_creation": {"ephemeral_5m_input_tokens": 0, "ephemeral_1h_input_tokens": 0},
+         "output_tokens": 5}
+    )  # fmt: skip
+    assert usage["input_token_details"] == {
+        "cache_read": 0,
+        "cache_creation": 50,
+        "ephemeral_5m_input_tokens": 0,
+        "ephemeral_1h_input_tokens": 0,
+    }
+    assert usage["input_tokens"] == 60
+
+
+def test_reported_zero_thinking_tokens_are_kept() -> None:
+    usage = usage_metadata(
+        {"input_tokens": 1, "output_tokens": 5, "output_tokens_details": {"thinking_tokens": 0}}
+    )
+    assert usage["output_token_details"] == {"reasoning": 0}
+
+
+async def test_invoke_and_stream_report_the_ttl_keys() -> None:
+    llm, emu = emulated(MessagesEmulator())  # reports the split as the API does (zeros)
+    emu.script(Reply.text("hi"), Reply.text("hi"), Reply.text("hi"))
+    invoked = llm.invoke("hello")
+    streamed, _ = stream_sum(llm, "hello")
+    ainvoked = await llm.ainvoke("hello")
+    for message in (invoked, streamed, ainvoked):
+        details = message.usage_metadata["input_token_details"]
+        assert details["ephemeral_5m_input_tokens"] == 0
+        assert details["ephemeral_1h_input_tokens"] == 0

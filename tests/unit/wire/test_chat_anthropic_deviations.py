@@ -1,0 +1,268 @@
+"""Where ChatCometAPI deliberately differs from ChatAnthropic, one test per deviation.
+
+Each test pins both sides: what langchain-anthropic does with the input (so that a change on
+its side shows up here) and what we do instead. Each deviation is either a request the API
+refuses (ChatAnthropic's 400, our send or ValueError) or a result that loses data; all are
+listed, with their reason, in docs/migrating.md ("Where ChatCometAPI deliberately differs").
+Everything else is held equal by the test_chat_anthropic_parity*.py modules.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from langchain_core.messages import (
+    AIMessage,
+    ChatMessage,
+    HumanMessage,
+    SystemMessage,
+    ToolMessage,
+)
+from pydantic import BaseModel
+
+from tests.helpers.chat_anthropic import (
+    ours_body,
+    ours_called,
+    ours_message,
+    structured,
+    theirs_body,
+    theirs_message,
+    theirs_streamed,
+)
+
+pytest.importorskip("langchain_anthropic")
+
+H = HumanMessage("foo")
+CC = {"type": "ephemeral"}
+
+
+def _text(text: str) -> dict[str, Any]:
+    return {"type": "text", "text": text}
+
+
+class GetWeather(BaseModel):
+    """Get the weather."""
+
+    location: str
+
+
+def _turns(body: dict[str, Any]) -> list[Any]:
+    return [(m["role"], m["content"]) for m in body["messages"]]
+
+
+def test_unsigned_thinking_is_left_out() -> None:
+    """The API requires a signature on every thinking block it is sent (400 otherwise)."""
+    history = [H, AIMessage([{"type": "thinking", "thinking": "hmm"}, "ans"]), HumanMessage("x")]
+    theirs, ours = theirs_body(history), ours_body(history)
+    assert theirs["messages"][1]["content"][0] == {"type": "thinking", "thinking": "hmm"}
+    assert ours["messages"][1]["content"] == [{"type": "text", "text": "ans"}]
+
+
+def test_empty_final_ai_message_is_left_out() -> None:
+    """An empty prefill asks for nothing: the request without it is the same request."""
+    theirs, ours = theirs_body([H, AIMessage("")]), ours_body([H, AIMessage("")])
+    assert [role for role, _ in _turns(theirs)] == ["user", "assistant"]
+    assert _turns(ours) == [("user", [{"type": "text", "text": "foo"}])]
+
+
+def test_empty_middle_ai_message_leaves_one_user_turn() -> None:
+    """The API merges consecutive user turns; we send them merged (the same request)."""
+    history = [H, AIMessage(""), H]
+    assert [role for role, _ in _turns(theirs_body(history))] == ["user", "user"]
+    assert [len(c) for _, c in _turns(ours_body(history))] == [2]
+
+
+@pytest.mark.parametrize(
+    ("choice", "ours"), [("none", {"type": "none"}), ("required", {"type": "any"})]
+)
+def test_tool_choice_names_mean_what_they_say(choice: str, ours: dict[str, Any]) -> None:
+    """ChatAnthropic reads "none"/"required" as tool names (the API then answers 400: no such
+    tool); they are LangChain's (OpenAI's) words for no tool and any tool."""
+    bind = {"tools": [GetWeather], "tool_choice": choice}
+    assert theirs_body([H], bind=bind)["tool_choice"] == {"type": "tool", "name": choice}
+    assert ours_body([H], bind=bind)["tool_choice"] == ours
+
+
+def test_tool_choice_true_forces_a_tool() -> None:
+    bind = {"tools": [GetWeather], "tool_choice": True}
+    with pytest.raises(ValueError, match="tool_choice"):
+        theirs_body([H], bind=bind)
+    assert ours_body([H], bind=bind)["tool_choice"] == {"type": "any"}
+
+
+def test_forced_choice_with_budgeted_thinking_is_sent_as_auto() -> None:
+    """Both send no forced choice (the API refuses it with budgeted thinking); ChatAnthropic
+    leaves tool_choice out, we send ``auto``, its default: the same request."""
+    settings = {"thinking": {"type": "enabled", "budget_tokens": 1024}}
+    bind = {"tools": [GetWeather], "tool_choice": "any"}
+    assert "tool_choice" not in theirs_body([H], settings, bind)
+    assert ours_body([H], settings, bind)["tool_choice"] == {"type": "auto"}
+
+
+def test_forced_choice_with_adaptive_thinking_is_kept() -> None:
+    """Recorded real traffic answers 200 to a forced choice with adaptive thinking, so the
+    forced tool call the caller asked for is kept (ChatAnthropic drops it)."""
+    settings = {"thinking": {"type": "adaptive"}}
+    bind = {"tools": [GetWeather], "tool_choice": "any"}
+    assert "tool_choice" not in theirs_body([H], settings, bind)
+    assert ours_body([H], settings, bind)["tool_choice"] == {"type": "any"}
+
+
+@pytest.mark.parametrize(
+    ("edit", "beta"),
+    [("clear_tool_uses_20250919", "context-management-2025-06-27"), ("compact_20260112",
+     "compact-2026-01-12")],
+)  # fmt: skip
+def test_context_management_gets_its_beta(edit: str, beta: str) -> None:
+    """Context editing and compaction are served behind a beta; ChatAnthropic leaves adding it
+    to the caller (without it the API refuses ``context_management``)."""
+    settings = {"context_management": {"edits": [{"type": edit}]}}
+    assert "betas" not in theirs_body([H], settings)
+    assert ours_body([H], settings)["betas"] == [beta]
+
+
+def test_stray_tool_message_is_refused() -> None:
+    """A result that answers no call of the turn before: the API answers 400."""
+    history = [H, ToolMessage("r", tool_call_id="zz")]
+    assert theirs_body(history)["messages"][0]["content"][1]["type"] == "tool_result"
+    with pytest.raises(ValueError, match="do not answer a tool call"):
+        ours_body(history)
+
+
+@pytest.mark.parametrize("history", [[HumanMessage("")], [SystemMessage("s")]])
+def test_nothing_to_answer_is_refused(history: list[Any]) -> None:
+    """An empty user turn, or no turn at all: the API answers 400."""
+    assert theirs_body(history)["messages"] in ([], [{"role": "user", "content": [_text("")]}])
+    with pytest.raises(ValueError, match="no user or assistant turn"):
+        ours_body(history)
+
+
+def test_tool_result_in_an_ai_message_is_refused() -> None:
+    """The API takes ``tool_result`` in user turns only (its tool search answers with a
+    ``tool_search_tool_result``, which is sent)."""
+    search = {"type": "server_tool_use", "id": "srvtoolu_1", "name": "tool_search_tool_regex",
+              "input": {"query": "w"}}  # fmt: skip
+    result = {"type": "tool_result", "tool_use_id": "srvtoolu_1",
+              "content": [{"type": "tool_reference", "tool_name": "get"}]}  # fmt: skip
+    history = [H, AIMessage([search, result])]
+    assert theirs_body(history)["messages"][1]["content"][1] == result
+    with pytest.raises(ValueError, match="cannot be in an assistant message"):
+        ours_body(history)
+
+
+def test_cache_control_in_v1_extras_is_kept() -> None:
+    """The caller's marker, where the API accepts it (ChatAnthropic drops it)."""
+    history = [HumanMessage([{"type": "text", "text": "hi", "extras": {"cache_control": CC}}])]
+    assert theirs_body(history)["messages"][0]["content"] == [_text("hi")]
+    assert ours_body(history)["messages"][0]["content"] == [{**_text("hi"), "cache_control": CC}]
+
+
+def test_openai_file_part_becomes_a_document() -> None:
+    """The API has no ``file`` block (400); ChatAnthropic forwards it as is."""
+    part = {"type": "file", "file": {"filename": "a.pdf", "file_data": "data:application/pdf;"
+            "base64,PDF"}}  # fmt: skip
+    assert theirs_body([HumanMessage([part])])["messages"][0]["content"] == [part]
+    assert ours_body([HumanMessage([part])])["messages"][0]["content"] == [
+        {"type": "document", "title": "a.pdf",
+         "source": {"type": "base64", "media_type": "application/pdf", "data": "PDF"}}
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("include_raw", [False, True])
+def test_text_reply_to_a_forced_tool_is_a_parsing_error(include_raw: bool) -> None:
+    """Claude answered in text instead of calling the schema's tool: ChatAnthropic returns
+    ``None`` (a wrong result without an error); we raise ``OutputParserException``."""
+    data = _reply([{"type": "text", "text": "I would rather not."}])
+    theirs = structured("theirs", data, GetWeather, {}, include_raw=include_raw)
+    ours = structured("ours", data, GetWeather, {}, include_raw=include_raw)
+    if include_raw:
+        assert theirs == {"parsed": None, "error": None}
+        assert ours == {"parsed": None, "error": "OutputParserException"}
+    else:
+        assert (theirs, ours) == (None, "OutputParserException")
+
+
+def test_chat_message_with_a_user_role_is_a_user_turn() -> None:
+    message = ChatMessage(role="user", content="hi")
+    with pytest.raises(KeyError):
+        theirs_body([message])
+    assert _turns(ours_body([message])) == [("user", [{"type": "text", "text": "hi"}])]
+
+
+def test_usage_without_cache_fields_still_has_the_cache_keys() -> None:
+    """A gateway may leave the cache counts out; ``input_token_details["cache_read"]`` is then
+    0 here, a KeyError with ChatAnthropic."""
+    data = _reply([{"type": "text", "text": "bar"}], {"input_tokens": 10, "output_tokens": 5})
+    assert theirs_message(data).usage_metadata["input_token_details"] == {}  # type: ignore[index]
+    details = ours_message(data).usage_metadata["input_token_details"]  # type: ignore[index]
+    assert details == {"cache_read": 0, "cache_creation": 0}
+
+
+def test_text_only_reply_is_a_string_like_its_stream() -> None:
+    """Several text blocks without citations are one string, as the same reply streams (both
+    models stream text-only replies as strings); ChatAnthropic's invoke keeps a block list."""
+    data = _reply([{"type": "text", "text": "a"}, {"type": "text", "text": "b"}])
+    assert isinstance(theirs_message(data).content, list)
+    assert ours_message(data).content == "ab"
+
+
+def test_empty_reply_is_an_empty_string() -> None:
+    assert theirs_message(_reply([])).content == []
+    assert ours_message(_reply([])).content == ""
+
+
+def test_message_id_is_the_reply_id() -> None:
+    """The AIMessage id is the API's message id (as langchain-openai does), so a trace and the
+    provider's logs name the same reply; ChatAnthropic keeps it in response_metadata only."""
+    data = _reply([{"type": "text", "text": "a"}])
+    assert theirs_message(data).id is None
+    assert ours_message(data).id == "msg_1"
+
+
+def _reply(content: list[Any], usage: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "id": "msg_1",
+        "type": "message",
+        "role": "assistant",
+        "model": "claude-sonnet-4-6",
+        "content": content,
+        "stop_reason": "end_turn",
+        "stop_sequence": None,
+        "usage": usage or {"input_tokens": 10, "output_tokens": 5},
+    }
+
+
+def _stream(blocks: list[Any], final_usage: dict[str, Any]) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = [{"type": "message_start", "message": _reply([])}]
+    for index, (block, delta) in enumerate(blocks):
+        events.append({"type": "content_block_start", "index": index, "content_block": block})
+        events.append({"type": "content_block_delta", "index": index, "delta": delta})
+        events.append({"type": "content_block_stop", "index": index})
+    end = {"stop_reason": "end_turn", "stop_sequence": None}
+    events.append({"type": "message_delta", "delta": end, "usage": final_usage})
+    return [*events, {"type": "message_stop"}]
+
+
+TEXT = ({"type": "text", "text": ""}, {"type": "text_delta", "text": "answer"})
+
+
+async def test_stream_input_count_when_message_delta_has_none() -> None:
+    """A gateway's ``message_delta`` may carry only ``output_tokens``: the input count of
+    ``message_start`` stands (ChatAnthropic reports 0 input tokens)."""
+    events = _stream([TEXT], {"output_tokens": 7})
+    assert theirs_streamed(events).usage_metadata["input_tokens"] == 0  # type: ignore[index]
+    ours = await ours_called({"events": events}, "stream")
+    assert ours.usage_metadata["input_tokens"] == 10  # type: ignore[index]
+
+
+async def test_stream_with_a_compaction_block_keeps_the_answer_as_a_block() -> None:
+    """ChatAnthropic's summed stream is ``["", {compaction}, "answer"]``, whose content_blocks
+    lose the answer; ours is the block list invoke returns."""
+    compaction = ({"type": "compaction", "content": None},
+                  {"type": "compaction_delta", "content": "summary"})  # fmt: skip
+    events = _stream([compaction, TEXT], {"output_tokens": 7})
+    theirs = theirs_streamed(events)
+    assert [b for b in theirs.content_blocks if b["type"] == "text"] == []
+    ours = await ours_called({"events": events}, "astream")
+    assert [b.get("text") for b in ours.content_blocks if b["type"] == "text"] == ["answer"]
