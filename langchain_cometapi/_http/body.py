@@ -2,30 +2,35 @@
 response body, capped once decoded, within the attempt's deadline, as UTF-8.
 
 A 398 KB gzip body can decode to gigabytes, and a server can drip a body forever; both are
-stopped while reading, chunk by chunk. Error bodies are read up to a smaller cap and the rest is
-ignored (only their message matters); a success body over the cap is refused.
+stopped while reading, chunk by chunk. A body in an encoding we did not ask for, or whose
+compression is corrupt, is an InvalidResponseError naming the encoding (httpx2 would pass the
+first on as garbage and raise the second as an untyped DecodingError). Error bodies are read up
+to a smaller cap and the rest is ignored (only their message matters); a success body over the
+cap is refused.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import httpx2
 
+from . import errors
 from .deadline import expired
 
 MAX_BODY_BYTES = 64 * 1024 * 1024  # a decoded (decompressed) success body
 MAX_ERROR_BODY_BYTES = 1024 * 1024  # an error body is read this far, the rest ignored
 
-TooLarge = Callable[[httpx2.Response], Exception]
-
 
 class _Reader:
-    def __init__(self, response: httpx2.Response, too_large: TooLarge) -> None:
+    def __init__(self, response: httpx2.Response, url: str) -> None:
+        foreign = errors.foreign_encoding(response, url)
+        if foreign is not None:
+            raise foreign
         self.response = response
-        self.too_large = too_large
+        self.url = url
         self.error = response.status_code >= 400
         self.limit = MAX_ERROR_BODY_BYTES if self.error else MAX_BODY_BYTES
         self.parts: list[bytes] = []
@@ -38,25 +43,35 @@ class _Reader:
         if self.size > self.limit:
             if self.error:
                 return False
-            raise self.too_large(self.response)
+            raise errors.invalid_response(
+                f"the response from {self.url} is larger than {MAX_BODY_BYTES // 2**20} MiB "
+                "once decoded; refused",
+                self.response,
+            )
         if expired():
             raise httpx2.ReadTimeout("the request's total deadline passed")
         return True
 
 
-def read(response: httpx2.Response, too_large: TooLarge) -> bytes:
-    reader = _Reader(response, too_large)
-    for chunk in response.iter_bytes():
-        if not reader.add(chunk):
-            break
+def read(response: httpx2.Response, url: str) -> bytes:
+    reader = _Reader(response, url)
+    try:
+        for chunk in response.iter_bytes():
+            if not reader.add(chunk):
+                break
+    except httpx2.DecodingError as exc:  # no TransportError: it would escape untyped
+        raise errors.undecodable(exc, response, url) from exc
     return b"".join(reader.parts)
 
 
-async def aread(response: httpx2.Response, too_large: TooLarge) -> bytes:
-    reader = _Reader(response, too_large)
-    async for chunk in response.aiter_bytes():
-        if not reader.add(chunk):
-            break
+async def aread(response: httpx2.Response, url: str) -> bytes:
+    reader = _Reader(response, url)
+    try:
+        async for chunk in response.aiter_bytes():
+            if not reader.add(chunk):
+                break
+    except httpx2.DecodingError as exc:
+        raise errors.undecodable(exc, response, url) from exc
     return b"".join(reader.parts)
 
 

@@ -35,6 +35,7 @@ from .errors import (
     interrupted,
     invalid_response,
     loads,
+    not_a_message,
     redirect_error,
     request_id,
     snippet,
@@ -202,14 +203,9 @@ class MessagesClient:
             )
         if data.get("type") == "error" or ("error" in data and "content" not in data):
             raise error_in_2xx(response, text, self.url, self._redact)
+        if not isinstance(data.get("content"), list):  # e.g. an OpenAI chat.completion
+            raise not_a_message(data, response, self.url, self._redact)
         return data, dict(response.headers)
-
-    def _too_large(self, response: httpx2.Response) -> Exception:
-        return invalid_response(
-            f"the response from {self.url} is larger than "
-            f"{bodies.MAX_BODY_BYTES // 2**20} MiB once decoded; refused",
-            response,
-        )
 
     # -- JSON ----------------------------------------------------------------------------------
     def create(
@@ -233,7 +229,7 @@ class MessagesClient:
                     request, stream=True, auth=self._auth_for(client), follow_redirects=False
                 )
                 try:
-                    raw = bodies.read(response, self._too_large)
+                    raw = bodies.read(response, self.url)
                 finally:
                     response.close()
             except httpx2.TransportError as exc:
@@ -261,7 +257,7 @@ class MessagesClient:
                     request, stream=True, auth=self._auth_for(client), follow_redirects=False
                 )
                 try:
-                    raw = await bodies.aread(response, self._too_large)
+                    raw = await bodies.aread(response, self.url)
                 finally:
                     await response.aclose()
             except httpx2.TransportError as exc:
@@ -314,7 +310,7 @@ class MessagesClient:
         try:
             if response.status_code >= 300 or not is_sse(response):
                 with attempt_deadline(self.timeout):
-                    data, _ = self._finish(response, bodies.read(response, self._too_large))
+                    data, _ = self._finish(response, bodies.read(response, self.url))
                 events: Iterator[Event] = iter(events_from_message(data))
             else:
                 events = decode(self._decoder(response))
@@ -378,7 +374,7 @@ class MessagesClient:
         try:
             if response.status_code >= 300 or not is_sse(response):
                 with attempt_deadline(self.timeout):
-                    data, _ = self._finish(response, await bodies.aread(response, self._too_large))
+                    data, _ = self._finish(response, await bodies.aread(response, self.url))
                 events: AsyncIterator[Event] = _aiter(events_from_message(data))
             else:
                 events = adecode(self._decoder(response))

@@ -70,19 +70,23 @@ _OVERFLOW = re.compile(
     r"prompt is too long|exceed(s)? (the )?context (limit|window)|maximum context length", re.I
 )
 _REQUEST_ID_IN_TEXT = re.compile(r"\(request id: ?([^)\s]+)\)", re.I)
-_REQUEST_ID_HEADERS = ("request-id", "x-request-id", "x-oneapi-request-id")
+_GATEWAY_ID_HEADER = "x-oneapi-request-id"
+_UPSTREAM_ID_HEADERS = ("request-id", "x-request-id")
 _NO_TYPE = ("", "<nil>", "null", "None")
 
 
 def request_id(headers: Mapping[str, str] | None, text: str | None = None) -> str | None:
-    """Anthropic's ``request-id``, a proxy's ``x-request-id``, new-api's ``X-Oneapi-Request-Id``,
-    else the ``(request id: ...)`` new-api appends to its messages."""
-    for name in _REQUEST_ID_HEADERS:
-        value = (headers or {}).get(name)
-        if value:
-            return value
+    """The id the gateway's operator can look up first: new-api's ``X-Oneapi-Request-Id``, or
+    the ``(request id: ...)`` it appends to its messages; else Anthropic's ``request-id`` or a
+    proxy's ``x-request-id`` (new-api passes upstream headers through, so a ``request-id`` next
+    to its own id is Anthropic's, which a gateway user cannot look up)."""
+    headers = headers or {}
+    if headers.get(_GATEWAY_ID_HEADER):
+        return headers[_GATEWAY_ID_HEADER]
     match = _REQUEST_ID_IN_TEXT.search(text[:100_000]) if text else None
-    return match.group(1) if match else None
+    if match:
+        return match.group(1)
+    return next((headers[n] for n in _UPSTREAM_ID_HEADERS if headers.get(n)), None)
 
 
 def snippet(text: str, limit: int = 200) -> str:
@@ -193,11 +197,65 @@ def error_from_event(
 
 
 def error_in_2xx(response: httpx2.Response, text: str, url: str, redact: Redact) -> APIStatusError:
-    """Some proxies answer 2xx with an error body: classify it by its error type."""
-    exc = error_from_response(500, text, url=url, headers=response.headers, redact=redact)
-    exc.status_code = response.status_code
+    """Some proxies answer 2xx with an error body: classify it by its error type (an unknown
+    type is an InternalServerError); the status reported is the one really sent."""
+    exc = error_from_response(
+        response.status_code, text, url=url, headers=response.headers, redact=redact
+    )
+    if type(exc) is APIStatusError:
+        exc = InternalServerError(
+            exc.message,
+            status_code=exc.status_code,
+            error_type=exc.error_type,
+            error_code=exc.error_code,
+            request_id=exc.request_id,
+            retry_after=exc.retry_after,
+            body=exc.body,
+            server_retry=exc.server_retry,
+        )
     marked(exc)
     return exc
+
+
+def undecodable(exc: Exception, response: httpx2.Response, url: str) -> InvalidResponseError:
+    """A body whose Content-Encoding is corrupt (httpx2.DecodingError is no TransportError)."""
+    encoding = response.headers.get("content-encoding", "")
+    return invalid_response(
+        f"the response from {url} could not be decoded (Content-Encoding {encoding!r}): {exc}",
+        response,
+    )
+
+
+def not_a_message(
+    data: Mapping[str, Any], response: httpx2.Response, url: str, redact: Redact
+) -> InvalidResponseError:
+    """A 2xx JSON object without a ``content`` list is no Messages reply (an OpenAI
+    ``chat.completion`` from a wrong base_url, say): never read as an empty answer."""
+    keys = redact(", ".join(sorted(str(k)[:40] for k in list(data)[:12])))
+    kind = data.get("object") or data.get("type")
+    what = f"a {redact(kind)[:40]} object" if isinstance(kind, str) else "an object"
+    return invalid_response(
+        f"expected a Messages response (with a 'content' list) from {url}, got {what} with "
+        f"keys [{keys}]",
+        response,
+    )
+
+
+def foreign_encoding(response: httpx2.Response, url: str) -> InvalidResponseError | None:
+    """A Content-Encoding this client did not ask for (httpx2 passes such a body on still
+    encoded, which would read as garbage or as an empty stream): an error naming it."""
+    sent = response.headers.get("content-encoding", "")
+    codings = [c.strip().lower() for c in sent.split(",") if c.strip()]
+    accepted = response.request.headers.get("accept-encoding", "").lower()
+    allowed = {c.strip().partition(";")[0] for c in accepted.split(",")} | {"identity"}
+    unknown = [c for c in codings if c not in allowed]
+    if not unknown:
+        return None
+    return invalid_response(
+        f"the response from {url} is encoded with {', '.join(unknown)!s}, which this client "
+        f"did not ask for (Accept-Encoding: {accepted or 'none'}) and cannot decode",
+        response,
+    )
 
 
 def redirect_error(response: httpx2.Response, url: str, redact: Redact) -> InvalidResponseError:
@@ -245,6 +303,18 @@ def interrupted(exc: Exception, url: str, redact: Redact) -> StreamInterruptedEr
         error = StreamInterruptedError(
             f"the connection to {url} failed mid-stream ({msg}); the reply is incomplete"
         )
+    marked(error)
+    return error
+
+
+def empty_stream(url: str, response: httpx2.Response) -> StreamInterruptedError:
+    """A stream closed before its first event: nothing was sent, as when a connection closes
+    before any answer (new-api does this when its upstream fails early), so it is retried."""
+    error = StreamInterruptedError(
+        f"the stream from {url} ended before any event (the server closed it without sending "
+        "one); nothing was received",
+        request_id=request_id(response.headers),
+    )
     marked(error)
     return error
 

@@ -43,7 +43,10 @@ logger = logging.getLogger("langchain_cometapi")
 T = TypeVar("T")
 MAX_RETRY_AFTER = 60.0
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, 524, 529})
-RETRY_ERROR_TYPES = frozenset({"overloaded_error", "rate_limit_error", "api_error"})
+# relay_stream_error: new-api's chunk for a relay that failed mid-stream (upstream timeout, reset)
+RETRY_ERROR_TYPES = frozenset(
+    {"overloaded_error", "rate_limit_error", "api_error", "relay_stream_error"}
+)
 
 
 def decide(exc: CometAPIError) -> bool:

@@ -112,6 +112,9 @@ class EventDecoder:
     def __init__(
         self, response: httpx2.Response, *, url: str, idle: float | None, redact: Redact
     ) -> None:
+        foreign = http_errors.foreign_encoding(response, url)
+        if foreign is not None:
+            raise foreign
         self.response = response
         self.url = url
         self.redact = redact
@@ -122,27 +125,32 @@ class EventDecoder:
         self.saw_delta = False
         self.next_index = 0  # the index the next content block gets
         self.renumbered: dict[Any, int] = {}  # wire index -> our index, where they differ
+        self.finished = False  # a [DONE] line ended the stream
 
     def feed(self, name: str, raw: str) -> Event | None:
-        """One SSE item -> an event to pass on, or None (ping, empty, held message_start)."""
+        """One SSE item -> an event to pass on, or None (ping, empty, held message_start,
+        ``[DONE]``, after which ``finished`` is set)."""
         if name == "ping" or not raw:
             return None
-        try:
-            data = loads(raw)
-        except ValueError as exc:
-            quoted = http_errors.snippet(self.redact(raw))
-            raise self._error(
-                f"malformed event data in the stream from {self.url}: {quoted!r} ({exc})"
-            ) from None
+        if raw.strip() == "[DONE]":  # OpenAI-style terminator some gateways append: an end
+            self.finished = True
+            return None
+        data = self._parse(name, raw.removeprefix("\ufeff"))
         if not isinstance(data, dict):
             return None
         kind = data.get("type") or name
-        if kind == "error" or name == "error":
+        if kind == "error" or name == "error" or _bare_error(data):
             raise http_errors.error_from_event(
                 data, headers=self.response.headers, redact=self.redact
             )
         if kind == "ping":
             return None
+        if kind == "message" and ("choices" in data or "object" in data):
+            raise self._error(
+                f"the stream from {self.url} carries OpenAI chat-completion chunks, not "
+                "Messages events; base_url should be the API host (e.g. "
+                "https://api.cometapi.com), to which /v1/messages is added"
+            )
         self.watch.progress = time.monotonic()
         if "type" not in data:
             data["type"] = kind
@@ -165,6 +173,22 @@ class EventDecoder:
         elif kind == "message_delta":
             self.saw_delta = True
         return data
+
+    def _parse(self, name: str, raw: str) -> Any:
+        """The event's JSON; an ``error`` event whose data is not JSON is still that error."""
+        try:
+            return loads(raw)
+        except ValueError as exc:
+            quoted = http_errors.snippet(self.redact(raw))
+            if name == "error":
+                raise http_errors.error_from_event(
+                    {"error": {"message": f"the stream reported an error: {quoted}"}},
+                    headers=self.response.headers,
+                    redact=self.redact,
+                ) from None
+            raise self._error(
+                f"malformed event data in the stream from {self.url}: {quoted!r} ({exc})"
+            ) from None
 
     def _number_block(self, data: Event) -> None:
         """Blocks are numbered in order of their start: converted channels restart the index at
@@ -190,7 +214,7 @@ class EventDecoder:
                 raw, headers=self.response.headers, redact=self.redact
             )
         if not self.started and self.held is None:
-            return self._error(f"the stream from {self.url} ended before any event")
+            return http_errors.empty_stream(self.url, self.response)
         if not self.saw_delta:
             return self._error(
                 f"the stream from {self.url} ended before message_stop, without message_delta "
@@ -202,12 +226,21 @@ class EventDecoder:
             f"the stream from {self.url} ended before message_stop; the reply is incomplete"
         )
 
-    def sse_error(self, exc: httpx2.SSEError) -> StreamError:
-        # SSEError is an httpx2 TransportError, but it means a bad stream, not a bad connection.
-        return self._error(f"unusable event stream from {self.url}: {exc}")
+    def sse_error(self, exc: httpx2.SSEError | httpx2.DecodingError) -> StreamError:
+        # SSEError is an httpx2 TransportError, but it means a bad stream, not a bad connection;
+        # DecodingError (a corrupt gzip/deflate body) is no TransportError at all.
+        encoding = self.response.headers.get("content-encoding", "")
+        how = f" (Content-Encoding {encoding!r})" if isinstance(exc, httpx2.DecodingError) else ""
+        return self._error(f"unusable event stream from {self.url}{how}: {exc}")
 
     def _error(self, message: str) -> StreamError:
         return http_errors.stream_error(message, self.response)
+
+
+def _bare_error(data: Mapping[str, Any]) -> bool:
+    """An untyped object carrying an error: new-api's relay-failure chunk
+    (``{"object": "chat.completion.chunk", "choices": [], "error": {...}}``) and the like."""
+    return "type" not in data and isinstance(data.get("error"), (Mapping, str))
 
 
 def _trailing_json(tail: bytes) -> Any:
@@ -225,12 +258,14 @@ def decode(decoder: EventDecoder) -> Iterator[Event]:
     try:
         for item in decoder.source:
             event = decoder.feed(item.event, item.data)
+            if decoder.finished:
+                break
             if event is None:
                 continue
             if decoder.held is not None:
                 yield decoder.release()
             yield event
-    except httpx2.SSEError as exc:
+    except (httpx2.SSEError, httpx2.DecodingError) as exc:
         raise decoder.sse_error(exc) from exc
     if decoder.held is not None:
         yield decoder.release()
@@ -241,12 +276,14 @@ async def adecode(decoder: EventDecoder) -> AsyncIterator[Event]:
     try:
         async for item in decoder.source:
             event = decoder.feed(item.event, item.data)
+            if decoder.finished:
+                break
             if event is None:
                 continue
             if decoder.held is not None:
                 yield decoder.release()
             yield event
-    except httpx2.SSEError as exc:
+    except (httpx2.SSEError, httpx2.DecodingError) as exc:
         raise decoder.sse_error(exc) from exc
     if decoder.held is not None:
         yield decoder.release()
