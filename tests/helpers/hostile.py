@@ -171,3 +171,42 @@ def call(llm: ChatCometAPI, mode: str, *, stream: bool = False) -> str:
         return str((await llm.ainvoke("hi")).content)
 
     return asyncio.run(run())
+
+
+def per_path(json_payload: bytes, sse_payload: bytes) -> Handler:
+    """Answer a stream request with ``sse_payload`` and any other with ``json_payload``."""
+
+    def handle(conn: socket.socket, request: Request) -> None:
+        conn.sendall(sse_payload if b'"stream":true' in request.body else json_payload)
+
+    return handle
+
+
+def raw_reply(
+    body: bytes, content_type: str, *, length: int | None = None, **headers: str
+) -> bytes:
+    """A 200 whose Content-Length may lie (``length``), with extra headers (``Content_Encoding``
+    for ``Content-Encoding``)."""
+    lines = [
+        "HTTP/1.1 200 OK",
+        f"Content-Type: {content_type}",
+        f"Content-Length: {len(body) if length is None else length}",
+        "Connection: close",
+    ]
+    lines += [f"{k.replace('_', '-')}: {v}" for k, v in headers.items()]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+def outcome(handler: Handler, mode: str, stream: bool, **settings: Any) -> tuple[object, int]:
+    """(the reply's text, or the exception raised; the number of requests the server saw)."""
+    settings.setdefault("prompt_cache", "off")
+    settings.setdefault("max_retries", 1)
+    settings.setdefault("timeout", 5)
+    with serving(handler) as server:
+        llm = no_sleep(ChatCometAPI(base_url=server.base_url, api_key="sk-hostile-0123456789",
+                                    **settings))  # fmt: skip
+        try:
+            result: object = call(llm, mode, stream=stream)
+        except Exception as exc:  # the outcome is what is under test
+            result = exc
+        return result, len(server.requests)

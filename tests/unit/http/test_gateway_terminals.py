@@ -1,0 +1,159 @@
+"""How the new-api gateway family ends or replaces a Claude stream, read at its source
+(relay/helper, controller/relay.go, types/error.go), over a raw loopback server on every call
+path: its relay-failure chunk and ``data: [DONE]``, an empty stream, ``: PING`` comments and its
+extra blank lines, 1xx keep-alives before the answer, an error inside a 200, its request id next
+to the upstream's, and an OpenAI-shaped answer where a Messages one was expected.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from langchain_cometapi import errors
+from tests.helpers.hostile import (
+    MODES,
+    PATH_IDS,
+    PATHS,
+    answer,
+    event,
+    json_reply,
+    outcome,
+    per_path,
+    sse_head,
+)
+from tests.helpers.responses import message, text_stream
+
+pytestmark = [pytest.mark.enable_socket, pytest.mark.allow_hosts(["127.0.0.1"])]
+
+EVENTS = text_stream("Hello there")
+JSON_OK = json_reply(message())
+
+# EmitRelayFailureTerminal: an OpenAI-style chunk with an error, then [DONE] (no message_stop)
+RELAY_FAILURE = (
+    b'data: {"id":"relay-error-timeout","object":"chat.completion.chunk","choices":[],'
+    b'"error":{"message":"stream relay failure: timeout: upstream idle","type":'
+    b'"relay_stream_error","code":"upstream_stream_failure_timeout","param":null}}\n\n'
+    b"data: [DONE]\n\n"
+)
+
+
+def _sse(events: list[dict[str, Any]], tail: bytes = b"") -> bytes:
+    return sse_head() + b"".join(event(e) for e in events) + tail
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_relay_failure_chunk_mid_stream_is_that_error(mode: str) -> None:
+    handler = per_path(JSON_OK, _sse(EVENTS[:-2], RELAY_FAILURE))
+    exc, attempts = outcome(handler, mode, True)
+    assert isinstance(exc, errors.StreamError)
+    assert not isinstance(exc, errors.StreamInterruptedError)
+    assert exc.error_type == "relay_stream_error"
+    assert exc.error_code == "upstream_stream_failure_timeout"
+    assert "upstream idle" in str(exc)
+    assert attempts == 1  # content was yielded: never restarted
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_relay_failure_before_any_event_is_retried(mode: str) -> None:
+    exc, attempts = outcome(per_path(JSON_OK, sse_head() + RELAY_FAILURE), mode, True,
+                            max_retries=2)  # fmt: skip
+    assert isinstance(exc, errors.StreamError) and exc.error_type == "relay_stream_error"
+    assert attempts == 3
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_done_line_before_message_stop_is_an_incomplete_reply(mode: str) -> None:
+    exc, attempts = outcome(per_path(JSON_OK, _sse(EVENTS[:-1], b"data: [DONE]\n\n")), mode, True)
+    assert isinstance(exc, errors.StreamError)
+    assert "ended before message_stop" in str(exc) and "malformed" not in str(exc)
+    assert attempts == 1
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_done_line_after_message_stop_is_harmless(mode: str) -> None:
+    text, _ = outcome(per_path(JSON_OK, _sse(EVENTS, b"data: [DONE]\n\n")), mode, True)
+    assert text == "Hello there"
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(
+    "body", [b"", b"data: [DONE]\n\n", b": PING\n\n"], ids=["empty", "done", "ping_only"]
+)
+def test_a_stream_closed_before_any_event_is_retried(mode: str, body: bytes) -> None:
+    """new-api sends the 200 and its headers once its upstream answered; if that upstream then
+    fails before any data, the client gets an empty stream. Nothing was received: retried."""
+    exc, attempts = outcome(per_path(JSON_OK, sse_head() + body), mode, True, max_retries=2)
+    assert isinstance(exc, errors.StreamInterruptedError)
+    assert "before any event" in str(exc)
+    assert attempts == 3
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_ping_comments_and_extra_blank_lines(mode: str) -> None:
+    """ClaudeChunkData writes ``event: x\\ndata: {...}\\n\\n\\n``; PingData writes ``: PING``."""
+    framed = b"".join(
+        b": PING\n\n" + f"event: {e['type']}\ndata: {json.dumps(e)}\n\n\n".encode() for e in EVENTS
+    )
+    text, attempts = outcome(per_path(JSON_OK, sse_head() + framed), mode, True)
+    assert (text, attempts) == ("Hello there", 1)
+
+
+@pytest.mark.parametrize(("mode", "stream"), PATHS, ids=PATH_IDS)
+def test_informational_responses_before_the_answer(mode: str, stream: bool) -> None:
+    """StartProcessingKeepAlive writes ``102 Processing`` while a Claude request is pending."""
+    keepalive = b"HTTP/1.1 102 Processing\r\n\r\n" * 3 + b"HTTP/1.1 100 Continue\r\n\r\n"
+    hints = b"HTTP/1.1 103 Early Hints\r\nLink: </x>; rel=preload\r\n\r\n"
+    reply = per_path(keepalive + hints + JSON_OK, keepalive + hints + _sse(EVENTS))
+    text, attempts = outcome(reply, mode, stream)
+    assert (text, attempts) == ("Hello there" if stream else "Hello!", 1)
+
+
+@pytest.mark.parametrize(("mode", "stream"), PATHS, ids=PATH_IDS)
+def test_the_gateway_request_id_wins_over_the_upstream_one(mode: str, stream: bool) -> None:
+    """new-api passes Anthropic's ``request-id`` through next to its own id, which is the one
+    its operator can look up."""
+    body = {"type": "error", "error": {"type": "new_api_error", "message": "bad (request id: gw1)"}}
+    headers = {"request-id": "req_upstream", "X-Oneapi-Request-Id": "gw1"}
+    exc, _ = outcome(answer(json_reply(body, 400, headers)), mode, stream)
+    assert isinstance(exc, errors.BadRequestError) and exc.request_id == "gw1"
+    body["error"]["message"] = "bad (request id: gw2)"
+    exc, _ = outcome(answer(json_reply(body, 400, {"request-id": "req_up"})), mode, stream)
+    assert isinstance(exc, errors.BadRequestError) and exc.request_id == "gw2"
+
+
+@pytest.mark.parametrize(("mode", "stream"), PATHS, ids=PATH_IDS)
+@pytest.mark.parametrize(
+    ("etype", "cls", "attempts"),
+    [
+        ("rate_limit_error", errors.RateLimitError, 2),
+        ("authentication_error", errors.AuthenticationError, 1),
+        ("<nil>", errors.InternalServerError, 1),
+    ],
+)
+def test_an_error_inside_a_200_is_classed_by_its_type(
+    mode: str, stream: bool, etype: str, cls: type[Exception], attempts: int
+) -> None:
+    body = {"type": "error", "error": {"type": etype, "message": "inside a 200 (request id: r9)"}}
+    exc, seen = outcome(answer(json_reply(body, 200)), mode, stream)
+    assert type(exc) is cls and isinstance(exc, errors.APIStatusError)
+    assert exc.status_code == 200 and "status 200" in str(exc)
+    assert exc.request_id == "r9"
+    assert seen == attempts
+
+
+@pytest.mark.parametrize(("mode", "stream"), PATHS, ids=PATH_IDS)
+def test_an_openai_answer_is_never_an_empty_reply(mode: str, stream: bool) -> None:
+    """A base_url that reaches a chat-completions route answers 200 in OpenAI's shape."""
+    choice = {"index": 0, "message": {"role": "assistant", "content": "hi"}}
+    completion = {"id": "chatcmpl-1", "object": "chat.completion", "choices": [choice]}
+    chunks = sse_head() + (
+        b'data: {"id":"chatcmpl-1","object":"chat.completion.chunk","choices":[{"index":0,'
+        b'"delta":{"content":"hi"}}]}\n\ndata: [DONE]\n\n'
+    )
+    exc, attempts = outcome(per_path(json_reply(completion), chunks), mode, stream)
+    assert isinstance(exc, errors.InvalidResponseError | errors.StreamError), exc
+    assert "chat.completion" in str(exc) or "chat-completion" in str(exc)
+    assert attempts == 1
