@@ -20,7 +20,8 @@ Exception hierarchy::
     │                                 HTML, a redirect, a body over the size limit)
     └── StreamError                   an ``error`` event (or a gateway's raw JSON error) mid-stream,
         │                             a cut before message_stop, a stream the gateway restarted
-        └── StreamInterruptedError    the connection failed mid-stream (also an APIConnectionError)
+        └── StreamInterruptedError    the connection failed mid-stream, or the stream closed
+            │                         before any event (also an APIConnectionError)
             └── StreamTimeoutError    no progress within the idle bound (also APITimeoutError)
 
 Each class is also langchain-core's matching ``ModelError`` (``ModelInvalidRequestError``,
