@@ -22,11 +22,12 @@ from tests.helpers.hostile import (
     event,
     json_reply,
     no_sleep,
+    per_path,
     response,
     serving,
 )
 from tests.helpers.hostile import sse_head as head
-from tests.helpers.responses import text_stream
+from tests.helpers.responses import message, text_stream
 
 pytestmark = [pytest.mark.enable_socket, pytest.mark.allow_hosts(["127.0.0.1"])]
 
@@ -278,3 +279,60 @@ def test_a_stream_never_closed_by_the_channel_says_so(mode: str) -> None:
     raises = pytest.raises(errors.StreamError, match="non-streaming call")
     with serving(answer(_sse(events))) as srv, raises:
         call(_llm(srv.base_url), mode, stream=True)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_converted_first_text_delta_without_index_or_delta_type(mode: str) -> None:
+    """StreamResponseOpenAI2Claude sends its first text delta with no index and typed "text":
+    it belongs to the text block just started, and the reply stays plain text."""
+    events = text_stream("Hello there")
+    events[3] = {"type": "content_block_delta", "delta": {"type": "text", "text": "Hell"}}
+    with serving(answer(_sse(events))) as srv:
+        total = _stream_message(mode, _llm(srv.base_url))
+    assert total.content == "Hello there"
+
+
+def _tool_reply(tool_input: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    block = {"type": "tool_use", "id": "call_1", "name": "lookup", "input": tool_input}
+    reply = message([{"type": "text", "text": "Looking."}, block])
+    reply["stop_reason"] = "tool_use"
+    start = message([])
+    events = [
+        {"type": "message_start", "message": start},
+        {"type": "content_block_start", "index": 0, "content_block": block},
+        {"type": "content_block_stop", "index": 0},
+        {"type": "message_delta", "delta": {"stop_reason": "tool_use"}, "usage": {}},
+        {"type": "message_stop"},
+    ]
+    return reply, events
+
+
+@pytest.mark.parametrize(("mode", "stream"), PATHS, ids=PATH_IDS)
+def test_converted_tool_input_given_as_json_text(mode: str, stream: bool) -> None:
+    """ResponseOpenAI2Claude puts arguments it could not parse in ``input`` as a string; other
+    converters pass JSON text. JSON text of an object is that object, on every path."""
+    reply, events = _tool_reply('{"q": "gnomon"}')
+    handler = per_path(json_reply(reply), head() + b"".join(event(e) for e in events))
+    with serving(handler) as srv:
+        llm = _llm(srv.base_url)
+        if stream:
+            calls = _stream_message(mode, llm).tool_calls
+        else:
+            got = llm.invoke("hi") if mode == "sync" else asyncio.run(llm.ainvoke("hi"))
+            calls = got.tool_calls  # type: ignore[attr-defined]
+    assert [(c["name"], c["args"]) for c in calls] == [("lookup", {"q": "gnomon"})]
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("tool_input", ["{not json", [1, 2]], ids=["garbage", "list"])
+def test_converted_tool_input_that_is_no_object_keeps_the_reply(mode: str, tool_input: Any) -> None:
+    """Arguments that are no JSON object: an invalid tool call, the rest of the reply kept
+    (it was an InvalidResponseError quoting a pydantic error, losing the reply)."""
+    reply, _ = _tool_reply(tool_input)
+    with serving(answer(json_reply(reply))) as srv:
+        llm = _llm(srv.base_url)
+        got = llm.invoke("hi") if mode == "sync" else asyncio.run(llm.ainvoke("hi"))
+    assert got.tool_calls == [] and "Looking." in got.text
+    (bad,) = got.invalid_tool_calls
+    raw = tool_input if isinstance(tool_input, str) else json.dumps(tool_input)
+    assert (bad["id"], bad["name"], bad["args"]) == ("call_1", "lookup", raw)
