@@ -168,8 +168,9 @@ class EventDecoder:
             return None
         if kind == "content_block_start":
             self._number_block(data)
-        elif self.renumbered and kind in ("content_block_delta", "content_block_stop"):
-            data["index"] = self.renumbered.get(data.get("index"), data.get("index"))
+        elif kind in ("content_block_delta", "content_block_stop"):
+            self._block_index(data)
+            _plain_text_delta(data)
         elif kind == "message_delta":
             self.saw_delta = True
         return data
@@ -194,12 +195,23 @@ class EventDecoder:
         """Blocks are numbered in order of their start: converted channels restart the index at
         0 for each block, which would merge a tool call into the text before it."""
         wire = data.get("index")
-        if wire != self.next_index and isinstance(wire, int):
+        if wire is None:
+            data["index"] = self.next_index
+        elif wire != self.next_index and isinstance(wire, int):
             self.renumbered[wire] = self.next_index
             data["index"] = self.next_index
         elif isinstance(wire, int):
             self.renumbered.pop(wire, None)
         self.next_index += 1
+
+    def _block_index(self, data: Event) -> None:
+        """A delta or stop goes to its block's number. new-api's OpenAI-converted channel sends
+        its first text delta with no index: it belongs to the block just started."""
+        if "index" not in data:
+            if self.next_index:
+                data["index"] = self.next_index - 1
+        elif self.renumbered:
+            data["index"] = self.renumbered.get(data["index"], data["index"])
 
     def release(self) -> Event:
         held, self.held, self.started = self.held, None, True
@@ -235,6 +247,14 @@ class EventDecoder:
 
     def _error(self, message: str) -> StreamError:
         return http_errors.stream_error(message, self.response)
+
+
+def _plain_text_delta(data: Event) -> None:
+    """new-api's converted channel types its first text delta ``text``, not ``text_delta``;
+    left as is it would stream as a block while the rest streams as text (a garbled sum)."""
+    delta = data.get("delta")
+    if isinstance(delta, dict) and delta.get("type") == "text" and "text" in delta:
+        delta["type"] = "text_delta"
 
 
 def _bare_error(data: Mapping[str, Any]) -> bool:

@@ -6,11 +6,13 @@ InvalidResponseError, never a bare TypeError.
 
 from __future__ import annotations
 
+import contextlib
+import json
 from collections.abc import Mapping
 from typing import Any
 
 from langchain_core.messages import AIMessage
-from langchain_core.messages.tool import tool_call
+from langchain_core.messages.tool import InvalidToolCall, ToolCall, invalid_tool_call, tool_call
 from langchain_core.outputs import ChatGeneration, ChatResult
 
 from ..errors import InvalidResponseError
@@ -43,13 +45,26 @@ def message_from_response(data: Mapping[str, Any]) -> AIMessage:
         ) from exc
 
 
+def _call(block: Mapping[str, Any]) -> ToolCall | InvalidToolCall:
+    """A tool_use block's call. Its input is an object, but a converted channel (new-api's
+    OpenAI -> Claude conversion) passes on as a string the arguments it could not parse: JSON
+    text of an object is read as that object (as the stream path reads it), anything else is an
+    invalid tool call, and the reply is kept either way."""
+    ident, name, args = block.get("id", ""), block.get("name", ""), block.get("input") or {}
+    if isinstance(args, str):
+        with contextlib.suppress(ValueError, RecursionError):
+            args = json.loads(args)
+    if isinstance(args, dict):
+        return tool_call(id=ident, name=name, args=args)
+    raw = block["input"] if isinstance(block["input"], str) else json.dumps(block["input"])
+    return invalid_tool_call(
+        id=ident, name=name, args=raw, error="the tool input is not a JSON object"
+    )
+
+
 def _message_from_response(data: Mapping[str, Any]) -> AIMessage:
     blocks: list[Any] = [dict(b) for b in data.get("content") or [] if isinstance(b, Mapping)]
-    calls = [
-        tool_call(id=b.get("id", ""), name=b.get("name", ""), args=b.get("input") or {})
-        for b in blocks
-        if b.get("type") in CLIENT_TOOL_BLOCKS
-    ]
+    calls = [_call(b) for b in blocks if b.get("type") in CLIENT_TOOL_BLOCKS]
     content: str | list[Any]
     if all(b.get("type") == "text" and not b.get("citations") for b in blocks):
         content = "".join(b.get("text", "") for b in blocks)
@@ -60,7 +75,8 @@ def _message_from_response(data: Mapping[str, Any]) -> AIMessage:
     meta["usage"] = dict(usage) if isinstance(usage, Mapping) else usage
     return AIMessage(
         content=content,
-        tool_calls=calls,
+        tool_calls=[c for c in calls if c["type"] == "tool_call"],
+        invalid_tool_calls=[c for c in calls if c["type"] == "invalid_tool_call"],
         id=data.get("id"),
         response_metadata=meta,
         usage_metadata=usage_metadata(usage if isinstance(usage, Mapping) else None),

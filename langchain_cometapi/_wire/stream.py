@@ -221,7 +221,8 @@ class StreamAssembler:
                     tool_call_chunk(
                         id=block.get("id"),
                         name=block.get("name"),
-                        args=json.dumps(args) if args else "",
+                        # a converted channel's unparsed arguments come as a string
+                        args=args if isinstance(args, str) else json.dumps(args) if args else "",
                         index=index,
                     )
                 ],
