@@ -11,8 +11,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from langchain_core.messages import AIMessage
-from langchain_core.messages.tool import InvalidToolCall, ToolCall, invalid_tool_call, tool_call
+from langchain_core.messages import AIMessage, InvalidToolCall, ToolCall
+from langchain_core.messages.tool import invalid_tool_call, tool_call
 from langchain_core.outputs import ChatGeneration, ChatResult
 
 from ..errors import InvalidResponseError
