@@ -2,7 +2,8 @@
 that breaks, a Content-Length that lies, a body cut inside a UTF-8 sequence, content encodings
 (ours, ones we never asked for, corrupt ones, a bomb inside a stream), oversized and countless
 headers, HTTP/1.0 bodies delimited by the close, SSE line endings, a BOM inside ``data:``, an
-``error`` event whose data is not JSON.
+``error`` event whose data is not JSON, a server that never answers, resets before and after
+the first event.
 
 Each shape ends in the reply or in a typed error (never a raw httpx2 exception, never garbage
 read as a reply), retried only where nothing was received and the fault is the connection's.
@@ -12,6 +13,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import socket
+import struct
+import time
 import zlib
 from typing import Any
 
@@ -23,6 +27,7 @@ from tests.helpers.hostile import (
     PATH_IDS,
     PATHS,
     Handler,
+    Request,
     answer,
     event,
     json_reply,
@@ -204,3 +209,39 @@ def test_an_error_event_whose_data_is_not_json_is_still_that_error(
     assert isinstance(exc, errors.StreamError) and not isinstance(exc, errors.APIConnectionError)
     assert "reported an error: upstream exploded" in str(exc) and "malformed" not in str(exc)
     assert attempts == 1
+
+
+# -- silence and resets --
+def _silent(conn: socket.socket, request: Request) -> None:
+    time.sleep(3)
+
+
+@pytest.mark.parametrize(("mode", "stream"), PATHS, ids=PATH_IDS)
+def test_a_server_that_accepts_and_never_answers_is_bounded(mode: str, stream: bool) -> None:
+    start = time.monotonic()
+    exc, attempts = outcome(_silent, mode, stream, timeout=0.3)
+    assert isinstance(exc, errors.APITimeoutError) and attempts == 2
+    assert time.monotonic() - start < 2 * 0.3 + 1.0  # (max_retries + 1) * timeout + backoff slack
+
+
+def _reset_after(head: bytes) -> Handler:
+    def handle(conn: socket.socket, request: Request) -> None:
+        conn.sendall(head)
+        time.sleep(0.05)
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        conn.close()  # RST
+
+    return handle
+
+
+@pytest.mark.parametrize(("mode", "stream"), PATHS, ids=PATH_IDS)
+def test_a_reset_after_the_headers_before_any_event_is_retried(mode: str, stream: bool) -> None:
+    head = sse_head() if stream else b"HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n" + JSON[:40]
+    exc, attempts = outcome(_reset_after(head), mode, stream)
+    assert isinstance(exc, errors.APIConnectionError) and attempts == 2
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_reset_after_the_first_event_is_never_retried(mode: str) -> None:
+    exc, attempts = outcome(_reset_after(sse_head() + FIRST), mode, True)
+    assert isinstance(exc, errors.StreamInterruptedError) and attempts == 1
