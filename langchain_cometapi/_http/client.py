@@ -20,6 +20,7 @@ import httpx2
 
 from . import body as bodies
 from . import pools
+from .assemble import afold, fold
 from .credentials import (
     KeyAuth,
     Redactor,
@@ -229,6 +230,8 @@ class MessagesClient:
                     request, stream=True, auth=self._auth_for(client), follow_redirects=False
                 )
                 try:
+                    if response.status_code < 300 and is_sse(response):  # see assemble
+                        return fold(decode(self._decoder(response))), dict(response.headers)
                     raw = bodies.read(response, self.url)
                 finally:
                     response.close()
@@ -257,6 +260,8 @@ class MessagesClient:
                     request, stream=True, auth=self._auth_for(client), follow_redirects=False
                 )
                 try:
+                    if response.status_code < 300 and is_sse(response):
+                        return await afold(adecode(self._decoder(response))), dict(response.headers)
                     raw = await bodies.aread(response, self.url)
                 finally:
                     await response.aclose()

@@ -7,12 +7,14 @@ to the upstream's, and an OpenAI-shaped answer where a Messages one was expected
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
 import pytest
+from langchain_core.messages import AIMessage
 
-from langchain_cometapi import errors
+from langchain_cometapi import ChatCometAPI, errors
 from tests.helpers.hostile import (
     MODES,
     PATH_IDS,
@@ -22,6 +24,7 @@ from tests.helpers.hostile import (
     json_reply,
     outcome,
     per_path,
+    serving,
     sse_head,
 )
 from tests.helpers.responses import message, text_stream
@@ -156,4 +159,76 @@ def test_an_openai_answer_is_never_an_empty_reply(mode: str, stream: bool) -> No
     exc, attempts = outcome(per_path(json_reply(completion), chunks), mode, stream)
     assert isinstance(exc, errors.InvalidResponseError | errors.StreamError), exc
     assert "chat.completion" in str(exc) or "chat-completion" in str(exc)
+    assert attempts == 1
+
+
+def _delta_events(reply: dict[str, Any]) -> list[dict[str, Any]]:
+    """The events the API streams for ``reply``: blocks opened empty, filled by deltas."""
+    start = {**reply, "content": [], "stop_reason": None, "usage": {**reply["usage"],
+                                                                   "output_tokens": 1}}  # fmt: skip
+    out: list[dict[str, Any]] = [{"type": "message_start", "message": start}]
+    for index, block in enumerate(reply["content"]):
+        kind, pieces = block["type"], []
+        if kind == "text":
+            opened, pieces = {"type": "text", "text": ""}, [{"type": "text_delta", "text": t}
+                                                             for t in block["text"]]  # fmt: skip
+        elif kind == "thinking":
+            opened = {"type": "thinking", "thinking": "", "signature": ""}
+            pieces = [{"type": "thinking_delta", "thinking": block["thinking"]},
+                      {"type": "signature_delta", "signature": block["signature"]}]  # fmt: skip
+        else:
+            opened = {**block, "input": {}}
+            text = json.dumps(block["input"])
+            pieces = [{"type": "input_json_delta", "partial_json": text[i : i + 5]}
+                      for i in range(0, len(text), 5)]  # fmt: skip
+        out.append({"type": "content_block_start", "index": index, "content_block": opened})
+        out += [{"type": "content_block_delta", "index": index, "delta": p} for p in pieces]
+        out.append({"type": "content_block_stop", "index": index})
+    final = {"stop_reason": reply["stop_reason"], "stop_sequence": None}
+    out.append({"type": "message_delta", "delta": final,
+                "usage": {"output_tokens": reply["usage"]["output_tokens"]}})  # fmt: skip
+    return [*out, {"type": "message_stop"}]
+
+
+RICH = message(
+    [
+        {"type": "thinking", "thinking": "let me see", "signature": "sig-1"},
+        {"type": "text", "text": "Checking."},
+        {"type": "tool_use", "id": "toolu_1", "name": "lookup", "input": {"q": "gnomon", "n": 2}},
+    ],
+    cache_read_input_tokens=100,
+)
+RICH["stop_reason"] = "tool_use"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_an_event_stream_answering_invoke_is_folded_into_the_reply(mode: str) -> None:
+    """relay/claude_handler.go: ``info.IsStream = info.IsStream || <upstream content type is
+    text/event-stream>``: a non-streaming request gets the events when the upstream streams."""
+
+    def reply(payload: bytes) -> AIMessage:
+        with serving(answer(payload)) as srv:
+            llm = ChatCometAPI(base_url=srv.base_url, api_key="sk-fold-0123456789",
+                               prompt_cache="off", max_retries=0)  # fmt: skip
+            got = llm.invoke("hi") if mode == "sync" else asyncio.run(llm.ainvoke("hi"))
+            assert isinstance(got, AIMessage) and len(srv.requests) == 1
+            return got
+
+    as_json, as_events = reply(json_reply(RICH)), reply(_sse(_delta_events(RICH)))
+    assert as_events.content == as_json.content and as_events.tool_calls == as_json.tool_calls
+    assert as_events.tool_calls[0]["args"] == {"q": "gnomon", "n": 2}
+    assert as_events.usage_metadata == as_json.usage_metadata
+    assert as_events.response_metadata == as_json.response_metadata
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_invoke_answered_with_events_keeps_the_stream_guarantees(mode: str) -> None:
+    """Folded events still raise for an error event and for a stream cut before message_stop
+    (the whole call is retried: nothing was handed to the caller)."""
+    error = {"type": "error", "error": {"type": "overloaded_error", "message": "busy"}}
+    exc, attempts = outcome(answer(_sse([*EVENTS[:4], error])), mode, False)
+    assert isinstance(exc, errors.StreamError) and exc.error_type == "overloaded_error"
+    assert attempts == 2
+    exc, attempts = outcome(answer(_sse(EVENTS[:-1])), mode, False)
+    assert isinstance(exc, errors.StreamError) and "before message_stop" in str(exc)
     assert attempts == 1
