@@ -101,8 +101,15 @@ def loads(text: str) -> Any:
         raise ValueError("JSON nested too deeply") from None
 
 
+# where one-api-family gateways and upstreams put a bare message (new-api's GeneralErrorResponse)
+_MESSAGE_KEYS = ("message", "detail", "msg", "error_msg", "err")
+
+
 def parse_error_body(body: Any) -> tuple[str | None, str | None, str | None]:
-    """(message, type, code) from an Anthropic-style or OpenAI-style error body, else Nones."""
+    """(message, type, code) from an Anthropic-style or OpenAI-style error body, a bare message
+    under one of ``_MESSAGE_KEYS``, or a list of such bodies (Google's), else Nones."""
+    if isinstance(body, list) and body and isinstance(body[0], Mapping):
+        body = body[0]
     if not isinstance(body, Mapping):
         return None, None, None
     err = body.get("error")
@@ -115,7 +122,7 @@ def parse_error_body(body: Any) -> tuple[str | None, str | None, str | None]:
         )
     if isinstance(err, str):
         return err, None, None
-    message = body.get("message") or body.get("detail")
+    message = next((body[k] for k in _MESSAGE_KEYS if body.get(k)), None)
     return (str(message) if message else None), None, None
 
 

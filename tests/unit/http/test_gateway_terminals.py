@@ -232,3 +232,21 @@ def test_invoke_answered_with_events_keeps_the_stream_guarantees(mode: str) -> N
     exc, attempts = outcome(answer(_sse(EVENTS[:-1])), mode, False)
     assert isinstance(exc, errors.StreamError) and "before message_stop" in str(exc)
     assert attempts == 1
+
+
+@pytest.mark.parametrize(("mode", "stream"), PATHS, ids=PATH_IDS)
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"msg": "quota exhausted"},
+        {"error_msg": "quota exhausted", "code": 1},
+        [{"error": {"code": 429, "message": "quota exhausted", "status": "RESOURCE_EXHAUSTED"}}],
+    ],
+    ids=["msg", "error_msg", "google_list"],
+)
+def test_other_error_body_shapes_keep_their_message(mode: str, stream: bool, body: Any) -> None:
+    """new-api reads a message from ``msg``, ``error_msg`` ... (GeneralErrorResponse); a Google
+    upstream answers a list of errors. Each is that message, not "a non-JSON body"."""
+    exc, attempts = outcome(answer(json_reply(body, 429)), mode, stream)
+    assert isinstance(exc, errors.RateLimitError) and attempts == 2
+    assert str(exc).startswith("quota exhausted") and "non-JSON" not in str(exc)
