@@ -126,10 +126,12 @@ def parse_error_body(body: Any) -> tuple[str | None, str | None, str | None]:
     return (str(message) if message else None), None, None
 
 
-def _describe_body(status: int, text: str, url: str) -> str:
+def _describe_body(status: int, text: str, url: str, parsed: bool) -> str:
     quoted = snippet(text)
     kind = "an HTML page" if "<html" in text[:500].lower() else "a non-JSON body"
-    if not text.strip():
+    if parsed:
+        kind = "a JSON body without an error message"
+    elif not text.strip():
         kind = "an empty body"
     hint = (
         "; is base_url right? It should be the CometAPI host, e.g. https://api.cometapi.com"
@@ -155,7 +157,7 @@ def error_from_response(
         body = None
     message, etype, code = parse_error_body(body)
     if message is None:
-        message = _describe_body(status, text, url)
+        message = _describe_body(status, text, url, body is not None)
     cls: type[APIStatusError] = _BY_STATUS.get(status) or (
         InternalServerError if status >= 500 else APIStatusError
     )

@@ -250,3 +250,10 @@ def test_other_error_body_shapes_keep_their_message(mode: str, stream: bool, bod
     exc, attempts = outcome(answer(json_reply(body, 429)), mode, stream)
     assert isinstance(exc, errors.RateLimitError) and attempts == 2
     assert str(exc).startswith("quota exhausted") and "non-JSON" not in str(exc)
+
+
+@pytest.mark.parametrize(("mode", "stream"), PATHS, ids=PATH_IDS)
+def test_a_json_error_body_without_a_message_is_described_as_json(mode: str, stream: bool) -> None:
+    exc, _ = outcome(answer(json_reply({"code": 1, "data": None}, 400)), mode, stream)
+    assert isinstance(exc, errors.BadRequestError)
+    assert "a JSON body without an error message" in str(exc) and '"code": 1' in str(exc)
