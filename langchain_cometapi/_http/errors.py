@@ -93,12 +93,36 @@ def snippet(text: str, limit: int = 200) -> str:
     return " ".join(text[: limit * 8].split())[:limit]
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def loads(text: str) -> Any:
-    """json.loads that raises only ValueError (deep nesting is a ValueError too)."""
+    """json.loads that raises only ValueError (deep nesting is a ValueError too). A lone
+    surrogate escape (``"\\ud800"``: valid JSON, no character) becomes U+FFFD: kept, it would
+    make the reply impossible to send back in the next request's history."""
     try:
-        return json.loads(text)
+        data = json.loads(text)
     except RecursionError:
         raise ValueError("JSON nested too deeply") from None
+    if _SURROGATE_ESCAPE.search(text):
+        try:
+            return _replace_lone_surrogates(data)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+    return data
+
+
+def _replace_lone_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        if not _LONE_SURROGATE.search(value):
+            return value
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, dict):
+        return {_replace_lone_surrogates(k): _replace_lone_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replace_lone_surrogates(v) for v in value]
+    return value
 
 
 # where one-api-family gateways and upstreams put a bare message (new-api's GeneralErrorResponse)

@@ -20,8 +20,9 @@ import zlib
 from typing import Any
 
 import pytest
+from langchain_core.messages import AIMessage, HumanMessage
 
-from langchain_cometapi import errors
+from langchain_cometapi import ChatCometAPI, errors
 from tests.helpers.hostile import (
     MODES,
     PATH_IDS,
@@ -29,11 +30,13 @@ from tests.helpers.hostile import (
     Handler,
     Request,
     answer,
+    call,
     event,
     json_reply,
     outcome,
     per_path,
     raw_reply,
+    serving,
     sse_head,
 )
 from tests.helpers.responses import message, text_stream
@@ -245,3 +248,22 @@ def test_a_reset_after_the_headers_before_any_event_is_retried(mode: str, stream
 def test_a_reset_after_the_first_event_is_never_retried(mode: str) -> None:
     exc, attempts = outcome(_reset_after(sse_head() + FIRST), mode, True)
     assert isinstance(exc, errors.StreamInterruptedError) and attempts == 1
+
+
+@pytest.mark.parametrize(("mode", "stream"), PATHS, ids=PATH_IDS)
+def test_a_lone_surrogate_escape_becomes_a_replacement_character(mode: str, stream: bool) -> None:
+    """``"\\ud800"`` is valid JSON but no character: kept, the reply could never be sent back
+    (UTF-8 cannot encode it), so the next turn of the conversation would fail."""
+    reply = message([{"type": "text", "text": "a?b"}])
+    events = text_stream("a?b")
+    escaped = per_path(
+        raw_reply(json.dumps(reply).replace("a?b", "a\\ud800b").encode(), JSON_TYPE),
+        raw_reply(b"".join(event(e) for e in events).replace(b"a?b", b"a\\ud800b"), SSE_TYPE),
+    )
+    with serving(escaped) as srv:
+        llm = ChatCometAPI(base_url=srv.base_url, api_key="sk-surrogate-0123456789",
+                           prompt_cache="off", max_retries=0)  # fmt: skip
+        received = call(llm, mode, stream=stream)
+        assert received == "a\ufffdb"
+        history = [HumanMessage("hi"), AIMessage(received), HumanMessage("again")]
+        assert llm.invoke(history).text == received  # and it can be sent back
