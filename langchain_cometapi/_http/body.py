@@ -26,12 +26,13 @@ MAX_ERROR_BODY_BYTES = 1024 * 1024  # an error body is read this far, the rest i
 
 class _Reader:
     def __init__(self, response: httpx2.Response, url: str) -> None:
-        foreign = errors.foreign_encoding(response, url)
-        if foreign is not None:
-            raise foreign
         self.response = response
         self.url = url
         self.error = response.status_code >= 400
+        # an error keeps its status class (and retry) even if its body cannot be decoded
+        foreign = None if self.error else errors.foreign_encoding(response, url)
+        if foreign is not None:
+            raise foreign
         self.limit = MAX_ERROR_BODY_BYTES if self.error else MAX_BODY_BYTES
         self.parts: list[bytes] = []
         self.size = 0
@@ -60,7 +61,8 @@ def read(response: httpx2.Response, url: str) -> bytes:
             if not reader.add(chunk):
                 break
     except httpx2.DecodingError as exc:  # no TransportError: it would escape untyped
-        raise errors.undecodable(exc, response, url) from exc
+        if not reader.error:  # an error answer is still its status, with what could be read
+            raise errors.undecodable(exc, response, url) from exc
     return b"".join(reader.parts)
 
 
@@ -71,7 +73,8 @@ async def aread(response: httpx2.Response, url: str) -> bytes:
             if not reader.add(chunk):
                 break
     except httpx2.DecodingError as exc:
-        raise errors.undecodable(exc, response, url) from exc
+        if not reader.error:
+            raise errors.undecodable(exc, response, url) from exc
     return b"".join(reader.parts)
 
 

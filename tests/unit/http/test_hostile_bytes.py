@@ -267,3 +267,17 @@ def test_a_lone_surrogate_escape_becomes_a_replacement_character(mode: str, stre
         assert received == "a\ufffdb"
         history = [HumanMessage("hi"), AIMessage(received), HumanMessage("again")]
         assert llm.invoke(history).text == received  # and it can be sent back
+
+
+@pytest.mark.parametrize(("mode", "stream"), PATHS, ids=PATH_IDS)
+@pytest.mark.parametrize("coding", ["br", "gzip"], ids=["not_asked_for", "corrupt"])
+def test_an_error_status_keeps_its_class_whatever_its_encoding(
+    mode: str, stream: bool, coding: str
+) -> None:
+    """A 503 whose body cannot be decoded is still a retried InternalServerError."""
+    body = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03garbage-not-deflate"
+    head = f"HTTP/1.1 503 Busy\r\nContent-Type: application/json\r\nContent-Encoding: {coding}\r\n"
+    payload = (head + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode() + body
+    exc, attempts = outcome(answer(payload), mode, stream)
+    assert type(exc) is errors.InternalServerError and exc.status_code == 503
+    assert attempts == 2
