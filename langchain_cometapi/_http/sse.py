@@ -10,6 +10,12 @@ decoded as UTF-8 whatever charset the server declares, and a leading BOM is drop
 A gateway that retries on another channel after a stream failed sends a *second*
 ``message_start`` in the same response. It is never merged with the first: before any content
 the first message is dropped and the second taken; after content, ``StreamError``.
+
+Other new-api shapes repaired or named here (read in its source): its relay-failure chunk (an
+untyped object with an ``error``) is that error; ``data: [DONE]`` ends the stream; a stream
+closed before any event is retried like a connection closed before an answer; its OpenAI ->
+Claude conversion sends a first text delta with no index, typed ``text``; an ``error`` event
+whose data is not JSON is still an error.
 """
 
 from __future__ import annotations
