@@ -257,3 +257,69 @@ def test_a_json_error_body_without_a_message_is_described_as_json(mode: str, str
     exc, _ = outcome(answer(json_reply({"code": 1, "data": None}, 400)), mode, stream)
     assert isinstance(exc, errors.BadRequestError)
     assert "a JSON body without an error message" in str(exc) and '"code": 1' in str(exc)
+
+
+def _channel_events(channel: str) -> list[dict[str, Any]]:
+    """One reply as each kind of channel streams it through new-api."""
+    events = json.loads(json.dumps(text_stream("Hi", input_tokens=40, cache_read_input_tokens=8)))
+    start, delta = events[0]["message"], events[-2]
+    if channel == "bedrock":  # no counts but output in message_delta; metrics on message_stop
+        start["id"] = "msg_bdrk_01Xyz"
+        events[-1]["amazon-bedrock-invocationMetrics"] = {"inputTokenCount": 48}
+    elif channel == "vertex":
+        start["id"] = "msg_vrtx_01Xyz"
+        delta["usage"] |= {"input_tokens": 40, "cache_read_input_tokens": 8}
+    elif channel == "converted":  # estimated input at start, real counts at the end
+        start["id"], start["usage"] = "chatcmpl-9f2", {"input_tokens": 30, "output_tokens": 0}
+        delta["usage"] = {"input_tokens": 40, "output_tokens": 7, "cache_read_input_tokens": 8,
+                          "cache_creation_input_tokens": 0}  # fmt: skip
+    return events
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("channel", ["native", "bedrock", "vertex", "converted"])
+def test_usage_and_ids_of_each_channel(mode: str, channel: str) -> None:
+    events = _channel_events(channel)
+    with serving(answer(_sse(events))) as srv:
+        llm = ChatCometAPI(base_url=srv.base_url, api_key="sk-channel-0123456789",
+                           prompt_cache="off", max_retries=0)  # fmt: skip
+
+        async def summed() -> Any:
+            total = None
+            async for chunk in llm.astream("hi"):
+                total = chunk if total is None else total + chunk
+            return total
+
+        if mode == "sync":
+            total = None
+            for chunk in llm.stream("hi"):
+                total = chunk if total is None else total + chunk
+        else:
+            total = asyncio.run(summed())
+    assert total is not None and total.text == "Hi"
+    assert total.id == events[0]["message"]["id"]
+    usage = total.usage_metadata
+    assert usage is not None and usage["output_tokens"] == 7
+    assert usage["input_tokens"] == 48  # 40 uncached + 8 read, counted once
+    assert usage["input_token_details"]["cache_read"] == 8
+
+
+@pytest.mark.parametrize(("mode", "stream"), PATHS, ids=PATH_IDS)
+@pytest.mark.parametrize(
+    ("status", "text", "cls"),
+    [
+        (503, "upstream connect error or disconnect/reset before headers. reset reason: "
+              "connection termination", errors.InternalServerError),
+        (413, "Request Entity Too Large", errors.BadRequestError),
+        (429, "Too Many Requests", errors.RateLimitError),
+    ],
+    ids=["envoy_503", "nginx_413", "plain_429"],
+)  # fmt: skip
+def test_plain_text_error_bodies(
+    mode: str, stream: bool, status: int, text: str, cls: type[Exception]
+) -> None:
+    reply = f"HTTP/1.1 {status} X\r\nContent-Type: text/plain\r\nContent-Length: {len(text)}\r\n"
+    exc, attempts = outcome(answer((reply + "Connection: close\r\n\r\n" + text).encode()), mode,
+                            stream)  # fmt: skip
+    assert type(exc) is cls and text[:40] in str(exc) and "non-JSON body" in str(exc)
+    assert attempts == (1 if status == 413 else 2)
