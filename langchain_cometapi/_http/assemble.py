@@ -4,21 +4,26 @@ non-streaming request.
 new-api switches a request to streaming whenever its upstream answers ``text/event-stream``
 (``info.IsStream = info.IsStream || content type is text/event-stream``), so ``invoke`` can
 receive the events of a reply instead of its JSON. They are folded into the JSON the API would
-have sent; the events go through the same decoder as a stream (error events, restarts, cuts
-and the idle bound all apply), and only a stream that reached ``message_stop`` is a reply.
+have sent. The body is read whole first, within the attempt's deadline and size cap, as any
+non-streaming answer (a body labelled as events that is really JSON stays JSON); the events
+then go through the same decoder as a stream (error events, restarts and cuts all raise), and
+only a stream that reached ``message_stop`` is a reply.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
+
+import httpx2
 
 from . import errors
 
 Event = dict[str, Any]
 _TEXT_FIELDS = {"text_delta": "text", "thinking_delta": "thinking"}
+_FRAMING = ("content-encoding", "content-length", "transfer-encoding")  # of the bytes as sent
 
 
 class _Folder:
@@ -115,14 +120,9 @@ def fold(events: Iterator[Event]) -> dict[str, Any]:
     raise errors.stream_error("the event stream ended before message_stop")  # pragma: no cover
 
 
-async def afold(events: AsyncIterator[Event]) -> dict[str, Any]:
-    folder = _Folder()
-    try:
-        async for event in events:
-            if folder.feed(event):
-                return folder.result()
-    finally:
-        close = getattr(events, "aclose", None)
-        if close is not None:
-            await close()
-    raise errors.stream_error("the event stream ended before message_stop")  # pragma: no cover
+def buffered(response: httpx2.Response, raw: bytes) -> httpx2.Response:
+    """The event stream already read (and decoded) as a response the decoder can read again."""
+    kept = {k: v for k, v in response.headers.items() if k.lower() not in _FRAMING}
+    return httpx2.Response(
+        response.status_code, headers=kept, content=raw, request=response.request
+    )

@@ -20,7 +20,7 @@ import httpx2
 
 from . import body as bodies
 from . import pools
-from .assemble import afold, fold
+from .assemble import buffered, fold
 from .credentials import (
     KeyAuth,
     Redactor,
@@ -190,6 +190,8 @@ class MessagesClient:
             )
         if status >= 300:
             raise redirect_error(response, self.url, self._redact)
+        if is_sse(response) and not text.lstrip().startswith("{"):  # events for a JSON request
+            return fold(decode(self._decoder(buffered(response, raw)))), dict(response.headers)
         try:
             data = loads(text)
         except ValueError as exc:
@@ -230,8 +232,6 @@ class MessagesClient:
                     request, stream=True, auth=self._auth_for(client), follow_redirects=False
                 )
                 try:
-                    if response.status_code < 300 and is_sse(response):  # see assemble
-                        return fold(decode(self._decoder(response))), dict(response.headers)
                     raw = bodies.read(response, self.url)
                 finally:
                     response.close()
@@ -260,8 +260,6 @@ class MessagesClient:
                     request, stream=True, auth=self._auth_for(client), follow_redirects=False
                 )
                 try:
-                    if response.status_code < 300 and is_sse(response):
-                        return await afold(adecode(self._decoder(response))), dict(response.headers)
                     raw = await bodies.aread(response, self.url)
                 finally:
                     await response.aclose()

@@ -67,11 +67,13 @@ class _Watch:
         self.url = url
         self.progress = time.monotonic()
         self.previous = self.last = b""
+        self.size = 0
 
     def chunk(self, data: bytes) -> None:
         if self.idle is not None and time.monotonic() - self.progress > self.idle:
             raise self.stalled()
         self.previous, self.last = self.last, data
+        self.size += len(data)
 
     @property
     def tail(self) -> bytes:
@@ -224,6 +226,19 @@ class EventDecoder:
         assert held is not None
         return held
 
+    def whole_message(self) -> Event | None:
+        """A JSON Messages reply mislabelled ``text/event-stream`` (no event in it, and short
+        enough to be all in the tail): replayed as its events rather than called empty."""
+        if self.started or self.held is not None or self.watch.size > _TAIL:
+            return None
+        text = self.watch.tail.decode("utf-8-sig", "replace").strip()
+        try:
+            data = loads(text) if text.startswith("{") else None
+        except ValueError:
+            return None
+        content = data.get("content") if isinstance(data, dict) else None
+        return data if isinstance(data, dict) and isinstance(content, list) else None
+
     def ended(self) -> CometAPIError:
         """The exception for a stream that ended without message_stop."""
         raw = _trailing_json(self.watch.tail)
@@ -293,6 +308,9 @@ def decode(decoder: EventDecoder) -> Iterator[Event]:
             yield event
     except (httpx2.SSEError, httpx2.DecodingError) as exc:
         raise decoder.sse_error(exc) from exc
+    if (message := decoder.whole_message()) is not None:
+        yield from events_from_message(message)
+        return
     if decoder.held is not None:
         yield decoder.release()
     raise decoder.ended()
@@ -311,6 +329,10 @@ async def adecode(decoder: EventDecoder) -> AsyncIterator[Event]:
             yield event
     except (httpx2.SSEError, httpx2.DecodingError) as exc:
         raise decoder.sse_error(exc) from exc
+    if (message := decoder.whole_message()) is not None:
+        for event in events_from_message(message):
+            yield event
+        return
     if decoder.held is not None:
         yield decoder.release()
     raise decoder.ended()

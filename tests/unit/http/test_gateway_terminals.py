@@ -323,3 +323,18 @@ def test_plain_text_error_bodies(
                             stream)  # fmt: skip
     assert type(exc) is cls and text[:40] in str(exc) and "non-JSON body" in str(exc)
     assert attempts == (1 if status == 413 else 2)
+
+
+@pytest.mark.parametrize(("mode", "stream"), PATHS, ids=PATH_IDS)
+@pytest.mark.parametrize("indent", [None, 2], ids=["compact", "pretty"])
+def test_a_json_reply_labelled_as_events_is_that_reply(
+    mode: str, stream: bool, indent: int | None
+) -> None:
+    """The gateway sets ``text/event-stream`` before it knows the answer (SetEventStreamHeaders);
+    a JSON reply sent under that label is the reply, on every path."""
+    body = json.dumps(message(), indent=indent).encode()
+    reply = (
+        f"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: {len(body)}\r\n"
+        "Connection: close\r\n\r\n"
+    ).encode() + body
+    assert outcome(answer(reply), mode, stream) == ("Hello!", 1)
