@@ -48,6 +48,7 @@ from .sse import (
     EventDecoder,
     EventStream,
     adecode,
+    aiter_events,
     decode,
     events_from_message,
     is_sse,
@@ -191,7 +192,8 @@ class MessagesClient:
         if status >= 300:
             raise redirect_error(response, self.url, self._redact)
         if is_sse(response) and not text.lstrip().startswith("{"):  # events for a JSON request
-            return fold(decode(self._decoder(buffered(response, raw)))), dict(response.headers)
+            decoder = self._decoder(buffered(response, raw), folded=True)
+            return fold(decode(decoder)), dict(response.headers)
         try:
             data = loads(text)
         except ValueError as exc:
@@ -327,8 +329,10 @@ class MessagesClient:
             response.close()
             raise
 
-    def _decoder(self, response: httpx2.Response) -> EventDecoder:
-        return EventDecoder(response, url=self.url, idle=self.timeout, redact=self._redact)
+    def _decoder(self, response: httpx2.Response, folded: bool = False) -> EventDecoder:
+        return EventDecoder(
+            response, url=self.url, idle=self.timeout, redact=self._redact, folded=folded
+        )
 
     def astream(
         self, body: Mapping[str, Any], extra_headers: Mapping[str, str] | None = None
@@ -378,7 +382,7 @@ class MessagesClient:
             if response.status_code >= 300 or not is_sse(response):
                 with attempt_deadline(self.timeout):
                     data, _ = self._finish(response, await bodies.aread(response, self.url))
-                events: AsyncIterator[Event] = _aiter(events_from_message(data))
+                events: AsyncIterator[Event] = aiter_events(events_from_message(data))
             else:
                 events = adecode(self._decoder(response))
             first = await events.__anext__()
@@ -391,7 +395,3 @@ class MessagesClient:
             await response.aclose()
             raise
 
-
-async def _aiter(items: list[Event]) -> AsyncIterator[Event]:
-    for item in items:
-        yield item

@@ -118,8 +118,15 @@ class EventDecoder:
     """Per-stream state: SSE items -> events; raises on errors, restarts and cut streams."""
 
     def __init__(
-        self, response: httpx2.Response, *, url: str, idle: float | None, redact: Redact
+        self,
+        response: httpx2.Response,
+        *,
+        url: str,
+        idle: float | None,
+        redact: Redact,
+        folded: bool = False,
     ) -> None:
+        self.folded = folded  # the events answer a non-streaming request (see assemble)
         foreign = http_errors.foreign_encoding(response, url)
         if foreign is not None:
             raise foreign
@@ -248,6 +255,12 @@ class EventDecoder:
             )
         if not self.started and self.held is None:
             return http_errors.empty_stream(self.url, self.response)
+        if not self.saw_delta and self.folded:
+            return self._error(
+                f"the event stream from {self.url} (the gateway's answer to a non-streaming "
+                "request) ended before message_stop, without message_delta either: the reply is "
+                "incomplete; the gateway's channel never closes its streams for this model"
+            )
         if not self.saw_delta:
             return self._error(
                 f"the stream from {self.url} ended before message_stop, without message_delta "
@@ -360,3 +373,9 @@ def events_from_message(message: Mapping[str, Any]) -> list[Event]:
     )
     events.append({"type": "message_stop"})
     return events
+
+
+async def aiter_events(items: list[Event]) -> AsyncIterator[Event]:
+    """Events already at hand (a JSON reply to a stream request), as an async iterator."""
+    for item in items:
+        yield item

@@ -232,6 +232,10 @@ def test_invoke_answered_with_events_keeps_the_stream_guarantees(mode: str) -> N
     exc, attempts = outcome(answer(_sse(EVENTS[:-1])), mode, False)
     assert isinstance(exc, errors.StreamError) and "before message_stop" in str(exc)
     assert attempts == 1
+    never_closed = _sse(EVENTS[:-2])  # a converted channel: no message_delta, no message_stop
+    exc, _ = outcome(answer(never_closed), mode, False)
+    assert isinstance(exc, errors.StreamError) and "non-streaming request" in str(exc)
+    assert "streaming=False" not in str(exc)  # the advice a stream gets would be no help here
 
 
 @pytest.mark.parametrize(("mode", "stream"), PATHS, ids=PATH_IDS)
