@@ -274,13 +274,17 @@ def not_a_message(
     )
 
 
+_ALWAYS_DECODED = frozenset({"identity", "gzip", "deflate"})  # httpx2 decodes these always
+
+
 def foreign_encoding(response: httpx2.Response, url: str) -> InvalidResponseError | None:
-    """A Content-Encoding this client did not ask for (httpx2 passes such a body on still
-    encoded, which would read as garbage or as an empty stream): an error naming it."""
+    """A Content-Encoding this client did not ask for and cannot decode (httpx2 passes such a
+    body on still encoded, which would read as garbage or as an empty stream): an error naming
+    it. httpx2 asks for ``br``/``zstd`` only when it can decode them."""
     sent = response.headers.get("content-encoding", "")
     codings = [c.strip().lower() for c in sent.split(",") if c.strip()]
     accepted = response.request.headers.get("accept-encoding", "").lower()
-    allowed = {c.strip().partition(";")[0] for c in accepted.split(",")} | {"identity"}
+    allowed = {c.strip().partition(";")[0] for c in accepted.split(",")} | _ALWAYS_DECODED
     unknown = [c for c in codings if c not in allowed]
     if not unknown:
         return None

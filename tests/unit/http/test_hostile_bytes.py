@@ -281,3 +281,12 @@ def test_an_error_status_keeps_its_class_whatever_its_encoding(
     exc, attempts = outcome(answer(payload), mode, stream)
     assert type(exc) is errors.InternalServerError and exc.status_code == 503
     assert attempts == 2
+
+
+@pytest.mark.parametrize(("mode", "stream"), PATHS, ids=PATH_IDS)
+def test_gzip_sent_unasked_is_still_decoded(mode: str, stream: bool) -> None:
+    """Only codings httpx2 cannot decode are refused: gzip is decoded even when the caller's
+    headers asked for ``identity``."""
+    reply = _both(gzip.compress(JSON), gzip.compress(SSE), Content_Encoding="gzip")
+    got = outcome(reply, mode, stream, default_headers={"Accept-Encoding": "identity"})
+    assert got == (TEXT[stream], 1)
