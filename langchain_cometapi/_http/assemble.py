@@ -13,7 +13,6 @@ only a stream that reached ``message_stop`` is a reply.
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -27,6 +26,8 @@ _FRAMING = ("content-encoding", "content-length", "transfer-encoding")  # of the
 
 
 class _Folder:
+    """The message as the events build it, the way the API builds its JSON reply."""
+
     def __init__(self) -> None:
         self.message: dict[str, Any] | None = None
         self.partial: dict[int, str] = {}  # block index -> its input_json_delta text so far
@@ -101,8 +102,8 @@ class _Folder:
         for index, text in self.partial.items():
             block = self.message["content"][index]
             block["input"] = text  # JSON text; the response parser reads it (or flags it)
-            with contextlib.suppress(ValueError, RecursionError):
-                block["input"] = json.loads(text) if text.strip() else {}
+            with contextlib.suppress(ValueError):
+                block["input"] = errors.loads(text) if text.strip() else {}
         return self.message
 
 
