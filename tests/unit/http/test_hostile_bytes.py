@@ -11,12 +11,16 @@ read as a reply), retried only where nothing was received and the fault is the c
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gzip
 import json
 import socket
 import struct
+import threading
 import time
 import zlib
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -33,6 +37,7 @@ from tests.helpers.hostile import (
     call,
     event,
     json_reply,
+    no_sleep,
     outcome,
     per_path,
     raw_reply,
@@ -290,3 +295,59 @@ def test_gzip_sent_unasked_is_still_decoded(mode: str, stream: bool) -> None:
     reply = _both(gzip.compress(JSON), gzip.compress(SSE), Content_Encoding="gzip")
     got = outcome(reply, mode, stream, default_headers={"Accept-Encoding": "identity"})
     assert got == (TEXT[stream], 1)
+
+
+@contextlib.contextmanager
+def _answers_before_the_body(payload: bytes) -> Iterator[str]:
+    """A server that answers as soon as it has the request head (a 413 for a body it will not
+    read), then closes the way real servers do: write side first, draining what still comes."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+
+    def serve(conn: socket.socket) -> None:
+        with contextlib.suppress(OSError), conn:
+            conn.settimeout(3)
+            head = b""
+            while b"\r\n\r\n" not in head:
+                head += conn.recv(65536)
+            conn.sendall(payload)
+            conn.shutdown(socket.SHUT_WR)
+            while conn.recv(1 << 20):
+                pass
+
+    def accept() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                threading.Thread(target=serve, args=(sock.accept()[0],), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        sock.close()
+
+
+@pytest.mark.parametrize(("mode", "stream"), PATHS, ids=PATH_IDS)
+def test_an_answer_sent_before_the_request_body_was_read(mode: str, stream: bool) -> None:
+    """A 413 sent while the client is still uploading a large prompt is that 413 (not retried),
+    not a failed write retried as a connection error."""
+    body = {"type": "error", "error": {"type": "request_too_large", "message": "too large"}}
+    with _answers_before_the_body(json_reply(body, 413)) as url:
+        llm = no_sleep(ChatCometAPI(base_url=url, api_key="sk-early-0123456789",
+                                    prompt_cache="off", max_retries=1))  # fmt: skip
+        big = "word " * 1_000_000
+        if mode == "sync":
+            run = (lambda: "".join(str(c.content) for c in llm.stream(big))) if stream else (
+                lambda: llm.invoke(big))  # fmt: skip
+            with pytest.raises(errors.BadRequestError, match="too large"):
+                run()
+        else:
+
+            async def arun() -> object:
+                if stream:
+                    return [c async for c in llm.astream(big)]
+                return await llm.ainvoke(big)
+
+            with pytest.raises(errors.BadRequestError, match="too large"):
+                asyncio.run(arun())
