@@ -106,7 +106,7 @@ _ROWS: Final[tuple[ModelInfo, ...]] = (
     _row("claude-3-7-sonnet", 1024, 200_000, 64_000, False, True, "claude-4", (346, 313)),
     _row("claude-sonnet-4", 1024, 200_000, 64_000, False, True, "claude-4", (313, 315), True),
     _row("claude-sonnet-4-5", 1024, 200_000, 64_000, True, True, "claude-4", (496, 588), True),
-    _row("claude-sonnet-4-6", 1024, 1_000_000, 64_000, True, True, "claude-4", (497, 589)),
+    _row("claude-sonnet-4-6", 1024, 1_000_000, 128_000, True, True, "claude-4", (497, 589)),
     _row("claude-haiku-4-5", 4096, 200_000, 64_000, True, True, "claude-4", (496, 588)),
     _row("claude-opus-4", 1024, 200_000, 32_000, False, True, "claude-4", (313, 315)),
     _row("claude-opus-4-1", 1024, 200_000, 32_000, True, True, "claude-4", (313, 315)),

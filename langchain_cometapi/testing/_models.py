@@ -51,11 +51,15 @@ def max_output_tokens(model: str) -> int | None:
     if fv is None:
         return None
     family, major, minor = fv
-    if major >= 4:
+    if major >= 5:
+        return 128_000  # every 5-series model (models overview: 128K max output)
+    if major == 4:
         if family == "opus":
             if minor in (0, 1):
                 return 32_000
             return 64_000 if minor == 5 else 128_000
+        if family == "sonnet" and minor >= 6:
+            return 128_000  # Sonnet 4.6: 128K, unlike Sonnet 4 / 4.5 (64K)
         return 64_000
     if family == "sonnet" and (major, minor) == (3, 7):
         return 64_000
