@@ -56,6 +56,7 @@ CONVERTED = frozenset(
     {
         "image_url", "file", "text-plain", "reasoning", "tool_call", "invalid_tool_call",
         "server_tool_call", "server_tool_result", "non_standard", "output_text", "input_text",
+        "json",
     }
 )  # fmt: skip
 
@@ -75,6 +76,7 @@ DROPPED: dict[str, str] = {
     "mcp_list_tools": "OpenAI built-in tool record, which Claude cannot replay",
     "mcp_approval_request": "OpenAI built-in tool record, which Claude cannot replay",
     "custom_tool_call": "OpenAI Responses tool call; the call is sent from tool_calls",
+    "reasoning_content": "Bedrock Converse reasoning: another provider's reasoning is dropped",
 }
 
 #: Types Claude cannot take as input at all: a clear error instead of a 400.
@@ -212,6 +214,8 @@ def _request_citation(citation: Any) -> Any:
 def _converted(item: Mapping[str, Any], kind: str, role: str, *, foreign: bool) -> Block | None:
     if kind in ("output_text", "input_text"):  # OpenAI Responses text parts
         return _text({"text": item.get("text", "")})
+    if kind == "json":  # Bedrock Converse's structured tool result: the same data, as text
+        return _text({"text": json.dumps(item.get("json"), ensure_ascii=False)})
     if kind == "image_url":
         return image_from_url(item.get("image_url"))
     if kind in ("file", "text-plain"):

@@ -13,6 +13,29 @@ from typing import Any
 
 Block = dict[str, Any]
 
+#: The fields the API requires on a citation sent back, per type (its request schema; a
+#: missing one is a 400 such as "...web_search_result_location.encrypted_index: Field
+#: required"). Claude's own citations always have them; another provider's (an OpenAI
+#: ``url_citation`` has no ``cited_text`` or ``encrypted_index``) cannot be completed.
+CITATION_REQUIRED: dict[str, frozenset[str]] = {
+    "char_location": frozenset(
+        {"cited_text", "document_index", "document_title", "start_char_index", "end_char_index"}
+    ),
+    "page_location": frozenset(
+        {"cited_text", "document_index", "document_title", "start_page_number",
+         "end_page_number"}
+    ),
+    "content_block_location": frozenset(
+        {"cited_text", "document_index", "document_title", "start_block_index",
+         "end_block_index"}
+    ),
+    "web_search_result_location": frozenset({"cited_text", "encrypted_index", "title", "url"}),
+    "search_result_location": frozenset(
+        {"cited_text", "search_result_index", "source", "title", "start_block_index",
+         "end_block_index"}
+    ),
+}  # fmt: skip
+
 
 def _extras(item: Mapping[str, Any]) -> dict[str, Any]:
     extras = item.get("extras")
@@ -70,7 +93,15 @@ def citations(annotations: Any) -> list[Any]:
             citation = _citation(note)
             if citation is not None:
                 out.append(citation)
-    return out
+    return [c for c in out if _complete(c)]
+
+
+def _complete(citation: Mapping[str, Any]) -> bool:
+    """Whether the API takes ``citation`` back: a known type with every required field. An
+    incomplete one is left out (the text it annotates is kept), since one refused citation
+    would fail every later turn of the thread."""
+    required = CITATION_REQUIRED.get(str(citation.get("type")))
+    return required is not None and required <= citation.keys()
 
 
 def _citation(note: Mapping[str, Any]) -> Block | None:
@@ -79,16 +110,14 @@ def _citation(note: Mapping[str, Any]) -> Block | None:
     if "url" in note:
         out["type"] = "web_search_result_location"
         out["url"] = note["url"]
-        if "title" in note:
-            out["title"] = note["title"]
+        out["title"] = note.get("title")  # required, nullable (the v1 form drops a null one)
     elif "start_char_index" in extras:
         out["type"] = "char_location"
     elif "start_page_number" in extras:
         out["type"] = "page_location"
     elif "start_block_index" in extras and "search_result_index" in extras:
         out["type"] = "search_result_location"
-        if "title" in note:
-            out["title"] = note["title"]
+        out["title"] = note.get("title")
     elif "start_block_index" in extras:
         out["type"] = "content_block_location"
     else:

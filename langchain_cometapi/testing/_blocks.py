@@ -40,8 +40,9 @@ _FIELDS: dict[str, frozenset[str]] = {
     "thinking": frozenset({"type", "thinking", "signature"}),
     "redacted_thinking": frozenset({"type", "data"}),
 }
-#: Fields of a citation in a request, per citation type (the request schema: responses add
-#: ``file_id`` to document citations, which a request may not carry back).
+#: Fields of a citation in a request, per citation type, all of them required (the request
+#: schema: responses add ``file_id`` to document citations, which a request may not carry
+#: back; a missing field is "...: Field required").
 _CITATION_FIELDS: dict[str, frozenset[str]] = {
     "char_location": frozenset(
         {"type", "cited_text", "document_index", "document_title", "start_char_index",
@@ -150,6 +151,8 @@ def _check_citations(citations: Any, where: str) -> None:
         for key in citation:
             if key not in fields:
                 raise bad(f"{where}.{ci}.{tag}.{key}: Extra inputs are not permitted")
+        for key in sorted(fields - {"type"} - citation.keys()):
+            raise bad(f"{where}.{ci}.{tag}.{key}: Field required")
 
 
 def check_tool_result_order(located: list[tuple[int, int, Mapping[str, Any]]]) -> set[Any]:

@@ -163,3 +163,15 @@ def test_citation_as_a_response_has_it_is_accepted() -> None:
     cited = {"type": "text", "text": "green", "citations": [CITATION]}
     messages = [_user({"type": "text", "text": "q"}), _assistant(cited), _user(CITATION_Q)]
     assert post(MessagesEmulator(), body(messages=messages)).status_code == 200
+
+
+def test_citation_without_a_required_field() -> None:
+    """A web citation converted from another provider's URL annotation lacks ``cited_text``
+    and ``encrypted_index``, which the request schema requires."""
+    web = {"type": "web_search_result_location", "url": "https://example.com", "title": "t"}
+    cited = {"type": "text", "text": "green", "citations": [web]}
+    message = _error([_user({"type": "text", "text": "q"}), _assistant(cited)])
+    assert message == (
+        "messages.1.content.0.text.citations.0.web_search_result_location.cited_text: "
+        "Field required"
+    )
