@@ -212,6 +212,8 @@ class StreamAssembler:
             # A block a text-only request did not expect (compaction, a new type): from here
             # on, text is streamed as blocks, so the sum is a list of blocks like invoke's.
             self.coerce_text = False
+        if kind == "text" and not block.get("text") and not block.get("citations"):
+            return None  # an opening with nothing to show: its deltas carry the text
         block["index"] = index
         if kind in CLIENT_TOOL_BLOCKS:
             args = block.get("input")
