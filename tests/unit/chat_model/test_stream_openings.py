@@ -31,7 +31,7 @@ def _shows_nothing(chunk: AIMessageChunk) -> bool:
     return bool(blocks) and empty and not chunk.tool_call_chunks
 
 
-async def _chunks(path: str, reply: Reply) -> tuple[list[AIMessageChunk], AIMessage]:
+async def _chunks(path: str, reply: Reply) -> tuple[list[Any], AIMessage]:
     llm, emu = emulated(model="claude-sonnet-4-6")
     emu.script(reply, reply)
     bound = llm.bind_tools([get_weather])
