@@ -188,8 +188,12 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         return _settings.redact_params(super()._get_invocation_params(stop=stop, **kwargs))
 
     def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
+        """``ls_provider`` is ``anthropic``, the API this model speaks: LangChain reads it to
+        pick provider features (ProviderToolSearchMiddleware's tool search tool, and
+        SummarizationMiddleware's trigger on the usage the API reported, which it trusts only
+        from a model whose provider matches the messages' ``model_provider``)."""
         params = LangSmithParams(
-            ls_provider="cometapi",
+            ls_provider="anthropic",
             ls_model_name=kwargs.get("model", self.model),
             ls_model_type="chat",
             ls_max_tokens=kwargs.get("max_tokens", self.max_tokens),

@@ -20,6 +20,7 @@ agents = pytest.importorskip("langchain.agents")
 from langchain.agents.middleware import (  # noqa: E402
     HumanInTheLoopMiddleware,
     ModelCallLimitMiddleware,
+    ProviderToolSearchMiddleware,
     SummarizationMiddleware,
 )
 from langchain.agents.structured_output import ProviderStrategy, ToolStrategy  # noqa: E402
@@ -165,6 +166,40 @@ def test_summarization_by_fraction_of_the_profiles_window() -> None:
     theirs, ours = both(scenario, [Reply.text("SUMMARY"), Reply.text("Final.")])
     _same(theirs, ours)
     assert ours.model_calls == 2
+
+
+def test_summarization_triggers_on_the_usage_the_api_reported() -> None:
+    """The conversation is short by estimate, but the first reply reported ~700 tokens (the
+    tool definitions count): SummarizationMiddleware trusts that report only from a model
+    whose provider matches the messages' ``model_provider``."""
+
+    def scenario(llm: Any) -> Any:
+        summarize = SummarizationMiddleware(model=llm, trigger=("tokens", 500),
+                                            keep=("messages", 1))  # fmt: skip
+        state = agents.create_agent(llm, TOOLS, middleware=[summarize]).invoke(ASK)
+        return seen_all(state["messages"])
+
+    replies = [Reply.tool_use("get_weather", {"city": "Paris"}), Reply.text("SUMMARY"),
+               Reply.text("Final.")]  # fmt: skip
+    theirs, ours = both(scenario, replies)
+    _same(theirs, ours)
+    assert ours.model_calls == 3 and "SUMMARY" in ours.result[0]["text"]
+
+
+def test_provider_tool_search() -> None:
+    """ProviderToolSearchMiddleware defers tools behind Anthropic's tool search tool; it
+    picks the tool by the model's ``ls_provider`` (it raised for an unknown provider)."""
+
+    def scenario(llm: Any) -> Any:
+        search = ProviderToolSearchMiddleware(searchable_tools=["add", "fail"])
+        state = agents.create_agent(llm, TOOLS, middleware=[search]).invoke(ASK)
+        return seen_all(state["messages"])
+
+    theirs, ours = both(scenario, [Reply.text("Done.")])
+    _same(theirs, ours)
+    tools = ours.requests[0]["body"]["tools"]
+    assert tools[-1]["type"].startswith("tool_search_tool_bm25")
+    assert [t.get("defer_loading") for t in tools[:3]] == [None, True, True]
 
 
 def test_anthropic_prompt_caching_middleware_warns_and_changes_nothing_else() -> None:
