@@ -239,6 +239,11 @@ def _converted(item: Mapping[str, Any], kind: str, role: str, *, foreign: bool) 
         if not (item.get("id") and item.get("name")):
             return None  # nothing the API could pair a tool_result with
         return {"type": "tool_use", "id": item["id"], "name": item["name"], "input": {}}
+    if kind in ("server_tool_call", "server_tool_result") and foreign:
+        # another provider's built-in tool (OpenAI web search or code interpreter, Gemini
+        # grounding): a record Claude cannot replay, like those tools' v0 blocks in DROPPED
+        logger.debug("left another provider's %r block out of the request", kind)
+        return None
     if kind == "server_tool_call":
         return lc_v1.server_tool_use(item)
     if kind == "server_tool_result":

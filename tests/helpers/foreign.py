@@ -123,6 +123,34 @@ def openai_v1_refusal() -> list[BaseMessage]:
     return [HumanMessage("Do it. USER1"), ai, HumanMessage("Please. USER2")]
 
 
+def openai_v1_web_search() -> list[BaseMessage]:
+    """ChatOpenAI (v1) after its built-in web search: ``server_tool_call`` /
+    ``server_tool_result`` blocks with OpenAI ids, and a URL citation."""
+    ai = AIMessage(
+        [{"type": "server_tool_call", "name": "web_search", "args": {"query": "news"},
+          "id": "ws_abc123"},
+         {"type": "server_tool_result", "tool_call_id": "ws_abc123", "status": "success"},
+         {"type": "text", "text": "The news. ASSISTANT1",
+          "annotations": [{"type": "citation", "url": "https://example.com", "title": "N",
+                           "start_index": 0, "end_index": 8}]}],
+        response_metadata={"model_provider": "openai", "output_version": "v1"},
+    )  # fmt: skip
+    return [HumanMessage("News? USER1"), ai, HumanMessage("More. USER2")]
+
+
+def openai_v1_code_interpreter() -> list[BaseMessage]:
+    """ChatOpenAI (v1) after its code interpreter ran."""
+    ai = AIMessage(
+        [{"type": "server_tool_call", "name": "code_interpreter", "args": {"code": "print(1)"},
+          "id": "ci_1"},
+         {"type": "server_tool_result", "tool_call_id": "ci_1", "status": "success",
+          "output": "1"},
+         {"type": "text", "text": "It printed 1. ASSISTANT1"}],
+        response_metadata={"model_provider": "openai", "output_version": "v1"},
+    )  # fmt: skip
+    return [HumanMessage("Run it. USER1"), ai, HumanMessage("Again. USER2")]
+
+
 def gemini() -> list[BaseMessage]:
     """ChatGoogleGenerativeAI (v0, thoughts included): unsigned ``thinking`` blocks, uuid tool
     ids, ``function_call`` and thought signatures in additional_kwargs."""
@@ -219,7 +247,8 @@ HISTORIES: dict[str, Callable[[], list[BaseMessage]]] = {
     f.__name__: f
     for f in (
         openai_chat_completions, openai_legacy_function_call, openai_responses,
-        openai_responses_v0, openai_v1, openai_v1_refusal, gemini, gemini_v1,
+        openai_responses_v0, openai_v1, openai_v1_refusal, openai_v1_web_search,
+        openai_v1_code_interpreter, gemini, gemini_v1,
         bedrock_converse, bedrock_json_result, ollama, parallel_results_with_artifacts,
     )
 }  # fmt: skip
