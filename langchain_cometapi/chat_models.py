@@ -17,11 +17,13 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable
 from langchain_core.utils import from_env, secret_from_env
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
+from pydantic.functional_serializers import field_serializer
+from pydantic.functional_validators import field_validator, model_validator
 
 from ._copying import RuntimeCopyMixin
 from ._http.client import CLIENT_SETTINGS, MessagesClient
-from ._http.credentials import url_secret, without_userinfo
+from ._http.credentials import hide_url, url_secret, without_userinfo
 from ._models import default_profile
 from ._version import __version__
 from ._wire import settings as _settings
@@ -119,6 +121,20 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
             return _settings.constructor_values(values, names)
         return values
 
+    @field_validator("base_url", "default_headers", "mcp_servers", mode="before")
+    @classmethod
+    def _open_hidden(cls, value: Any) -> Any:
+        """``model_dump()`` hides credentials as ``SecretStr``: its output validates back."""
+        return _settings.reveal(value)
+
+    @field_serializer("base_url", "default_headers", "mcp_servers")
+    def _hide_credentials(self, value: Any, info: Any) -> Any:
+        """``model_dump()``/``model_dump_json()`` (what ``_get_invocation_params`` and tracers
+        read) never show a credential header, an MCP token or a password in ``base_url``."""
+        if isinstance(value, str):  # base_url
+            return hide_url(value, json_mode=info.mode == "json")
+        return _settings.hide_secrets(info.field_name, value, json_mode=info.mode == "json")
+
     @model_validator(mode="after")
     def _build(self) -> ChatCometAPI:
         validate_sampling(self.thinking, self.max_tokens, self.temperature, self.top_k, self.top_p)
@@ -136,7 +152,8 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         """The runtime parts: HTTP client and cache planner (also rebuilt by ``_copying``)."""
         key = self.api_key.get_secret_value() if self.api_key else None
         settings = {name: getattr(self, name) for name in CLIENT_SETTINGS}
-        self._client = MessagesClient(api_key=key, **settings)
+        secrets = _settings.secret_values(self.default_headers, self.mcp_servers)
+        self._client = MessagesClient(api_key=key, secrets=secrets, **settings)
         policy = self.prompt_cache if isinstance(self.prompt_cache, CachePolicy) else None
         caching = self.prompt_cache != "off"
         url = without_userinfo(self.base_url)  # the planner logs the endpoint it learns about
@@ -198,20 +215,11 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
 
     # -- the pipeline: build -> plan -> send -> assemble -----------------------------------------
     def _defaults(self) -> RequestDefaults:
+        names = ("model", "max_tokens", "temperature", "top_k", "top_p", "stop", "thinking",
+                 "effort", "service_tier", "user_id", "betas", "model_kwargs",
+                 "output_config")  # fmt: skip
         return RequestDefaults(
-            model=self.model,
-            max_tokens=self.max_tokens,
-            temperature=self.temperature,
-            top_k=self.top_k,
-            top_p=self.top_p,
-            stop=self.stop,
-            thinking=self.thinking,
-            effort=self.effort,
-            service_tier=self.service_tier,
-            user_id=self.user_id,
-            betas=self.betas,
-            model_kwargs=self.model_kwargs,
-            output_config=self.output_config,
+            **{name: getattr(self, name) for name in names},
             extra_fields={name: getattr(self, name) for name in BODY_FIELDS},
             reuse_last_container=bool(self.reuse_last_container),
         )
@@ -317,6 +325,11 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         self._observe(plan, assembler.usage, seen)
 
     # -- tools and structured output ----------------------------------------------------------
+    def bind(self, **kwargs: Any) -> Runnable[LanguageModelInput, AIMessage]:  # type: ignore[override]
+        """Bound credentials (``extra_headers``, ``mcp_servers`` tokens) are kept as ``SecretStr``:
+        a binding's ``repr`` and ``dumps()`` show its kwargs. They are opened when sent."""
+        return super().bind(**_settings.hide_call_secrets(kwargs))
+
     def bind_tools(
         self,
         tools: Sequence[Mapping[str, Any] | type | Callable[..., Any] | Any],

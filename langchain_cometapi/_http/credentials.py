@@ -15,10 +15,14 @@ itself when the user's client asked for it, signing only requests to the configu
 from __future__ import annotations
 
 import base64
+import contextlib
+import json
 from collections.abc import Generator, Mapping
 from typing import Literal
+from urllib.parse import quote, quote_plus
 
 import httpx2
+from pydantic import SecretStr
 
 __all__ = ["KeyAuth", "Redactor", "check_headers", "clean_key", "split_base_url"]
 
@@ -43,14 +47,38 @@ def clean_key(raw: str | None) -> str | None:
     return key
 
 
+def _parts(secret: str) -> set[str]:
+    """The secret and the pieces a server may echo alone: the token after an auth scheme
+    (``Bearer x`` -> ``x``, a Basic token's decoded ``user:password``), a cookie's values."""
+    parts = {secret, secret.strip()}
+    scheme, _, token = secret.strip().partition(" ")
+    if token and scheme.isalpha():
+        parts.add(token.strip())
+        if scheme.lower() == "basic":
+            with contextlib.suppress(ValueError):  # UnicodeDecodeError is a ValueError
+                parts.add(base64.b64decode(token.strip(), validate=True).decode("utf-8"))
+    for crumb in secret.split(";"):
+        parts.add(crumb.strip().partition("=")[2])
+    return parts
+
+
 def _forms(secret: str) -> set[str]:
-    forms = {secret, repr(secret)[1:-1], repr(secret.encode("utf-8", "replace"))[2:-1]}
-    forms |= {secret.strip(), repr(secret.strip())[1:-1]}
+    """Every way a secret can be written in text: raw, ``repr``-escaped, JSON-escaped, bytes
+    ``repr``, URL-encoded, base64 (as in a Basic header)."""
+    forms: set[str] = set()
+    for part in _parts(secret):
+        whole = part in (secret, secret.strip())
+        if len(part) < (4 if whole else 6):  # a short fragment would garble ordinary text
+            continue
+        forms |= {part, repr(part)[1:-1], json.dumps(part)[1:-1]}
+        forms.add(repr(part.encode("utf-8", "replace"))[2:-1])
+        forms |= {quote(part, safe=""), quote_plus(part)}
+        forms.add(base64.b64encode(part.encode("utf-8", "replace")).decode("ascii"))
     return {f for f in forms if len(f) >= 4}
 
 
 class Redactor:
-    """Removes every form of the secrets (raw, stripped, ``repr``-escaped, bytes ``repr``)."""
+    """Removes every form of the secrets (``_forms``) from text."""
 
     def __init__(self, *secrets: str | None) -> None:
         forms: set[str] = set()
@@ -138,6 +166,14 @@ def without_userinfo(url: str) -> str:
         return str(httpx2.URL(url.strip()).copy_with(username="***", password=None))
     except (httpx2.InvalidURL, TypeError, ValueError):
         return "***"
+
+
+def hide_url(url: str, *, json_mode: bool) -> str | SecretStr:
+    """The URL as ``model_dump`` shows it: with userinfo, a ``SecretStr`` (or, for JSON, the
+    display form); without, unchanged."""
+    if not has_userinfo(url):
+        return url
+    return without_userinfo(url) if json_mode else SecretStr(url)
 
 
 class KeyAuth(httpx2.Auth):

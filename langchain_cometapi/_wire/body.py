@@ -18,7 +18,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 from .._models import effort_turns_on_thinking
 from . import structured, tools
 from .request import convert_messages
-from .settings import refuse_secret_names
+from .settings import refuse_secret_names, reveal_call_secrets
 from .validate import (
     check_message_contents,
     forcing_blocked,
@@ -82,7 +82,7 @@ def build_request(
     lenient: bool = False,
 ) -> WireRequest:
     """The body and extra headers for one call; ``kwargs`` is consumed (a private copy)."""
-    kwargs = dict(kwargs)
+    kwargs = reveal_call_secrets(kwargs)  # a copy, credentials hidden by ``bind`` opened
     refuse_secret_names(kwargs, "the call arguments")
     options = {k: kwargs.pop(k) for k in list(kwargs) if k in CALL_OPTIONS}
     check_message_contents(messages)
