@@ -164,6 +164,7 @@ class MessagesClient:
         those ~15 us a call cheaper than per-request ones); a user's client gets them all."""
         if extra:
             check_headers(extra, "headers")
+            self._redact.remember(extra)  # a server echoing a per-call key is redacted too
         if not user:
             if stream:
                 return {**_SSE_ACCEPT, **extra} if extra else _SSE_ACCEPT
