@@ -18,7 +18,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 from .._models import effort_turns_on_thinking
 from . import structured, tools
 from .request import convert_messages
-from .settings import refuse_secret_names, reveal_call_secrets
+from .settings import hide_secrets, refuse_secret_names, reveal_call_secrets
 from .validate import (
     check_message_contents,
     forcing_blocked,
@@ -105,6 +105,8 @@ def build_request(
         _reuse_container(body, messages)
     _relax_forced_choice(body)
     validate_body(body)
+    if "mcp_servers" in body:  # tokens stay SecretStr until encoded: a traceback's locals show
+        body["mcp_servers"] = hide_secrets("mcp_servers", body["mcp_servers"])  # the body
     return WireRequest(body, _headers(body, defaults, options))
 
 
