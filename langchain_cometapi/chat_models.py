@@ -186,8 +186,8 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
     def __repr_args__(self) -> Any:  # credential headers and a password in base_url masked
         for name, value in super().__repr_args__():
             yield name, (without_userinfo(value) if name == "base_url" else value)
-        if self.default_headers:
-            yield "default_headers", _settings.mask_headers(self.default_headers)
+        if headers := self.__dict__.get("default_headers"):  # absent while half-built (tracebacks)
+            yield "default_headers", _settings.mask_headers(headers)
 
     @property
     def _identifying_params(self) -> dict[str, Any]:
@@ -220,7 +220,7 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
                  "output_config")  # fmt: skip
         return RequestDefaults(
             **{name: getattr(self, name) for name in names},
-            extra_fields={name: getattr(self, name) for name in BODY_FIELDS},
+            extra_fields={n: _settings.hide_secrets(n, getattr(self, n)) for n in BODY_FIELDS},
             reuse_last_container=bool(self.reuse_last_container),
         )
 

@@ -39,6 +39,7 @@ from tests.helpers.secrets import (
     MCP_SERVERS,
     PASSWORD,
     SECRETS,
+    exception_text,
     forms,
     leaks,
     planted,
@@ -325,3 +326,32 @@ def test_the_scanner_catches_every_form(secret: str) -> None:
         assert leaks(f"... {form} ...") != [], form
     planted_view = repr(ChatCometAPI(api_key="k", model_kwargs={"note": {"x": secret}}))
     assert leaks(planted_view) != []
+
+
+# -- refused settings and calls: the error, its chain and the library's locals are clean -------
+REFUSED_SETTINGS: dict[str, dict[str, Any]] = {
+    "crlf_in_header": {"default_headers": {"x-api-key": "XKEYPLANT-22222\r\nEvil: 1"}},
+    "non_ascii_header": {"default_headers": {"Authorization": "Bearer AUTHPLANT-bearer-11é"}},
+    "newline_inside_key": {"api_key": "sk-KEYPLANT\n-0123456789abcdef"},
+    "nul_inside_key": {"api_key": "sk-KEYPLANT\x00-0123456789abcdef"},
+    "url_without_http": {"base_url": with_password("ftp://host")},
+    "bad_timeout": {"timeout": -1},
+    "anthropic_api_key": {"anthropic_api_key": "sk-KEYPLANT-0123456789abcdef"},
+    "secret_like_argument": {"client_secret": "sk-KEYPLANT-0123456789abcdef"},
+}
+
+
+@pytest.mark.parametrize("case", REFUSED_SETTINGS)
+def test_a_refused_setting_shows_no_secret(case: str) -> None:
+    """Also: a traceback capturing locals can print the half-built model (its repr raised)."""
+    with pytest.raises(ValueError) as info:
+        ChatCometAPI(**planted(**REFUSED_SETTINGS[case]))
+    assert leaks(exception_text(info.value, locals_of=("langchain_cometapi/",))) == []
+
+
+@pytest.mark.parametrize("path", PATHS)
+async def test_a_call_refused_before_sending_shows_no_mcp_token(path: str) -> None:
+    llm = model_with(Recorder(json_response(message())), mcp_servers=MCP_SERVERS)
+    with pytest.raises(ValueError, match="finite") as info:
+        await call(llm.bind(temperature=float("nan")), path)
+    assert leaks(exception_text(info.value, locals_of=("langchain_cometapi/",))) == []
