@@ -142,7 +142,10 @@ class _LogRedaction(logging.Filter):
         redactors = list(_LIVE)
         if not redactors:
             return True
-        text = cleaned = record.getMessage()
+        try:
+            text = cleaned = record.getMessage()
+        except Exception:  # a malformed record is the handler's to report, not ours
+            return True
         for redact in redactors:
             cleaned = redact(cleaned)
         if cleaned != text:
