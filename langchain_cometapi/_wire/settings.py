@@ -95,6 +95,17 @@ def _warn_anthropic_proxy_env(values: Mapping[str, Any]) -> None:
     )
 
 
+def _refuse_dotted_credential_headers(headers: Any) -> None:
+    """``dumps()`` replaces a credential header by a secret reference through a dotted path
+    (``default_headers.<name>``): a name with a dot would be written in clear. Refused."""
+    for name in headers if isinstance(headers, Mapping) else ():
+        if isinstance(name, str) and "." in name and secret_header(name):
+            raise ValueError(
+                f"default_headers: the credential header {name!r} contains a '.', which would "
+                "keep it from being hidden when the model is serialised; nothing was sent"
+            )
+
+
 def constructor_values(values: dict[str, Any], fields: set[str]) -> dict[str, Any]:
     """Constructor arguments -> field values + ``model_kwargs`` (mutates and returns ``values``).
 
@@ -105,6 +116,7 @@ def constructor_values(values: dict[str, Any], fields: set[str]) -> dict[str, An
     """
     for name in [n for n in values if n in REFUSED]:
         raise ValueError(REFUSED[name])
+    _refuse_dotted_credential_headers(values.get("default_headers"))
     _warn_anthropic_proxy_env(values)
     for old, new in ALIASES.items():
         if old in values:
