@@ -17,17 +17,18 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable
 from langchain_core.utils import from_env, secret_from_env
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, field_serializer
+from pydantic.functional_validators import field_validator, model_validator
 
 from ._copying import RuntimeCopyMixin
 from ._http.client import CLIENT_SETTINGS, MessagesClient
-from ._http.credentials import url_secret, without_userinfo
+from ._http.credentials import hide_url, url_secret, without_userinfo
 from ._models import default_profile
 from ._version import __version__
 from ._wire import settings as _settings
 from ._wire import structured as _structured
 from ._wire import tools as _tools
-from ._wire.body import BODY_FIELDS, RequestDefaults, build_request, counting_body
+from ._wire.body import BODY_FIELDS, SETTINGS, RequestDefaults, build_request, counting_body
 from ._wire.response import chat_result, message_from_response
 from ._wire.stream import StreamAssembler, generation_chunk, reply_is_text_only
 from ._wire.validate import forcing_blocked, validate_sampling, validate_stop
@@ -119,6 +120,19 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
             return _settings.constructor_values(values, names)
         return values
 
+    @field_validator("base_url", "default_headers", "mcp_servers", mode="before")
+    @classmethod
+    def _open_hidden(cls, value: Any) -> Any:
+        """``model_dump()`` hides credentials as ``SecretStr``: its output validates back."""
+        return _settings.reveal(value)
+
+    @field_serializer("base_url", "default_headers", "mcp_servers")
+    def _hide_credentials(self, value: Any, info: Any) -> Any:
+        """``model_dump()`` (tracers read it) hides credential headers, MCP tokens, passwords."""
+        if isinstance(value, str):  # base_url
+            return hide_url(value, json_mode=info.mode == "json")
+        return _settings.hide_secrets(info.field_name, value, json_mode=info.mode == "json")
+
     @model_validator(mode="after")
     def _build(self) -> ChatCometAPI:
         validate_sampling(self.thinking, self.max_tokens, self.temperature, self.top_k, self.top_p)
@@ -136,7 +150,8 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         """The runtime parts: HTTP client and cache planner (also rebuilt by ``_copying``)."""
         key = self.api_key.get_secret_value() if self.api_key else None
         settings = {name: getattr(self, name) for name in CLIENT_SETTINGS}
-        self._client = MessagesClient(api_key=key, **settings)
+        secrets = _settings.secret_values(self.default_headers, self.mcp_servers)
+        self._client = MessagesClient(api_key=key, secrets=secrets, **settings)
         policy = self.prompt_cache if isinstance(self.prompt_cache, CachePolicy) else None
         caching = self.prompt_cache != "off"
         url = without_userinfo(self.base_url)  # the planner logs the endpoint it learns about
@@ -173,8 +188,8 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
     def __repr_args__(self) -> Any:  # credential headers and a password in base_url masked
         for name, value in super().__repr_args__():
             yield name, (without_userinfo(value) if name == "base_url" else value)
-        if self.default_headers:
-            yield "default_headers", _settings.mask_headers(self.default_headers)
+        if headers := self.__dict__.get("default_headers"):  # absent while half-built (tracebacks)
+            yield "default_headers", _settings.mask_headers(headers)
 
     @property
     def _identifying_params(self) -> dict[str, Any]:
@@ -188,10 +203,8 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         return _settings.redact_params(super()._get_invocation_params(stop=stop, **kwargs))
 
     def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
-        """``ls_provider`` is ``anthropic``, the API this model speaks: LangChain reads it to
-        pick provider features (ProviderToolSearchMiddleware's tool search tool, and
-        SummarizationMiddleware's trigger on the usage the API reported, which it trusts only
-        from a model whose provider matches the messages' ``model_provider``)."""
+        """``ls_provider="anthropic"``, the API spoken: LangChain's middleware picks provider
+        features by it (tool search; summarisation trusts reported usage only then)."""
         params = LangSmithParams(
             ls_provider="anthropic",
             ls_model_name=kwargs.get("model", self.model),
@@ -207,20 +220,8 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
     # -- the pipeline: build -> plan -> send -> assemble -----------------------------------------
     def _defaults(self) -> RequestDefaults:
         return RequestDefaults(
-            model=self.model,
-            max_tokens=self.max_tokens,
-            temperature=self.temperature,
-            top_k=self.top_k,
-            top_p=self.top_p,
-            stop=self.stop,
-            thinking=self.thinking,
-            effort=self.effort,
-            service_tier=self.service_tier,
-            user_id=self.user_id,
-            betas=self.betas,
-            model_kwargs=self.model_kwargs,
-            output_config=self.output_config,
-            extra_fields={name: getattr(self, name) for name in BODY_FIELDS},
+            **{name: getattr(self, name) for name in SETTINGS},
+            extra_fields={n: _settings.hide_secrets(n, getattr(self, n)) for n in BODY_FIELDS},
             reuse_last_container=bool(self.reuse_last_container),
         )
 
@@ -325,6 +326,10 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         self._observe(plan, assembler.usage, seen)
 
     # -- tools and structured output ----------------------------------------------------------
+    def bind(self, **kwargs: Any) -> Runnable[LanguageModelInput, AIMessage]:  # type: ignore[override]
+        """Bound credentials stay ``SecretStr`` (a binding's repr/dumps show kwargs) until sent."""
+        return super().bind(**_settings.hide_call_secrets(kwargs))
+
     def bind_tools(
         self,
         tools: Sequence[Mapping[str, Any] | type | Callable[..., Any] | Any],

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import httpx2
+from pydantic import SecretStr
 
 from . import errors
 from .deadline import expired
@@ -83,10 +84,33 @@ def text(raw: bytes) -> str:
     return raw.decode("utf-8-sig", "replace")
 
 
+class Payload(bytes):
+    """The encoded request: its ``repr`` gives the size only. Tracebacks that capture locals
+    (Sentry, ``traceback.TracebackException(capture_locals=True)``) print it, and it holds the
+    prompt and any MCP ``authorization_token``."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<request body, {len(self)} bytes>"
+
+
+def _open_secret(value: Any) -> Any:
+    """JSON for a ``SecretStr`` the body builder kept a credential in; TypeError otherwise."""
+    if isinstance(value, SecretStr):
+        return value.get_secret_value()
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
 def encode(body: Mapping[str, Any]) -> bytes:
     """The request as strict JSON (a ValueError, nothing sent, for what the API cannot parse)."""
     try:
-        return json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+        return Payload(
+            json.dumps(
+                body, ensure_ascii=False, allow_nan=False, separators=(",", ":"),
+                default=_open_secret,
+            ).encode()
+        )  # fmt: skip
     except (TypeError, ValueError, RecursionError) as exc:
         reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
         raise ValueError(

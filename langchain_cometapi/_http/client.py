@@ -81,6 +81,7 @@ class MessagesClient:
         betas: Sequence[str] | None = None,
         http_client: httpx2.Client | None = None,
         http_async_client: httpx2.AsyncClient | None = None,
+        secrets: Sequence[str] = (),
         sleep: Callable[[float], None] = time.sleep,
         async_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
@@ -90,7 +91,7 @@ class MessagesClient:
         check_headers(default_headers, "default_headers")
         own = [v for k, v in (default_headers or {}).items() if k.lower() in _AUTH_HEADERS]
         password = httpx2.URL(base_url.strip()).password
-        self._redact = Redactor(api_key, key, basic, password, *own)
+        self._redact = Redactor(api_key, key, basic, password, *own, *secrets)
         check_headers({"anthropic-version": anthropic_version}, "anthropic_version")
         self.timeout = timeout
         self.max_retries = max_retries
@@ -163,6 +164,7 @@ class MessagesClient:
         those ~15 us a call cheaper than per-request ones); a user's client gets them all."""
         if extra:
             check_headers(extra, "headers")
+            self._redact.remember(extra)  # a server echoing a per-call key is redacted too
         if not user:
             if stream:
                 return {**_SSE_ACCEPT, **extra} if extra else _SSE_ACCEPT

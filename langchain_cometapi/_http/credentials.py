@@ -15,10 +15,17 @@ itself when the user's client asked for it, signing only requests to the configu
 from __future__ import annotations
 
 import base64
+import contextlib
+import json
+import logging
+import re
+import weakref
 from collections.abc import Generator, Mapping
 from typing import Literal
+from urllib.parse import quote, quote_plus
 
 import httpx2
+from pydantic import SecretStr
 
 __all__ = ["KeyAuth", "Redactor", "check_headers", "clean_key", "split_base_url"]
 
@@ -43,27 +50,117 @@ def clean_key(raw: str | None) -> str | None:
     return key
 
 
+def _parts(secret: str) -> set[str]:
+    """The secret and the pieces a server may echo alone: the token after an auth scheme
+    (``Bearer x`` -> ``x``, a Basic token's decoded ``user:password``), a cookie's values."""
+    parts = {secret, secret.strip()}
+    scheme, _, token = secret.strip().partition(" ")
+    if token and scheme.isalpha():
+        parts.add(token.strip())
+        if scheme.lower() == "basic":
+            with contextlib.suppress(ValueError):  # UnicodeDecodeError is a ValueError
+                parts.add(base64.b64decode(token.strip(), validate=True).decode("utf-8"))
+    for crumb in secret.split(";"):
+        parts.add(crumb.strip().partition("=")[2])
+    return parts
+
+
 def _forms(secret: str) -> set[str]:
-    forms = {secret, repr(secret)[1:-1], repr(secret.encode("utf-8", "replace"))[2:-1]}
-    forms |= {secret.strip(), repr(secret.strip())[1:-1]}
+    """Every way a secret can be written in text: raw, ``repr``-escaped, JSON-escaped, bytes
+    ``repr``, URL-encoded, base64 (as in a Basic header)."""
+    forms: set[str] = set()
+    for part in _parts(secret):
+        whole = part in (secret, secret.strip())
+        if len(part) < (4 if whole else 6):  # a short fragment would garble ordinary text
+            continue
+        forms |= {part, repr(part)[1:-1], json.dumps(part)[1:-1]}
+        forms.add(repr(part.encode("utf-8", "replace"))[2:-1])
+        forms |= {quote(part, safe=""), quote_plus(part)}
+        forms.add(base64.b64encode(part.encode("utf-8", "replace")).decode("ascii"))
     return {f for f in forms if len(f) >= 4}
 
 
 class Redactor:
-    """Removes every form of the secrets (raw, stripped, ``repr``-escaped, bytes ``repr``)."""
+    """Removes every form of the secrets (``_forms``) from text; while it lives, also from the
+    DEBUG lines of httpx2 and httpcore2 (``_LogRedaction``)."""
 
     def __init__(self, *secrets: str | None) -> None:
         forms: set[str] = set()
         for secret in secrets:
             if secret:
                 forms |= _forms(secret)
+        self._base = forms
         self._forms = sorted(forms, key=len, reverse=True)  # longest first: no partial leftovers
+        self._recent: dict[str, None] = {}  # per-call credentials, oldest first
+        _LIVE.add(self)
+        _install_log_redaction()
+
+    def remember(self, headers: Mapping[str, str] | None) -> None:
+        """Also redact the credential headers of one call (``extra_headers``) from now on; the
+        last ``_RECENT`` such values are kept (a per-tenant key per call must not grow this)."""
+        new = [v for k, v in (headers or {}).items() if credential_header(k) and v]
+        if all(v in self._recent for v in new):
+            return
+        for value in new:
+            self._recent[value] = None
+        while len(self._recent) > _RECENT:
+            del self._recent[next(iter(self._recent))]
+        forms = self._base.union(*(_forms(v) for v in self._recent))
+        self._forms = sorted(forms, key=len, reverse=True)
 
     def __call__(self, text: str) -> str:
         for form in self._forms:
             if form in text:
                 text = text.replace(form, "***")
         return text
+
+
+_RECENT = 64
+#: Header names that carry credentials (the same rule as ``_wire.settings.secret_header``).
+_CREDENTIAL_HEADER = re.compile(r"auth|cookie|key|token|secret|password|credential", re.I)
+
+
+def credential_header(name: str) -> bool:
+    return bool(_CREDENTIAL_HEADER.search(name))
+
+
+#: The redactors of live clients: third-party DEBUG lines are cleaned with all of them.
+_LIVE: weakref.WeakSet[Redactor] = weakref.WeakSet()
+#: Loggers of the HTTP stack that print response headers and connection details at DEBUG (a
+#: server or proxy that echoes a credential into a header would put it in the log).
+_HTTP_LOGGERS = (
+    "httpx2", "httpcore2", "httpcore2.connection", "httpcore2.http11", "httpcore2.http2",
+    "httpcore2.proxy", "httpcore2.socks",
+)  # fmt: skip
+
+
+class _LogRedaction(logging.Filter):
+    """Rewrites a record that holds a secret; runs only for records that pass the level check,
+    so it costs nothing unless DEBUG logging of the HTTP stack is on."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        redactors = list(_LIVE)
+        if not redactors:
+            return True
+        try:
+            text = cleaned = record.getMessage()
+        except Exception:  # a malformed record is the handler's to report, not ours
+            return True
+        for redact in redactors:
+            cleaned = redact(cleaned)
+        if cleaned != text:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+_FILTER = _LogRedaction()
+
+
+def _install_log_redaction() -> None:
+    for name in _HTTP_LOGGERS:
+        logger = logging.getLogger(name)
+        if _FILTER not in logger.filters:
+            logger.addFilter(_FILTER)
 
 
 def _bad_header_text(text: str) -> bool:
@@ -138,6 +235,14 @@ def without_userinfo(url: str) -> str:
         return str(httpx2.URL(url.strip()).copy_with(username="***", password=None))
     except (httpx2.InvalidURL, TypeError, ValueError):
         return "***"
+
+
+def hide_url(url: str, *, json_mode: bool) -> str | SecretStr:
+    """The URL as ``model_dump`` shows it: with userinfo, a ``SecretStr`` (or, for JSON, the
+    display form); without, unchanged."""
+    if not has_userinfo(url):
+        return url
+    return without_userinfo(url) if json_mode else SecretStr(url)
 
 
 class KeyAuth(httpx2.Auth):

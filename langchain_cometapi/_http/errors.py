@@ -101,10 +101,15 @@ def loads(text: str) -> Any:
     """json.loads that raises only ValueError (deep nesting is a ValueError too). A lone
     surrogate escape (``"\\ud800"``: valid JSON, no character) becomes U+FFFD: kept, it would
     make the reply impossible to send back in the next request's history."""
+    problem = None
     try:
         data = json.loads(text)
     except RecursionError:
-        raise ValueError("JSON nested too deeply") from None
+        problem = "JSON nested too deeply"
+    except ValueError as exc:  # a JSONDecodeError keeps the whole text in .doc (it may echo a
+        problem = str(exc)  # secret): a plain ValueError, raised outside this block, does not
+    if problem is not None:
+        raise ValueError(problem)
     if _SURROGATE_ESCAPE.search(text):
         try:
             return _replace_lone_surrogates(data)

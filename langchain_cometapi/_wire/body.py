@@ -18,7 +18,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 from .._models import effort_turns_on_thinking
 from . import structured, tools
 from .request import convert_messages
-from .settings import refuse_secret_names
+from .settings import hide_secrets, refuse_secret_names, reveal_call_secrets
 from .validate import (
     check_message_contents,
     forcing_blocked,
@@ -60,6 +60,10 @@ class RequestDefaults:
     reuse_last_container: bool = False
 
 
+#: The chat model's fields of the same name that ``RequestDefaults`` takes as they are.
+SETTINGS = ("model", "max_tokens", "temperature", "top_k", "top_p", "stop", "thinking", "effort",
+            "service_tier", "user_id", "betas", "model_kwargs", "output_config")  # fmt: skip
+
 #: Settings sent as body fields of the same name when set (``RequestDefaults.extra_fields``).
 BODY_FIELDS = ("mcp_servers", "context_management", "container", "inference_geo", "user_profile_id")
 
@@ -82,7 +86,7 @@ def build_request(
     lenient: bool = False,
 ) -> WireRequest:
     """The body and extra headers for one call; ``kwargs`` is consumed (a private copy)."""
-    kwargs = dict(kwargs)
+    kwargs = reveal_call_secrets(kwargs)  # a copy, credentials hidden by ``bind`` opened
     refuse_secret_names(kwargs, "the call arguments")
     options = {k: kwargs.pop(k) for k in list(kwargs) if k in CALL_OPTIONS}
     check_message_contents(messages)
@@ -105,6 +109,8 @@ def build_request(
         _reuse_container(body, messages)
     _relax_forced_choice(body)
     validate_body(body)
+    if "mcp_servers" in body:  # tokens stay SecretStr until encoded: a traceback's locals show
+        body["mcp_servers"] = hide_secrets("mcp_servers", body["mcp_servers"])  # the body
     return WireRequest(body, _headers(body, defaults, options))
 
 

@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
+from pydantic import SecretStr
+
 #: ChatAnthropic argument -> the ChatCometAPI field that means the same.
 ALIASES: dict[str, str] = {
     "max_tokens_to_sample": "max_tokens",
@@ -93,6 +95,17 @@ def _warn_anthropic_proxy_env(values: Mapping[str, Any]) -> None:
     )
 
 
+def _refuse_dotted_credential_headers(headers: Any) -> None:
+    """``dumps()`` replaces a credential header by a secret reference through a dotted path
+    (``default_headers.<name>``): a name with a dot would be written in clear. Refused."""
+    for name in headers if isinstance(headers, Mapping) else ():
+        if isinstance(name, str) and "." in name and secret_header(name):
+            raise ValueError(
+                f"default_headers: the credential header {name!r} contains a '.', which would "
+                "keep it from being hidden when the model is serialised; nothing was sent"
+            )
+
+
 def constructor_values(values: dict[str, Any], fields: set[str]) -> dict[str, Any]:
     """Constructor arguments -> field values + ``model_kwargs`` (mutates and returns ``values``).
 
@@ -103,6 +116,7 @@ def constructor_values(values: dict[str, Any], fields: set[str]) -> dict[str, An
     """
     for name in [n for n in values if n in REFUSED]:
         raise ValueError(REFUSED[name])
+    _refuse_dotted_credential_headers(values.get("default_headers"))
     _warn_anthropic_proxy_env(values)
     for old, new in ALIASES.items():
         if old in values:
@@ -189,3 +203,69 @@ def redact_params(params: Mapping[str, Any]) -> dict[str, Any]:
         if name in out:
             out[name] = mask_headers(out[name])
     return out
+
+
+_MASK = "**********"
+#: Call options (and settings) whose values hold credentials in nested places.
+_NESTED_SECRETS = ("extra_headers", "default_headers", "mcp_servers")
+
+
+def _hide(value: Any, json_mode: bool) -> Any:
+    if not isinstance(value, (str, SecretStr)):
+        return value
+    return _MASK if json_mode else (value if isinstance(value, SecretStr) else SecretStr(value))
+
+
+def hide_secrets(name: str, value: Any, *, json_mode: bool = False) -> Any:
+    """``value`` of the setting or call option ``name`` with every credential in it hidden:
+    a ``SecretStr`` (its repr is masked, ``dumps()`` writes no value, ``reveal`` gets it back)
+    or, for JSON, the mask itself. Header values by header name, MCP ``authorization_token``s,
+    and whole values of credential-like names."""
+    if name in ("default_headers", "extra_headers") and isinstance(value, Mapping):
+        return {k: _hide(v, json_mode) if secret_header(str(k)) else v for k, v in value.items()}
+    if name == "mcp_servers" and isinstance(value, list):
+        return [
+            {k: _hide(v, json_mode) if k in _MCP_SECRET_KEYS else v for k, v in s.items()}
+            if isinstance(s, Mapping)
+            else s
+            for s in value
+        ]
+    return _hide(value, json_mode) if looks_secret(name) else value
+
+
+def hide_call_secrets(kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    """Bound call options with their credentials hidden (``llm.bind(extra_headers=...)``): a
+    ``RunnableBinding`` shows its kwargs in ``repr`` and writes them in ``dumps()``."""
+    return {k: hide_secrets(k, v) for k, v in kwargs.items()}
+
+
+def reveal(value: Any) -> Any:
+    """``value`` with the ``SecretStr``s ``hide_secrets`` put in (one level of nesting) opened."""
+    if isinstance(value, SecretStr):
+        return value.get_secret_value()
+    if isinstance(value, Mapping):
+        return {k: reveal(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [reveal(v) for v in value]
+    return value
+
+
+def reveal_call_secrets(kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    """Call options as they are sent: hidden credentials opened (a copy)."""
+    return {
+        k: reveal(v) if (k in _NESTED_SECRETS or isinstance(v, SecretStr)) else v
+        for k, v in kwargs.items()
+    }
+
+
+def secret_values(
+    headers: Mapping[str, Any] | None, servers: Any, extra: Iterable[Any] = ()
+) -> list[str]:
+    """Every credential value in these settings, for the client's redactor (a server or proxy
+    that echoes a request header or an MCP token into an error must not reach the message)."""
+    found = [v for k, v in (headers or {}).items() if secret_header(str(k))]
+    for server in servers if isinstance(servers, list) else ():
+        if isinstance(server, Mapping):
+            found += [v for k, v in server.items() if k in _MCP_SECRET_KEYS]
+    found += list(extra)
+    return [str(reveal(v)) for v in found if isinstance(v, (str, SecretStr)) and str(reveal(v))]

@@ -7,6 +7,7 @@ import collections
 import email.utils
 import hashlib
 import json
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -25,7 +26,9 @@ from ._validate import ApiError, validate_request
 __all__ = ["EMULATOR_HEADER", "MessagesEmulator"]
 
 EMULATOR_HEADER = ("x-emulator", "langchain-cometapi")
-_SECRET_HEADERS = frozenset({"x-api-key", "authorization", "proxy-authorization", "cookie"})
+#: Recorded requests never hold a credential header (``x-api-key``, ``api-key``, any ``*auth*``,
+#: ``*token*``, ``*secret*``, cookies): a test or demo that prints ``requests`` leaks nothing.
+_SECRET_HEADER = re.compile(r"auth|cookie|key|token|secret|password|credential", re.IGNORECASE)
 _NOT_FOUND_HTML = (
     "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n"
     "<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n"
@@ -142,7 +145,9 @@ class MessagesEmulator:
         record = {
             "method": method.upper(),
             "path": route,
-            "headers": {k: ("<redacted>" if k in _SECRET_HEADERS else v) for k, v in lower.items()},
+            "headers": {
+                k: ("<redacted>" if _SECRET_HEADER.search(k) else v) for k, v in lower.items()
+            },
             "body": parsed,
         }
         with self._lock:

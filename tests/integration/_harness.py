@@ -202,9 +202,30 @@ def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
 EMULATOR_ORIGIN = "http://emulator.invalid"
 
 
+#: Header names that carry credentials (the library's own rule): never recorded, whatever the
+#: test put in ``default_headers`` or ``extra_headers``.
+_CREDENTIAL_HEADER = re.compile(r"auth|cookie|key|token|secret|password|credential", re.I)
+
+
+def _scrub_secrets(request: Any) -> None:
+    """Every credential header dropped; MCP ``authorization_token``s in the body replaced (the
+    same on record and on replay, so matching is unaffected)."""
+    for name in [n for n in request.headers if _CREDENTIAL_HEADER.search(n)]:
+        del request.headers[name]
+    raw = request.body
+    if isinstance(raw, bytes) and b'"authorization_token"' in raw:
+        data = json.loads(raw)
+        for server in data.get("mcp_servers") or []:
+            if isinstance(server, dict) and "authorization_token" in server:
+                server["authorization_token"] = "<redacted>"
+        request.body = json.dumps(data, separators=(",", ":")).encode()
+
+
 def scrub_request(request: Any) -> Any:
-    """Emulator recordings: a fixed origin instead of the loopback port, so re-recording does
-    not churn every file (matching ignores scheme, host and port anyway)."""
+    """No credential is recorded (``_scrub_secrets``). Emulator recordings: a fixed origin
+    instead of the loopback port, so re-recording does not churn every file (matching ignores
+    scheme, host and port anyway)."""
+    _scrub_secrets(request)
     if MODE == "emulator":
         parsed = request.parsed_uri
         request.uri = EMULATOR_ORIGIN + parsed.path + (f"?{parsed.query}" if parsed.query else "")

@@ -9,6 +9,7 @@ import asyncio
 from typing import Any
 from uuid import UUID
 
+import pytest
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.load import dumps
 from langchain_core.messages import BaseMessage
@@ -66,3 +67,12 @@ def test_call_time_extra_headers_are_masked_in_traces() -> None:
     recorder = _Recorder()
     llm.invoke("hi", extra_headers={"x-api-key": SIGNED}, config={"callbacks": [recorder]})
     _assert_hidden(recorder.seen[0])
+
+
+def test_a_credential_header_name_with_a_dot_is_refused() -> None:
+    """dumps() hides headers through a dotted path; 'x.auth.token' would be written in clear."""
+    with pytest.raises(ValueError, match=r"contains a '\.'") as info:
+        emulated(default_headers={"x.auth.token": "dotted-secret-1"})
+    assert "dotted-secret-1" not in str(info.value)
+    llm, _ = emulated(default_headers={"x.team": "search"})  # not a credential: kept
+    assert "search" in dumps(llm)

@@ -1,17 +1,26 @@
-"""The API key never shows: repr/str/dumps, DEBUG logs, exceptions (sync and async paths).
-
-Recorded cassettes are scanned by tests/unit/project/test_cassette_secrets.py.
+"""No secret ever shows: repr/str/dumps/dumpd/to_json/model_dump/pickle of the model and of its
+runnables, the params and callbacks tracers receive, LangSmith runs, astream_events, DEBUG logs,
+exceptions (every path). Exceptions on hostile networks: tests/unit/http/test_hostile_secrets.py;
+recorded cassettes: tests/unit/project/test_cassette_secrets.py.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
+import pickle
+from collections.abc import Callable
+from typing import Any
 
 import httpx2
 import pytest
-from langchain_core.load import dumps
+from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.load import dumpd, dumps
+from langchain_core.tracers.langchain import LangChainTracer
+from pydantic import BaseModel
 
 from langchain_cometapi import ChatCometAPI, errors
+from langchain_cometapi.testing import MessagesEmulator, Reply, emulated_chat_model
 from tests.helpers.responses import (
     PATHS,
     Recorder,
@@ -23,6 +32,18 @@ from tests.helpers.responses import (
     sse,
     sse_response,
     text_stream,
+)
+from tests.helpers.secrets import (
+    CALL_KEY,
+    HEADERS,
+    MCP_SERVERS,
+    PASSWORD,
+    SECRETS,
+    exception_text,
+    forms,
+    leaks,
+    planted,
+    with_password,
 )
 
 KEY = "sk-test-secret-123"  # the key model_with() configures
@@ -142,3 +163,195 @@ async def test_not_in_a_malformed_event(path: str) -> None:
     with pytest.raises(errors.StreamError, match="malformed") as info:
         await call(model_with(Recorder(response)), path)
     assert KEY not in str(info.value) and KEY not in repr(info.value)
+
+
+# -- every object surface: the model, its runnables, what tracers receive ----------------------
+# Every kind of secret is planted (tests/helpers/secrets.py): the key, a password in base_url,
+# credential headers in default_headers, an MCP authorization_token, a per-call key.
+class Answer(BaseModel):
+    """An answer."""
+
+    text: str
+
+
+def _planted_model() -> ChatCometAPI:
+    return ChatCometAPI(**planted(base_url=with_password("https://gateway.example.com")))
+
+
+RUNNABLES: dict[str, Callable[[ChatCometAPI], Any]] = {
+    "model": lambda llm: llm,
+    "bind_tools": lambda llm: llm.bind_tools([Answer], tool_choice="Answer"),
+    "with_structured_output": lambda llm: llm.with_structured_output(Answer),
+    "json_schema_output": lambda llm: llm.with_structured_output(Answer, method="json_schema"),
+    "with_config": lambda llm: llm.with_config(tags=["t"], run_name="r"),
+    "model_copy": lambda llm: llm.model_copy(update={"max_tokens": 5}),
+    "bound_call_headers": lambda llm: llm.bind(extra_headers={"x-api-key": CALL_KEY}),
+    "bound_mcp_servers": lambda llm: llm.bind(mcp_servers=MCP_SERVERS),
+    "bound_tools_and_headers": lambda llm: llm.bind_tools(
+        [Answer], extra_headers={"Authorization": f"Bearer {CALL_KEY}"}
+    ),
+}
+def _picklable(runnable: Any) -> Any:
+    """A structured-output chain holds a local function (not picklable): its model binding is."""
+    return getattr(runnable, "first", runnable)
+
+
+VIEWS: dict[str, Callable[[Any], str]] = {
+    "repr": repr,
+    "str": str,
+    "dumps": dumps,
+    "dumpd": lambda o: repr(dumpd(o)),
+    "to_json": lambda o: repr(o.to_json()),
+    "pickle_then_repr": lambda o: repr(pickle.loads(pickle.dumps(_picklable(o)))),
+    "deepcopy_then_repr": lambda o: repr(copy.deepcopy(o)),
+    "model_dump": lambda o: repr(o.model_dump()) if isinstance(o, BaseModel) else "",
+    "model_dump_json": lambda o: o.model_dump_json() if isinstance(o, ChatCometAPI) else "",
+}
+
+
+@pytest.mark.parametrize("view", VIEWS)
+@pytest.mark.parametrize("runnable", RUNNABLES)
+def test_no_view_of_the_model_or_its_runnables_shows_a_secret(runnable: str, view: str) -> None:
+    shown = VIEWS[view](RUNNABLES[runnable](_planted_model()))
+    assert leaks(shown) == []
+
+
+def test_model_dump_json_of_bindings_shows_no_secret() -> None:
+    llm = _planted_model()
+    for name in ("bound_call_headers", "bound_mcp_servers", "model_copy", "with_config"):
+        assert leaks(RUNNABLES[name](llm).model_dump_json()) == [], name
+
+
+def test_model_params_show_no_secret() -> None:
+    llm = _planted_model()
+    call = {"extra_headers": {"x-api-key": CALL_KEY}, "mcp_servers": MCP_SERVERS}
+    for shown in (
+        llm._identifying_params,
+        llm._get_ls_params(**call),
+        llm._get_invocation_params(**call),
+        llm.profile,
+        llm.lc_secrets,
+    ):
+        assert leaks(repr(shown)) == []
+
+
+def test_hidden_settings_still_work() -> None:
+    """What model_dump() hides validates back to the real values (python mode)."""
+    llm = _planted_model()
+    again = ChatCometAPI(**llm.model_dump())
+    assert again.default_headers == HEADERS
+    assert again.mcp_servers == MCP_SERVERS
+    assert again.base_url == llm.base_url and PASSWORD.split("/")[0] in llm.base_url
+
+
+@pytest.mark.parametrize("path", PATHS)
+async def test_bound_credentials_are_still_sent(path: str) -> None:
+    ok = sse_response(text_stream("x")) if "stream" in path else json_response(message())
+    rec = Recorder(ok)
+    bound = model_with(rec, mcp_servers=MCP_SERVERS).bind(
+        extra_headers={"x-api-key": CALL_KEY}, mcp_servers=MCP_SERVERS
+    )
+    await call(bound, path)
+    assert rec.requests[0].headers["x-api-key"] == CALL_KEY
+    assert rec.bodies()[0]["mcp_servers"] == MCP_SERVERS
+
+
+class _EveryCallback(BaseCallbackHandler):
+    """Records every callback LangChain fires, with all its arguments."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def __getattribute__(self, name: str) -> Any:
+        if name.startswith("on_"):
+            seen = object.__getattribute__(self, "seen")
+            return lambda *args, **kwargs: seen.append(f"{name}{args!r}{kwargs!r}")
+        return object.__getattribute__(self, name)
+
+
+class _FakeLangSmith:
+    """A LangSmith client that keeps what a tracer would upload (no network)."""
+
+    def __init__(self) -> None:
+        self.uploads: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return lambda *args, **kwargs: self.uploads.append(f"{name}{args!r}{kwargs!r}")
+
+
+def _emulated_planted() -> tuple[ChatCometAPI, MessagesEmulator]:
+    emu = MessagesEmulator()
+    emu.script(*[Reply.text("ok")] * 12)
+    settings = planted(base_url=with_password("http://emulator"))
+    return emulated_chat_model(emu, **settings), emu
+
+
+@pytest.mark.parametrize("path", PATHS)
+async def test_callbacks_and_langsmith_runs_show_no_secret(path: str) -> None:
+    llm, emu = _emulated_planted()
+    handler, client = _EveryCallback(), _FakeLangSmith()
+    tracer = LangChainTracer(client=client, project_name="secrets")  # type: ignore[arg-type]
+    bound = llm.bind_tools([Answer]).bind(extra_headers={"x-api-key": CALL_KEY})
+    config: Any = {"callbacks": [handler, tracer]}
+    await call(bound.with_config(config), path)
+    await call(llm.with_config(config), path)
+    tracer.wait_for_futures()
+    assert len(emu.requests) == 2 and len(handler.seen) >= 4 and len(client.uploads) >= 4
+    for text in handler.seen + client.uploads:
+        assert leaks(text) == []
+    assert emu.requests[0]["body"]["mcp_servers"] == MCP_SERVERS  # sent, for real
+
+
+async def test_astream_events_show_no_secret() -> None:
+    llm, _ = _emulated_planted()
+    bound = llm.bind(extra_headers={"x-api-key": CALL_KEY}, mcp_servers=MCP_SERVERS)
+    events = [repr(e) async for e in bound.astream_events("hi", version="v2")]
+    events += [repr(e) async for e in llm.bind_tools([Answer]).astream_events("hi")]
+    assert len(events) > 4
+    assert all(leaks(e) == [] for e in events)
+
+
+def test_cache_report_and_plan_show_no_secret() -> None:
+    llm, _ = _emulated_planted()
+    llm.invoke("hi")
+    plan = llm.plan_cache("hi", extra_headers={"x-api-key": CALL_KEY})
+    for text in (repr(llm.cache_report), str(llm.cache_report), repr(plan), plan.explain()):
+        assert leaks(text) == []
+
+
+@pytest.mark.parametrize("secret", SECRETS)
+def test_the_scanner_catches_every_form(secret: str) -> None:
+    """The scan above can fail: each form of each planted secret is found."""
+    for form in forms(secret):
+        assert leaks(f"... {form} ...") != [], form
+    planted_view = repr(ChatCometAPI(api_key="k", model_kwargs={"note": {"x": secret}}))
+    assert leaks(planted_view) != []
+
+
+# -- refused settings and calls: the error, its chain and the library's locals are clean -------
+REFUSED_SETTINGS: dict[str, dict[str, Any]] = {
+    "crlf_in_header": {"default_headers": {"x-api-key": "XKEYPLANT-22222\r\nEvil: 1"}},
+    "non_ascii_header": {"default_headers": {"Authorization": "Bearer AUTHPLANT-bearer-11é"}},
+    "newline_inside_key": {"api_key": "sk-KEYPLANT\n-0123456789abcdef"},
+    "nul_inside_key": {"api_key": "sk-KEYPLANT\x00-0123456789abcdef"},
+    "url_without_http": {"base_url": with_password("ftp://host")},
+    "bad_timeout": {"timeout": -1},
+    "anthropic_api_key": {"anthropic_api_key": "sk-KEYPLANT-0123456789abcdef"},
+    "secret_like_argument": {"client_secret": "sk-KEYPLANT-0123456789abcdef"},
+}
+
+
+@pytest.mark.parametrize("case", REFUSED_SETTINGS)
+def test_a_refused_setting_shows_no_secret(case: str) -> None:
+    """Also: a traceback capturing locals can print the half-built model (its repr raised)."""
+    with pytest.raises(ValueError) as info:
+        ChatCometAPI(**planted(**REFUSED_SETTINGS[case]))
+    assert leaks(exception_text(info.value, locals_of=("langchain_cometapi/",))) == []
+
+
+@pytest.mark.parametrize("path", PATHS)
+async def test_a_call_refused_before_sending_shows_no_mcp_token(path: str) -> None:
+    llm = model_with(Recorder(json_response(message())), mcp_servers=MCP_SERVERS)
+    with pytest.raises(ValueError, match="finite") as info:
+        await call(llm.bind(temperature=float("nan")), path)
+    assert leaks(exception_text(info.value, locals_of=("langchain_cometapi/",))) == []

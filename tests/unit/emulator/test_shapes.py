@@ -281,6 +281,17 @@ def test_requests_are_recorded_with_secrets_redacted() -> None:
     assert "sk-secret" not in json.dumps(emu.requests)
 
 
+def test_every_credential_header_is_redacted_in_recorded_requests() -> None:
+    secret = {"x-api-key": "sk-a1", "api-key": "azure-b2", "Proxy-Authorization": "Basic c3",
+              "Cookie": "sid=d4", "X-Upstream-Token": "e5", "X-Client-Secret": "f6"}  # fmt: skip
+    emu = MessagesEmulator()
+    with httpx2.Client(transport=EmulatorTransport(emu), base_url="http://e") as c:
+        c.post("/v1/messages", headers={**secret, "x-team": "search"}, json=body())
+    recorded = emu.last_request["headers"]
+    assert all(recorded[name.lower()] == "<redacted>" for name in secret)
+    assert recorded["x-team"] == "search"
+
+
 def test_auth_required_and_configurable_key() -> None:
     emu = MessagesEmulator(api_key="sk-right")
     with httpx2.Client(transport=EmulatorTransport(emu), base_url="http://e") as c:

@@ -15,11 +15,13 @@ import yaml
 CASSETTES = Path(__file__).resolve().parents[3] / "cassettes"
 SECRET_HEADERS = {"x-api-key", "authorization", "api-key", "proxy-authorization", "cookie",
                   "set-cookie"}
+CREDENTIAL_NAME = re.compile(r"auth|cookie|key|token|secret|password|credential", re.I)
 KEY_SHAPES = [
     re.compile(r"sk-[A-Za-z0-9_-]{16,}"),  # CometAPI / OpenAI style keys
     re.compile(r"sk-ant-[A-Za-z0-9_-]{10,}"),  # Anthropic keys
     re.compile(r"(?i)bearer\s+[A-Za-z0-9._~+/-]{12,}"),
     re.compile(r"(?i)(x-api-key|api[_-]?key|authorization)\s*[:=]\s*\S{8,}"),
+    re.compile(r'authorization_token\\?"\s*:\s*\\?"(?!<redacted>)[^"\\]{4,}'),  # MCP, in a body
 ]
 
 
@@ -45,7 +47,9 @@ def leaks(path: Path) -> list[str]:
     ]
     data = yaml.safe_load(text) or {}
     for interaction in data.get("interactions", []):
+        sent = (interaction.get("request") or {}).get("headers") or {}
         leaked = SECRET_HEADERS.intersection(_headers(interaction))
+        leaked |= {str(n).lower() for n in sent if CREDENTIAL_NAME.search(str(n))}
         if leaked:
             found.append(f"secret header(s) {sorted(leaked)} recorded")
     return found
@@ -68,6 +72,7 @@ def test_cassette_has_no_secret(path: Path) -> None:
         ("x-api-key", "sk-live-abcdefghijklmnopqrstuvwx"),
         ("authorization", "Bearer abcdefghijklmnopqrstuvwx"),
         ("x-api-key", "redacted"),  # the header alone is a leak: it must be filtered out
+        ("x-upstream-token", "anything"),  # any credential-like header name
     ],
 )
 def test_scan_catches_a_planted_key(tmp_path: Path, header: str, value: str) -> None:
@@ -82,3 +87,28 @@ def test_scan_catches_a_planted_key(tmp_path: Path, header: str, value: str) -> 
     assert cassette_files(tmp_path / "cassettes") == sorted(folder.iterdir())
     assert leaks(planted)
     assert leaks(folder / "Test.test_clean.yaml") == []
+
+
+def test_scan_catches_a_planted_mcp_token(tmp_path: Path) -> None:
+    planted = tmp_path / "Test.test_mcp.yaml"
+    body = '{"mcp_servers":[{"name":"d","authorization_token":"oauth-abc-123"}]}'
+    planted.write_text(f"interactions:\n- request:\n    body: '{body}'\n    headers: {{}}\n")
+    assert leaks(planted)
+    planted.write_text(planted.read_text().replace("oauth-abc-123", "<redacted>"))
+    assert leaks(planted) == []
+
+
+def test_recording_scrubs_every_credential_header_and_mcp_token() -> None:
+    """What the integration harness records: no credential header, no MCP token (and the scrub
+    is the same on replay, so the body still matches)."""
+    from vcr.request import Request as VcrRequest
+
+    from tests.integration._harness import scrub_request, wire_body_matcher
+
+    body = b'{"model":"m","mcp_servers":[{"name":"d","authorization_token":"oauth-abc-123"}]}'
+    headers = {"x-api-key": "sk-1", "X-Upstream-Token": "t-2", "Cookie": "c=3", "x-team": "s"}
+    request = VcrRequest("POST", "http://h/v1/messages", body, headers)
+    scrubbed = scrub_request(request)
+    assert dict(scrubbed.headers) == {"x-team": "s"}
+    assert b"oauth-abc-123" not in scrubbed.body and b"<redacted>" in scrubbed.body
+    wire_body_matcher(scrubbed, scrub_request(VcrRequest("POST", "http://h/v1/messages", body, {})))
