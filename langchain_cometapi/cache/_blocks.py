@@ -28,6 +28,8 @@ IMAGE_TYPES = frozenset({"image"})
 
 
 def fingerprint(value: Any) -> int:
+    if value is None:  # an absent setting: the value the general case gives, without ABC checks
+        return _NONE_FINGERPRINT
     if isinstance(value, str):
         return hash(value)
     if isinstance(value, Mapping):
@@ -40,6 +42,9 @@ def fingerprint(value: Any) -> int:
         return hash((value.__class__.__name__, value))
     except TypeError:
         return hash(repr(value))
+
+
+_NONE_FINGERPRINT = hash((type(None).__name__, None))
 
 
 def _flat_fingerprint(value: Any) -> int:

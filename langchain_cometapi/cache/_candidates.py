@@ -8,6 +8,7 @@ positions when a turn adds more blocks than the API's lookback can see past.
 from __future__ import annotations
 
 from collections.abc import Container, Hashable
+from itertools import compress
 
 from ._context import PlanContext
 from ._kinds import PrefixKind, tail_kind
@@ -92,11 +93,11 @@ class CandidateFinder:
         state, now = context.state, context.now
         alive: list[int] = []
         gaps: dict[int, float] = {}
-        entries = state.entries
-        for pos, key in enumerate(self.scan.hashes):
-            entry = entries.get(key)
-            if entry is None:
-                continue
+        entries, hashes = state.entries, self.scan.hashes
+        # Most positions are unknown: find the known ones at C level, visit only those.
+        for pos in compress(range(len(hashes)), map(entries.__contains__, hashes)):
+            key = hashes[pos]
+            entry = entries[key]
             gaps[pos] = now - entry.last_seen
             if entry.alive_until > now:
                 alive.append(pos)

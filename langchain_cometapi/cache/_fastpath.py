@@ -64,12 +64,14 @@ def _surely_large(body: Mapping[str, Any], chars: float) -> bool:
     below the minimum, and the full pass may skip estimating it twice). Stops once it knows."""
     total = 0
     for turn in reversed(body.get("messages") or ()):
-        content = turn.get("content") if isinstance(turn, Mapping) else None
+        # ``type(x) is dict or`` skips the slow ABC check in the common case
+        content = turn.get("content") if type(turn) is dict or isinstance(turn, Mapping) else None
         if isinstance(content, str):
             total += len(content)
         elif isinstance(content, list):
             for block in content:
-                text = block.get("text") if isinstance(block, Mapping) else None
+                mapping = type(block) is dict or isinstance(block, Mapping)
+                text = block.get("text") if mapping else None
                 total += len(text) if isinstance(text, str) else 0
         if total >= chars:
             return True

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
+from itertools import repeat
+from operator import mul
 from typing import Any
 
 from .._models import min_cacheable_tokens
@@ -56,7 +58,7 @@ def split_candidate(system: Any) -> tuple[list[Any], str | None]:
         return blocks, None
     last = blocks[-1]
     if (
-        isinstance(last, Mapping)
+        (type(last) is dict or isinstance(last, Mapping))
         and last.get("type") == "text"
         and set(last) == {"type", "text"}
         and isinstance(last.get("text"), str)
@@ -110,7 +112,7 @@ class Planning:
                 ]
         scan = scan_body(self.body, blocks, state.token_memo_for_scan(), state.recent_scans)
         ratio = state.ratio
-        prefix_tokens = [tokens * ratio for tokens in scan.prefix_tokens]
+        prefix_tokens = list(map(mul, scan.prefix_tokens, repeat(ratio)))  # at C level
         static_end = scan.system_end - (split_at is not None)
         app: Hashable = scan.hashes[static_end] if static_end >= 0 else ("no-system", self.model)
         anchor = previous_tail(scan, Markable(scan))  # where the previous turn's tail sat
@@ -130,8 +132,8 @@ class Planning:
         plan = self._plan(scan, prefix_tokens, choice, split_at)
         ledger = Ledger(
             raw_estimate=scan.total,
-            live_keys=tuple(scan.hashes[p] for p in alive),
-            write_keys=tuple(scan.hashes[p] for p in choice.written),
+            live_keys=tuple(map(scan.hashes.__getitem__, alive)),
+            write_keys=tuple(map(scan.hashes.__getitem__, choice.written)),
             asked_1h=choice.write_1h > 0,
             unseen=self._unseen(scan, prefix_tokens, app, alive, static_end, anchor, choice,
                                 finder.tail_reuse),

@@ -34,7 +34,7 @@ from ._plan import Location
 __all__ = ["Markable", "Scan", "ScanCache", "scan_body"]
 
 
-@dataclass
+@dataclass(slots=True)
 class Scan:
     """Parallel arrays, one entry per block position, in prefix order."""
 
@@ -117,11 +117,16 @@ def _plain_text(content: Any) -> object:
     if type(content) is str:
         return content
     if type(content) is list and len(content) == 1:
-        block = content[0]
-        if type(block) is dict and len(block) == 2 and block.get("type") == "text":
-            text = block.get("text")
-            if type(text) is str:
-                return text
+        return _plain_block(content[0])
+    return _NOT_PLAIN
+
+
+def _plain_block(block: Any) -> object:
+    """The text of a block that holds nothing but its type and text, else a sentinel."""
+    if type(block) is dict and len(block) == 2 and block.get("type") == "text":
+        text = block.get("text")
+        if type(text) is str:
+            return text
     return _NOT_PLAIN
 
 
@@ -182,6 +187,11 @@ class _Builder:
         self._append(fp, tokens + extra, bool(text), msg)
 
     def block(self, block: Any, msg: int, is_tool: bool, extra: int) -> None:
+        text = _NOT_PLAIN if is_tool else _plain_block(block)
+        if text is not _NOT_PLAIN:
+            assert isinstance(text, str)
+            self.text(text, msg, extra)  # the same fingerprint, estimate and eligibility
+            return
         fp = block_fingerprint(block)
         key = fp ^ self.salt
         tokens = self.memo.get(key)
@@ -204,7 +214,7 @@ class _Builder:
     def message(self, m: int, message: Any) -> None:
         scan = self.scan
         scan.message_starts.append(len(scan))
-        is_map = isinstance(message, Mapping)
+        is_map = type(message) is dict or isinstance(message, Mapping)
         scan.message_roles.append(str(message.get("role", "")) if is_map else "")
         content = message.get("content") if is_map else None
         plain = _plain_text(content)
@@ -232,10 +242,10 @@ class _Builder:
         shift = self.tokens - previous.tokens_at(previous.system_end)
         copied = previous.prefix_tokens[start:end]
         # same head, but the per-request part (effort, output format, ...) may differ
-        scan.prefix_tokens.extend(copied if shift == 0 else [n + shift for n in copied])
+        scan.prefix_tokens.extend(copied if shift == 0 else map(shift.__add__, copied))
         scan.eligible.extend(previous.eligible[start:end])
         scan.message_of.extend(previous.message_of[start:end])
-        scan.message_starts.extend(p + offset for p in previous.message_starts[:count])
+        scan.message_starts.extend(map(offset.__add__, previous.message_starts[:count]))
         scan.message_roles.extend(roles[:count])
         scan.message_keys.extend(keys[:count])
         self.tokens = scan.prefix_tokens[-1]
@@ -288,8 +298,10 @@ def scan_body(
     head = _head_hashes(scan, body)
     messages = body.get("messages") or ()
     previous = None
-    if recent is not None and messages and isinstance(messages[0], Mapping):
-        previous = recent.find(head, _plain_text(messages[0].get("content")))
+    first = messages[0] if messages else None
+    if recent is not None and (type(first) is dict or isinstance(first, Mapping)):
+        assert first is not None
+        previous = recent.find(head, _plain_text(first.get("content")))
     copied = build.reuse(previous, messages) if previous is not None else 0
     for m in range(copied, len(messages)):
         build.message(m, messages[m])

@@ -87,6 +87,8 @@ def message_overhead_tokens(model: str | None = None) -> int:
 def _get(value: Any, key: str) -> Any:
     if type(value) is dict:  # the common case, without the ABC check
         return value.get(key)
+    if value is None:  # an absent setting, without the slower ABC check below
+        return None
     return value.get(key) if isinstance(value, Mapping) else None
 
 
@@ -131,7 +133,7 @@ def _request_overhead(body: Mapping[str, Any], p: TokenCosts, citations: bool) -
     if _get(config, "effort") or _get(config, "task_budget"):
         total += p.effort
     edits = _get(body.get("context_management"), "edits")
-    if isinstance(edits, Sequence) and any(
+    if edits is not None and isinstance(edits, Sequence) and any(
         str(_get(e, "type") or "").startswith("compact") for e in edits
     ):
         total += p.context_compaction
@@ -152,7 +154,7 @@ def request_overhead_tokens(body: Mapping[str, Any], *, citations: bool | None =
 
     ``citations``: whether citations are on anywhere; ``None`` finds out by walking every
     message (a caller that must stay flat in conversation length says what it knows)."""
-    if not isinstance(body, Mapping):
+    if type(body) is not dict and not isinstance(body, Mapping):
         return 0
     if citations is None:
         citations = uses_citations(body.get("messages"))
