@@ -62,6 +62,8 @@ class Choice:
 def _effective_ttls(chosen: Sequence[Candidate]) -> list[str]:
     """No 1h breakpoint may follow a 5m one: cap after a fixed 5m, upgrade before any 1h."""
     ttls = [c.ttl for c in chosen]
+    if ttls.count("5m") == len(ttls):
+        return ttls  # nothing to cap or upgrade (the common case)
     capped = False
     for i, c in enumerate(chosen):
         if c.fixed:
@@ -85,10 +87,11 @@ def evaluate(
 ) -> Choice:
     ttls = _effective_ttls(chosen)
     read_pos = -1
-    for c in chosen:
-        i = bisect_right(alive, c.pos) - 1
-        if i >= 0 and c.pos - alive[i] <= READ_REACH and alive[i] > read_pos:
-            read_pos = alive[i]
+    if alive:
+        for c in chosen:
+            i = bisect_right(alive, c.pos) - 1
+            if i >= 0 and c.pos - alive[i] <= READ_REACH and alive[i] > read_pos:
+                read_pos = alive[i]
     read = cumulative[read_pos] if read_pos >= 0 else 0.0
     written = [
         k
@@ -98,7 +101,11 @@ def evaluate(
     value = _SAVING * read
     w5 = w1h = 0.0
     if written:
-        last_1h = max((cumulative[chosen[k].pos] for k in written if ttls[k] == "1h"), default=0.0)
+        last_1h = (
+            max((cumulative[chosen[k].pos] for k in written if ttls[k] == "1h"), default=0.0)
+            if "1h" in ttls
+            else 0.0
+        )
         last = cumulative[chosen[written[-1]].pos]
         w1h = max(0.0, last_1h - read)
         w5 = max(0.0, last - max(read, last_1h))
@@ -118,7 +125,7 @@ def evaluate(
             if upper <= floor:
                 break
     # Tiny credit for touching live entries: it keeps shared prefixes warm for other callers.
-    value += 1e-6 * sum(cumulative[c.pos] for c in chosen if c.alive)
+    value += 1e-6 * sum([cumulative[c.pos] for c in chosen if c.alive])
     return Choice(
         marks=list(zip(chosen, ttls, strict=True)),
         value=value,
@@ -128,6 +135,10 @@ def evaluate(
         write_5m=round(w5),
         write_1h=round(w1h),
     )
+
+
+def _position(candidate: Candidate) -> int:
+    return candidate.pos
 
 
 def choose(
@@ -140,10 +151,11 @@ def choose(
 ) -> Choice:
     """Best subset of at most ``budget`` candidates, always including the user's markers."""
     best: Choice | None = None
-    pool = sorted(candidates, key=lambda c: c.pos)
+    pool = sorted(candidates, key=_position)
     for size in range(min(budget, len(pool)), -1, -1):
         for subset in combinations(pool, size):
-            chosen = sorted((*fixed, *subset), key=lambda c: c.pos)
+            # combinations keep the pool's order: only the user's markers need merging in
+            chosen = sorted((*fixed, *subset), key=_position) if fixed else subset
             result = evaluate(chosen, cumulative, alive, minimum)
             if best is None or result.value > best.value + 1e-9:
                 best = result
