@@ -72,6 +72,9 @@ class CandidateFinder:
         self.usable_set = Markable(scan)
         self.pool: dict[int, Candidate] = {}
         self.tail_reuse: dict[str, float] | None = None  # expected reads of this turn's tail
+        # found by ``find`` and kept for the pass that records this request
+        self.documents_pos: int | None = None
+        self.tail_pos: int | None = None
 
     def find(self) -> tuple[list[Candidate], list[Candidate], list[int]]:
         """(candidates, the user's own markers, live positions in order)."""
@@ -148,13 +151,13 @@ class CandidateFinder:
             why = "end of static system prompt" if dynamic else "end of system prompt"
             reuse = expected_reuse(context, PrefixKind.HEAD, app, dynamic=self.volatile)
             self._add(static_end, "system", why, reuse, alive)
-        doc_end = self.documents_end(scan)
+        doc_end = self.documents_pos = self.documents_end(scan)
         if "documents" in allowed and doc_end is not None:
             reuse = expected_reuse(
                 context, PrefixKind.DOCUMENTS, app, dynamic=self.changing or self.volatile
             )
             self._add(doc_end, "documents", "end of leading documents", reuse, alive)
-        tail = self.tail(scan, self.usable_set)
+        tail = self.tail_pos = self.tail(scan, self.usable_set)
         if "tail" in allowed and tail is not None:
             self._add_tail(tail, alive, gaps)
         for pos in alive:  # read points: free reads of entries that are live now

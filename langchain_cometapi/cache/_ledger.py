@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ._kinds import PrefixKind
 from ._plan import CachePlan
@@ -19,8 +19,7 @@ from ._plan import CachePlan
 __all__ = ["Ledger", "Ledgers", "Unseen"]
 
 
-@dataclass(frozen=True, slots=True)
-class Unseen:
+class Unseen(NamedTuple):
     """A prefix in the request this planner believes is not cached (the previous turn of a
     conversation another planner served, a system prompt not seen for a while). If the API
     reads up to it anyway, another planner used it within 5 minutes: a reuse this one missed."""
@@ -34,9 +33,9 @@ class Unseen:
     ttl: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Ledger:
-    """What one plan expected, for ``CachePlanner.observe``."""
+class Ledger(NamedTuple):
+    """What one plan expected, for ``CachePlanner.observe`` (a named tuple, not a frozen
+    dataclass: one is built per request, and a frozen dataclass costs ~5x more to build)."""
 
     raw_estimate: int
     live_keys: tuple[int, ...] = ()

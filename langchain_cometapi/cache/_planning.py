@@ -128,7 +128,7 @@ class Planning:
         use_blocks = split_at is not None or any(loc[0] == "system" for loc in marks)
         out = apply_markers(self.body, marks, blocks if use_blocks else None)
         if self.learn:
-            self._remember(scan, choice, app, split_at)
+            self._remember(scan, choice, app, split_at, finder)
         plan = self._plan(scan, prefix_tokens, choice, split_at)
         ledger = Ledger(
             raw_estimate=scan.total,
@@ -194,7 +194,10 @@ class Planning:
         return True
 
     # -- learning -------------------------------------------------------------------
-    def _remember(self, scan: Scan, choice: Choice, app: Hashable, split_at: int | None) -> None:
+    def _remember(
+        self, scan: Scan, choice: Choice, app: Hashable, split_at: int | None,
+        finder: CandidateFinder,
+    ) -> None:
         state, now = self.state, self.now
         head = (PrefixKind.HEAD, app)
         if scan.tools_end >= 0:
@@ -204,13 +207,13 @@ class Planning:
             state.record(scan.hashes[static_end], now, head, True)
         if split_at is not None:
             state.record(scan.hashes[scan.system_end], now, (PrefixKind.DYNAMIC, app), True)
-        doc_end = CandidateFinder.documents_end(scan)
+        doc_end = finder.documents_pos
         if doc_end is not None:
             state.record(scan.hashes[doc_end], now, (PrefixKind.DOCUMENTS, app), True)
         if scan.message_starts:
             first = (scan.total - scan.tokens_at(scan.system_end)) * max(state.ratio, 1e-6)
             state.record(scan.hashes[-1], now, (tail_kind(scan, first), app), False)
-            tail = CandidateFinder.tail(scan, Markable(scan))
+            tail = finder.tail_pos
             if tail is not None:
                 state.remember_tail(_content_key(scan, tail), scan.hashes[tail])
         ttl_at = {c.pos: ttl for c, ttl in choice.marks}
