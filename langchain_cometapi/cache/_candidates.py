@@ -251,9 +251,7 @@ class CandidateFinder:
     def tail(scan: Scan, usable: Container[int]) -> int | None:
         """Last markable block, preferring the last user turn over an assistant prefill."""
         fallback = None
-        for pos in range(len(scan) - 1, -1, -1):
-            if scan.section(pos) != "messages":
-                break
+        for pos in range(len(scan) - 1, scan.system_end, -1):  # the messages' positions
             if pos in usable:
                 if scan.message_roles[scan.message_of[pos]] == "user":
                     return pos

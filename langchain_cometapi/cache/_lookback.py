@@ -22,8 +22,10 @@ def previous_tail(scan: Scan, usable: Container[int]) -> int | None:
     roles = scan.message_roles
     if len(roles) < 3 or roles[-1] != "user":
         return None
-    last_reply = next((m for m in range(len(roles) - 1, -1, -1) if roles[m] == "assistant"), None)
-    if last_reply is None or last_reply == 0 or roles[last_reply - 1] != "user":
+    if "assistant" not in roles:
+        return None
+    last_reply = len(roles) - 1 - roles[::-1].index("assistant")  # searched at C level
+    if last_reply == 0 or roles[last_reply - 1] != "user":
         return None
     prev = last_reply - 1
     start = scan.message_starts[prev]

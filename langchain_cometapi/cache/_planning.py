@@ -132,8 +132,8 @@ class Planning:
         plan = self._plan(scan, prefix_tokens, choice, split_at)
         ledger = Ledger(
             raw_estimate=scan.total,
-            live_keys=tuple(map(scan.hashes.__getitem__, alive)),
-            write_keys=tuple(map(scan.hashes.__getitem__, choice.written)),
+            live_keys=tuple(scan.hashes[p] for p in alive),
+            write_keys=tuple(scan.hashes[p] for p in choice.written),
             asked_1h=choice.write_1h > 0,
             unseen=self._unseen(scan, prefix_tokens, app, alive, static_end, anchor, choice,
                                 finder.tail_reuse),
@@ -269,5 +269,5 @@ class Planning:
 def _content_key(scan: Scan, pos: int) -> int:
     """A tail block by its content and the block before it (an earlier reply, unique enough
     that two conversations saying "ok" are not taken for one), wherever it sits."""
-    before = scan.block_fps[pos - 1] if pos > 0 and scan.section(pos - 1) == "messages" else 0
+    before = scan.block_fps[pos - 1] if pos - 1 > scan.system_end else 0  # a message's block
     return hash((scan.block_fps[pos], before))

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .._models import model_info
@@ -153,6 +154,12 @@ class ScanCache:
             self._items.popitem(last=False)
 
 
+@lru_cache(maxsize=512)
+def _model_constants(model: str | None) -> tuple[int, int]:
+    """The memo salt (token family) and per-message framing of a model id, normalised once."""
+    return hash(model_info(model).token_family), _tokens.message_overhead_tokens(model)
+
+
 class _Builder:
     """Fills a Scan block by block, estimating each block once (``memo``: fingerprint and
     token family -> tokens, shared across calls).
@@ -170,8 +177,7 @@ class _Builder:
         self.memo = memo
         model = body.get("model")
         self.model = model if isinstance(model, str) else None
-        self.salt = hash(model_info(self.model).token_family)
-        self.framing = _tokens.message_overhead_tokens(self.model)
+        self.salt, self.framing = _model_constants(self.model)
         # Without the citation instructions: finding out walks every message, and planning
         # must stay flat in conversation length (the learnt estimate ratio absorbs them).
         self.tokens = _tokens.request_overhead_tokens(body, citations=False)
@@ -326,8 +332,8 @@ def _head_hashes(scan: Scan, body: Mapping[str, Any]) -> int:
     """Fill the prefix fingerprints of tools and system; returns the head's key (the last head
     fingerprint folded with the settings that key the message cache, images aside)."""
     h = hash(("cometapi-cache-v1", str(body.get("model", ""))))
-    for pos in range(len(scan)):
-        h = hash((h, scan.section(pos), scan.block_fps[pos]))
+    for pos, fp in enumerate(scan.block_fps):
+        h = hash((h, "tools" if pos <= scan.tools_end else "system", fp))
         scan.hashes.append(h)
     return hash((h, "ctx", fingerprint(body.get("tool_choice")), fingerprint(body.get("thinking"))))
 
