@@ -79,12 +79,39 @@ def _effective_ttls(chosen: Sequence[Candidate]) -> list[str]:
     return ttls
 
 
+#: value, effective TTLs, read position, indices of written candidates, read, 5m and 1h writes
+_Score = tuple[float, list[str], int, list[int], float, float, float]
+
+
 def evaluate(
     chosen: Sequence[Candidate],
     cumulative: Sequence[float],
     alive: Sequence[int],
     minimum: float,
 ) -> Choice:
+    return _choice(chosen, _score(chosen, cumulative, alive, minimum))
+
+
+def _choice(chosen: Sequence[Candidate], score: _Score) -> Choice:
+    value, ttls, read_pos, written, read, w5, w1h = score
+    return Choice(
+        marks=list(zip(chosen, ttls, strict=True)),
+        value=value,
+        read_pos=read_pos,
+        written=[chosen[k].pos for k in written],
+        read_tokens=round(read),
+        write_5m=round(w5),
+        write_1h=round(w1h),
+    )
+
+
+def _score(
+    chosen: Sequence[Candidate],
+    cumulative: Sequence[float],
+    alive: Sequence[int],
+    minimum: float,
+) -> _Score:
+    """``evaluate`` without building the Choice (``choose`` builds only the winner's)."""
     ttls = _effective_ttls(chosen)
     read_pos = -1
     if alive:
@@ -126,15 +153,7 @@ def evaluate(
                 break
     # Tiny credit for touching live entries: it keeps shared prefixes warm for other callers.
     value += 1e-6 * sum([cumulative[c.pos] for c in chosen if c.alive])
-    return Choice(
-        marks=list(zip(chosen, ttls, strict=True)),
-        value=value,
-        read_pos=read_pos,
-        written=[chosen[k].pos for k in written],
-        read_tokens=round(read),
-        write_5m=round(w5),
-        write_1h=round(w1h),
-    )
+    return value, ttls, read_pos, written, read, w5, w1h
 
 
 def _position(candidate: Candidate) -> int:
@@ -150,14 +169,15 @@ def choose(
     minimum: float,
 ) -> Choice:
     """Best subset of at most ``budget`` candidates, always including the user's markers."""
-    best: Choice | None = None
+    best: _Score | None = None
+    best_chosen: Sequence[Candidate] = ()
     pool = sorted(candidates, key=_position)
     for size in range(min(budget, len(pool)), -1, -1):
         for subset in combinations(pool, size):
             # combinations keep the pool's order: only the user's markers need merging in
             chosen = sorted((*fixed, *subset), key=_position) if fixed else subset
-            result = evaluate(chosen, cumulative, alive, minimum)
-            if best is None or result.value > best.value + 1e-9:
-                best = result
+            score = _score(chosen, cumulative, alive, minimum)
+            if best is None or score[0] > best[0] + 1e-9:
+                best, best_chosen = score, chosen
     assert best is not None
-    return best
+    return _choice(best_chosen, best)
