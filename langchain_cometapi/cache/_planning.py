@@ -21,7 +21,7 @@ from ._edit import apply_markers
 from ._kinds import SHORT_FIRST_TURN, PrefixKind, tail_kind, tail_kind_of_first
 from ._ledger import Ledger, Unseen
 from ._lookback import previous_tail
-from ._plan import Action, Breakpoint, CachePlan
+from ._plan import Action, Breakpoint, CachePlan, new_breakpoint
 from ._policy import CachePolicy
 from ._pricing import PRICE_PLAIN, input_cost
 from ._scan import Markable, Scan, scan_body
@@ -234,7 +234,7 @@ class Planning:
         for c, ttl in choice.marks:
             action: Action = "user" if c.fixed else "write" if c.pos in written else "read"
             breakpoints.append(
-                Breakpoint(
+                new_breakpoint(
                     location=scan.location(c.pos),
                     segment=c.segment,
                     reason=c.reason,
