@@ -38,7 +38,11 @@ def apply_markers(
     out = dict(body)
     by_area: dict[str, list[Location]] = {}
     for loc in marks:
-        by_area.setdefault(str(loc[0]), []).append(loc)
+        area = loc[0] if type(loc[0]) is str else str(loc[0])
+        if area in by_area:
+            by_area[area].append(loc)
+        else:
+            by_area[area] = [loc]
 
     if system_blocks is not None or "system" in by_area:
         source = system_blocks if system_blocks is not None else body.get("system")
