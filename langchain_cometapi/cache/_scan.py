@@ -8,8 +8,10 @@ steer the planner and are never sent.
 
 Planning runs on every call, so a conversation must not cost more to plan as it grows: block
 token estimates are memoised by fingerprint, and the positions of the messages a request shares
-with its conversation's previous request (the very same text objects, as LangChain hands them
-over again) are copied from that request's scan instead of being walked again (``ScanCache``).
+with its conversation's previous request are copied from that request's scan instead of being
+walked again (``ScanCache``). "Shares" is equality with private copies of those messages, tested
+at C level: LangChain rebuilds the dicts per call but hands over the same text objects, which
+dict equality compares by identity before any character.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import ne
 from typing import Any
 
 from .._models import model_info
@@ -52,6 +55,8 @@ class Scan:
     message_starts: list[int] = field(default_factory=list)
     message_roles: list[str] = field(default_factory=list)
     message_keys: list[object] = field(default_factory=list)  # identity of plain-text content
+    # a private copy of each plain-text message (role, content's shape, text), else a sentinel
+    message_copies: list[object] = field(default_factory=list)
     has_images: bool = False
     base_tokens: int = 0  # billed once per request, before the first block (tool-use prompt)
 
@@ -225,6 +230,7 @@ class _Builder:
         content = message.get("content") if is_map else None
         plain = _plain_text(content)
         scan.message_keys.append(plain)
+        scan.message_copies.append(_copy_of(message, content, plain))
         if plain is not _NOT_PLAIN:
             assert isinstance(plain, str)
             self.text(plain, m, self.framing)
@@ -235,10 +241,10 @@ class _Builder:
             self.block(block, m, False, self.framing if b == 0 else 0)
 
     def reuse(self, previous: Scan, messages: Sequence[Any]) -> int:
-        """Copy the positions of the leading messages ``previous`` scanned from the very same
-        text objects; returns how many messages were copied."""
+        """Copy the positions of the leading messages ``previous`` scanned from equal plain-text
+        messages; returns how many messages were copied."""
         keys, roles = previous.message_keys, previous.message_roles
-        count = _shared_messages(keys, roles, messages)
+        count = _shared_messages(previous.message_copies, messages)
         if count == 0:
             return 0
         scan, start = self.scan, previous.system_end + 1
@@ -254,29 +260,34 @@ class _Builder:
         scan.message_starts.extend(map(offset.__add__, previous.message_starts[:count]))
         scan.message_roles.extend(roles[:count])
         scan.message_keys.extend(keys[:count])
+        scan.message_copies.extend(previous.message_copies[:count])
         self.tokens = scan.prefix_tokens[-1]
         return count
 
 
-def _shared_messages(keys: list[object], roles: list[str], messages: Sequence[Any]) -> int:
-    """How many leading messages hold the very text objects (and roles) of an earlier scan.
-    The hot loop of a warm plan: exact types and identity only, no ABC checks."""
-    limit = min(len(keys), len(messages))
-    for count in range(limit):
-        message = messages[count]
-        if type(message) is not dict:
-            return count
-        content = message.get("content")
-        if type(content) is not str:
-            if type(content) is not list or len(content) != 1:
-                return count
-            block = content[0]
-            if type(block) is not dict or len(block) != 2 or block.get("type") != "text":
-                return count
-            content = block.get("text")
-        if content is not keys[count] or message.get("role") != roles[count]:
-            return count
-    return limit
+def _copy_of(message: Any, content: Any, plain: object) -> object:
+    """What a later request's message must equal to be this plain-text message: a new dict
+    with its role and content (a str, or one text block), never handed out nor mutated, so an
+    edit of the caller's dicts in place cannot make a stale scan look current."""
+    if plain is _NOT_PLAIN:
+        return _NOT_PLAIN
+    if type(message) is not dict or len(message) != 2 or "role" not in message:
+        return _NOT_PLAIN  # other keys: not worth a general copy (scanned afresh)
+    shape = plain if type(content) is str else [{"type": "text", "text": plain}]
+    return {"role": message["role"], "content": shape}
+
+
+def _shared_messages(copies: list[object], messages: Sequence[Any]) -> int:
+    """How many leading messages equal the copies an earlier scan kept. The hot loop of a warm
+    plan, at C level: dict equality compares the same text objects by identity first."""
+    try:
+        differs = list(map(ne, messages, copies))  # stops at the shorter of the two
+    except Exception:  # a caller's object that cannot compare itself: scan everything afresh
+        return 0
+    try:
+        return differs.index(True)
+    except ValueError:
+        return len(differs)
 
 
 def scan_body(

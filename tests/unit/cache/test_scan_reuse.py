@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from langchain_cometapi.cache._scan import Scan, ScanCache, scan_body
+from langchain_cometapi.cache._scan import Scan, ScanCache, _shared_messages, scan_body
 from tests.helpers.cache_bodies import words
 
 SYSTEM = [{"type": "text", "text": "You help.\n" + words(300)}]
@@ -61,3 +61,52 @@ def test_edited_reordered_and_richer_histories() -> None:
               tools=[{"name": "t", "description": "d", "input_schema": {"type": "object"}}]),
         _body([{"role": "user", "content": a}, {"role": "assistant", "content": b}]),
     ])
+
+
+def test_caller_dicts_edited_in_place_between_requests() -> None:
+    """The scan keeps copies of the messages it may reuse, not the caller's dicts: an edit in
+    place (a marker added, a text or role replaced) makes the next request differ from them."""
+    a, b, c = (words(40, salt) for salt in range(3))
+    first = {"role": "user", "content": [{"type": "text", "text": a}]}
+    reply = {"role": "assistant", "content": b}
+    last = {"role": "user", "content": [{"type": "text", "text": c}]}
+    messages = [first, reply, last, {"role": "assistant", "content": "ok"}]
+    recent, memo = ScanCache(), {}
+    scan_body(_body(messages), SYSTEM, memo, recent)
+    for edit in (  # the first message last: the scan cache finds a conversation by it
+        lambda: reply.update(content=words(40, 7)),
+        lambda: last["content"][0].update(cache_control={"type": "ephemeral"}),
+        lambda: reply.update(role="user"),
+        lambda: first["content"].append({"type": "text", "text": words(5, 9)}),
+    ):
+        edit()
+        reused = scan_body(_body(messages), SYSTEM, memo, recent)
+        assert _fields(reused) == _fields(scan_body(_body(messages), SYSTEM))
+
+
+def test_equal_texts_in_new_string_objects_are_reused() -> None:
+    texts = [words(30, salt) for salt in range(4)]
+    body = _body([{"role": "user" if i % 2 == 0 else "assistant",
+                   "content": [{"type": "text", "text": t}]} for i, t in enumerate(texts)])
+    recent, memo = ScanCache(), {}
+    previous = scan_body(body, SYSTEM, memo, recent)
+    rebuilt = [{"role": m["role"], "content": [{"type": "text", "text": (t + ".")[:-1]}]}
+               for m, t in zip(body["messages"], texts, strict=True)]
+    assert all(m["content"][0]["text"] is not t for m, t in zip(rebuilt, texts, strict=True))
+    assert _shared_messages(previous.message_copies, rebuilt) == len(texts)
+    rebuilt[2]["content"][0]["text"] += "!"
+    assert _shared_messages(previous.message_copies, rebuilt) == 2
+
+
+def test_messages_that_cannot_be_compared_are_scanned_afresh() -> None:
+    class Unequal(dict):  # type: ignore[type-arg]
+        def __ne__(self, other: object) -> bool:
+            raise TypeError("no comparison")
+
+    a, b = words(40, 1), words(40, 2)
+    recent, memo = ScanCache(), {}
+    scan_body(_body([{"role": "user", "content": a}, {"role": "assistant", "content": b}]),
+              SYSTEM, memo, recent)
+    odd = _body([{"role": "user", "content": a}, Unequal(role="assistant", content=b),
+                 {"role": "user", "content": "more"}])
+    assert _fields(scan_body(odd, SYSTEM, memo, recent)) == _fields(scan_body(odd, SYSTEM))
