@@ -31,6 +31,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .._models import tool_prompt_tokens
@@ -158,7 +159,28 @@ def request_overhead_tokens(body: Mapping[str, Any], *, citations: bool | None =
         return 0
     if citations is None:
         citations = uses_citations(body.get("messages"))
+    if type(body) is dict and body.keys().isdisjoint(_SETTINGS_WITH_OVERHEAD):
+        return _plain_overhead(_model(body), _prefilled(body), bool(body.get("system")), citations)
     return round(_request_overhead(body, costs_for(_model(body)), citations))
+
+
+#: Body fields that may add to the per-request overhead besides the model, system and prefill.
+_SETTINGS_WITH_OVERHEAD = frozenset(
+    {"tools", "mcp_servers", "tool_choice", "thinking", "output_config", "output_format",
+     "context_management"}
+)
+
+
+@lru_cache(maxsize=1024)
+def _plain_overhead(model: str | None, prefilled: bool, system: bool, citations: bool) -> int:
+    """``request_overhead_tokens`` of a body with none of those settings, which the planner
+    asks for on every call: computed once per combination, by the same function."""
+    body = {
+        "model": model,
+        "system": "-" if system else None,
+        "messages": [{"role": "assistant" if prefilled else "user"}],
+    }
+    return round(_request_overhead(body, costs_for(model), citations))
 
 
 @dataclass
