@@ -19,6 +19,8 @@ __all__ = ["Usage", "count", "usage_metadata"]
 
 def count(value: Any) -> int:
     """A token count from a wire value: ints, integral floats and digit strings; else 0."""
+    if type(value) is int:  # the common case first (bool is not int by type)
+        return value if value >= 0 else 0
     if isinstance(value, bool):
         return 0
     if isinstance(value, int):
@@ -53,12 +55,12 @@ class Usage:
     @classmethod
     def parse(cls, usage: Any) -> Usage:
         """From a raw wire ``usage`` dict; anything else is an empty usage."""
-        if not isinstance(usage, Mapping):
+        if type(usage) is not dict and not isinstance(usage, Mapping):
             return cls()
         created = count(usage.get("cache_creation_input_tokens"))
         split = usage.get("cache_creation")
         w5 = w1h = 0
-        has_split = isinstance(split, Mapping)
+        has_split = split is not None and (type(split) is dict or isinstance(split, Mapping))
         if has_split:
             assert isinstance(split, Mapping)
             w5 = count(split.get("ephemeral_5m_input_tokens"))
