@@ -218,8 +218,12 @@ def _answered_invalid_calls(message: AIMessage, answered: set[str]) -> list[Bloc
     """Invalid tool calls (arguments that were not JSON) that a ToolMessage answers, typically
     with the error, go out as ``tool_use`` blocks with input ``{}`` so the pair stays valid (as
     ChatAnthropic sends them); unanswered ones stay out, as the API would refuse a call with no
-    result."""
-    present = {b.get("id") for b in message.content if isinstance(b, Mapping) and _hashable(b)}
+    result. Most replies have none: then nothing is walked (a str content would be walked
+    character by character, ~1 ms per long conversation on every call)."""
+    if not message.invalid_tool_calls:
+        return []
+    content = message.content if isinstance(message.content, list) else []
+    present = {b.get("id") for b in content if isinstance(b, Mapping) and _hashable(b)}
     present |= {tc.get("id") for tc in message.tool_calls}
     return [
         {"type": "tool_use", "id": call["id"], "name": call["name"], "input": {}}

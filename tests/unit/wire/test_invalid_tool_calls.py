@@ -6,6 +6,7 @@ since the API refuses a call without a result."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
@@ -54,3 +55,19 @@ def test_unanswered_invalid_tool_call_stays_out() -> None:
     llm.invoke([HumanMessage("find it"), _ai(), HumanMessage("never mind")])
     sent = emu.last_request["body"]["messages"][1]["content"]
     assert [b["type"] for b in sent] == ["text"]
+
+
+class _UnwalkableText(str):
+    """A reply text that fails when walked character by character."""
+
+    def __iter__(self) -> Iterator[str]:
+        raise AssertionError("the reply's text was walked character by character")
+
+
+def test_replies_without_invalid_calls_are_not_walked() -> None:
+    from langchain_cometapi._wire.request import convert_messages
+
+    reply = AIMessage(content="x")
+    reply.content = _UnwalkableText("a long reply " * 200)  # set after validation keeps the type
+    _, turns = convert_messages([HumanMessage("hi"), reply, HumanMessage("more")])
+    assert [t["role"] for t in turns] == ["user", "assistant", "user"]
