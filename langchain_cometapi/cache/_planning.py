@@ -125,18 +125,18 @@ class Planning:
             candidates = []
         choice = choose(candidates, fixed, max(budget, 0), prefix_tokens, alive, self.floor)
         marks = {scan.location(c.pos): ttl for c, ttl in choice.marks if not c.fixed}
-        use_blocks = split_at is not None or any(loc[0] == "system" for loc in marks)
+        use_blocks = split_at is not None or any([loc[0] == "system" for loc in marks])
         out = apply_markers(self.body, marks, blocks if use_blocks else None)
         if self.learn:
             self._remember(scan, choice, app, split_at, finder)
         plan = self._plan(scan, prefix_tokens, choice, split_at)
         ledger = Ledger(
             raw_estimate=scan.total,
-            live_keys=tuple(scan.hashes[p] for p in alive),
-            write_keys=tuple(scan.hashes[p] for p in choice.written),
+            live_keys=tuple(map(scan.hashes.__getitem__, alive)),
+            write_keys=tuple(map(scan.hashes.__getitem__, choice.written)),
             asked_1h=choice.write_1h > 0,
             unseen=self._unseen(scan, prefix_tokens, app, alive, static_end, anchor, choice,
-                                finder.tail_reuse),
+                                finder),
         )
         return out, plan, ledger
 
@@ -149,13 +149,13 @@ class Planning:
         static_end: int,
         anchor: int | None,
         choice: Choice,
-        tail_reuse: dict[str, float] | None,
+        finder: CandidateFinder,
     ) -> tuple[Unseen, ...]:
         """Prefixes of known kinds this planner believes are not cached (see ``Unseen``)."""
         ends = {scan.tools_end: PrefixKind.HEAD, static_end: PrefixKind.HEAD}
         if static_end != scan.system_end:  # read past a changing tail: the full text recurred
             ends[scan.system_end] = PrefixKind.DYNAMIC
-        doc_end = CandidateFinder.documents_end(scan)
+        doc_end = finder.documents_pos
         if doc_end is not None:
             ends[doc_end] = PrefixKind.DOCUMENTS
         out = [
@@ -175,7 +175,7 @@ class Planning:
             kind = PrefixKind.TAIL_CONTINUED if users > 1 else tail_kind_of_first(first_turn)
             ttl = None
             if users > 1 and prefix_tokens[anchor] >= self.minimum:
-                ttl = foreign_ttl(tail_reuse, anchor, [c.pos for c, _ in choice.marks])
+                ttl = foreign_ttl(finder.tail_reuse, anchor, [c.pos for c, _ in choice.marks])
             out.append(Unseen(kind, app, prefix_tokens[anchor], ttl))
         return tuple(out)
 
