@@ -187,9 +187,8 @@ class CandidateFinder:
         as one outcome for this kind of prefix (a fleet planner sees no gap otherwise)."""
         scan, anchor = self.scan, self.anchor
         since = scan.message_starts[scan.message_of[anchor]] if anchor is not None else 0
-        previous = max(
-            (p for p in gaps if since <= p < tail and scan.section(p) == "messages"), default=None
-        )
+        lowest = max(since, scan.system_end + 1)  # in the messages, from the previous turn on
+        previous = max((p for p in gaps if lowest <= p < tail), default=None)
         if previous is not None:
             return gaps[previous]
         if anchor is None:
