@@ -16,6 +16,7 @@ dict equality compares by identity before any character.
 
 from __future__ import annotations
 
+import copy
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -241,8 +242,8 @@ class _Builder:
             self.block(block, m, False, self.framing if b == 0 else 0)
 
     def reuse(self, previous: Scan, messages: Sequence[Any]) -> int:
-        """Copy the positions of the leading messages ``previous`` scanned from equal plain-text
-        messages; returns how many messages were copied."""
+        """Copy the positions of the leading messages ``previous`` scanned from equal messages
+        (see ``_copy_of``); returns how many messages were copied."""
         keys, roles = previous.message_keys, previous.message_roles
         count = _shared_messages(previous.message_copies, messages)
         if count == 0:
@@ -266,15 +267,31 @@ class _Builder:
 
 
 def _copy_of(message: Any, content: Any, plain: object) -> object:
-    """What a later request's message must equal to be this plain-text message: a new dict
-    with its role and content (a str, or one text block), never handed out nor mutated, so an
-    edit of the caller's dicts in place cannot make a stale scan look current."""
-    if plain is _NOT_PLAIN:
-        return _NOT_PLAIN
+    """What a later request's message must equal for its positions to be copied: a private copy
+    (never handed out nor mutated, so an edit of the caller's dicts in place cannot make a stale
+    scan look current), or a sentinel that equals nothing. Messages with markers or images are
+    not copied: the scan records more of them than the positions ``reuse`` copies."""
     if type(message) is not dict or len(message) != 2 or "role" not in message:
         return _NOT_PLAIN  # other keys: not worth a general copy (scanned afresh)
-    shape = plain if type(content) is str else [{"type": "text", "text": plain}]
-    return {"role": message["role"], "content": shape}
+    if plain is not _NOT_PLAIN:
+        shape = plain if type(content) is str else [{"type": "text", "text": plain}]
+        return {"role": message["role"], "content": shape}
+    if type(content) is not list or not all(_copyable(block) for block in content):
+        return _NOT_PLAIN
+    try:  # tool calls and results of an agent loop, text blocks with citations...
+        return copy.deepcopy(message)
+    except Exception:  # what cannot be copied is scanned afresh
+        return _NOT_PLAIN
+
+
+def _copyable(block: Any) -> bool:
+    """A block whose scan is its positions only: no marker of its own or nested, no image."""
+    return (
+        type(block) is dict
+        and "cache_control" not in block
+        and block.get("type") not in IMAGE_TYPES
+        and nested_markers(block) == 0
+    )
 
 
 def _shared_messages(copies: list[object], messages: Sequence[Any]) -> int:

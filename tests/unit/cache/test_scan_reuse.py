@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from langchain_cometapi.cache._scan import Scan, ScanCache, _shared_messages, scan_body
@@ -110,3 +111,54 @@ def test_messages_that_cannot_be_compared_are_scanned_afresh() -> None:
     odd = _body([{"role": "user", "content": a}, Unequal(role="assistant", content=b),
                  {"role": "user", "content": "more"}])
     assert _fields(scan_body(odd, SYSTEM, memo, recent)) == _fields(scan_body(odd, SYSTEM))
+
+
+def _agent_turn(i: int, result: str) -> list[dict[str, Any]]:
+    return [
+        {"role": "assistant", "content": [
+            {"type": "text", "text": words(8, i)},
+            {"type": "tool_use", "id": f"call_{i}", "name": "search", "input": {"q": words(3, i)}},
+        ]},
+        {"role": "user", "content": [
+            {"type": "tool_result", "tool_use_id": f"call_{i}", "content": result},
+        ]},
+    ]
+
+
+def test_an_agent_loop_reuses_its_tool_calls_and_results() -> None:
+    """Tool calls and results (several blocks, nested content) are copied like plain text."""
+    first = {"role": "user", "content": words(60, 5)}
+    history: list[dict[str, Any]] = [first]
+    recent, memo = ScanCache(), {}
+    for i in range(6):
+        history += _agent_turn(i, words(40, i))
+        body = _body(copy.deepcopy(history))  # fresh dicts, as a converter builds them
+        body["messages"][0] = first  # the conversation is found by its first message
+        reused = scan_body(body, SYSTEM, memo, recent)
+        assert _fields(reused) == _fields(scan_body(body, SYSTEM))
+    previous = scan_body(body, SYSTEM, memo, recent)
+    assert _shared_messages(previous.message_copies, copy.deepcopy(history)) == len(history)
+
+
+def test_an_agent_loop_with_markers_images_and_edits_in_place() -> None:
+    first = {"role": "user", "content": words(60, 6)}
+    image = {"type": "image", "source": {"type": "base64", "media_type": "image/png",
+                                         "data": "iVBORw0KGgo="}}
+    turns = _agent_turn(0, words(30, 1)) + _agent_turn(1, words(30, 2))
+    recent, memo = ScanCache(), {}
+    messages: list[dict[str, Any]] = [first, *turns]
+    scan_body(_body(messages), SYSTEM, memo, recent)
+    for edit in (
+        lambda: turns[0]["content"][1]["input"].update(q="changed"),  # nested, in place
+        lambda: turns[1]["content"][0].update(cache_control={"type": "ephemeral"}),
+        lambda: turns[3]["content"][0].update(
+            content=[{"type": "text", "text": "r", "cache_control": {"type": "ephemeral"}}]),
+        lambda: turns[2]["content"].append(image),
+        lambda: turns[0]["content"].pop(0),
+    ):
+        edit()
+        reused = scan_body(_body(messages), SYSTEM, memo, recent)
+        assert _fields(reused) == _fields(scan_body(_body(messages), SYSTEM))
+        messages.append({"role": "assistant", "content": "ok"})  # and the conversation goes on
+        reused = scan_body(_body(messages), SYSTEM, memo, recent)
+        assert _fields(reused) == _fields(scan_body(_body(messages), SYSTEM))
