@@ -61,7 +61,9 @@ _LARGE_CHARS_PER_TOKEN = 8
 
 def _surely_large(body: Mapping[str, Any], chars: float) -> bool:
     """Whether the message texts alone hold ``chars`` characters (then the prompt cannot be far
-    below the minimum, and the full pass may skip estimating it twice). Stops once it knows."""
+    below the minimum, and the full pass may skip estimating it twice). Stops once it knows.
+    Texts are those of text blocks and the string content of tool results (an agent's history
+    is mostly results: counting only text blocks sent it to the full estimate on every call)."""
     total = 0
     for turn in reversed(body.get("messages") or ()):
         # ``type(x) is dict or`` skips the slow ABC check in the common case
@@ -71,7 +73,7 @@ def _surely_large(body: Mapping[str, Any], chars: float) -> bool:
         elif isinstance(content, list):
             for block in content:
                 mapping = type(block) is dict or isinstance(block, Mapping)
-                text = block.get("text") if mapping else None
+                text = (block.get("text") or block.get("content")) if mapping else None
                 total += len(text) if isinstance(text, str) else 0
         if total >= chars:
             return True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from langchain_cometapi.cache._fastpath import _token_upper_bound
+from langchain_cometapi.cache._fastpath import _surely_large, _token_upper_bound
 from langchain_cometapi.cache._planner import CachePlanner
 
 
@@ -35,3 +35,16 @@ def test_small_prompt_plan_is_trivial_and_big_prompt_is_planned() -> None:
     system = [{"type": "text", "text": "policy " * 2000}]
     _, big = planner.plan(_body("hello", system=system))
     assert not any("far below" in note for note in big.notes)
+
+
+def test_tool_results_count_toward_a_surely_large_prompt() -> None:
+    """An agent's history is mostly tool results: their text proves the prompt large without
+    the full estimate (which walks every block) on every call."""
+    result = {"type": "tool_result", "tool_use_id": "t", "content": "x" * 1000}
+    call = {"type": "tool_use", "id": "t", "name": "search", "input": {"q": "y"}}
+    messages = [{"role": "user", "content": "go"}]
+    for _ in range(5):
+        messages += [{"role": "assistant", "content": [call]},
+                     {"role": "user", "content": [result]}]
+    assert _surely_large({"messages": messages}, 4096)
+    assert not _surely_large({"messages": messages[:3]}, 4096)
