@@ -9,14 +9,12 @@ steer the planner and are never sent.
 Planning runs on every call, so a conversation must not cost more to plan as it grows: block
 token estimates are memoised by fingerprint, and the positions of the messages a request shares
 with its conversation's previous request are copied from that request's scan instead of being
-walked again (``ScanCache``). "Shares" is equality with private copies of those messages, tested
-at C level: LangChain rebuilds the dicts per call but hands over the same text objects, which
-dict equality compares by identity before any character.
+walked again (``ScanCache``). "Shares" is equality with private copies of those messages
+(``_copies``), tested at C level.
 """
 
 from __future__ import annotations
 
-import copy
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +32,7 @@ from ._blocks import (
     marker_ttl,
     nested_markers,
 )
+from ._copies import copy_of
 from ._plan import Location
 
 __all__ = ["Markable", "Scan", "ScanCache", "scan_body"]
@@ -231,7 +230,7 @@ class _Builder:
         content = message.get("content") if is_map else None
         plain = _plain_text(content)
         scan.message_keys.append(plain)
-        scan.message_copies.append(_copy_of(message, content, plain))
+        scan.message_copies.append(copy_of(message, content, plain))
         if plain is not _NOT_PLAIN:
             assert isinstance(plain, str)
             self.text(plain, m, self.framing)
@@ -243,7 +242,7 @@ class _Builder:
 
     def reuse(self, previous: Scan, messages: Sequence[Any]) -> int:
         """Copy the positions of the leading messages ``previous`` scanned from equal messages
-        (see ``_copy_of``); returns how many messages were copied."""
+        (see ``_copies``); returns how many messages were copied."""
         keys, roles = previous.message_keys, previous.message_roles
         count = _shared_messages(previous.message_copies, messages)
         if count == 0:
@@ -264,34 +263,6 @@ class _Builder:
         scan.message_copies.extend(previous.message_copies[:count])
         self.tokens = scan.prefix_tokens[-1]
         return count
-
-
-def _copy_of(message: Any, content: Any, plain: object) -> object:
-    """What a later request's message must equal for its positions to be copied: a private copy
-    (never handed out nor mutated, so an edit of the caller's dicts in place cannot make a stale
-    scan look current), or a sentinel that equals nothing. Messages with markers or images are
-    not copied: the scan records more of them than the positions ``reuse`` copies."""
-    if type(message) is not dict or len(message) != 2 or "role" not in message:
-        return _NOT_PLAIN  # other keys: not worth a general copy (scanned afresh)
-    if plain is not _NOT_PLAIN:
-        shape = plain if type(content) is str else [{"type": "text", "text": plain}]
-        return {"role": message["role"], "content": shape}
-    if type(content) is not list or not all(_copyable(block) for block in content):
-        return _NOT_PLAIN
-    try:  # tool calls and results of an agent loop, text blocks with citations...
-        return copy.deepcopy(message)
-    except Exception:  # what cannot be copied is scanned afresh
-        return _NOT_PLAIN
-
-
-def _copyable(block: Any) -> bool:
-    """A block whose scan is its positions only: no marker of its own or nested, no image."""
-    return (
-        type(block) is dict
-        and "cache_control" not in block
-        and block.get("type") not in IMAGE_TYPES
-        and nested_markers(block) == 0
-    )
 
 
 def _shared_messages(copies: list[object], messages: Sequence[Any]) -> int:

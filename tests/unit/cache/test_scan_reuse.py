@@ -162,3 +162,20 @@ def test_an_agent_loop_with_markers_images_and_edits_in_place() -> None:
         messages.append({"role": "assistant", "content": "ok"})  # and the conversation goes on
         reused = scan_body(_body(messages), SYSTEM, memo, recent)
         assert _fields(reused) == _fields(scan_body(_body(messages), SYSTEM))
+
+
+def test_values_equal_in_python_but_not_on_the_wire_are_not_reused() -> None:
+    """1, 1.0 and True compare equal but serialise (and fingerprint) differently: a tool call
+    whose input changed between them is scanned afresh."""
+    first = {"role": "user", "content": words(60, 8)}
+    for before, after in ((1, True), (1, 1.0), (0, False), (2.0, 2)):
+        call = {"type": "tool_use", "id": "c", "name": "n", "input": {"k": before, "l": [before]}}
+        result = {"type": "tool_result", "tool_use_id": "c", "content": words(30, 3)}
+        messages = [first, {"role": "assistant", "content": [call]},
+                    {"role": "user", "content": [result]}]
+        recent, memo = ScanCache(), {}
+        scan_body(_body(messages), SYSTEM, memo, recent)
+        call["input"] = {"k": after, "l": [after]}
+        messages.append({"role": "assistant", "content": "ok"})
+        reused = scan_body(_body(messages), SYSTEM, memo, recent)
+        assert _fields(reused) == _fields(scan_body(_body(messages), SYSTEM)), (before, after)
