@@ -14,7 +14,7 @@ from typing import Any
 
 from ._blocks import IMAGE_TYPES, nested_markers
 
-__all__ = ["NOT_COPIED", "copy_of"]
+__all__ = ["NOT_COPIED", "copy_of", "strict_copy_or_none"]
 
 #: Stands for a message that was not copied: it equals no message.
 NOT_COPIED = object()
@@ -34,6 +34,14 @@ def copy_of(message: Any, content: Any, text: object) -> object:
     try:  # tool calls and results of an agent loop, text blocks with citations...
         return _strict_copy(message)
     except (RecursionError, _NotCopied):  # what cannot be copied is scanned afresh
+        return NOT_COPIED
+
+
+def strict_copy_or_none(value: Any) -> object:
+    """A strict copy of ``value`` (see ``_strict_copy``), or ``NOT_COPIED``."""
+    try:
+        return _strict_copy(value)
+    except (RecursionError, _NotCopied):
         return NOT_COPIED
 
 

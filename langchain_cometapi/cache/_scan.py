@@ -32,7 +32,7 @@ from ._blocks import (
     marker_ttl,
     nested_markers,
 )
-from ._copies import copy_of
+from ._copies import copy_of, strict_copy_or_none
 from ._plan import Location
 
 __all__ = ["Markable", "Scan", "ScanCache", "scan_body"]
@@ -142,6 +142,22 @@ class ScanCache:
     def __init__(self, capacity: int = 64) -> None:
         self._items: OrderedDict[tuple[int, int], Scan] = OrderedDict()
         self._capacity = capacity
+        self._tools: tuple[object, list[int]] | None = None  # a copy of the last tools, their fps
+
+    def tool_fingerprints(self, tools: Any) -> list[int] | None:
+        """The fingerprints of ``tools`` when they equal the last tools kept (an application
+        sends the same tools on every call; fingerprinting their schemas is the costly part)."""
+        if self._tools is None or not tools:
+            return None
+        copied, fps = self._tools
+        try:
+            return fps if copied == tools else None
+        except Exception:  # a caller's object that cannot compare itself
+            return None
+
+    def keep_tools(self, tools: Any, fps: list[int]) -> None:
+        if type(tools) is list and all(type(t) is dict and "cache_control" not in t for t in tools):
+            self._tools = (strict_copy_or_none(tools), fps)
 
     def find(self, head: int, first: object) -> Scan | None:
         found = self._items.get((head, id(first)))
@@ -197,13 +213,16 @@ class _Builder:
             tokens = self.memo[key] = _tokens.estimate_block_tokens(text, model=self.model)
         self._append(fp, tokens + extra, bool(text), msg)
 
-    def block(self, block: Any, msg: int, is_tool: bool, extra: int) -> None:
+    def block(
+        self, block: Any, msg: int, is_tool: bool, extra: int, fp: int | None = None
+    ) -> None:
+        """One block; ``fp``: its fingerprint when already known (``ScanCache.keep_tools``)."""
         text = _NOT_PLAIN if is_tool else _plain_block(block)
         if text is not _NOT_PLAIN:
             assert isinstance(text, str)
             self.text(text, msg, extra)  # the same fingerprint, estimate and eligibility
             return
-        fp = block_fingerprint(block)
+        fp = block_fingerprint(block) if fp is None else fp
         key = fp ^ self.salt
         tokens = self.memo.get(key)
         if tokens is None:
@@ -293,9 +312,13 @@ def scan_body(
     build = _Builder(scan, {} if memo is None else memo, body)
     if body.get("cache_control"):
         scan.extra_user_markers += 1
-    for tool in body.get("tools") or ():
-        build.block(tool, -1, True, 0)
+    tools = body.get("tools") or ()
+    known = recent.tool_fingerprints(tools) if recent is not None else None
+    for t, tool in enumerate(tools):
+        build.block(tool, -1, True, 0, None if known is None else known[t])
     scan.tools_end = len(scan) - 1
+    if recent is not None and tools and known is None:
+        recent.keep_tools(tools, scan.block_fps[: scan.tools_end + 1])
     for block in system or ():
         build.block(block, -1, False, 0)
         scan.system_block_ends.append(len(scan) - 1)

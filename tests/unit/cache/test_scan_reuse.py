@@ -179,3 +179,23 @@ def test_values_equal_in_python_but_not_on_the_wire_are_not_reused() -> None:
         messages.append({"role": "assistant", "content": "ok"})
         reused = scan_body(_body(messages), SYSTEM, memo, recent)
         assert _fields(reused) == _fields(scan_body(_body(messages), SYSTEM)), (before, after)
+
+
+def test_the_same_tools_are_fingerprinted_once() -> None:
+    def tools() -> list[dict[str, Any]]:  # fresh dicts on every call, as a converter builds them
+        return [{"name": f"t{i}", "description": words(20, i),
+                 "input_schema": {"type": "object", "properties": {"n": {"type": "integer",
+                                                                         "minimum": 1}}}}
+                for i in range(3)]
+
+    recent, memo = ScanCache(), {}
+    messages = [{"role": "user", "content": words(60, 4)}]
+    scan_body(_body(messages, tools=tools()), SYSTEM, memo, recent)
+    assert recent.tool_fingerprints(tools()) is not None
+    edited = tools()
+    edited[1]["input_schema"]["properties"]["n"]["minimum"] = True  # equal to 1, not the same
+    assert recent.tool_fingerprints(edited) is None
+    for body_tools in (tools(), edited, edited, [*tools(), {"name": "x", "input_schema": {}}],
+                       [{**tools()[0], "cache_control": {"type": "ephemeral"}}]):
+        body = _body(messages, tools=body_tools)
+        assert _fields(scan_body(body, SYSTEM, memo, recent)) == _fields(scan_body(body, SYSTEM))
