@@ -111,6 +111,7 @@ async def _closing(scenario: Any, llm: Any) -> Any:
             await llm.aclose()
         else:
             await llm._async_client.close()
+            _forget_closed_clients()
 
 
 def _close(llm: Any) -> None:
@@ -118,6 +119,16 @@ def _close(llm: Any) -> None:
         llm.close()
     else:
         llm._client.close()
+        _forget_closed_clients()
+
+
+def _forget_closed_clients() -> None:
+    """langchain-anthropic caches one httpx client per base URL (``lru_cache``): once closed, a
+    later server that the OS gives the same port would get the closed client."""
+    from langchain_anthropic import _client_utils
+
+    _client_utils._get_default_httpx_client.cache_clear()
+    _client_utils._get_default_async_httpx_client.cache_clear()
 
 
 def both(scenario: Callable[[Any], Any], replies: list[Reply] | None = None,
