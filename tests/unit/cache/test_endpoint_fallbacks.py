@@ -16,6 +16,7 @@ from langchain_cometapi import ChatCometAPI
 from langchain_cometapi.cache import CachePolicy
 from langchain_cometapi.cache._fallback import Refusal, quirks_for, resend_without
 from langchain_cometapi.cache._planner import CachePlanner
+from langchain_cometapi.errors import BadRequestError
 from langchain_cometapi.testing import EmulatorTransport, ManualClock, MessagesEmulator
 from tests.helpers.cache_bodies import chat_body, markers
 
@@ -126,24 +127,27 @@ def test_refused_cache_control_is_resent_once_without_markers_then_never_sent(
     assert len(logged) == 1
 
 
-def test_what_an_endpoint_refuses_is_shared_by_every_model_sending_there() -> None:
+@pytest.mark.parametrize("mode", MODES)
+def test_what_an_endpoint_refuses_is_shared_by_every_model_sending_there(mode: str) -> None:
     transport = Refusing("cache_control", MARKER_400)
     first = _model(transport)
     for _ in range(2):
-        _call(first, "invoke")
+        _call(first, mode)
     assert transport.refused == 1
     second = ChatCometAPI(api_key="k", base_url=first.base_url, max_retries=0,
-                          http_client=httpx2.Client(transport=transport))
+                          http_client=httpx2.Client(transport=transport),
+                          http_async_client=httpx2.AsyncClient(transport=transport))
     for _ in range(2):
-        _call(second, "invoke")
+        _call(second, mode)
     assert transport.refused == 1
 
 
-def test_a_400_about_something_else_is_not_resent() -> None:
+@pytest.mark.parametrize("mode", MODES)
+def test_a_400_about_something_else_is_not_resent(mode: str) -> None:
     transport = Refusing("max_tokens", "max_tokens: too large")
     llm = _model(transport, prompt_cache=CachePolicy(ttl="1h"))
-    with pytest.raises(Exception, match="too large"):
-        _call(llm, "invoke")
+    with pytest.raises(BadRequestError, match="too large"):
+        _call(llm, mode)
     assert len(transport.bodies) == 1
 
 

@@ -15,6 +15,7 @@ from langchain_core.load import dumps
 from langchain_core.messages import BaseMessage
 
 from tests.helpers.chat_model import emulated
+from tests.helpers.responses import PATHS, call
 
 BEARER = "Bearer upstream-secret-42"
 SIGNED = "tok-secret-99"
@@ -62,11 +63,15 @@ def test_traces_never_see_them_but_the_request_carries_them() -> None:
     assert sent.get("x-team") == "search"
 
 
-def test_call_time_extra_headers_are_masked_in_traces() -> None:
-    llm, _ = emulated()
+@pytest.mark.parametrize("path", PATHS)
+async def test_call_time_extra_headers_are_masked_in_traces(path: str) -> None:
+    llm, emu = emulated()
     recorder = _Recorder()
-    llm.invoke("hi", extra_headers={"x-api-key": SIGNED}, config={"callbacks": [recorder]})
+    config = {"callbacks": [recorder]}
+    await call(llm.bind(extra_headers={"x-api-key": SIGNED}).with_config(config), path)
+    assert len(recorder.seen) == 1
     _assert_hidden(recorder.seen[0])
+    assert "x-api-key" in {k.lower() for k in emu.last_request["headers"]}  # still sent
 
 
 def test_a_credential_header_name_with_a_dot_is_refused() -> None:

@@ -11,6 +11,8 @@ from langchain_core.messages import AIMessageChunk, HumanMessage
 from langchain_cometapi import ChatCometAPI
 from langchain_cometapi.errors import StreamError
 from tests.helpers.responses import (
+    PATHS,
+    SYNC_ASYNC,
     Recorder,
     call,
     json_response,
@@ -21,7 +23,8 @@ from tests.helpers.responses import (
 )
 
 
-def test_invoke_sends_headers_and_body_and_returns_usage() -> None:
+@pytest.mark.parametrize("path", SYNC_ASYNC)
+async def test_invoke_sends_headers_and_body_and_returns_usage(path: str) -> None:
     rec = Recorder(
         json_response(
             message(
@@ -33,7 +36,7 @@ def test_invoke_sends_headers_and_body_and_returns_usage() -> None:
         )
     )
     llm = model_with(rec, temperature=0.2, stop=["END"], betas=["b1"], max_tokens=50)
-    out = llm.invoke([HumanMessage("hi")])
+    out = await call(llm, path, [HumanMessage("hi")])
     req = rec.requests[0]
     assert req.url == "https://api.cometapi.com/v1/messages"
     assert req.headers["x-api-key"] == "sk-test-secret-123"
@@ -74,11 +77,15 @@ def test_bearer_auth_and_base_url_with_v1() -> None:
     assert "x-api-key" not in req.headers
 
 
-def test_stream_sum_matches_invoke_and_usage_set_once() -> None:
+@pytest.mark.parametrize("path", ["stream", "astream"])
+async def test_stream_sum_matches_invoke_and_usage_set_once(path: str) -> None:
     events = text_stream("Hello there, friend", cache_read_input_tokens=50)
     rec = Recorder(sse_response(events, pad=True))
     llm = model_with(rec)
-    chunks = list(llm.stream("hi"))
+    if path == "stream":
+        chunks = list(llm.stream("hi"))
+    else:
+        chunks = [chunk async for chunk in llm.astream("hi")]
     with_usage = [c for c in chunks if c.usage_metadata]
     assert len(with_usage) == 1
     assert chunks[-1].chunk_position == "last"
@@ -220,22 +227,22 @@ def test_bad_parameters_rejected(kwargs: dict, fragment: str) -> None:
         ChatCometAPI(api_key="k", **kwargs)
 
 
-def test_nothing_sent_for_bad_input() -> None:
+@pytest.mark.parametrize("path", PATHS)
+async def test_nothing_sent_for_bad_input(path: str) -> None:
     rec = Recorder(json_response(message()))
     llm = model_with(rec)
     with pytest.raises(ValueError):
-        llm.invoke([])
+        await call(llm, path, [])
+    tools = [{"name": "a", "input_schema": {"type": "object"}}]
     with pytest.raises(ValueError, match="tool_choice"):
-        llm.bind_tools([{"name": "a", "input_schema": {"type": "object"}}], tool_choice="b").invoke(
-            "x"
-        )
+        await call(llm.bind_tools(tools, tool_choice="b"), path, "x")
     with pytest.raises(ValueError, match="JSON"):
-        llm.invoke("x", metadata_extra=object())
+        await call(llm.bind(metadata_extra=object()), path, "x")
     too_many = [
         {"type": "text", "text": f"t{i}", "cache_control": {"type": "ephemeral"}} for i in range(5)
     ]
     with pytest.raises(ValueError, match="at most 4"):
-        llm.invoke([HumanMessage(too_many)])
+        await call(llm, path, [HumanMessage(too_many)])
     assert rec.requests == []
 
 

@@ -36,11 +36,12 @@ from tests.helpers.responses import PATHS, call
         "decrease input length or `max_tokens` and try again",
     ],
 )
-def test_context_overflow_is_langchain_context_overflow(message: str) -> None:
+@pytest.mark.parametrize("path", PATHS)
+async def test_context_overflow_is_langchain_context_overflow(message: str, path: str) -> None:
     llm, emu = emulated(MessagesEmulator())
     emu.script(Reply.error(400, message, "invalid_request_error"))
     with pytest.raises(ContextOverflowError) as caught:
-        llm.invoke("hi")
+        await call(llm, path)
     assert isinstance(caught.value, PromptTooLongError)
     assert isinstance(caught.value, BadRequestError)  # still catchable as before
     assert not default_retry_on(caught.value)
@@ -69,11 +70,12 @@ async def test_status_errors_map_to_model_errors(
     assert default_retry_on(caught.value) is retry
 
 
-def test_plain_bad_request_is_not_overflow() -> None:
+@pytest.mark.parametrize("path", PATHS)
+async def test_plain_bad_request_is_not_overflow(path: str) -> None:
     llm, emu = emulated(MessagesEmulator())
     emu.script(Reply.error(400, "tools.0.name: String should match pattern"))
     with pytest.raises(BadRequestError) as caught:
-        llm.invoke("hi")
+        await call(llm, path)
     assert type(caught.value) is BadRequestError
 
 

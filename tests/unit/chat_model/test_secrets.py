@@ -55,7 +55,8 @@ def test_not_in_repr_str_or_dumps() -> None:
         assert KEY not in text
 
 
-def test_not_in_debug_logs(caplog: pytest.LogCaptureFixture) -> None:
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_not_in_debug_logs(mode: str, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     for name in ("langchain_cometapi", "httpx2", "httpcore2"):
         caplog.set_level(logging.DEBUG, logger=name)
@@ -64,16 +65,17 @@ def test_not_in_debug_logs(caplog: pytest.LogCaptureFixture) -> None:
         json_response(echo, 529), json_response(message()), sse_response(text_stream("x"))
     )
     llm = model_with(rec, max_retries=1)
-    llm._client._sleep = lambda s: None
-    llm.invoke("hi")
-    list(llm.stream("hi"))
+    record_sleeps(llm)
+    for path in ("invoke", "stream") if mode == "sync" else ("ainvoke", "astream"):
+        await call(llm, path)
     assert caplog.records, "nothing was logged: the test would prove nothing"
     assert KEY not in caplog.text
     assert all(KEY not in str(r.args) for r in caplog.records)
 
 
+@pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("auth", ["x-api-key", "bearer"])
-def test_not_in_exceptions_even_when_echoed(auth: str) -> None:
+async def test_not_in_exceptions_even_when_echoed(path: str, auth: str) -> None:
     bodies = [
         json_response(
             {
@@ -88,24 +90,24 @@ def test_not_in_exceptions_even_when_echoed(auth: str) -> None:
     for response in bodies:
         llm = model_with(Recorder(response), auth=auth)
         with pytest.raises(errors.CometAPIError) as info:
-            llm.invoke("hi")
+            await call(llm, path)
         assert KEY not in str(info.value) and KEY not in repr(info.value)
         assert KEY not in repr(getattr(info.value, "body", ""))
 
 
-def test_transport_errors_redacted() -> None:
+@pytest.mark.parametrize("path", PATHS)
+async def test_transport_errors_redacted(path: str) -> None:
     def handler(request: httpx2.Request) -> httpx2.Response:
         raise httpx2.ConnectError(f"refused for {KEY}", request=request)
 
     with pytest.raises(errors.APIConnectionError) as info:
-        model_with(Recorder(handler)).invoke("hi")
-    assert KEY not in str(info.value)
+        await call(model_with(Recorder(handler)), path)
+    assert "refused" in str(info.value)
+    assert KEY not in str(info.value) and KEY not in repr(info.value)
 
 
 # -- every path (invoke, stream, ainvoke, astream) ----------------------------------------------
 _ECHO = {"type": "error", "error": {"type": "overloaded_error", "message": f"bad key {KEY}"}}
-
-
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -144,16 +146,6 @@ async def test_not_in_a_mid_stream_error_event(path: str) -> None:
     assert "bad key" in str(info.value)
     assert KEY not in str(info.value) and KEY not in repr(info.value)
     assert KEY not in repr(getattr(info.value, "body", ""))
-
-
-async def test_async_transport_errors_redacted() -> None:
-    def handler(request: httpx2.Request) -> httpx2.Response:
-        raise httpx2.ConnectError(f"refused for {KEY}", request=request)
-
-    with pytest.raises(errors.APIConnectionError) as info:
-        await model_with(Recorder(handler)).ainvoke("hi")
-    assert "refused" in str(info.value)
-    assert KEY not in str(info.value)
 
 
 @pytest.mark.parametrize("path", ["stream", "astream"])

@@ -232,15 +232,34 @@ def test_delay_then_reply_and_delay_past_read_timeout() -> None:
 
 
 async def test_async_faults() -> None:
+    """The async twin of the three tests above: the transport's async path raises alike."""
     emu = MessagesEmulator()
-    emu.script(Reply.reset(), Reply.delay(3.0))
+    emu.script(
+        Reply.reset(),
+        Reply.reset(rst=True),
+        Reply.delay(3.0),
+        Reply.reset_midstream("hello world, this gets cut"),
+        Reply.text("recovered"),
+    )
+    seen: list[str] = []
     async with httpx2.AsyncClient(transport=EmulatorTransport(emu), base_url="http://e") as c:
         with pytest.raises(httpx2.RemoteProtocolError):
+            await c.post("/v1/messages", headers=KEY, json=body())
+        with pytest.raises(httpx2.ReadError):
             await c.post("/v1/messages", headers=KEY, json=body())
         with pytest.raises(httpx2.ReadTimeout):
             await c.post(
                 "/v1/messages", headers=KEY, json=body(), timeout=httpx2.Timeout(1, read=0.05)
             )
+        with pytest.raises(httpx2.RemoteProtocolError):
+            async with c.stream("POST", "/v1/messages", headers=KEY, json=body(stream=True)) as r:
+                async for line in r.aiter_lines():
+                    if line.startswith("event: "):
+                        seen.append(line[len("event: "):])
+        answer = await c.post("/v1/messages", headers=KEY, json=body())
+    assert seen[0] == "message_start" and "message_stop" not in seen
+    assert answer.json()["content"][0]["text"] == "recovered"
+    assert len(emu.requests) == 5
 
 
 def test_consecutive_turns_merge_for_tool_pairing_like_the_api() -> None:

@@ -77,6 +77,30 @@ def test_interrupted_stream_consumer_leaves_nothing_open(server: EmulatorServer)
     llm._client.close()
 
 
+async def test_interrupted_astream_consumer_leaves_nothing_open(server: EmulatorServer) -> None:
+    """The async twin of the one above: the consumer raises inside ``async for``."""
+    server.emulator.script(Reply.text(LONG, chunks=1000), Reply.text("after"))
+    llm = ChatCometAPI(base_url=server.base_url, api_key="sk-cancel", prompt_cache="off")
+
+    async def consume() -> None:
+        seen = 0
+        async for _ in llm.astream("hi"):
+            seen += 1
+            if seen == 5:
+                raise RuntimeError("consumer gave up")
+
+    with pytest.raises(RuntimeError, match="gave up"):
+        await consume()
+    # the abandoned async generators are closed by the loop's finaliser hook, a few ticks later
+    for _ in range(20):
+        await asyncio.sleep(0.01)
+        if not _busy(llm._client.async_client()):
+            break
+    assert _busy(llm._client.async_client()) == []
+    assert (await llm.ainvoke("again")).content == "after"
+    await llm._client.aclose()
+
+
 async def test_cancelled_task_leaves_nothing_open(server: EmulatorServer) -> None:
     server.emulator.script(Reply.text(LONG, chunks=1000), Reply.text("after"))
     llm = ChatCometAPI(base_url=server.base_url, api_key="sk-cancel", prompt_cache="off")

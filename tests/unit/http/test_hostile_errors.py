@@ -316,10 +316,16 @@ def test_a_confirmed_clock_jump_is_taken() -> None:
     assert clock() > time.time() + 7000
 
 
-def test_redirect_error_names_location_for_user_client_too() -> None:
+@pytest.mark.parametrize(("mode", "stream"), PATHS, ids=PATH_IDS)
+def test_redirect_error_names_location_for_user_client_too(mode: str, stream: bool) -> None:
     handler = httpx2.MockTransport(
         lambda r: httpx2.Response(302, headers={"location": "http://x.example/y"}, json={})
     )
-    llm = ChatCometAPI(api_key=KEY, http_client=httpx2.Client(transport=handler), max_retries=0)
+    llm = ChatCometAPI(
+        api_key=KEY,
+        http_client=httpx2.Client(transport=handler),
+        http_async_client=httpx2.AsyncClient(transport=handler),
+        max_retries=0,
+    )
     with pytest.raises(errors.InvalidResponseError, match=r"x\.example/y"):
-        llm.invoke("hi")
+        call(llm, mode, stream=stream)

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from langchain_cometapi._wire.usage import usage_metadata
 from langchain_cometapi.testing import MessagesEmulator, Reply
-from tests.helpers.chat_model import emulated, stream_sum
+from tests.helpers.chat_model import emulated
+from tests.helpers.responses import PATHS, call
 
 
 def test_no_cache_activity_reports_zeros() -> None:
@@ -22,16 +25,14 @@ def test_cache_activity_is_reported() -> None:
     assert usage["input_tokens"] == 132
 
 
-async def test_invoke_and_stream_without_cache_have_the_keys() -> None:
+@pytest.mark.parametrize("path", PATHS)
+async def test_invoke_and_stream_without_cache_have_the_keys(path: str) -> None:
     llm, emu = emulated(MessagesEmulator())
-    emu.script(Reply.text("hi"), Reply.text("hi"), Reply.text("hi"))
-    invoked = llm.invoke("hello")
-    streamed, _ = stream_sum(llm, "hello")
-    ainvoked = await llm.ainvoke("hello")
-    for message in (invoked, streamed, ainvoked):
-        details = message.usage_metadata["input_token_details"]
-        assert details["cache_read"] == 0
-        assert details["cache_creation"] == 0
+    emu.script(Reply.text("hi"))
+    message = await call(llm, path, "hello")
+    details = message.usage_metadata["input_token_details"]
+    assert details["cache_read"] == 0
+    assert details["cache_creation"] == 0
 
 
 def test_reported_ttl_split_of_zeros_is_kept() -> None:
@@ -58,13 +59,11 @@ def test_reported_zero_thinking_tokens_are_kept() -> None:
     assert usage["output_token_details"] == {"reasoning": 0}
 
 
-async def test_invoke_and_stream_report_the_ttl_keys() -> None:
+@pytest.mark.parametrize("path", PATHS)
+async def test_invoke_and_stream_report_the_ttl_keys(path: str) -> None:
     llm, emu = emulated(MessagesEmulator())  # reports the split as the API does (zeros)
-    emu.script(Reply.text("hi"), Reply.text("hi"), Reply.text("hi"))
-    invoked = llm.invoke("hello")
-    streamed, _ = stream_sum(llm, "hello")
-    ainvoked = await llm.ainvoke("hello")
-    for message in (invoked, streamed, ainvoked):
-        details = message.usage_metadata["input_token_details"]
-        assert details["ephemeral_5m_input_tokens"] == 0
-        assert details["ephemeral_1h_input_tokens"] == 0
+    emu.script(Reply.text("hi"))
+    message = await call(llm, path, "hello")
+    details = message.usage_metadata["input_token_details"]
+    assert details["ephemeral_5m_input_tokens"] == 0
+    assert details["ephemeral_1h_input_tokens"] == 0
