@@ -11,6 +11,7 @@ from langchain_core.load import dumps
 from langchain_cometapi import ChatCometAPI
 from langchain_cometapi.testing import MessagesEmulator, Reply
 from tests.helpers.chat_model import emulated
+from tests.helpers.responses import PATHS, call
 
 SECRET = "sk-ant-api03-very-secret"
 
@@ -33,14 +34,17 @@ def test_credential_like_model_kwargs_are_refused() -> None:
         ChatCometAPI(api_key="k", model_kwargs={"x_api_key": SECRET})
 
 
-def test_credential_like_call_arguments_are_refused_before_sending() -> None:
+@pytest.mark.parametrize("path", PATHS)
+async def test_credential_like_call_arguments_are_refused_before_sending(path: str) -> None:
     llm, emu = emulated(MessagesEmulator())
-    with pytest.raises(ValueError, match="look like credentials"):
-        llm.invoke("x", anthropic_api_key=SECRET)
+    with pytest.raises(ValueError, match="look like credentials") as info:
+        await call(llm.bind(anthropic_api_key=SECRET), path, "x")
+    assert SECRET not in str(info.value)
     assert emu.requests == []
 
 
-def test_credential_like_call_arguments_are_not_traced() -> None:
+@pytest.mark.parametrize("path", PATHS)
+async def test_credential_like_call_arguments_are_not_traced(path: str) -> None:
     from langchain_core.callbacks import BaseCallbackHandler
 
     seen: list[str] = []
@@ -50,8 +54,9 @@ def test_credential_like_call_arguments_are_not_traced() -> None:
             seen.append(repr(serialized) + repr(kw))
 
     llm, _ = emulated(MessagesEmulator())
+    bound = llm.bind(auth_token=SECRET).with_config(callbacks=[Recorder()])
     with pytest.raises(ValueError, match="look like credentials"):
-        llm.invoke("x", auth_token=SECRET, config={"callbacks": [Recorder()]})
+        await call(bound, path, "x")
     assert seen and all(SECRET not in s for s in seen)
 
 
