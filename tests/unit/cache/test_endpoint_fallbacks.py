@@ -175,7 +175,8 @@ def test_resend_decision_is_a_pure_function_of_the_error_and_the_body() -> None:
 
 def test_an_endpoint_that_bills_5m_for_1h_is_planned_with_5m() -> None:
     clock = ManualClock()
-    planner = CachePlanner(CachePolicy(ttl="1h"), clock=clock, base_url="http://ignores-1h")
+    url = f"http://ignores-1h-{next(_URLS)}.invalid"  # what is learnt is process-wide: a fresh one
+    planner = CachePlanner(CachePolicy(ttl="1h"), clock=clock, base_url=url)
     asked = 0
     for turn in range(1, 9):
         out, plan = planner.plan(chat_body(turn))
@@ -187,7 +188,7 @@ def test_an_endpoint_that_bills_5m_for_1h_is_planned_with_5m() -> None:
         planner.observe(plan, usage)
         clock.advance(30)
     assert asked >= 3
-    assert not quirks_for("http://ignores-1h").one_hour
+    assert not quirks_for(url).one_hour
     out, plan = planner.plan(chat_body(9))
     assert plan.expected_write_1h_tokens == 0
     assert {ttl for _, _, ttl in markers(out)} == {"5m"}
