@@ -13,6 +13,7 @@ import signal
 import socket
 import threading
 import time
+import uuid
 import warnings
 from collections.abc import Iterator
 
@@ -246,7 +247,8 @@ def test_first_calls_from_16_threads_share_one_client(
         original(self, *args, **kwargs)
 
     monkeypatch.setattr(httpx2.Client, "__init__", slow_init)
-    llm = ChatCometAPI(base_url=server.base_url, api_key=KEY, timeout=13.7)  # a fresh pool key
+    fresh = {"x-pool": uuid.uuid4().hex}  # a pool key no earlier run in this process used
+    llm = ChatCometAPI(base_url=server.base_url, api_key=KEY, default_headers=fresh)
     barrier = threading.Barrier(16)
     seen: list[object] = []
 
