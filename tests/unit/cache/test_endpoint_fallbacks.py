@@ -14,7 +14,13 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from langchain_cometapi import ChatCometAPI
 from langchain_cometapi.cache import CachePolicy
-from langchain_cometapi.cache._fallback import Refusal, quirks_for, resend_without
+from langchain_cometapi.cache._fallback import (
+    Refusal,
+    has_ttl,
+    quirks_for,
+    resend_without,
+    strip_cache_control,
+)
 from langchain_cometapi.cache._planner import CachePlanner
 from langchain_cometapi.errors import BadRequestError
 from langchain_cometapi.testing import EmulatorTransport, ManualClock, MessagesEmulator
@@ -192,3 +198,44 @@ def test_an_endpoint_that_bills_5m_for_1h_is_planned_with_5m() -> None:
     out, plan = planner.plan(chat_body(9))
     assert plan.expected_write_1h_tokens == 0
     assert {ttl for _, _, ttl in markers(out)} == {"5m"}
+
+
+def test_ttl_is_found_only_in_a_marker() -> None:
+    body = chat_body(2)
+    assert not has_ttl(body)  # markers without ttl, strings, numbers: nothing to strip
+    body["messages"][0]["content"] = [{"type": "text", "text": "ttl", "cache_control": {
+        "type": "ephemeral", "ttl": "1h"}}]  # fmt: skip
+    assert has_ttl(body)
+
+
+def test_stripping_keeps_the_fields_after_a_marker() -> None:
+    block = {"cache_control": {"type": "ephemeral", "ttl": "1h"}, "type": "text", "text": "x"}
+    body = {"system": [block], "messages": [{"role": "user", "content": [dict(block)]}]}
+    for only_ttl, marker in ((True, {"type": "ephemeral"}), (False, None)):
+        out = strip_cache_control(body, only_ttl=only_ttl)
+        for got in (out["system"][0], out["messages"][0]["content"][0]):
+            assert got.get("cache_control") == marker
+            assert (got["type"], got["text"]) == ("text", "x")
+
+
+def test_what_is_learnt_is_logged_once_naming_the_endpoint(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    url = f"http://quirky-{next(_URLS)}.invalid"
+    quirks = quirks_for(url)
+    with caplog.at_level(logging.INFO, logger="langchain_cometapi"):
+        for _ in range(2):
+            quirks.learn(Refusal.TTL)
+            quirks.learn(Refusal.MARKERS)
+            quirks.learn_ttl_ignored()
+    said = [r.getMessage() for r in caplog.records]
+    assert said == [
+        f"{url} refused cache_control.ttl: resent without it; 1h caching is off for this "
+        "endpoint from now on",
+        f"{url} refused cache_control: resent without markers; prompt caching is off for this "
+        "endpoint from now on",
+        f"{url} billed 5-minute entries where ttl='1h' was asked: planning with 5-minute "
+        "caching for this endpoint from now on",
+    ]
+    assert (quirks.ttl_refused, quirks.markers_refused, quirks.ttl_ignored) == (True, True, True)
+    assert quirks_for(url.upper() + "/") is quirks  # one record per endpoint, however spelt
