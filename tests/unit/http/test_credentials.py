@@ -26,3 +26,14 @@ def test_the_redactor_leaves_three_stars_and_the_rest_of_the_text() -> None:
     redact = Redactor("sk-abc123", None, "")
     assert redact("key sk-abc123 and 'sk-abc123'") == "key *** and '***'"
     assert Redactor()("nothing to hide") == "nothing to hide"
+
+
+def test_a_token_in_the_user_part_alone_is_a_secret_too() -> None:
+    llm = ChatCometAPI(api_key="k", base_url="https://sk-token-in-url@gw.example/")
+    assert "sk-token-in-url" not in dumps(llm) and "sk-token-in-url" not in repr(llm)
+    assert "COMETAPI_BASE_URL" in dumps(llm)
+
+
+def test_repr_shows_where_the_userinfo_was() -> None:
+    llm = ChatCometAPI(api_key="k", base_url=f"https://user:{PASSWORD}@gw.example/")
+    assert "base_url='https://***@gw.example/'" in repr(llm)
