@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 
+import httpx2
 import pytest
 
 from langchain_cometapi import ChatCometAPI, errors
@@ -133,3 +134,25 @@ def test_the_connection_goes_to_the_configured_host(mode: str) -> None:
     finally:
         other.close()
     assert answered
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_dripping_body_through_a_user_client_still_ends_at_the_deadline(mode: str) -> None:
+    """A user's client is not rewired: the total bound is checked between body chunks."""
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n"
+
+    def handle(conn: socket.socket, request: Request) -> None:
+        conn.sendall(head + b"Connection: close\r\n\r\n")
+        for _ in range(200):  # 10 s of body, one small chunk every 50 ms
+            conn.sendall(b" " * 16)
+            time.sleep(0.05)
+
+    with serving(handle) as srv:
+        llm = ChatCometAPI(
+            base_url=srv.base_url, api_key=KEY, timeout=0.5, max_retries=0,
+            http_client=httpx2.Client(), http_async_client=httpx2.AsyncClient(),
+        )  # fmt: skip
+        began = time.monotonic()
+        raised = _outcome(lambda: call(llm, mode), within=8.0)
+    assert isinstance(raised, errors.APITimeoutError), raised
+    assert time.monotonic() - began < 2.0
