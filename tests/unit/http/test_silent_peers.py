@@ -136,9 +136,11 @@ def test_the_connection_goes_to_the_configured_host(mode: str) -> None:
     assert answered
 
 
+@pytest.mark.parametrize("client", ["own", "user"])
 @pytest.mark.parametrize("mode", MODES)
-def test_a_dripping_body_through_a_user_client_still_ends_at_the_deadline(mode: str) -> None:
-    """A user's client is not rewired: the total bound is checked between body chunks."""
+def test_a_dripping_body_ends_at_the_total_deadline(mode: str, client: str) -> None:
+    """Our pools bound every read by the time left (the read times out); a user's client is
+    not rewired, so there the total bound is checked between body chunks, and named."""
     head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n"
 
     def handle(conn: socket.socket, request: Request) -> None:
@@ -147,12 +149,15 @@ def test_a_dripping_body_through_a_user_client_still_ends_at_the_deadline(mode: 
             conn.sendall(b" " * 16)
             time.sleep(0.05)
 
+    clients: dict[str, object] = {}
+    if client == "user":
+        clients = {"http_client": httpx2.Client(), "http_async_client": httpx2.AsyncClient()}
     with serving(handle) as srv:
         llm = ChatCometAPI(
-            base_url=srv.base_url, api_key=KEY, timeout=0.5, max_retries=0,
-            http_client=httpx2.Client(), http_async_client=httpx2.AsyncClient(),
-        )  # fmt: skip
+            base_url=srv.base_url, api_key=KEY, timeout=0.5, max_retries=0, **clients
+        )  # type: ignore[arg-type]
         began = time.monotonic()
         raised = _outcome(lambda: call(llm, mode), within=8.0)
     assert isinstance(raised, errors.APITimeoutError), raised
+    assert client == "own" or "total deadline passed" in str(raised)
     assert time.monotonic() - began < 2.0
