@@ -82,3 +82,21 @@ async def test_no_usage_is_no_error_on_any_path(path: str) -> None:
     data = {**message(), "usage": None}
     out = await call(model_with(Recorder(json_response(data))), path)
     assert out.content == "Hello!"
+
+
+def test_response_metadata_has_chat_anthropics_keys_and_only_those_present() -> None:
+    data = {**message(), "stop_sequence": "END", "container": {"id": "c1"},
+            "context_management": {"applied_edits": []}}  # fmt: skip
+    meta = message_from_response(data).response_metadata
+    assert {k: v for k, v in meta.items() if k != "usage"} == {
+        "id": "msg_1",
+        "model": "claude-sonnet-4-6-20260101",
+        "model_name": "claude-sonnet-4-6-20260101",
+        "model_provider": "anthropic",
+        "stop_reason": "end_turn",
+        "stop_sequence": "END",
+        "container": {"id": "c1"},
+        "context_management": {"applied_edits": []},
+    }
+    bare = {k: v for k, v in message().items() if k not in ("stop_reason", "stop_sequence")}
+    assert "stop_reason" not in message_from_response(bare).response_metadata
