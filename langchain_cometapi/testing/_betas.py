@@ -7,7 +7,7 @@ table is the emulator's own (it stands for the API), not the client's ``required
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ._errors import bad
@@ -31,6 +31,9 @@ _GA_TOOL_TAGS = (
 )  # fmt: skip
 _MCP_BETAS = ("mcp-client-2025-11-20", "mcp-client-2025-04-04")
 _TASK_BUDGET_BETA = "task-budgets-2026-03-13"
+_FILES_BETA = "files-api-2025-04-14"
+#: Source tags each block type knows without the Files API beta (``file`` needs it).
+_SOURCE_TAGS = {"image": ("base64", "url"), "document": ("base64", "text", "content", "url")}
 #: Body fields the API does not know without their beta.
 _FIELD_BETAS = {
     "context_management": ("context-management-2025-06-27", "compact-2026-01-12"),
@@ -70,6 +73,8 @@ def check_betas(body: Mapping[str, Any], headers: Mapping[str, str]) -> None:
         if body.get(field) is not None and not betas.intersection(enabling):
             raise bad(f"{field}: Extra inputs are not permitted")
     _check_edits(body.get("context_management"), betas)
+    if _FILES_BETA not in betas:
+        _check_file_sources(body.get("messages"))
 
 
 def _check_edits(context: Any, betas: set[str]) -> None:
@@ -84,4 +89,33 @@ def _check_edits(context: Any, betas: set[str]) -> None:
             raise bad(
                 f"context_management.edits.{ei}: Input tag '{kind}' found using 'type' does "
                 f"not match any of the expected tags: {tags}"
+            )
+
+
+def _sources(turns: Any) -> Iterator[tuple[str, str, Any]]:
+    """(path, block type, source) of every image or document, also inside a tool_result."""
+    for mi, turn in enumerate(turns if isinstance(turns, list) else ()):
+        content = turn.get("content") if isinstance(turn, Mapping) else None
+        for bi, block in enumerate(content if isinstance(content, list) else ()):
+            if not isinstance(block, Mapping):
+                continue
+            where = f"messages.{mi}.content.{bi}"
+            nested = block.get("content") if block.get("type") == "tool_result" else None
+            inner = [
+                (f"{where}.tool_result.content.{ci}", b)
+                for ci, b in enumerate(nested if isinstance(nested, list) else ())
+            ]
+            for path, item in [(where, block), *inner]:
+                if isinstance(item, Mapping) and item.get("type") in _SOURCE_TAGS:
+                    yield path, str(item["type"]), item.get("source")
+
+
+def _check_file_sources(turns: Any) -> None:
+    """A ``file`` source (a Files API ``file_id``) is unknown without the Files API beta."""
+    for where, btype, source in _sources(turns):
+        if isinstance(source, Mapping) and source.get("type") == "file":
+            tags = ", ".join(f"'{t}'" for t in _SOURCE_TAGS[btype])
+            raise bad(
+                f"{where}.{btype}.source: Input tag 'file' found using 'type' does not match "
+                f"any of the expected tags: {tags}"
             )

@@ -20,7 +20,7 @@ _TAGS = (
     "tool_result", "server_tool_use", "web_search_tool_result", "web_fetch_tool_result",
     "code_execution_tool_result", "bash_code_execution_tool_result",
     "text_editor_code_execution_tool_result", "tool_search_tool_result", "mcp_tool_use",
-    "mcp_tool_result", "container_upload", "compaction",
+    "mcp_tool_result", "container_upload", "compaction", "tool_addition",
 )  # fmt: skip
 #: Inside ``tool_result.content``.
 _NESTED_TAGS = ("text", "image", "document", "search_result", "tool_reference")
@@ -39,6 +39,8 @@ _FIELDS: dict[str, frozenset[str]] = {
     "tool_result": frozenset({"type", "tool_use_id", "content", "is_error", "cache_control"}),
     "thinking": frozenset({"type", "thinking", "signature"}),
     "redacted_thinking": frozenset({"type", "data"}),
+    # a mid-conversation system message making a deferred tool available
+    "tool_addition": frozenset({"type", "tool"}),
 }
 #: Fields of a citation in a request, per citation type, all of them required (the request
 #: schema: responses add ``file_id`` to document citations, which a request may not carry

@@ -21,7 +21,7 @@ from ._layout import build_layout
 from ._render import Final, finalize, message_body, sse_error_event, sse_stream, usage_dict
 from ._replies import Reply, status_for_error_type
 from ._response import EmulatorResponse
-from ._validate import ApiError, validate_request
+from ._validate import ApiError, check_model, validate_request
 
 __all__ = ["EMULATOR_HEADER", "MessagesEmulator"]
 
@@ -61,6 +61,7 @@ class MessagesEmulator:
         ping_every: int = 0,
         service_tier: str = "standard",
         strict_fields: bool = True,
+        strict_models: bool = True,
         seed: int = 0,
     ) -> None:
         self.api_key = api_key
@@ -72,6 +73,8 @@ class MessagesEmulator:
         self.ping_every = ping_every
         self.service_tier = service_tier
         self.strict_fields = strict_fields
+        # False: serve any model id (a gateway's own names), not only Claude-shaped ones.
+        self.strict_models = strict_models
         self.seed = seed
         self.cache = PromptCache(clock)
         self.requests: list[dict[str, Any]] = []
@@ -172,6 +175,8 @@ class MessagesEmulator:
             )
         try:
             validate_request(parsed, strict_fields=self.strict_fields)
+            if self.strict_models:
+                check_model(str(parsed["model"]))
             check_betas(parsed, lower)
         except ApiError as exc:
             return self._error(exc.status, exc.error_type, exc.message, request_id)

@@ -3,14 +3,31 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
-__all__ = ["canonical_model", "max_output_tokens", "min_cacheable_tokens"]
+from ._errors import ApiError, bad
+
+__all__ = [
+    "canonical_model",
+    "check_model",
+    "check_prefill",
+    "is_model_id",
+    "max_output_tokens",
+    "min_cacheable_tokens",
+    "takes_prefill",
+]
 
 _DATE_SUFFIX = re.compile(r"-(?:\d{8}|latest)$")
 # "claude-sonnet-4-5", "claude-opus-4", "claude-haiku-4-5" (new naming: family then version)
 _NEW_NAME = re.compile(r"claude-(opus|sonnet|haiku)-(\d+)(?:-(\d{1,2}))?(?![\d])")
 # "claude-3-7-sonnet", "claude-3-5-haiku", "claude-3-opus" (old naming: version then family)
 _OLD_NAME = re.compile(r"claude-(\d+)(?:-(\d{1,2}))?-(opus|sonnet|haiku)")
+# Model ids the API can know: a family word then a version ("claude-fable-5", new naming),
+# "claude-3[-5]-family" (old naming, Claude 3 only) and Claude 2 / Instant.
+_MODEL_ID = re.compile(
+    r"claude-(?:[a-z]+-\d+(?:-\d{1,2})?|3(?:-\d)?-(?:opus|sonnet|haiku)|2(?:\.\d)?|instant-1(?:\.\d)?)"
+)
 
 
 def canonical_model(model: str) -> str:
@@ -66,3 +83,44 @@ def max_output_tokens(model: str) -> int | None:
     if family == "haiku" and major == 3 and minor == 0:
         return 4_096
     return 8_192
+
+
+def is_model_id(model: str) -> bool:
+    """Whether ``model`` is spelled like a Claude model id (alias or dated snapshot).
+
+    The API answers 404 ``model: <id>`` to anything else, e.g. ``claude-4-5-haiku`` (the
+    version-first naming ended with Claude 3) or ``invalid-model-name``. Retired models are
+    not refused: that depends on the date, not on the request.
+    """
+    return _MODEL_ID.fullmatch(canonical_model(model)) is not None
+
+
+def takes_prefill(model: str) -> bool:
+    """Whether the model continues a final assistant message; Claude 4.6 and later refuse it
+    (a 400, "This model does not support assistant message prefill")."""
+    fv = _family_version(model)
+    return fv is None or (fv[1], fv[2]) < (4, 6)
+
+
+def check_model(model: str) -> None:
+    """The API's 404 for a model id it cannot know."""
+    if not is_model_id(model):
+        raise ApiError(404, "not_found_error", f"model: {model}")
+
+
+def check_prefill(model: str, messages: list[Any]) -> None:
+    """A conversation ending in assistant text (a prefill) on a model that refuses one.
+
+    A final assistant turn that ends in a server tool block (a ``pause_turn`` continuation)
+    is not a prefill and stays accepted.
+    """
+    last = messages[-1] if messages else None
+    if takes_prefill(model) or not isinstance(last, Mapping) or last.get("role") != "assistant":
+        return
+    content = last.get("content")
+    tail = content[-1] if isinstance(content, list) and content else content
+    if isinstance(tail, str) or (isinstance(tail, Mapping) and tail.get("type") == "text"):
+        raise bad(
+            "This model does not support assistant message prefill. The conversation must end "
+            "with a user message."
+        )

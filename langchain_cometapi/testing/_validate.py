@@ -8,9 +8,9 @@ from typing import Any
 
 from ._blocks import check_block, check_fields, check_tool_result_order
 from ._errors import ApiError, bad
-from ._models import max_output_tokens
+from ._models import check_model, check_prefill, max_output_tokens
 
-__all__ = ["ApiError", "cache_control_sites", "validate_request"]
+__all__ = ["ApiError", "cache_control_sites", "check_model", "validate_request"]
 
 _KNOWN_FIELDS = frozenset(
     {
@@ -87,6 +87,7 @@ def validate_request(body: Any, *, strict_fields: bool = True, count_tokens: boo
     _check_system(body.get("system"))
     _check_tools(body.get("tools"))
     _check_messages(body["messages"])
+    check_prefill(model, body["messages"])
     _check_cache_control(body)
     _check_thinking(body, max_tokens)
 
@@ -177,7 +178,7 @@ def _check_messages(messages: Any) -> None:
         raise bad("messages: at least one message is required")
     for mi, message in enumerate(messages):
         if not isinstance(message, Mapping):
-            raise bad(f"messages.{mi}: Input should be a valid dictionary")
+            raise bad(f"messages.{mi}: Input does not match the expected shape.")
         if message.get("role") not in ("user", "assistant", "system"):
             raise bad(f"messages.{mi}.role: Input should be 'user', 'assistant' or 'system'")
         if "content" not in message:
@@ -221,8 +222,6 @@ def _check_messages(messages: Any) -> None:
                     )
                 raise bad("messages: text content blocks must be non-empty")
         _check_blank_text(content, final_assistant)
-    if messages[0]["role"] == "assistant":
-        raise bad('messages: first message must use the "user" role')
     _check_tool_pairing(messages)
 
 
@@ -238,15 +237,19 @@ def _check_document_source(block: Any, where: str) -> None:
 
 
 def _check_blank_text(content: Any, final_assistant: bool) -> None:
-    """Whitespace-only text is refused unless the message has real text too; a final assistant
-    message (prefill) may not end with whitespace."""
+    """Whitespace-only text is refused unless the message has real text or another block; a
+    final assistant message (prefill) may not end with whitespace."""
     texts = (
         [content]
         if isinstance(content, str)
         else [b.get("text") for b in content if isinstance(b, Mapping) and b.get("type") == "text"]
     )
     texts = [t for t in texts if isinstance(t, str) and t]
-    if texts and not any(t.strip() for t in texts):
+    # a message with other blocks (" " beside a tool_use, as Claude itself writes) is accepted
+    only_text = isinstance(content, str) or all(
+        isinstance(b, Mapping) and b.get("type") == "text" for b in content
+    )
+    if only_text and texts and not any(t.strip() for t in texts):
         raise bad("messages: text content blocks must contain non-whitespace text")
     last = content if isinstance(content, str) else (content[-1] if content else None)
     if isinstance(last, Mapping):

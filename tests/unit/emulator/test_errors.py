@@ -32,9 +32,13 @@ INVALID = [
         "for claude-sonnet-4-5",
     ),
     (
-        body(messages=[{"role": "assistant", "content": "hi"}]),
-        'messages: first message must use the "user" role',
+        body(model="claude-opus-4-6", messages=[
+            {"role": "user", "content": "hi"}, {"role": "assistant", "content": "Sure:"}
+        ]),
+        "This model does not support assistant message prefill. The conversation must end "
+        "with a user message.",
     ),
+    (body(messages=["hi"]), "messages.0: Input does not match the expected shape."),
     (
         body(messages=[{"role": "tool", "content": "hi"}]),
         "messages.0.role: Input should be 'user', 'assistant' or 'system'",

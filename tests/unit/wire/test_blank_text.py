@@ -53,7 +53,8 @@ def test_blank_only_conversation_is_refused_clearly() -> None:
 
 
 def test_prefill_request_is_accepted_end_to_end() -> None:
-    llm, emu = emulated(MessagesEmulator())
+    # Claude 4.6 and later refuse a prefill; Haiku 4.5 continues one
+    llm, emu = emulated(MessagesEmulator(), model="claude-haiku-4-5")
     emu.script(Reply.text(" done"))
     llm.invoke([HumanMessage("hi"), AIMessage("Answer: ")])
     assert emu.last_request["body"]["messages"][-1]["content"][-1]["text"] == "Answer:"
