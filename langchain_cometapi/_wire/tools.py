@@ -82,6 +82,7 @@ _TOOL_BETAS = {
 TASK_BUDGET_BETA = "task-budgets-2026-03-13"
 THINKING_UPDATES_BETA = "thinking-display-updates-2026-08-18"
 USER_PROFILES_BETA = "user-profiles-2026-03-24"
+FILES_BETA = "files-api-2025-04-14"
 MCP_BETA = "mcp-client-2025-11-20"
 # Context editing (clear_tool_uses_*, clear_thinking_*) and compaction (compact_*) edits.
 CONTEXT_MANAGEMENT_BETA = "context-management-2025-06-27"
@@ -115,13 +116,32 @@ def _feature_betas(body: Mapping[str, Any]) -> list[str]:
     if body.get("user_profile_id"):
         needed.append(USER_PROFILES_BETA)
     needed.extend(_context_betas(body.get("context_management")))
+    if _uses_file_ids(body.get("messages")):
+        needed.append(FILES_BETA)
     return needed
+
+
+def _uses_file_ids(turns: Any) -> bool:
+    """An image or document given by Files API ``file_id`` (also inside a tool_result): the API
+    knows the ``file`` source only under the Files API beta."""
+    for turn in turns if isinstance(turns, Sequence) else ():
+        content = turn.get("content") if isinstance(turn, Mapping) else None
+        for block in content if isinstance(content, list) else ():
+            if not isinstance(block, Mapping):
+                continue
+            nested = block.get("content") if block.get("type") == "tool_result" else None
+            for item in [block, *(nested if isinstance(nested, list) else ())]:
+                source = item.get("source") if isinstance(item, Mapping) else None
+                if isinstance(source, Mapping) and source.get("type") == "file":
+                    return True
+    return False
 
 
 def required_betas(body: Mapping[str, Any]) -> list[str]:
     """Beta headers the body needs: tool types, ``input_examples``, ``mcp_servers``,
-    ``output_config.task_budget``, thinking ``display="updates"``, ``user_profile_id``, and
-    ``context_management`` edits (context editing, compaction)."""
+    ``output_config.task_budget``, thinking ``display="updates"``, ``user_profile_id``,
+    ``context_management`` edits (context editing, compaction) and Files API ``file_id``
+    sources."""
     needed: list[str] = []
     for tool in body.get("tools") or ():
         if not isinstance(tool, Mapping):
