@@ -205,7 +205,9 @@ class StreamAssembler:
 
     def _block_chunk(self, index: int, block: dict[str, Any]) -> AIMessageChunk | None:
         kind = block.get("type")
-        if kind == "text" and self.coerce_text and not block.get("citations"):
+        # a text block that announces citations (even "citations": [] at its start) is
+        # streamed as a block, so its citations_delta events stay with its text
+        if kind == "text" and self.coerce_text and "citations" not in block:
             text = block.get("text", "")
             return _chunk(content=text) if text else None
         if self.coerce_text:

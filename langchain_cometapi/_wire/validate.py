@@ -27,7 +27,8 @@ def validate_sampling(
     check_number("top_k", top_k, integer=True)
     if temperature is not None and not (0.0 <= float(temperature) <= 1.0):
         raise ValueError(f"temperature must be between 0 and 1, got {temperature!r}.")
-    if top_p is not None and not (0.0 <= float(top_p) <= 1.0):
+    # -1 is the API's own "not set" value for top_p (recorded: answered 200, like omitting it)
+    if top_p is not None and top_p != -1 and not (0.0 <= float(top_p) <= 1.0):
         raise ValueError(f"top_p must be between 0 and 1, got {top_p!r}.")
     if thinking is None:
         return

@@ -20,7 +20,7 @@ _TAGS = (
     "tool_result", "server_tool_use", "web_search_tool_result", "web_fetch_tool_result",
     "code_execution_tool_result", "bash_code_execution_tool_result",
     "text_editor_code_execution_tool_result", "tool_search_tool_result", "mcp_tool_use",
-    "mcp_tool_result", "container_upload", "compaction", "tool_addition",
+    "mcp_tool_result", "container_upload", "compaction", "tool_addition", "advisor_tool_result",
 )  # fmt: skip
 #: Inside ``tool_result.content``.
 _NESTED_TAGS = ("text", "image", "document", "search_result", "tool_reference")
@@ -122,7 +122,10 @@ def check_block(block: Mapping[str, Any], mi: int, bi: int, role: str) -> None:
     """One content block of ``messages[mi]`` (its role ``role``)."""
     where = f"messages.{mi}.content.{bi}"
     btype = str(block.get("type"))
-    if btype not in _TAGS:
+    # a server tool's result the API wrote back (``<tool>_tool_result``): newer server tools
+    # add tags faster than this table, and refusing one would break replaying real answers
+    server_result = role == "assistant" and btype.endswith("_tool_result")
+    if btype not in _TAGS and not server_result:
         raise _tag_error(where, btype, _TAGS)
     if btype == "tool_result" and role == "assistant":
         raise bad(
