@@ -84,3 +84,17 @@ def test_non_serialisable_tool_args() -> None:
     with pytest.raises(ValueError, match="JSON"):
         model_with(rec).invoke(history)
     _sent_nothing(rec)
+
+
+def test_top_p_minus_one_is_sent_as_the_api_takes_it() -> None:
+    """``top_p=-1`` (and ``top_k=-1``) is the API's own "not set" value: recorded requests with
+    it were answered 200, so it is not refused."""
+    rec = Recorder(json_response(message()))
+    model_with(rec).invoke("hi", top_p=-1, top_k=-1)
+    assert len(rec.requests) == 1
+
+
+async def test_top_p_minus_one_is_sent_as_the_api_takes_it_async() -> None:
+    rec = Recorder(json_response(message()))
+    await model_with(rec).ainvoke("hi", top_p=-1, top_k=-1)
+    assert len(rec.requests) == 1
