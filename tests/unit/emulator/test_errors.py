@@ -32,9 +32,10 @@ INVALID = [
         "for claude-sonnet-4-5",
     ),
     (
-        body(model="claude-opus-4-6", messages=[
-            {"role": "user", "content": "hi"}, {"role": "assistant", "content": "Sure:"}
-        ]),
+        body(
+            model="claude-opus-4-6",
+            messages=[{"role": "user", "content": "hi"}, {"role": "assistant", "content": "Sure:"}],
+        ),
         "This model does not support assistant message prefill. The conversation must end "
         "with a user message.",
     ),

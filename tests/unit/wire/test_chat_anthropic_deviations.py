@@ -51,6 +51,25 @@ def _turns(body: dict[str, Any]) -> list[Any]:
     return [(m["role"], m["content"]) for m in body["messages"]]
 
 
+FILE_IDS = {
+    "v1 image file_id": {"type": "image", "file_id": "abc"},
+    "v0 image id": {"type": "image", "source_type": "id", "id": "abc"},
+    "v1 file file_id": {"type": "file", "file_id": "abc"},
+    "v0 file id": {"type": "file", "source_type": "id", "id": "abc"},
+}
+
+
+@pytest.mark.parametrize("block", FILE_IDS.values(), ids=list(FILE_IDS))
+def test_a_file_id_source_sends_the_files_beta(block: dict[str, Any]) -> None:
+    """The API knows a ``file`` source only under the Files API beta (recorded real traffic:
+    400 "Input tag 'file' ... does not match" without it); the body is the same."""
+    history = [HumanMessage([_text("x"), block])]
+    theirs, ours = theirs_body(history), ours_body(history)
+    assert "betas" not in theirs
+    assert ours.pop("betas") == ["files-api-2025-04-14"]
+    assert ours == theirs
+
+
 def test_unsigned_thinking_is_left_out() -> None:
     """The API requires a signature on every thinking block it is sent (400 otherwise)."""
     history = [H, AIMessage([{"type": "thinking", "thinking": "hmm"}, "ans"]), HumanMessage("x")]
