@@ -85,14 +85,31 @@ def max_output_tokens(model: str) -> int | None:
     return 8_192
 
 
+# The spellings a CometAPI-style gateway serves around a Claude id: its own and provider prefixes
+# ("cometapi-", "anthropic/", Bedrock's "us.anthropic."), Bedrock's "-v1:0", Vertex's "@date",
+# its "-thinking" variants and dotted versions ("claude-sonnet-4.5").
+_GATEWAY_PREFIX = re.compile(r"^(?:cometapi-|anthropic/|(?:[a-z]{2,6}\.)?anthropic\.)")
+_GATEWAY_SUFFIX = re.compile(r"(?:-v\d+(?::\d+)?|@\d{8}|-thinking|-\d{8}|-latest)$")
+
+
+def _gateway_bare(model: str) -> str:
+    name = _GATEWAY_PREFIX.sub("", model.strip().lower())
+    while (bare := _GATEWAY_SUFFIX.sub("", name)) != name:
+        name = bare
+    return name
+
+
 def is_model_id(model: str) -> bool:
-    """Whether ``model`` is spelled like a Claude model id (alias or dated snapshot).
+    """Whether ``model`` is spelled like a Claude model id (alias or dated snapshot), in any of
+    the spellings a gateway serves it under (``_GATEWAY_PREFIX``/``_GATEWAY_SUFFIX``).
 
     The API answers 404 ``model: <id>`` to anything else, e.g. ``claude-4-5-haiku`` (the
     version-first naming ended with Claude 3) or ``invalid-model-name``. Retired models are
     not refused: that depends on the date, not on the request.
     """
-    return _MODEL_ID.fullmatch(canonical_model(model)) is not None
+    bare = _gateway_bare(model)
+    dashed = re.sub(r"(?<=\d)\.(?=\d)", "-", bare)  # "claude-sonnet-4.5"; "claude-2.1" as is
+    return any(_MODEL_ID.fullmatch(name) for name in (bare, dashed))
 
 
 def takes_prefill(model: str) -> bool:

@@ -120,6 +120,21 @@ def test_claude_model_ids_are_served(model: str) -> None:
     assert post(MessagesEmulator(), body(model=model, max_tokens=1000)).status_code == 200
 
 
+@pytest.mark.parametrize(
+    "model",
+    [
+        "claude-sonnet-4-5-20250929-thinking",  # CometAPI's thinking variants
+        "cometapi-claude-sonnet-4-5",
+        "anthropic/claude-opus-4-1",
+        "us.anthropic.claude-sonnet-4-5-20250929-v1:0",  # Bedrock channel
+        "claude-sonnet-4-5@20250929",  # Vertex channel
+        "claude-sonnet-4.5",
+    ],
+)
+def test_gateway_spellings_of_claude_ids_are_served(model: str) -> None:
+    assert post(MessagesEmulator(), body(model=model, max_tokens=1000)).status_code == 200
+
+
 def test_any_model_id_is_served_when_models_are_not_strict() -> None:
     emulator = MessagesEmulator(strict_models=False)
     assert post(emulator, body(model="my-gateway-model")).status_code == 200
