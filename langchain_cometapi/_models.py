@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Final
 
@@ -65,6 +65,9 @@ class ModelInfo:
     #: Hidden tool-use system prompt, in tokens, for tool_choice auto/none and any/tool
     #: (Anthropic's tool-use pricing table; billed once per request that has tools).
     tool_prompt: tuple[int, int] = (496, 588)
+    #: Continues a final assistant message (a prefill); Claude 4.6 and later answer 400
+    #: ("This model does not support assistant message prefill").
+    prefill: bool = True
 
     @property
     def known(self) -> bool:
@@ -82,9 +85,18 @@ def _row(
     tool_prompt: tuple[int, int],
     context_1m: bool = False,
 ) -> ModelInfo:
-    return ModelInfo(
+    info = ModelInfo(
         family, cache_min, max_in, max_out, structured, thinking, tokens, context_1m, tool_prompt
     )
+    return replace(info, prefill=family not in _NO_PREFILL)
+
+
+#: Families from Claude 4.6 on that refuse a prefill (Anthropic's "What's new in Claude 4.6":
+#: prefill removal), and every later family.
+_NO_PREFILL: Final = frozenset(
+    {"claude-sonnet-4-6", "claude-opus-4-6", "claude-opus-4-7", "claude-opus-4-8", "claude-mythos",
+     "claude-sonnet-5", "claude-opus-5", "claude-fable-5", "claude-mythos-5", "claude-haiku-5"}
+)  # fmt: skip
 
 
 # Token families (tokens._costs): "claude-3" (3.x: earlier turns' thinking stripped),

@@ -21,6 +21,7 @@ from .request import convert_messages
 from .settings import hide_secrets, refuse_secret_names, reveal_call_secrets
 from .validate import (
     check_message_contents,
+    check_prefill,
     forcing_blocked,
     validate_body,
     validate_sampling,
@@ -109,6 +110,8 @@ def build_request(
         _reuse_container(body, messages)
     _relax_forced_choice(body)
     validate_body(body)
+    if not lenient:  # a slice trim_messages counts may end anywhere
+        check_prefill(body)
     if "mcp_servers" in body:  # tokens stay SecretStr until encoded: a traceback's locals show
         body["mcp_servers"] = hide_secrets("mcp_servers", body["mcp_servers"])  # the body
     return WireRequest(body, _headers(body, defaults, options))

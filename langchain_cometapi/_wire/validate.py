@@ -6,6 +6,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .._models import model_info
 from .media import checked_url
 
 
@@ -90,6 +91,27 @@ def validate_body(body: Mapping[str, Any]) -> None:
     if markers > 4:
         raise ValueError(
             f"the request carries {markers} cache_control markers; the API allows at most 4."
+        )
+
+
+def check_prefill(body: Mapping[str, Any]) -> None:
+    """A conversation that ends in assistant text asks the model to continue it (a prefill),
+    which Claude 4.6 and later refuse with a 400 (``_models.ModelInfo.prefill``). A final
+    assistant turn that ends in a server tool block (a ``pause_turn`` continuation) is fine."""
+    messages = body.get("messages")
+    if not isinstance(messages, Sequence) or not messages or model_info(body["model"]).prefill:
+        return
+    last = messages[-1]
+    if not isinstance(last, Mapping) or last.get("role") != "assistant":
+        return
+    content = last.get("content")
+    final = content[-1] if isinstance(content, list) and content else None
+    if isinstance(content, str) or (isinstance(final, Mapping) and final.get("type") == "text"):
+        raise ValueError(
+            f"{body['model']} does not continue a final assistant message (a prefill): the API "
+            "answers 400 'This model does not support assistant message prefill'. End the "
+            "conversation with a user message; shape the answer with the system prompt or "
+            "with_structured_output instead."
         )
 
 
