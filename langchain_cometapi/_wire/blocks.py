@@ -197,6 +197,8 @@ def _text(item: Mapping[str, Any]) -> Block | None:
         return None  # the API rejects empty and whitespace-only text blocks
     block: Block = {"type": "text", "text": text}
     cited = item.get("citations") or lc_v1.citations(item.get("annotations"))
+    if cited and not isinstance(cited, list):
+        raise ValueError(f"a text block's citations must be a list, got {type(cited).__name__}.")
     if cited:
         block["citations"] = [_request_citation(c) for c in cited]
     return block

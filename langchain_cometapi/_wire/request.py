@@ -253,9 +253,9 @@ def _check_tool_pairs(turns: list[dict[str, Any]]) -> None:
         stray = answered - pending
         if stray:
             raise ValueError(
-                f"ToolMessage(s) with tool_call_id {sorted(stray)} do not answer a tool call of "
-                "the AIMessage just before them; every ToolMessage must follow the AIMessage "
-                "whose tool_calls it answers."
+                f"ToolMessage(s) with tool_call_id {sorted(stray, key=str)} do not answer a tool "
+                "call of the AIMessage just before them; every ToolMessage must follow the "
+                "AIMessage whose tool_calls it answers."
             )
         missing = pending - answered
         if missing:
@@ -265,6 +265,6 @@ def _check_tool_pairs(turns: list[dict[str, Any]]) -> None:
 
 def _unanswered(ids: set[str]) -> str:
     return (
-        f"the tool call(s) {sorted(ids)} have no ToolMessage answering them before the next "
-        "turn; add a ToolMessage per tool call (the API rejects unanswered tool_use blocks)."
+        f"the tool call(s) {sorted(ids, key=str)} have no ToolMessage answering them before the "
+        "next turn; add a ToolMessage per tool call (the API rejects unanswered tool_use blocks)."
     )

@@ -7,8 +7,9 @@ import asyncio
 from typing import Any
 
 import pytest
-from langchain_core.messages import HumanMessage
+from langchain_core.messages import HumanMessage, ToolMessage
 
+from langchain_cometapi._wire.request import convert_messages
 from tests.helpers.responses import Recorder, json_response, message, model_with
 
 ASK = [HumanMessage("hi")]
@@ -68,3 +69,14 @@ def test_bind_tools_with_a_bad_schema_fails_before_sending() -> None:
     with pytest.raises(ValueError, match="input_schema"):
         bound.invoke("hi")
     assert rec.requests == []
+
+
+def test_text_citations_that_are_not_a_list_are_a_value_error() -> None:
+    with pytest.raises(ValueError, match="citations must be a list"):
+        convert_messages([HumanMessage([{"type": "text", "text": "x", "citations": True}])])
+
+
+def test_a_tool_result_without_an_id_is_reported_not_crashed_on() -> None:
+    stray = [HumanMessage([{"type": "tool_result"}]), ToolMessage("", tool_call_id="0")]
+    with pytest.raises(ValueError, match="do not answer a tool call"):
+        convert_messages(stray)
