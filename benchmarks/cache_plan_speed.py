@@ -84,11 +84,37 @@ def measure(
     return statistics.median(warm)
 
 
+def measure_growing(name: str, conversations: int = 60) -> float:
+    """Chats that really continue: each call is the previous request plus a reply and a new
+    question of 100-260 words, so each call estimates ~2k new characters (the rows above
+    append two tiny messages). Timed from 35 to 41 messages, every conversation warmed by its
+    own earlier turns."""
+    body = {"model": "claude-sonnet-4-5", "max_tokens": 1024,
+            "system": "You are a careful assistant. " * 60}  # fmt: skip
+    clock = [0.0]
+    planner = CachePlanner(clock=lambda: clock[0])
+    times: list[float] = []
+    for seed in range(conversations):
+        msgs = conversation(41, 100, 260, seed=seed)
+        for n in range(21, 42, 2):
+            clock[0] += 30
+            fresh = [{"role": m["role"], "content": [dict(b) for b in m["content"]]}
+                     for m in msgs[:n]]  # fmt: skip
+            t0 = time.perf_counter()
+            planner.plan({**body, "messages": fresh})
+            if n >= 35:
+                times.append((time.perf_counter() - t0) * 1e3)
+    print(f"{name}: 35-41 messages, a real turn per call; warm median "
+          f"{statistics.median(times):.3f} ms, p95 {sorted(times)[int(len(times) * 0.95)]:.3f} ms")
+    return statistics.median(times)
+
+
 def main() -> None:
     measure("8k chat", 41, 100, 260, 60)
     measure("150k chat", 200, 500, 1000, 400)
     measure("agent loop", 41, 100, 260, 60, agent=True)
     measure("long agent loop", 201, 100, 260, 60, agent=True)
+    measure_growing("growing 8k chat")
 
 
 if __name__ == "__main__":

@@ -61,6 +61,25 @@ _WEIGHTS: tuple[float, ...] = (
     _ASTRAL_WEIGHT,
 )
 _WORD, _CHUNK, _CJK, _NON_ASCII, _LONG_RUN = 0, 1, 7, 8, 10
+# The classes after the first two, each with a cheap C-level test that is false only when the
+# class cannot match (then its pass is skipped: same counts, less time on the planner's path).
+# The second class needs no pass: ``[A-Za-z]{1,6}`` cuts each letter run into ceil(len / 6).
+_COUNTED: tuple[tuple[re.Pattern[str], Callable[[str], bool] | None], ...] = tuple(
+    zip(
+        _PATTERNS[2:],
+        (
+            None,  # digit groups
+            None,  # punctuation
+            None,  # punctuation runs
+            lambda t: "\n" in t,  # line breaks
+            lambda t: "  " in t or "\t" in t,  # runs of spaces or tabs
+            lambda t: not t.isascii(),  # CJK
+            lambda t: not t.isascii(),  # other non-ASCII
+            None,  # camelCase joints
+        ),
+        strict=True,
+    )
+)
 _LONG_WORD = 20
 
 
@@ -79,8 +98,11 @@ def class_counts(text: str) -> list[float]:
     in one-case runs too long to be words (random ids, base64 pieces), then the two-byte and
     four-byte non-ASCII characters (counted apart from the other non-ASCII ones)."""
     words = _PATTERNS[_WORD].findall(text)
-    counts = [float(len(words))]
-    counts += [float(len(pattern.findall(text))) for pattern in _PATTERNS[1:]]
+    counts = [float(len(words)), float(sum([(len(w) + 5) // 6 for w in words]))]
+    counts += [
+        float(len(pattern.findall(text))) if needed is None or needed(text) else 0.0
+        for pattern, needed in _COUNTED
+    ]
     counts[_CHUNK] -= counts[_WORD]
     counts[_NON_ASCII] -= counts[_CJK]
     long_runs = [w for w in words if len(w) >= _LONG_WORD]

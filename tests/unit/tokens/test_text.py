@@ -71,3 +71,27 @@ def test_backend_is_forced_by_the_environment(monkeypatch: pytest.MonkeyPatch) -
         assert _tok_text.backend_name() == "charclass"
     finally:
         _tok_text._reset_backend()
+
+
+
+_SAMPLES = [
+    "", " ", "\n", "\t", "  ", "a", "aaaaaaa", "a" * 13, "Ab" * 50, "camelCaseWords and_snake 42",
+    "line one\n  indented\tline\r\n\x0b\x0c end", "café naïve Ñandú", "中文字符 and かな",
+    "emoji 😀👍", "Привет, мир!", "x = {'k': [1, 2, 3]}  # comment\n",
+    "\u00a0\u2028\u3000\x85 spaces",
+    "SHOUTING LETTERS AAAAAAAAAAAAAAAAAAAAAAAA id_4f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", _SAMPLES)
+def test_class_counts_equal_one_regex_pass_per_class(text: str) -> None:
+    """The fast path skips passes that cannot match and derives the 6-letter chunks from the
+    words; the counts must be exactly those of running every class's regex."""
+    from langchain_cometapi.tokens import _text
+
+    plain = [float(len(p.findall(text))) for p in _text._PATTERNS]
+    plain[_text._CHUNK] -= plain[_text._WORD]
+    plain[_text._NON_ASCII] -= plain[_text._CJK]
+    counts = _text.class_counts(text)
+    counts[_text._NON_ASCII] += counts[-2] + counts[-1]  # two- and four-byte, counted apart
+    assert counts[: len(plain)] == plain
