@@ -68,6 +68,9 @@ class ModelInfo:
     #: Continues a final assistant message (a prefill); Claude 4.6 and later answer 400
     #: ("This model does not support assistant message prefill").
     prefill: bool = True
+    #: Takes ``system`` messages inside the conversation (after a user turn); earlier models
+    #: get a late SystemMessage hoisted into the system prompt.
+    mid_system: bool = False
 
     @property
     def known(self) -> bool:
@@ -88,9 +91,15 @@ def _row(
     info = ModelInfo(
         family, cache_min, max_in, max_out, structured, thinking, tokens, context_1m, tool_prompt
     )
-    return replace(info, prefill=family not in _NO_PREFILL)
+    return replace(info, prefill=family not in _NO_PREFILL, mid_system=family in _MID_SYSTEM)
 
 
+#: Families that take system messages inside the conversation (langchain-anthropic's model
+#: profiles, ``mid_conversation_system_messages``: Opus 4.8 and the 5 series).
+_MID_SYSTEM: Final = frozenset(
+    {"claude-opus-4-8", "claude-sonnet-5", "claude-opus-5", "claude-fable-5", "claude-mythos-5",
+     "claude-haiku-5"}
+)  # fmt: skip
 #: Families from Claude 4.6 on that refuse a prefill (Anthropic's "What's new in Claude 4.6":
 #: prefill removal), and every later family.
 _NO_PREFILL: Final = frozenset(

@@ -15,7 +15,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage
 
-from .._models import effort_turns_on_thinking
+from .._models import effort_turns_on_thinking, model_info
 from . import structured, tools
 from .request import convert_messages
 from .settings import hide_secrets, refuse_secret_names, reveal_call_secrets
@@ -91,7 +91,8 @@ def build_request(
     refuse_secret_names(kwargs, "the call arguments")
     options = {k: kwargs.pop(k) for k in list(kwargs) if k in CALL_OPTIONS}
     check_message_contents(messages)
-    system, turns = convert_messages(messages, lenient=lenient)
+    mid_system = model_info(str(kwargs.get("model", defaults.model))).mid_system
+    system, turns = convert_messages(messages, lenient=lenient, mid_system=mid_system)
     thinking_given = "thinking" in kwargs or defaults.thinking is not None
     body = _sampling_fields(defaults, kwargs)
     body["messages"] = turns

@@ -30,9 +30,10 @@ Block = dict[str, Any]
 
 
 def convert_messages(
-    messages: Sequence[BaseMessage], *, lenient: bool = False
+    messages: Sequence[BaseMessage], *, lenient: bool = False, mid_system: bool = False
 ) -> tuple[list[Block] | None, list[dict[str, Any]]]:
-    """(system blocks, turns) for a LangChain history; raises ValueError on what the API rejects."""
+    """(system blocks, turns) for a LangChain history; raises ValueError on what the API rejects.
+    ``mid_system``: the model takes late system messages in place (``_stays_in_place``)."""
     if not messages and not lenient:
         raise ValueError("ChatCometAPI needs at least one message; got an empty list.")
     system: list[Block] = []
@@ -43,6 +44,9 @@ def convert_messages(
         if isinstance(message, SystemMessage) or (
             isinstance(message, ChatMessage) and message.role == "system"
         ):
+            if mid_system and _stays_in_place(messages, position, turns):
+                turns.append({"role": "system", "content": _mid_system_blocks(message.content)})
+                continue
             if seen_other and not lenient and not after_system:
                 if system:
                     raise ValueError(
@@ -122,6 +126,32 @@ def _strip_prefill(turn: dict[str, Any]) -> None:
     last = turn["content"][-1]
     if turn["role"] == "assistant" and last.get("type") == "text":
         turn["content"][-1] = {**last, "text": last["text"].rstrip()}
+
+
+def _stays_in_place(
+    messages: Sequence[BaseMessage], position: int, turns: list[dict[str, Any]]
+) -> bool:
+    """A system message inside the conversation is sent where it is (newer models take it)
+    after a user turn, when the next non-system message is an AI message or there is none."""
+    if not turns or turns[-1]["role"] != "user":
+        return False
+    later = (m for m in messages[position + 1 :] if not _is_system(m))
+    return isinstance(next(later, None), AIMessage | None)
+
+
+def _is_system(message: BaseMessage) -> bool:
+    return isinstance(message, SystemMessage) or (
+        isinstance(message, ChatMessage) and message.role == "system"
+    )
+
+
+def _mid_system_blocks(content: str | list[Any]) -> list[Block]:
+    """Text, and the tool changes (``tool_addition``/``tool_removal``) the block table lets
+    into a system message; ``_system_blocks`` keeps the system prompt to text only."""
+    blocks = convert_content(content, "system")
+    if not blocks:
+        raise ValueError("a system message inside the conversation has no content.")
+    return blocks
 
 
 def _system_blocks(content: str | list[Any]) -> list[Block]:
@@ -244,6 +274,8 @@ def _check_tool_pairs(turns: list[dict[str, Any]]) -> None:
     pending: set[str] = set()
     for turn in turns:
         blocks = turn["content"]
+        if turn["role"] == "system":  # a system message in place answers nothing
+            continue
         if turn["role"] == "assistant":
             if pending:
                 raise ValueError(_unanswered(pending))
