@@ -19,10 +19,10 @@ nothing (the API ignores it), while a too-high minimum forgoes savings.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Final
+from typing import Any, Final
 
 from langchain_core.language_models import ModelProfile
 
@@ -242,3 +242,38 @@ _EFFORT_THINKING_FAMILIES: Final = frozenset(
 def effort_turns_on_thinking(model: str) -> bool:
     """Whether setting ``effort`` on ``model`` (without ``thinking``) implies adaptive thinking."""
     return model_info(model).family in _EFFORT_THINKING_FAMILIES
+
+
+#: Newer models with fixed sampling: the API refuses ``top_k``, ``temperature``/``top_p``
+#: other than 1 and ``thinking={"type": "disabled"}`` (langchain-anthropic 1.7.10 refuses the
+#: same before sending). Matched on the normalised id, as those snapshots share family rows.
+_FIXED_SAMPLING: Final = ("claude-fable-5", "claude-sonnet-5-5")
+#: Models that take adaptive thinking only (a ``budget_tokens`` thinking is refused).
+_ADAPTIVE_ONLY: Final = ("claude-opus-5", "claude-fable-5", "claude-sonnet-5-5")
+
+
+def setting_refusal(model: str, body: Mapping[str, Any]) -> str | None:
+    """Why the API would refuse this body's sampling or thinking settings on ``model``, or None."""
+    name = normalize_model(model)
+    thinking = body.get("thinking")
+    kind = thinking.get("type") if isinstance(thinking, Mapping) else None
+    if name.startswith(_FIXED_SAMPLING):
+        if body.get("top_k") is not None:
+            return f"`top_k` is not supported for {model}."
+        for field in ("top_p", "temperature"):
+            if body.get(field) is not None and body[field] != 1:
+                return f"`{field}` is not supported for {model} at values other than 1."
+        if kind == "disabled":
+            return f'thinking={{"type": "disabled"}} is not supported for {model}.'
+    if name.startswith(_ADAPTIVE_ONLY) and kind == "enabled":
+        return (
+            f'thinking={{"type": "enabled", "budget_tokens": ...}} is not supported for {model}; '
+            'use thinking={"type": "adaptive"} and effort instead.'
+        )
+    effort = (body.get("output_config") or {}).get("effort")
+    if name.startswith("claude-opus-5") and kind == "disabled" and effort in ("xhigh", "max"):
+        return (
+            f'thinking={{"type": "disabled"}} is not supported for {model} with effort '
+            f"{effort!r}; use adaptive thinking or an effort of 'high' or below."
+        )
+    return None

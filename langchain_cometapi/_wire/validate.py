@@ -6,7 +6,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .._models import model_info
+from .._models import model_info, setting_refusal
 from .media import checked_url
 
 
@@ -85,6 +85,8 @@ def validate_body(body: Mapping[str, Any]) -> None:
     Only checks: nothing here changes the body.
     """
     check_fields(body)
+    if refusal := setting_refusal(str(body.get("model", "")), body):
+        raise ValueError(refusal)
     check_tools(body.get("tools"))
     check_media_urls(body.get("messages"))
     markers = count_cache_markers(body)
