@@ -9,9 +9,13 @@ from typing import Any
 from .._models import model_info, setting_refusal
 from .media import checked_url
 
+#: ``between_tools``: the 5.5 generation's thinking between tool calls (langchain-anthropic's
+#: Sonnet 5.5 tests send it with ``effort``; its other fields are left to the API).
+_THINKING_TYPES = ("enabled", "adaptive", "between_tools", "disabled")
+
 
 def thinking_on(thinking: Mapping[str, Any] | None) -> bool:
-    return bool(thinking) and (thinking or {}).get("type") in ("enabled", "adaptive")
+    return bool(thinking) and (thinking or {}).get("type") in _THINKING_TYPES[:3]
 
 
 def validate_sampling(
@@ -33,14 +37,10 @@ def validate_sampling(
         raise ValueError(f"top_p must be between 0 and 1, got {top_p!r}.")
     if thinking is None:
         return
-    if not isinstance(thinking, Mapping) or thinking.get("type") not in (
-        "enabled",
-        "adaptive",
-        "disabled",
-    ):
+    if not isinstance(thinking, Mapping) or thinking.get("type") not in _THINKING_TYPES:
         raise ValueError(
-            "thinking must be {'type': 'enabled', 'budget_tokens': N}, {'type': 'adaptive'} "
-            f"or {{'type': 'disabled'}}, got {thinking!r}."
+            "thinking must be {'type': 'enabled', 'budget_tokens': N}, {'type': 'adaptive'}, "
+            f"{{'type': 'between_tools'}} or {{'type': 'disabled'}}, got {thinking!r}."
         )
     if thinking["type"] == "enabled":
         budget = thinking.get("budget_tokens")

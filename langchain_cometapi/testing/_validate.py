@@ -335,7 +335,7 @@ def _check_thinking(body: Mapping[str, Any], max_tokens: int) -> None:
     enabled = forced_ok = False
     if thinking is not None:
         if not isinstance(thinking, Mapping) or thinking.get("type") not in (
-            "enabled", "disabled", "adaptive",
+            "enabled", "disabled", "adaptive", "between_tools",  # the last: the 5.5 generation
         ):  # fmt: skip
             raise bad(
                 "thinking: Input tag does not match any of the expected tags: "

@@ -60,3 +60,14 @@ def test_settings_the_model_takes_are_sent(model: str, settings: dict[str, Any])
     emulator = MessagesEmulator()
     emulated_chat_model(emulator, model=model, max_tokens=4096).invoke("hi", **settings)
     assert len(emulator.requests) == 1
+
+
+@pytest.mark.parametrize("effort", ["low", "medium", "high", "xhigh", "max"])
+def test_between_tools_thinking_is_sent_with_effort(effort: str) -> None:
+    emulator = MessagesEmulator()
+    thinking = {"type": "between_tools"}
+    llm = emulated_chat_model(emulator, model="claude-sonnet-5-5", thinking=thinking)
+    llm.invoke("hello", effort=effort)
+    sent = emulator.requests[-1]["body"]
+    assert sent["thinking"] == {"type": "between_tools"}
+    assert sent["output_config"] == {"effort": effort}
