@@ -22,6 +22,11 @@ PROVIDER = "anthropic"
 CLIENT_TOOL_BLOCKS = frozenset({"tool_use"})
 
 
+#: Reply fields passed into ``response_metadata`` as they come (``stop_details``: why a refusal
+#: stopped, e.g. ``{"type": "refusal", "category": "cyber"}``, as ChatAnthropic keeps it).
+PASSED_FIELDS = ("stop_reason", "stop_sequence", "stop_details", "container", "context_management")
+
+
 def response_metadata(data: Mapping[str, Any]) -> dict[str, Any]:
     meta: dict[str, Any] = {
         "id": data.get("id"),
@@ -29,7 +34,7 @@ def response_metadata(data: Mapping[str, Any]) -> dict[str, Any]:
         "model_name": data.get("model"),
         "model_provider": PROVIDER,
     }
-    for key in ("stop_reason", "stop_sequence", "container", "context_management"):
+    for key in PASSED_FIELDS:
         if key in data:
             meta[key] = data[key]
     return meta

@@ -18,7 +18,7 @@ from langchain_core.messages.tool import tool_call_chunk
 from langchain_core.outputs import ChatGenerationChunk
 
 from ..errors import StreamError
-from .response import CLIENT_TOOL_BLOCKS, PROVIDER, response_metadata
+from .response import CLIENT_TOOL_BLOCKS, PASSED_FIELDS, PROVIDER, response_metadata
 from .usage import usage_metadata
 from .validate import thinking_on
 
@@ -184,7 +184,7 @@ class StreamAssembler:
         self._id = message.get("id") if isinstance(message.get("id"), str) else None
         self.usage = dict(message.get("usage") or {})
         meta = response_metadata(message)
-        for key in ("stop_reason", "stop_sequence"):
+        for key in ("stop_reason", "stop_sequence", "stop_details"):
             meta.pop(key, None)  # reported once, in the final chunk
         self.meta = meta
         self._start_meta = dict(meta)
@@ -273,7 +273,7 @@ class StreamAssembler:
 
     def _message_delta(self, event: Mapping[str, Any]) -> None:
         delta = event.get("delta") or {}
-        for key in ("stop_reason", "stop_sequence", "container", "context_management"):
+        for key in PASSED_FIELDS:
             if key in delta:
                 self.meta[key] = delta[key]
         if event.get("context_management") is not None:  # where the API puts it
@@ -287,7 +287,7 @@ class StreamAssembler:
 
     def _final(self) -> AIMessageChunk:
         meta = {k: self.meta.get(k) for k in ("stop_reason", "stop_sequence")}
-        for key in ("container", "context_management"):
+        for key in PASSED_FIELDS[2:]:  # stop_details, container, context_management
             if key in self.meta:
                 meta[key] = self.meta[key]
         meta["usage"] = dict(self.usage)
