@@ -227,7 +227,8 @@ def default_profile(model: str, betas: Sequence[str] | None = None) -> ModelProf
         tool_choice=True,
         tool_call_streaming=True,
         structured_output=info.structured_output,
-        temperature=True,
+        temperature=not normalize_model(model).startswith(_FIXED_SAMPLING),
+        mid_conversation_system_messages=info.mid_system,
     )
 
 

@@ -40,3 +40,23 @@ def test_summarization_middleware_accepts_fractional_trigger() -> None:
     llm = ChatCometAPI(api_key="k", model="claude-sonnet-4-5")
     middleware = SummarizationMiddleware(model=llm, trigger=("fraction", 0.8))
     assert middleware is not None
+
+
+@pytest.mark.parametrize(
+    ("model", "temperature", "mid_system"),
+    [
+        ("claude-sonnet-4-6", True, False),
+        ("claude-opus-4-8", True, True),
+        ("claude-sonnet-5-5", False, True),  # fixed sampling: temperature refused
+        ("claude-fable-5-1", False, True),
+    ],
+)
+def test_profile_says_what_the_request_checks_enforce(
+    model: str, temperature: bool, mid_system: bool
+) -> None:
+    """One source: the profile's ``temperature`` and ``mid_conversation_system_messages`` are
+    the same facts the request builder acts on (``setting_refusal``, ``mid_system``)."""
+    profile = ChatCometAPI(model=model, api_key="sk-test").profile
+    assert profile is not None
+    assert profile["temperature"] is temperature
+    assert profile["mid_conversation_system_messages"] is mid_system
