@@ -157,6 +157,7 @@ _PROVIDER_PREFIX = re.compile(r"^(?:[a-z0-9_.-]*[/.])?(?=claude-)")
 _DOTTED_VERSION = re.compile(r"(?<=\d)\.(?=\d)")
 
 
+@lru_cache(maxsize=512)
 def normalize_model(model: str) -> str:
     """The registry key form of a model id: no provider prefix, date, version or variant suffix."""
     name = model.strip().lower()
