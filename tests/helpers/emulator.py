@@ -48,3 +48,14 @@ def usage(r: httpx2.Response) -> dict[str, Any]:
     assert r.status_code == 200, r.text
     u: dict[str, Any] = r.json()["usage"]
     return u
+
+
+#: A document citation as a response carries it and a request may send it back.
+CITATION = {
+    "type": "char_location",
+    "cited_text": "The grass is green.",
+    "document_index": 0,
+    "document_title": None,
+    "start_char_index": 0,
+    "end_char_index": 19,
+}

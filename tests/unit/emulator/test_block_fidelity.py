@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from langchain_cometapi.testing import MessagesEmulator
-from tests.helpers.emulator import body, post
+from tests.helpers.emulator import CITATION, body, post
 
 CALL = {"type": "tool_use", "id": "t1", "name": "get", "input": {}}
 RESULT = {"type": "tool_result", "tool_use_id": "t1", "content": "r"}
@@ -129,14 +129,6 @@ def test_call_input_that_is_not_an_object(kind: str) -> None:
 
 
 CITATION_Q = {"type": "text", "text": "more"}
-CITATION = {
-    "type": "char_location",
-    "cited_text": "The grass is green.",
-    "document_index": 0,
-    "document_title": None,
-    "start_char_index": 0,
-    "end_char_index": 19,
-}
 
 
 def test_citation_with_a_file_id_sent_back() -> None:

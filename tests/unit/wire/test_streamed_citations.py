@@ -11,15 +11,7 @@ from langchain_core.messages import AIMessageChunk, HumanMessage
 
 from langchain_cometapi.testing import MessagesEmulator, Reply
 from tests.helpers.chat_model import emulated
-
-CITATION = {
-    "type": "char_location",
-    "cited_text": "The grass is green.",
-    "document_index": 0,
-    "document_title": None,
-    "start_char_index": 0,
-    "end_char_index": 19,
-}
+from tests.helpers.emulator import CITATION
 
 
 def _sse() -> str:
