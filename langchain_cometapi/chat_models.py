@@ -293,15 +293,16 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         body, headers, plan = self._prepare(messages, stop, kwargs)
         assembler = StreamAssembler(coerce_text=reply_is_text_only(body), stream_usage=stream_usage)
         seen: dict[str, str] = {}
-        for event in _resend.events(self._client.stream, headers, self._planner, body, seen):
-            chunk = assembler.feed(event)
-            if chunk is None:
-                continue
-            generation = generation_chunk(chunk)
-            if run_manager:
-                run_manager.on_llm_new_token(generation.text, chunk=generation)
-            yield generation
-        self._observe(plan, assembler.usage, seen)
+        try:  # observed in ``finally``: a caller that stops early was billed for the input too
+            for event in _resend.events(self._client.stream, headers, self._planner, body, seen):
+                if (chunk := assembler.feed(event)) is None:
+                    continue
+                generation = generation_chunk(chunk)
+                if run_manager:
+                    run_manager.on_llm_new_token(generation.text, chunk=generation)
+                yield generation
+        finally:
+            self._observe(plan, assembler.billed, seen)
 
     async def _astream(
         self,
@@ -315,15 +316,16 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         assembler = StreamAssembler(coerce_text=reply_is_text_only(body), stream_usage=stream_usage)
         seen: dict[str, str] = {}
         opened = _resend.aevents(self._client.astream, headers, self._planner, body, seen)
-        async for event in opened:
-            chunk = assembler.feed(event)
-            if chunk is None:
-                continue
-            generation = generation_chunk(chunk)
-            if run_manager:
-                await run_manager.on_llm_new_token(generation.text, chunk=generation)
-            yield generation
-        self._observe(plan, assembler.usage, seen)
+        try:  # as in ``_stream``
+            async for event in opened:
+                if (chunk := assembler.feed(event)) is None:
+                    continue
+                generation = generation_chunk(chunk)
+                if run_manager:
+                    await run_manager.on_llm_new_token(generation.text, chunk=generation)
+                yield generation
+        finally:
+            self._observe(plan, assembler.billed, seen)
 
     # -- tools and structured output ----------------------------------------------------------
     def bind(self, **kwargs: Any) -> Runnable[LanguageModelInput, AIMessage]:  # type: ignore[override]
@@ -342,12 +344,8 @@ class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
         """Bind tools (LangChain tools, pydantic models, functions, OpenAI or Anthropic dicts)."""
         formatted = [_tools.convert_tool(t, strict=strict) for t in tools]
         _tools.convert_tool_choice(tool_choice, formatted, parallel_tool_calls)  # validates
-        return self.bind(
-            tools=formatted,
-            tool_choice=tool_choice,
-            parallel_tool_calls=parallel_tool_calls,
-            **kwargs,
-        )
+        choice = {"tool_choice": tool_choice, "parallel_tool_calls": parallel_tool_calls}
+        return self.bind(tools=formatted, **choice, **kwargs)
 
     def with_structured_output(
         self,

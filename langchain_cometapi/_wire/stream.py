@@ -141,9 +141,18 @@ class StreamAssembler:
         self._json_seen: set[int] = set()
         self._id: str | None = None
         self._start_meta: dict[str, Any] | None = None
+        self._fed = False
+
+    @property
+    def billed(self) -> dict[str, Any] | None:
+        """The usage to account for once the stream is over, however it ended (a caller that
+        stopped reading, an error mid-stream): what the stream reported so far, from
+        message_start's input and cache counts on; None before any event (nothing billed)."""
+        return self.usage if self._fed else None
 
     def feed(self, event: Mapping[str, Any]) -> AIMessageChunk | None:
         """The chunk for one event; a well-formed event of the wrong shape is a StreamError."""
+        self._fed = True
         try:
             chunk = self._feed(event)
         except (AttributeError, TypeError, ValueError, KeyError, IndexError) as exc:
