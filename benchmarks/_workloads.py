@@ -49,7 +49,7 @@ def multi_user_chat(seed: int = 1, users: int = 6, turns: int = 8) -> list[Reque
             reply = {"role": "assistant", "content": [{"type": "text", "text": answer}]}
             messages = [*messages, reply]
             t += rng.uniform(20, 120)
-    return out
+    return sorted(out, key=lambda r: r[0])  # users interleave in time
 
 
 def _tools(rng: random.Random, n: int) -> list[dict[str, Any]]:
@@ -138,7 +138,7 @@ def below_minimum(seed: int = 5, users: int = 10) -> list[Request]:
             out.append((t, _body("Be brief.", messages)))
             messages = [*messages, {"role": "assistant", "content": text(rng, 60)}]
             t += rng.uniform(5, 30)
-    return out
+    return sorted(out, key=lambda r: r[0])
 
 
 def slow_chat(seed: int = 6, turns: int = 12) -> list[Request]:
@@ -217,6 +217,25 @@ def batch_extraction(seed: int = 9, requests: int = 40) -> list[Request]:
     return out
 
 
+def staggered_chats(seed: int = 11, chats: int = 10, turns: int = 6) -> list[Request]:
+    """Support chats of a few minutes each behind one long system prompt, a new one every ~7
+    minutes: each chat reads its own entries, so the system prompt is needed on its own only at
+    each start, after its 5m entry expired (a 1h write of it pays)."""
+    rng = random.Random(seed)
+    system = "You are the support assistant.\n" + text(rng, 3000)
+    out: list[Request] = []
+    for c in range(chats):
+        t = c * 420 + rng.uniform(0, 30)
+        messages: list[dict[str, Any]] = []
+        for _ in range(turns):
+            messages = [*messages, {"role": "user", "content": text(rng, rng.randint(20, 80))}]
+            out.append((t, _body(system, messages)))
+            reply = {"role": "assistant", "content": text(rng, rng.randint(100, 300))}
+            messages = [*messages, reply]
+            t += rng.uniform(40, 90)
+    return sorted(out, key=lambda r: r[0])
+
+
 WORKLOADS = {
     "multi-user chat": multi_user_chat,
     "agent loop": agent_loop,
@@ -227,6 +246,7 @@ WORKLOADS = {
     "slow chats 6-50m": slow_chats,
     "sliding window": sliding_window,
     "batch extraction": batch_extraction,
+    "staggered chats 7m": staggered_chats,
 }
 
 

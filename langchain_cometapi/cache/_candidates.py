@@ -11,7 +11,7 @@ from collections.abc import Container, Hashable
 from itertools import compress
 
 from ._context import PlanContext
-from ._kinds import PrefixKind, tail_kind
+from ._kinds import PrefixKind, needed_only_alone, tail_kind
 from ._pricing import PRICE_PLAIN, PRICE_READ, WRITE_PRICE
 from ._scan import Markable, Scan
 from ._select import READ_REACH, Candidate
@@ -19,6 +19,8 @@ from ._ttl import expected_reuse
 
 __all__ = ["CandidateFinder", "foreign_ttl", "pick_ttl"]
 
+#: Segments that end a prefix of a shared kind (``_kinds``): their reads add to the tail's.
+_SHARED_SEGMENTS = frozenset({"tools", "system"})
 #: The subset search tries every combination: keep the pool small.
 _MAX_POOL = 12
 
@@ -98,13 +100,25 @@ class CandidateFinder:
         gaps: dict[int, float] = {}
         entries, hashes = state.entries, self.scan.hashes
         # Most positions are unknown: find the known ones at C level, visit only those.
-        for pos in compress(range(len(hashes)), map(entries.__contains__, hashes)):
-            key = hashes[pos]
-            entry = entries[key]
+        known = list(compress(range(len(hashes)), map(entries.__contains__, hashes)))
+        for pos in known:
+            entry = entries[hashes[pos]]
             gaps[pos] = now - entry.last_seen
             if entry.alive_until > now:
                 alive.append(pos)
-            if context.learn:
+        if context.learn:
+            longest = alive[-1] if alive else -1
+            counted: set[object] = set()  # one sighting per shared bucket: tools and system
+            for pos in reversed(known):  # are one head, one need, one outcome
+                key = hashes[pos]
+                entry = entries[key]
+                if needed_only_alone(entry.bucket):
+                    if pos < longest:
+                        continue
+                    if entry.bucket in counted:
+                        state.restart(key, now)
+                        continue
+                    counted.add(entry.bucket)
                 state.sighted(key, now)
         return alive, gaps
 
@@ -137,7 +151,10 @@ class CandidateFinder:
             return
         old = self.pool.get(pos)
         if old is None or max(reuse.values()) > max(old.reuse.values()):
-            self.pool[pos] = Candidate(pos, segment, reason, pick_ttl(reuse), reuse, alive=live)
+            self.pool[pos] = Candidate(
+                pos, segment, reason, pick_ttl(reuse), reuse, alive=live,
+                shared=segment in _SHARED_SEGMENTS,
+            )
 
     def _add_candidates(self, alive: list[int], gaps: dict[int, float]) -> None:
         context, scan, app = self.context, self.scan, self.app
@@ -151,6 +168,7 @@ class CandidateFinder:
             why = "end of static system prompt" if dynamic else "end of system prompt"
             reuse = expected_reuse(context, PrefixKind.HEAD, app, dynamic=self.volatile)
             self._add(static_end, "system", why, reuse, alive)
+            self._drop_covered_tools(scan.tools_end, static_end)
         doc_end = self.documents_pos = self.documents_end(scan)
         if "documents" in allowed and doc_end is not None:
             reuse = expected_reuse(
@@ -160,11 +178,22 @@ class CandidateFinder:
         tail = self.tail_pos = self.tail(scan, self.usable_set)
         if "tail" in allowed and tail is not None:
             self._add_tail(tail, alive, gaps)
+        for c in self.pool.values():
+            if c.shared and self.tail_reuse is not None:
+                c.own_reuse = self.tail_reuse
         for pos in alive:  # read points: free reads of entries that are live now
             if pos in self.usable_set and pos not in self.pool:
                 self.pool[pos] = Candidate(pos, "read", "live cache entry", "5m", {}, alive=True)
         if alive and "bridge" in allowed and tail is not None:
             self._bridges(alive[-1], tail, alive)
+
+    def _drop_covered_tools(self, tools_end: int, static_end: int) -> None:
+        """No write at the end of the tools while the system prompt after them is live: both
+        are learnt as one head (one bucket), and every request needing that head reads the
+        longer entry."""
+        tools, system = self.pool.get(tools_end), self.pool.get(static_end)
+        if tools is not None and system is not None and system.alive and not tools.alive:
+            del self.pool[tools_end]
 
     def _add_tail(self, tail: int, alive: list[int], gaps: dict[int, float]) -> None:
         scan, prefix_tokens = self.scan, self.prefix_tokens

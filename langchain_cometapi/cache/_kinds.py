@@ -10,6 +10,8 @@ from enum import Enum
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
+    from collections.abc import Hashable
+
     from ._scan import Scan
 
 __all__ = [
@@ -17,6 +19,7 @@ __all__ = [
     "PRIORS",
     "SHORT_FIRST_TURN",
     "PrefixKind",
+    "needed_only_alone",
     "tail_kind",
     "tail_kind_of_first",
 ]
@@ -66,3 +69,22 @@ def tail_kind_of_first(first_turn_tokens: float) -> PrefixKind:
     if first_turn_tokens < SHORT_FIRST_TURN:
         return PrefixKind.TAIL_FIRST_SHORT
     return PrefixKind.TAIL_FIRST
+
+
+#: Prefixes shared by many conversations (tools and system: the head). The API refreshes
+#: only the entry a request reads, its longest cached prefix: while a conversation reads its own
+#: longer entries, the shared one it also holds is neither read nor refreshed, and expires a TTL
+#: after it was last written or read. Its reuse gap is therefore the time between requests that
+#: need it as their longest prefix (a new conversation, one whose own entries expired), not the
+#: time between requests that merely contain it: conversations of a few minutes each, starting
+#: every seven, contain the system prompt every minute and still rewrite it at every start.
+#: Not leading documents (on the RAG workloads their need-based gaps chose 1h entries that were
+#: not read again) nor the dynamic system text, whose bucket measures whether a per-request
+#: tail recurs at all, a question of containment.
+_SHARED_KINDS: Final = frozenset({PrefixKind.HEAD})
+
+
+def needed_only_alone(bucket: tuple[PrefixKind, Hashable] | None) -> bool:
+    """Whether a sighting of a remembered prefix learnt in this bucket counts only when no
+    longer cached prefix of the same request is live (see ``_SHARED_KINDS``)."""
+    return bucket is not None and bucket[0] in _SHARED_KINDS

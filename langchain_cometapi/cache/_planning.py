@@ -158,10 +158,13 @@ class Planning:
         doc_end = finder.documents_pos
         if doc_end is not None:
             ends[doc_end] = PrefixKind.DOCUMENTS
+        # Only past the longest prefix believed live: a read of that one (this planner's own
+        # entry) covers every shorter prefix and says nothing of other planners.
+        longest = alive[-1] if alive else -1
         out = [
             Unseen(kind, app, prefix_tokens[pos])
             for pos, kind in ends.items()
-            if pos >= 0 and pos not in alive
+            if pos > longest
         ]
         if anchor is None:
             return tuple(out)

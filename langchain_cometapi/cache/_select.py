@@ -44,6 +44,12 @@ class Candidate:
     alive: bool = False
     fixed: bool = False
     allow_upgrade: bool = True
+    #: Ends a prefix many conversations share (tools, system, leading documents), whose
+    #: ``reuse`` counts the requests that need it as their longest cached prefix.
+    shared: bool = False
+    #: For a shared prefix: later reads of this conversation's tail, per TTL (they read the
+    #: shared prefix when no longer entry of theirs is written).
+    own_reuse: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -140,20 +146,60 @@ def _score(
         # Later reads are credited only for tokens no live entry already covers: those
         # would be read later anyway, written or not.
         floor = max(read, cumulative[alive[-1]] if alive else 0.0)
-        best_later = 0.0
-        upper = last
-        for k in reversed(written):
-            c = chosen[k]
-            best_later = max(best_later, c.reuse.get(ttls[k], 0.0))
-            earlier = (cumulative[chosen[j].pos] for j in written if j < k)
-            lower = max(floor, max(earlier, default=0.0))
-            value += _SAVING * best_later * max(0.0, upper - lower)
-            upper = max(lower, floor) if lower > floor else floor
-            if upper <= floor:
-                break
+        shared = [k for k in written if chosen[k].shared]
+        if shared:
+            value += _with_shared(chosen, written, shared, ttls, cumulative, floor)
+        else:
+            value += _later(chosen, written, ttls, cumulative, floor)
     # Tiny credit for touching live entries: it keeps shared prefixes warm for other callers.
     value += 1e-6 * sum([cumulative[c.pos] for c in chosen if c.alive])
     return value, ttls, read_pos, written, read, w5, w1h
+
+
+def _with_shared(
+    chosen: Sequence[Candidate],
+    written: Sequence[int],
+    shared: Sequence[int],
+    ttls: Sequence[str],
+    cumulative: Sequence[float],
+    floor: float,
+) -> float:
+    """Later reads when a shared prefix is written. Two families of readers add up: other
+    conversations (and this one once its own entries expired) need the shared head, and its
+    ``reuse`` counts only those needs (``_kinds``); this conversation reads its own longest
+    entry: its tail when one is written, else the shared head (at the tail's reuse). A request
+    that could read a longer live entry of its own credits nothing to the shared one (``floor``):
+    its next need would write it just as well."""
+    value = _later(chosen, shared, ttls, cumulative, floor)
+    own = [k for k in written if not chosen[k].shared]
+    if own:
+        return value + _later(chosen, own, ttls, cumulative, floor)
+    last = shared[-1]
+    own_reuse = chosen[last].own_reuse.get(ttls[last], 0.0)
+    return value + _SAVING * own_reuse * max(0.0, cumulative[chosen[last].pos] - floor)
+
+
+def _later(
+    chosen: Sequence[Candidate],
+    written: Sequence[int],
+    ttls: Sequence[str],
+    cumulative: Sequence[float],
+    floor: float,
+) -> float:
+    """Value of the expected later reads of the written entries (nested: a read of a longer
+    entry covers the shorter ones, so each token earns the best reuse of an entry holding it)."""
+    value = 0.0
+    best_later = 0.0
+    upper = cumulative[chosen[written[-1]].pos]
+    for i in range(len(written) - 1, -1, -1):
+        c = chosen[written[i]]
+        best_later = max(best_later, c.reuse.get(ttls[written[i]], 0.0))
+        lower = max(floor, cumulative[chosen[written[i - 1]].pos] if i else 0.0)
+        value += _SAVING * best_later * max(0.0, upper - lower)
+        upper = lower
+        if upper <= floor:
+            break
+    return value
 
 
 def _position(candidate: Candidate) -> int:

@@ -261,6 +261,16 @@ class CacheState:
             self._open(key, entry, now)
         return entry
 
+    def restart(self, key: int, now: float) -> None:
+        """A request contains this prefix, and its outcome was counted on a longer one of the
+        same bucket: start its trial afresh without counting one."""
+        entry = self.entries[key]
+        self.entries.move_to_end(key)
+        entry.trial_open = entry.awaiting_late = False
+        entry.last_seen = now
+        if entry.rearm and entry.bucket is not None:
+            self._open(key, entry, now)
+
     def record(self, key: int, now: float, bucket: BucketKey | None, rearm: bool) -> Entry:
         """Remember a candidate prefix so later calls can tell whether it recurs."""
         entry = self.entries.get(key)
