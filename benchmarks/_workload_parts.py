@@ -34,6 +34,11 @@ def fast(lo: float = 20, hi: float = 90) -> Gap:
     return lambda rng: rng.uniform(lo, hi)
 
 
+def between(lo: float, hi: float) -> Callable[[random.Random, int], float]:
+    """A user who answers after ``lo``-``hi`` seconds whatever the turn (a ``chat`` gap)."""
+    return lambda rng, _turn: rng.uniform(lo, hi)
+
+
 def chat(
     rng: random.Random, system: SystemMessage | Callable[[float], SystemMessage], turns: int,
     gap: Callable[[random.Random, int], float], start: float, instance: str = "main",

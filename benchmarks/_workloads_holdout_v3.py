@@ -22,6 +22,7 @@ from typing import Any
 
 from _workload_parts import (
     agent_task,
+    between,
     chat,
     clock_text,
     drop_oldest_pair,
@@ -41,7 +42,7 @@ def mixed_speeds_opus46(seed: int = 401) -> Workload:
     steps: list[Step] = []
     for u in range(6):
         lo, hi = (20, 60) if u % 3 == 0 else (600, 2100)
-        steps += chat(rng, system, 7, lambda r, _t, a=lo, b=hi: r.uniform(a, b),
+        steps += chat(rng, system, 7, between(lo, hi),
                       rng.uniform(0, 900), answer=(150, 500))
     return Workload("v3 mixed speeds opus-4-6", "claude-opus-4-6", _sorted(steps), allow_1h=True)
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from _workload_parts import (
     agent_task,
+    between,
     chat,
     clock_text,
     drop_oldest_pair,
@@ -43,7 +44,7 @@ def mixed_speeds(seed: int = 301) -> Workload:
     steps: list[Step] = []
     for u in range(8):
         lo, hi = (20, 90) if u % 2 == 0 else (480, 2400)
-        steps += chat(rng, system, 8, lambda r, _t, a=lo, b=hi: r.uniform(a, b),
+        steps += chat(rng, system, 8, between(lo, hi),
                       rng.uniform(0, 600))
     return Workload("probe mixed speeds", "claude-sonnet-4-6", _sorted(steps), allow_1h=True)
 
