@@ -1,11 +1,15 @@
 """Replay cache workloads through the offline emulator and compare caching strategies.
 
-Run: .venv/bin/python benchmarks/cache_workloads.py [--json] [--holdout | --holdout-v2]
+Run: .venv/bin/python benchmarks/cache_workloads.py [--json]
+[--holdout | --holdout-v2 | --probe | --holdout-v3]
 
 Default: the tuning set of ``_workloads.py``, wire bodies replayed directly. ``--holdout`` runs
 ``_workloads_holdout.py`` and ``--holdout-v2`` runs ``_workloads_holdout_v2.py``, both end to end
 through ``ChatCometAPI`` (LangChain messages in). Only holdout v2 is a holdout in the strict sense
-(written before the v2 planner work and never tuned on); docs/caching.md explains.
+(written before the v2 planner work and never tuned on); docs/caching.md explains. ``--probe``
+(``_workloads_probe.py``, meant to be diagnosed on) and ``--holdout-v3``
+(``_workloads_holdout_v3.py``, sealed: not to be tuned on) were both written before the planner
+changes of the 2026-12-07 session; same columns as ``--holdout-v2``.
 
 Each strategy replays the same request bodies, in time order on a manual clock, against a
 fresh MessagesEmulator (Anthropic's cache rules: prefix digests, per-model minimum, 20-block
@@ -173,15 +177,29 @@ def _print(results: dict[str, dict[str, Any]], cols: list[str]) -> None:
         print(f"{key:<28}{value:.3f}" if isinstance(value, float) else f"{key:<28}{value}")
 
 
+def _end_to_end_set() -> dict[str, Any] | None:
+    """The end-to-end workload set the flags name, or None for the body-level tuning set."""
+    if "--probe" in sys.argv:
+        from _workloads_probe import PROBE
+        return PROBE
+    if "--holdout-v3" in sys.argv:
+        from _workloads_holdout_v3 import HOLDOUT_V3
+        return HOLDOUT_V3
+    if "--holdout-v2" in sys.argv:
+        from _workloads_holdout_v2 import HOLDOUT_V2
+        return HOLDOUT_V2
+    if "--holdout" in sys.argv:
+        from _workloads_holdout import HOLDOUT
+        return HOLDOUT
+    return None
+
+
 def main() -> None:
     started = time.perf_counter()
     results: dict[str, dict[str, Any]] = {}
     cols = COLS
-    if "--holdout" in sys.argv or "--holdout-v2" in sys.argv:
-        if "--holdout-v2" in sys.argv:
-            from _workloads_holdout_v2 import HOLDOUT_V2 as chosen
-        else:
-            from _workloads_holdout import HOLDOUT as chosen
+    chosen = _end_to_end_set()
+    if chosen is not None:
         for make in chosen.values():
             workload = make()
             results[workload.name] = run_holdout(workload)
