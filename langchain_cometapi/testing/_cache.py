@@ -7,6 +7,10 @@
 * Tokens between the hit and the last breakpoint are *written*, each stretch billed at the TTL of
   the breakpoint that closes it; tokens after the last breakpoint are plain input.
 * A prefix shorter than the model's minimum cacheable length is never cached (silently).
+* An entry is readable only once the response that wrote it has begun: ``account`` is atomic
+  (the next request sees the writes), ``account_in_flight`` decides the reads on arrival and
+  hands back the commit the transport calls when the response starts, so requests sent
+  concurrently all miss and each write the shared prefix, as the real API bills them.
 """
 
 from __future__ import annotations
@@ -89,14 +93,36 @@ class PromptCache:
         self._read = self._write = self._input = 0
 
     def account(self, layout: Layout, model: str) -> CacheUsage:
-        """Price one request against the cache, updating entries as the real API would."""
+        """Price one request against the cache, its writes readable by the very next request."""
         with self._lock:
-            usage = self._account(layout, model)
-            self._requests += 1
-            self._read += usage.cache_read_input_tokens
-            self._write += usage.cache_creation_input_tokens
-            self._input += usage.input_tokens
+            usage, writes = self._account(layout, model)
+            self._entries.update(writes)
+            self._count(usage)
             return usage
+
+    def account_in_flight(
+        self, layout: Layout, model: str
+    ) -> tuple[CacheUsage, Callable[[], None]]:
+        """Price one request now (its reads and TTL refreshes happen on arrival); its writes
+        become readable only when the returned commit is called, when its response begins (the
+        real API: "a cache entry is only available once the first response has begun")."""
+        with self._lock:
+            usage, writes = self._account(layout, model)
+            self._count(usage)
+        pending = [writes]
+
+        def commit() -> None:
+            with self._lock:
+                if pending:
+                    self._entries.update(pending.pop())
+
+        return usage, commit
+
+    def _count(self, usage: CacheUsage) -> None:
+        self._requests += 1
+        self._read += usage.cache_read_input_tokens
+        self._write += usage.cache_creation_input_tokens
+        self._input += usage.input_tokens
 
     def _live(self, key: bytes, now: float) -> CacheEntry | None:
         entry = self._entries.get(key)
@@ -107,12 +133,13 @@ class PromptCache:
             return None
         return entry
 
-    def _account(self, layout: Layout, model: str) -> CacheUsage:
+    def _account(self, layout: Layout, model: str) -> tuple[CacheUsage, dict[bytes, CacheEntry]]:
+        """The usage, and the entries the request writes (applied by the caller)."""
         positions = layout.positions
         total = layout.total_tokens
         breakpoints = layout.breakpoints
         if not breakpoints:
-            return CacheUsage(total, 0, 0, 0)
+            return CacheUsage(total, 0, 0, 0), {}
         self._with_bp += 1
         now = self._clock()
         minimum = min_cacheable_tokens(model)
@@ -146,6 +173,7 @@ class PromptCache:
             self._misses += 1
 
         write = {"5m": 0, "1h": 0}
+        writes: dict[bytes, CacheEntry] = {}
         covered = read
         for bp in breakpoints:
             pos = positions[bp]
@@ -156,7 +184,7 @@ class PromptCache:
             if segment > 0:
                 write[ttl] += segment
                 covered = pos.cumulative
-            self._entries[pos.digest] = CacheEntry(
+            writes[pos.digest] = CacheEntry(
                 key=pos.digest.hex(),
                 model=model,
                 tokens=pos.cumulative,
@@ -166,7 +194,8 @@ class PromptCache:
                 expires_at=now + TTL_SECONDS[ttl],
             )
         written = write["5m"] + write["1h"]
-        return CacheUsage(total - read - written, read, write["5m"], write["1h"], hit)
+        usage = CacheUsage(total - read - written, read, write["5m"], write["1h"], hit)
+        return usage, writes
 
     def entries(self) -> list[CacheEntry]:
         """Live entries, oldest first."""

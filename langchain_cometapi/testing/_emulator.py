@@ -49,6 +49,13 @@ class MessagesEmulator:
     Replies come from the script queue (:meth:`script`, :meth:`enqueue`), then ``responder``,
     then a deterministic default derived from the request. Every request is recorded in
     :attr:`requests` (secrets redacted). Thread-safe: one instance can serve a threaded server.
+
+    ``latency`` (seconds, default None) models requests in flight: each ``/v1/messages`` answer
+    starts ``latency`` seconds after the request arrived (added to any scripted delay), its cache
+    reads are decided on arrival and its cache writes become readable only when the response
+    begins (``EmulatorResponse.begin``, which both transports call), so requests sent
+    concurrently all miss and all write a shared prefix, as on the real API. None keeps the
+    cache atomic: a request's writes are readable by the very next request.
     """
 
     def __init__(
@@ -63,7 +70,11 @@ class MessagesEmulator:
         strict_fields: bool = True,
         strict_models: bool = True,
         seed: int = 0,
+        latency: float | None = None,
     ) -> None:
+        if latency is not None and not latency >= 0:
+            raise ValueError(f"latency must be None or a number of seconds >= 0; got {latency}")
+        self.latency = latency
         self.api_key = api_key
         self.responder = responder
         self.clock = clock
@@ -279,7 +290,7 @@ class MessagesEmulator:
             delay += reply.seconds
             reply = reply.then if reply.then is not None else self._fallback(body)
         response = self._render(body, reply, request_id)
-        response.delay = delay
+        response.delay = delay + (self.latency or 0.0)
         return response
 
     def _render(self, body: Mapping[str, Any], reply: Reply, request_id: str) -> EmulatorResponse:
@@ -300,7 +311,11 @@ class MessagesEmulator:
 
         model = str(reply.model or body["model"])
         layout = build_layout(body)
-        usage = self.cache.account(layout, str(body["model"]))
+        commit = None
+        if self.latency is None:
+            usage = self.cache.account(layout, str(body["model"]))
+        else:
+            usage, commit = self.cache.account_in_flight(layout, str(body["model"]))
         final = finalize(
             reply.blocks,
             max_tokens=int(body["max_tokens"]),
@@ -321,8 +336,16 @@ class MessagesEmulator:
                 service_tier=self.service_tier,
             ),
         )
+        response = self._render_message(message, final, reply, request_id, stream)
+        response.on_begin = commit
+        return response
+
+    def _render_message(
+        self, message: dict[str, Any], final: Final, reply: Reply, request_id: str, stream: bool
+    ) -> EmulatorResponse:
         if stream:
             return self._render_stream(message, final, reply, request_id)
+        kind = reply.kind
         data = json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode()
         if kind in ("malformed_json", "stream_cut"):
             return self._raw(200, data[: max(1, len(data) // 2)], _JSON, request_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -18,7 +19,9 @@ class EmulatorResponse:
     ``chunks`` are the body pieces in order (one per SSE event when ``streaming``, so transports
     can deliver them incrementally). ``delay`` is applied by the transport before the first byte;
     ``fault`` tells it to drop the connection: before any byte (``reset``) or after sending
-    ``chunks`` (``reset_midstream``).
+    ``chunks`` (``reset_midstream``). A transport calls :meth:`begin` when the response starts
+    (after ``delay``, before the status line): with ``MessagesEmulator(latency=...)`` that is
+    when this request's cache writes become readable.
     """
 
     status: int
@@ -28,6 +31,13 @@ class EmulatorResponse:
     delay: float = 0.0
     fault: Fault | None = None
     rst: bool = False
+    on_begin: Callable[[], None] | None = field(default=None, repr=False, compare=False)
+
+    def begin(self) -> None:
+        """The response starts now: run ``on_begin`` once (the request's cache writes land)."""
+        hook, self.on_begin = self.on_begin, None
+        if hook is not None:
+            hook()
 
     @property
     def body(self) -> bytes:

@@ -95,6 +95,7 @@ class _Handler(BaseHTTPRequestHandler):
         if response.fault == "reset":
             self._drop(rst=response.rst)
             return
+        response.begin()  # before the status line: this request's cache writes are readable
         self._send(response)
 
     def _send(self, response: EmulatorResponse) -> None:

@@ -79,6 +79,7 @@ class EmulatorTransport(httpx2.BaseTransport, httpx2.AsyncBaseTransport):
             raise httpx2.RemoteProtocolError(
                 "Server disconnected without sending a response.", request=request
             )
+        response.begin()  # the status line is out: this request's cache writes are readable
         return httpx2.Response(
             response.status,
             headers=response.headers,
