@@ -133,6 +133,16 @@ class PromptCache:
             return None
         return entry
 
+    def _find_hit(self, layout: Layout, now: float) -> int | None:
+        """The position read: the first live entry within the lookback of a breakpoint,
+        breakpoints tried from the last."""
+        positions = layout.positions
+        for bp in reversed(layout.breakpoints):
+            for j in range(bp, max(-1, bp - LOOKBACK_BLOCKS - 1), -1):
+                if self._live(positions[j].digest, now) is not None:
+                    return j
+        return None
+
     def _account(self, layout: Layout, model: str) -> tuple[CacheUsage, dict[bytes, CacheEntry]]:
         """The usage, and the entries the request writes (applied by the caller)."""
         positions = layout.positions
@@ -144,15 +154,7 @@ class PromptCache:
         now = self._clock()
         minimum = min_cacheable_tokens(model)
 
-        hit: int | None = None
-        for bp in reversed(breakpoints):
-            for j in range(bp, max(-1, bp - LOOKBACK_BLOCKS - 1), -1):
-                if self._live(positions[j].digest, now) is not None:
-                    hit = j
-                    break
-            if hit is not None:
-                break
-
+        hit = self._find_hit(layout, now)
         read = 0
         if hit is not None:
             self._hits += 1
