@@ -5,6 +5,11 @@ prefix, so nothing after it is ever read from cache. Comparing the text with rec
 text gives the longest common prefix; cutting there (snapped back to a line or word
 boundary so the next call cuts at the same place) yields a static block that can carry a
 marker plus a dynamic block that does not.
+
+Texts of several users share a head and differ from a user's own lines on: comparing two
+users' texts cuts before those lines. Once a user's own lines recur (a recent text with the
+same head reaches the stamp line, or two reach further), that user's texts are cut later, so
+the lines that stay put for the user are cached with the head.
 """
 
 from __future__ import annotations
@@ -87,15 +92,20 @@ class SystemSplitter:
     def split_point(self, text: str, learn: bool = True) -> int | None:
         """Character index where ``text``'s dynamic tail starts, or None to keep it whole."""
         self.confirmed = self.volatile = False
-        for key in reversed(self._known):
-            length, digest = key
-            if length < len(text) and hash(text[:length]) == digest:
-                self.confirmed = self._known[key] or self._varied(text, length)
-                if learn:
-                    self._known[key] = self.confirmed
-                    self._known.move_to_end(key)
-                    self._remember(text)
-                return length
+        key = self._known_cut(text)
+        if key is not None:
+            length = key[0]
+            self.confirmed = self._known[key] or self._varied(text, length)
+            if learn:
+                self._known[key] = self.confirmed
+                self._known.move_to_end(key)
+                longer = self._extend(text, length)
+                self._remember(text)
+                if longer is not None:
+                    self.confirmed = True
+                    self._learn_cut(text, longer, True)
+                    return longer
+            return length
         best = 0
         repeated = False
         for other in self._recent:
@@ -113,12 +123,48 @@ class SystemSplitter:
                 self.volatile = not repeated and stamped_at_start(text)
                 return None
             cut, self.confirmed = found
-        if not learn:
-            return cut
-        self._known[(cut, hash(text[:cut]))] = self.confirmed
+        if learn:
+            self._learn_cut(text, cut, self.confirmed)
+        return cut
+
+    def _learn_cut(self, text: str, cut: int, confirmed: bool) -> None:
+        self._known[(cut, hash(text[:cut]))] = confirmed
         while len(self._known) > self._known_cap:
             self._known.popitem(last=False)
-        return cut
+
+    def _known_cut(self, text: str) -> tuple[int, int] | None:
+        """The longest known cut whose head this text has: the most recent match, then only
+        longer cuts are tried (a head shared by every user, then one user's longer head)."""
+        found: tuple[int, int] | None = None
+        for key in reversed(self._known):
+            length, digest = key
+            longer = found is None or length > found[0]
+            if longer and length < len(text) and hash(text[:length]) == digest:
+                found = key
+        return found
+
+    def _extend(self, text: str, length: int) -> int | None:
+        """A longer cut for this text: where it differs from a recent text with the same
+        head, when that leaves a longer static part (a user's own lines after a head that all
+        users share, then a per-request stamp). None when no recent text goes further."""
+        head = text[:length]
+        shared = sorted(
+            (common_prefix_length(text, other) for other in self._recent
+             if other is not text and other != text and other[:length] == head),
+            reverse=True,
+        )
+        if not shared:
+            return None
+        stamp = _TIME_OF_DAY.search(text, length)
+        if stamp is not None:  # a stamp line the recent text also reached: cut before it
+            line = text.rfind("\n", 0, stamp.start()) + 1
+            if line >= length + _MIN_STATIC_CHARS and shared[0] >= line:
+                return line
+        if len(shared) < 2:
+            return None
+        best = shared[1]  # a head at least two recent texts had: it recurs
+        cut = _snap(text, best) if best > length else 0
+        return cut if cut >= length + _MIN_STATIC_CHARS else None
 
     def _varied(self, text: str, length: int) -> bool:
         """A recent text with the same head but another tail: the tail does change per call."""

@@ -82,3 +82,24 @@ def test_a_stamped_system_prompt_sent_again_unchanged_is_written() -> None:
     clock.advance(10)
     _, plan = planner.plan(_stamped_first(7))
     assert any(bp.segment == "system" for bp in plan.breakpoints), plan.explain()
+
+
+def _user_system(user: str, second: int) -> str:
+    """A head every user shares, a user's own lines, a per-request clock."""
+    return (STATIC + f"User: {user}; locale en-GB\n" + words(800, 3)
+            + f"\nCurrent time: 10:05:{second:02d}")
+
+
+def test_a_user_s_own_lines_join_the_static_part_once_they_recur() -> None:
+    splitter = SystemSplitter()
+    shared = len(STATIC)
+    assert splitter.split_point(_user_system("Ana", 1)) == len(STATIC) + len(
+        "User: Ana; locale en-GB\n" + words(800, 3) + "\n"
+    )  # first sight: the stamp line
+    assert splitter.split_point(_user_system("Bo", 2)) == shared  # compared with Ana's
+    own = _user_system("Ana", 3)
+    assert splitter.split_point(own) == own.index("Current time")  # Ana's lines recur
+    assert splitter.confirmed
+    assert splitter.split_point(_user_system("Ana", 4)) == own.index("Current time")
+    other = _user_system("Chen", 5)
+    assert splitter.split_point(other) == shared  # Chen's lines: not seen before
