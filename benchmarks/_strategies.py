@@ -1,4 +1,4 @@
-"""Caching strategies compared by the workload benchmark, and the oracle lower bound.
+"""Caching strategies compared by the workload benchmark (the lower bound: ``_bound``).
 
 Peers are re-implemented from their documented behaviour as body transforms:
 Anthropic automatic caching (top-level cache_control), LangChain's
@@ -10,12 +10,10 @@ user messages: the previous request's tail is always a breakpoint, so the lookba
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from langchain_cometapi.cache._planner import CachePlanner, CachePolicy
-from langchain_cometapi.testing._layout import build_layout
 
 Transform = Callable[[float, dict[str, Any]], dict[str, Any]]
 MARK = {"type": "ephemeral"}
@@ -110,50 +108,3 @@ class FleetStrategy:
 
     def observe(self, usage: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> None:
         self.workers[self.turn].observe(usage, headers)
-
-
-def oracle_cost(
-    requests: list[tuple[float, dict[str, Any]]], ttls: tuple[str, ...], minimum: int = 0
-) -> float:
-    """Ideal cache: any number of breakpoints, no lookback or minimum, perfect foresight.
-
-    Each request reads its longest live prefix and writes exactly up to the longest prefix a
-    later request will use while it is still live; everything else is plain input.
-    """
-    seconds = {"5m": 300.0, "1h": 3600.0}
-    price = {"5m": 1.25, "1h": 2.0}
-    layouts = [build_layout(body) for _, body in requests]
-    uses: dict[bytes, list[float]] = {}
-    for (t, _), layout in zip(requests, layouts, strict=True):
-        for p in layout.positions:
-            uses.setdefault(p.digest, []).append(t)
-    live: dict[bytes, float] = {}
-    cost = 0.0
-    for (t, _), layout in zip(requests, layouts, strict=True):
-        pos = layout.positions
-        read_at = -1
-        for i in range(len(pos) - 1, -1, -1):
-            if live.get(pos[i].digest, -1.0) > t and pos[i].cumulative >= minimum:
-                read_at = i
-                break
-        read = pos[read_at].cumulative if read_at >= 0 else 0
-        best_i, best_ttl = -1, "5m"
-        for i in range(len(pos) - 1, read_at, -1):
-            if pos[i].cumulative < minimum:
-                break
-            times = uses[pos[i].digest]
-            k = bisect.bisect_right(times, t)
-            if k < len(times):
-                gap = times[k] - t
-                ttl = next((x for x in ttls if gap <= seconds[x]), None)
-                if ttl is not None:
-                    best_i, best_ttl = i, ttl
-                    break
-        written = pos[best_i].cumulative - read if best_i > read_at else 0
-        if best_i > read_at:
-            for i in range(best_i + 1):
-                live[pos[i].digest] = max(live.get(pos[i].digest, 0.0), t + seconds[best_ttl])
-        for i in range(read_at + 1):
-            live[pos[i].digest] = max(live[pos[i].digest], t + seconds["5m"])
-        cost += 0.1 * read + price[best_ttl] * written + (layout.total_tokens - read - written)
-    return cost

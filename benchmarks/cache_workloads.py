@@ -31,6 +31,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _bound import lower_bound_cost
 from _strategies import (
     FleetStrategy,
     PlannerStrategy,
@@ -38,7 +39,6 @@ from _strategies import (
     langchain_middleware,
     litellm,
     none,
-    oracle_cost,
     rolling,
 )
 from _workloads import MODEL, WORKLOADS, Request, mix
@@ -108,7 +108,7 @@ def run_workload(requests: list[Request]) -> dict[str, Any]:
     floor = min_cacheable_tokens(MODEL)
     # The planner may split a system prompt, so the bound is taken over both block layouts.
     row["bound"] = min(
-        oracle_cost(requests, ("5m", "1h"), floor), oracle_cost(sent, ("5m", "1h"), floor)
+        lower_bound_cost(requests, ("5m", "1h"), floor), lower_bound_cost(sent, ("5m", "1h"), floor)
     ) / base
     row["best peer"] = min(row[p] for p in PEERS)
     return row
@@ -140,7 +140,7 @@ def run_holdout(workload: Any) -> dict[str, Any]:
     floor = min_cacheable_tokens(workload.model)
     requests, sent = base["sent"], runs["planner"]["sent"]
     row["bound"] = min(
-        oracle_cost(requests, ("5m", "1h"), floor), oracle_cost(sent, ("5m", "1h"), floor)
+        lower_bound_cost(requests, ("5m", "1h"), floor), lower_bound_cost(sent, ("5m", "1h"), floor)
     ) / base["cost"]
     row["best peer"] = min(row[p] for p in PEERS)
     return row

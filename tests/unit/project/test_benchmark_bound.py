@@ -1,0 +1,70 @@
+"""The benchmark's bound is a true lower bound: no strategy, the planner included, pays less.
+
+A "bound" the planner can beat says nothing about how far it is from the possible; the figures in
+docs/caching.md compare against ``benchmarks/_bound.py``, so it must stay below every strategy's
+emulated cost and be exact on the small cases a hand count settles.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[3] / "benchmarks"
+sys.path.insert(0, str(BENCH))
+
+from _bound import _cheapest, lower_bound_cost  # noqa: E402
+from _strategies import PlannerStrategy, rolling  # noqa: E402
+from _workloads import WORKLOADS  # noqa: E402
+
+from langchain_cometapi._wire.usage import Usage  # noqa: E402
+from langchain_cometapi.cache._pricing import usage_cost  # noqa: E402
+from langchain_cometapi.testing import ManualClock, MessagesEmulator, min_cacheable_tokens  # noqa: E402
+
+HEADERS = {"x-api-key": "k", "anthropic-version": "2023-06-01"}
+
+
+@pytest.mark.parametrize(
+    ("times", "expected"),
+    [
+        ([0.0], 1.0),  # held once: plain
+        ([0.0, 100.0, 200.0], 1.25 + 0.1 + 0.1),  # 5m write, two reads
+        ([0.0, 1000.0], 2.0),  # one late reuse: 1h (2.1) costs more than plain twice
+        ([0.0, 1000.0, 2000.0], 2.0 + 0.1 + 0.1),  # two late reuses: 1h pays
+        ([0.0, 100.0, 1000.0, 1100.0], min(1.25 + 0.1 + 1.25 + 0.1, 2.0 + 0.3)),
+        ([0.0, 5000.0], 2.0),  # beyond the hour: nothing to gain
+    ],
+)
+def test_the_cheapest_path_of_one_prefix_is_exact(times: list[float], expected: float) -> None:
+    assert _cheapest(times, ("5m", "1h")) == pytest.approx(expected)
+
+
+def _replay(requests: list[tuple[float, dict[str, Any]]], make: Any) -> float:
+    """Emulated cost of ``make(clock)``'s bodies, the strategy on the emulator's clock."""
+    clock = ManualClock(0.0)
+    emulator = MessagesEmulator(clock=clock)
+    strategy = make(clock)
+    cost = 0.0
+    for t, body in requests:
+        clock.set(t)
+        response = emulator.handle("POST", "/v1/messages", HEADERS, strategy(t, body))
+        assert response.status == 200
+        usage = response.json()["usage"]
+        cost += usage_cost(Usage.parse(usage))
+        if hasattr(strategy, "observe"):
+            strategy.observe(usage, dict(response.headers))
+    return cost
+
+
+@pytest.mark.parametrize("name", ["slow chat", "batch extraction", "staggered chats 7m"])
+def test_no_strategy_pays_less_than_the_bound(name: str) -> None:
+    requests = WORKLOADS[name]()
+    floor = min_cacheable_tokens(str(requests[0][1]["model"]))
+    bound = lower_bound_cost(requests, ("5m", "1h"), floor)
+    plain = _replay(requests, lambda _clock: lambda _t, body: body)
+    assert 0.0 < bound < plain
+    for make in (lambda _clock: rolling, PlannerStrategy):
+        assert bound <= _replay(requests, make) + 1e-6
