@@ -77,6 +77,9 @@ class CandidateFinder:
         # found by ``find`` and kept for the pass that records this request
         self.documents_pos: int | None = None
         self.tail_pos: int | None = None
+        #: End of the system text every user shares, when the static part is cut in two
+        #: (``SystemSplitter.shared_cut``): a head of its own, learnt apart.
+        self.shared_end: int | None = None
 
     def find(self) -> tuple[list[Candidate], list[Candidate], list[int]]:
         """(candidates, the user's own markers, live positions in order)."""
@@ -169,6 +172,10 @@ class CandidateFinder:
             reuse = expected_reuse(context, PrefixKind.HEAD, app, dynamic=self.volatile)
             self._add(static_end, "system", why, reuse, alive)
             self._drop_covered_tools(scan.tools_end, static_end)
+            shared = self.shared_end
+            if shared is not None and shared > scan.tools_end:
+                reuse = expected_reuse(context, PrefixKind.HEAD, scan.hashes[shared])
+                self._add(shared, "system", "end of the system text all users share", reuse, alive)
         doc_end = self.documents_pos = self.documents_end(scan)
         if "documents" in allowed and doc_end is not None:
             reuse = expected_reuse(

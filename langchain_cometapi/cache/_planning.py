@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import pairwise, repeat
 from operator import mul
 from typing import Any
 
@@ -105,10 +105,10 @@ class Planning:
         if splittable is not None and policy.split_dynamic_system and "system" in policy.segments:
             split_at = state.splitter.split_point(splittable, self.learn)
             if split_at is not None:
+                cuts = (0, state.splitter.shared_cut or 0, split_at, len(splittable))
                 blocks = [
                     *blocks[:-1],
-                    {"type": "text", "text": splittable[:split_at]},
-                    {"type": "text", "text": splittable[split_at:]},
+                    *({"type": "text", "text": splittable[a:b]} for a, b in pairwise(cuts) if b > a),
                 ]
         scan = scan_body(self.body, blocks, state.token_memo_for_scan(), state.recent_scans)
         ratio = state.ratio
@@ -118,6 +118,8 @@ class Planning:
         anchor = previous_tail(scan, Markable(scan))  # where the previous turn's tail sat
         shifted = self._history_shifted(scan, anchor)
         finder = CandidateFinder(self.context, scan, prefix_tokens, app, split_at, shifted, anchor)
+        if split_at is not None and state.splitter.shared_cut is not None:
+            finder.shared_end = static_end - 1  # the head every user shares, before one's lines
         candidates, fixed, alive = finder.find()
         budget = min(policy.max_breakpoints, 4) - scan.user_marker_count
         if budget <= 0:
@@ -210,6 +212,9 @@ class Planning:
             state.record(scan.hashes[static_end], now, head, True)
         if split_at is not None:
             state.record(scan.hashes[scan.system_end], now, (PrefixKind.DYNAMIC, app), True)
+        if finder.shared_end is not None:
+            shared = scan.hashes[finder.shared_end]
+            state.record(shared, now, (PrefixKind.HEAD, shared), True)
         doc_end = finder.documents_pos
         if doc_end is not None:
             state.record(scan.hashes[doc_end], now, (PrefixKind.DOCUMENTS, app), True)

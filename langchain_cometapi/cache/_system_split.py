@@ -86,12 +86,16 @@ class SystemSplitter:
         #: Whether the tail at the last cut returned is known to change per call (seen to vary,
         #: or a stamp with seconds): only then does what follows depend on the tail recurring.
         self.confirmed = False
+        #: A shorter cut before the one returned: the head every user shares, when the cut
+        #: returned moved past one user's own lines (see ``_extend``); None otherwise.
+        self.shared_cut: int | None = None
         self._known_cap = known
         self._stamps: OrderedDict[int, tuple[int, bool] | None] = OrderedDict()
 
     def split_point(self, text: str, learn: bool = True) -> int | None:
         """Character index where ``text``'s dynamic tail starts, or None to keep it whole."""
         self.confirmed = self.volatile = False
+        self.shared_cut = None
         key = self._known_cut(text)
         if key is not None:
             length = key[0]
@@ -104,7 +108,10 @@ class SystemSplitter:
                 if longer is not None:
                     self.confirmed = True
                     self._learn_cut(text, longer, True)
+                    self.shared_cut = length
                     return longer
+            shorter = self._known_cut(text, below=length)
+            self.shared_cut = shorter[0] if shorter is not None else None
             return length
         best = 0
         repeated = False
@@ -132,14 +139,16 @@ class SystemSplitter:
         while len(self._known) > self._known_cap:
             self._known.popitem(last=False)
 
-    def _known_cut(self, text: str) -> tuple[int, int] | None:
-        """The longest known cut whose head this text has: the most recent match, then only
-        longer cuts are tried (a head shared by every user, then one user's longer head)."""
+    def _known_cut(self, text: str, below: int | None = None) -> tuple[int, int] | None:
+        """The longest known cut (under ``below``) whose head this text has: the most recent
+        match, then only longer cuts are tried (a head shared by every user, then one user's
+        longer head)."""
         found: tuple[int, int] | None = None
+        limit = len(text) if below is None else below
         for key in reversed(self._known):
             length, digest = key
             longer = found is None or length > found[0]
-            if longer and length < len(text) and hash(text[:length]) == digest:
+            if longer and length < limit and hash(text[:length]) == digest:
                 found = key
         return found
 

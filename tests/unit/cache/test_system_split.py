@@ -10,9 +10,10 @@ from langchain_cometapi.cache._system_split import (
     stamped_at_start,
     stamped_line,
 )
-from langchain_cometapi.testing import ManualClock
+from langchain_cometapi.testing import ManualClock, MessagesEmulator
 from tests.helpers.cache_bodies import words
 
+HEADERS = {"x-api-key": "k", "anthropic-version": "2023-06-01"}
 STATIC = "You answer from the documents provided.\n" + words(1500) + "\n"
 
 
@@ -103,3 +104,32 @@ def test_a_user_s_own_lines_join_the_static_part_once_they_recur() -> None:
     assert splitter.split_point(_user_system("Ana", 4)) == own.index("Current time")
     other = _user_system("Chen", 5)
     assert splitter.split_point(other) == shared  # Chen's lines: not seen before
+
+
+def test_a_user_s_recurring_lines_get_a_block_of_their_own_after_the_shared_head() -> None:
+    """Once a user's lines join the static part, the head every user shares stays a block of
+    its own, so other users (and other workers of a fleet, which cut before the user's lines)
+    still read it."""
+    clock = ManualClock()
+    emulator = MessagesEmulator(clock=clock)
+    planner = CachePlanner(clock=clock)
+    sent: list[dict[str, Any]] = []
+    usages: list[dict[str, Any]] = []
+    for second, user in enumerate(("Ana", "Bo", "Ana", "Ana", "Chen")):
+        clock.advance(20)
+        body = {"model": "claude-sonnet-4-5", "max_tokens": 64,
+                "system": _user_system(user, second),
+                "messages": [{"role": "user", "content": f"question {second}: " + words(40)}]}
+        out, plan = planner.plan(body)
+        response = emulator.handle("POST", "/v1/messages", HEADERS, out)
+        assert response.status == 200
+        usages.append(response.json()["usage"])
+        planner.observe(plan, usages[-1], dict(response.headers))
+        sent.append(out)
+    texts = [block["text"] for block in sent[3]["system"]]
+    assert "".join(texts) == _user_system("Ana", 3)  # nothing added, dropped or reordered
+    assert texts[0] == STATIC and texts[1].startswith("User: Ana")
+    assert texts[2].startswith("Current time")
+    assert all("cache_control" in block for block in sent[3]["system"][:2])
+    assert usages[3]["cache_read_input_tokens"] > 0
+    assert usages[4]["cache_read_input_tokens"] > 0  # a new user reads the shared head
