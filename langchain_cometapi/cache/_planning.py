@@ -106,10 +106,8 @@ class Planning:
             split_at = state.splitter.split_point(splittable, self.learn)
             if split_at is not None:
                 cuts = (0, state.splitter.shared_cut or 0, split_at, len(splittable))
-                blocks = [
-                    *blocks[:-1],
-                    *({"type": "text", "text": splittable[a:b]} for a, b in pairwise(cuts) if b > a),
-                ]
+                parts = [splittable[a:b] for a, b in pairwise(cuts) if b > a]
+                blocks = [*blocks[:-1], *({"type": "text", "text": part} for part in parts)]
         scan = scan_body(self.body, blocks, state.token_memo_for_scan(), state.recent_scans)
         ratio = state.ratio
         prefix_tokens = list(map(mul, scan.prefix_tokens, repeat(ratio)))  # at C level
