@@ -20,6 +20,7 @@ from langchain_core.utils import from_env, secret_from_env
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, field_serializer
 from pydantic.functional_validators import field_validator, model_validator
 
+from ._batching import WarmBatchMixin
 from ._copying import RuntimeCopyMixin
 from ._http.client import CLIENT_SETTINGS, MessagesClient
 from ._http.credentials import hide_url, url_secret, without_userinfo
@@ -41,7 +42,7 @@ DEFAULT_MODEL = "claude-sonnet-4-6"
 DEFAULT_BASE_URL = "https://api.cometapi.com"
 
 
-class ChatCometAPI(RuntimeCopyMixin, BaseChatModel):
+class ChatCometAPI(RuntimeCopyMixin, WarmBatchMixin, BaseChatModel):
     """Claude through CometAPI's Anthropic-native Messages endpoint, with automatic prompt caching.
 
     Example:

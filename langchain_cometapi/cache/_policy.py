@@ -32,6 +32,10 @@ class CachePolicy(BaseModel):
     min_expected_reuse: float | None = None
     split_dynamic_system: bool = True
     history_size: int = 4096
+    #: ``batch`` / ``abatch`` of at least this many inputs that share a head the planner would
+    #: write send the first input alone, then the rest, so the rest read the head instead of
+    #: all writing it at once (see ``langchain_cometapi._batching``); None: never.
+    warm_batches: int | None = 3
 
     @field_validator("max_breakpoints")
     @classmethod
@@ -57,6 +61,13 @@ class CachePolicy(BaseModel):
             raise ValueError(
                 f"min_expected_reuse is an expected number of later reads (>= 0); got {value}"
             )
+        return value
+
+    @field_validator("warm_batches")
+    @classmethod
+    def _check_warm(cls, value: int | None) -> int | None:
+        if value is not None and value < 2:
+            raise ValueError(f"warm_batches must be a batch size >= 2 or None; got {value}")
         return value
 
     @field_validator("history_size")

@@ -28,6 +28,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "_http": ("errors", "_version", "_wire.usage"),
     "cache": ("errors", "_models", "tokens", "_wire.usage", "_wire.validate"),
     "_copying": (),
+    "_batching": ("_wire", "cache"),
     "chat_models": (
         "errors",
         "_version",
@@ -37,6 +38,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "_http",
         "cache",
         "_copying",
+        "_batching",
     ),
     "cache_report": ("cache",),
     # The emulator is an independent oracle: it reuses no pipeline stage (image headers aside),
