@@ -98,7 +98,8 @@ class Planning:
 
     def run(self) -> tuple[dict[str, Any], CachePlan, Ledger]:
         state, policy = self.state, self.policy
-        state.sweep(self.now)
+        if self.learn:
+            state.sweep(self.now)
         blocks, splittable = split_candidate(self.body.get("system"))
         split_at: int | None = None
         state.splitter.volatile = False
