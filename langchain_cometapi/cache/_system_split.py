@@ -93,7 +93,18 @@ class SystemSplitter:
         self._stamps: OrderedDict[int, tuple[int, bool] | None] = OrderedDict()
 
     def split_point(self, text: str, learn: bool = True) -> int | None:
-        """Character index where ``text``'s dynamic tail starts, or None to keep it whole."""
+        """Character index where ``text``'s dynamic tail starts, or None to keep it whole.
+
+        Never a cut that leaves a blank tail: the API refuses an empty system text block
+        (and a blank one says nothing changes after the cut: the whole text is the head). A
+        text that other recent texts extend (the same lines plus a note) recurs as it is."""
+        cut = self._cut(text, learn)
+        if cut is not None and not text[cut:].strip():
+            self.confirmed = self.volatile = False
+            return None
+        return cut
+
+    def _cut(self, text: str, learn: bool) -> int | None:
         self.confirmed = self.volatile = False
         self.shared_cut = None
         key = self._known_cut(text)
