@@ -4,17 +4,21 @@ and a head that does not follow per-request text (request ids, snippets)."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from langchain_core.messages import HumanMessage, SystemMessage
 
 from langchain_cometapi.cache._planner import CachePlanner
 from langchain_cometapi.cache._system_split import SystemSplitter
-from langchain_cometapi.testing import ManualClock, MessagesEmulator
+from langchain_cometapi.testing import ManualClock, MessagesEmulator, emulated_chat_model
 from tests.helpers.cache_bodies import words
 from tests.helpers.cache_traffic import HEADERS, STATIC
+from tests.helpers.hostile import PATH_IDS, PATHS
 
 _SETTINGS = settings(max_examples=120, deadline=None, derandomize=True,
                      suppress_health_check=[HealthCheck.too_slow])
@@ -22,7 +26,8 @@ HEADS = (STATIC, "Tu réponds en français. 日本語も話します 😀\n" + w
 
 
 def _uuid(rng: random.Random) -> str:
-    return f"{rng.getrandbits(128):032x}"
+    """A request id with a fixed prefix: texts share characters into it, not up to a boundary."""
+    return f"req_20261207_{rng.getrandbits(128):032x}"
 
 
 def _user(user: int) -> str:
@@ -115,6 +120,33 @@ def test_the_planner_never_sends_an_empty_system_block() -> None:
         assert response.status == 200
         planner.observe(plan, response.json()["usage"], dict(response.headers))
         clock.advance(20)
+
+
+@pytest.mark.parametrize(("mode", "stream"), PATHS, ids=PATH_IDS)
+def test_chat_model_never_sends_an_empty_system_block(mode: str, stream: bool) -> None:
+    emulator = MessagesEmulator()
+    llm = emulated_chat_model(emulator, model="claude-sonnet-4-5", max_tokens=16)
+    ana, bo = STATIC + _user(1), STATIC + _user(2)
+    for text in (ana, bo, ana + "Note: be brief\n", ana + "Note: use tables\n", ana):
+        messages = [SystemMessage(text), HumanMessage("hi " + words(30))]
+        if mode == "sync" and stream:
+            list(llm.stream(messages))
+        elif mode == "sync":
+            llm.invoke(messages)
+        else:
+            asyncio.run(_acall(llm, messages, stream))
+    for request in emulator.requests:
+        system = request["body"]["system"]
+        blocks = [system] if isinstance(system, str) else [b["text"] for b in system]
+        assert all(b.strip() for b in blocks), blocks[-1][-40:]
+
+
+async def _acall(llm: Any, messages: list[Any], stream: bool) -> None:
+    if stream:
+        async for _ in llm.astream(messages):
+            pass
+    else:
+        await llm.ainvoke(messages)
 
 
 def test_per_request_ids_after_a_user_s_lines_keep_one_head_per_user() -> None:
