@@ -262,14 +262,16 @@ class CacheState:
         return entry
 
     def restart(self, key: int, now: float) -> None:
-        """A request contains this prefix, and its outcome was counted on a longer one of the
-        same bucket: start its trial afresh without counting one."""
-        entry = self.entries[key]
+        """A request contains this prefix, and its outcome is counted on a longer one of the
+        same bucket (one head, one need, one outcome): close its trial without counting one,
+        and open none (the longer prefix's trial is this need's; a second would be swept as a
+        second miss of the same need). A later request that needs this prefix alone reopens it."""
+        entry = self.entries.get(key)
+        if entry is None:  # forgotten (the LRU is full) while the longer one was recorded
+            return
         self.entries.move_to_end(key)
         entry.trial_open = entry.awaiting_late = False
         entry.last_seen = now
-        if entry.rearm and entry.bucket is not None:
-            self._open(key, entry, now)
 
     def record(self, key: int, now: float, bucket: BucketKey | None, rearm: bool) -> Entry:
         """Remember a candidate prefix so later calls can tell whether it recurs."""
