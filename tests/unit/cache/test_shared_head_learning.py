@@ -64,3 +64,38 @@ def test_one_request_holding_both_ends_of_the_head_is_one_trial() -> None:
              if kind is PrefixKind.HEAD and app is not None]
     assert len(heads) == 1
     assert heads[0].trials < 3.0, heads[0]  # three needs (decayed), not six
+
+
+def test_a_conversation_reading_its_own_entries_teaches_nothing_of_its_head() -> None:
+    """Eight turns 90 s apart: each reads the conversation's own longer entry, none needs the
+    head alone. Neither a sighting of the head nor the API's read of the own entry (which
+    covers the head: not a sign that another planner kept it warm) is a reuse of the head."""
+    clock = ManualClock()
+    emulator = MessagesEmulator(clock=clock)
+    planner = CachePlanner(clock=clock)
+    for turn in range(1, 9):
+        out, plan = planner.plan(_body(turn, 0, tools=True))
+        response = emulator.handle("POST", "/v1/messages", HEADERS, out)
+        usage: dict[str, Any] = response.json()["usage"]
+        if turn > 1:
+            assert usage["cache_read_input_tokens"] > 0
+        planner.observe(plan, usage, dict(response.headers))
+        clock.advance(90)
+    heads = [b for (kind, _), b in planner.state.buckets.items() if kind is PrefixKind.HEAD]
+    assert heads and all(b.hits == 0 for b in heads), heads
+
+
+def test_no_marker_at_the_tools_end_while_the_system_prompt_after_it_is_live() -> None:
+    """Conversations starting 4 minutes apart read the system prompt (refreshing it) while the
+    tools' own entry expires: a marker there would neither read nor be written."""
+    clock = ManualClock()
+    emulator = MessagesEmulator(clock=clock)
+    planner = CachePlanner(clock=clock)
+    for conversation in range(3):
+        out, plan = planner.plan(_body(1, conversation, tools=True))
+        response = emulator.handle("POST", "/v1/messages", HEADERS, out)
+        usage: dict[str, Any] = response.json()["usage"]
+        planner.observe(plan, usage, dict(response.headers))
+        clock.advance(240)
+    assert usage["cache_read_input_tokens"] > 0
+    assert [bp.segment for bp in plan.breakpoints if bp.segment == "tools"] == [], plan.explain()
