@@ -17,7 +17,7 @@ import time
 import weakref
 from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .._models import TTL_SECONDS
 from ._kinds import LATE_PRIOR, PRIORS, PrefixKind
@@ -119,6 +119,21 @@ class CacheState:
         self._trials: deque[tuple[float, int]] = deque()
         # content fingerprint of each recent request's tail block -> the prefix it ended
         self.tails: OrderedDict[int, int] = OrderedDict()
+
+    def scratch_copy(self) -> CacheState:
+        """A copy to plan a preview on exactly as ``plan`` would (a plan learns from its own
+        request before it values breakpoints: the head sighted again, a shifted history, a
+        longer system cut), leaving this state untouched. Call under ``lock``. The token memo
+        (pure estimates) is shared; recent scans are not (a fresh cache plans the same)."""
+        other = CacheState(self.history_size, self.clock)
+        other.entries = OrderedDict((k, replace(e)) for k, e in self.entries.items())
+        other.buckets = OrderedDict((k, replace(b)) for k, b in self.buckets.items())
+        other.token_memo, other.token_memo_cap = self.token_memo, self.token_memo_cap
+        other.ratio, other.samples, other.shared = self.ratio, self.samples, self.shared
+        other.splitter = self.splitter.copy()
+        other._trials = deque(self._trials)
+        other.tails = OrderedDict(self.tails)
+        return other
 
     # -- token memo ---------------------------------------------------------------
     def token_memo_for_scan(self) -> dict[int, int]:

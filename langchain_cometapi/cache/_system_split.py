@@ -92,6 +92,14 @@ class SystemSplitter:
         self._known_cap = known
         self._stamps: OrderedDict[int, tuple[int, bool] | None] = OrderedDict()
 
+    def copy(self) -> SystemSplitter:
+        """An independent copy (a preview learns on it, see ``CacheState.scratch_copy``)."""
+        other = SystemSplitter(self._recent.maxlen or 8, self._known_cap)
+        other._recent.extend(self._recent)
+        other._known.update(self._known)
+        other._stamps.update(self._stamps)
+        return other
+
     def split_point(self, text: str, learn: bool = True) -> int | None:
         """Character index where ``text``'s dynamic tail starts, or None to keep it whole.
 
