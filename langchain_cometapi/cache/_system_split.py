@@ -109,6 +109,7 @@ class SystemSplitter:
         cut = self._cut(text, learn)
         if cut is not None and not text[cut:].strip():
             self.confirmed = self.volatile = False
+            self.shared_cut = None
             return None
         return cut
 

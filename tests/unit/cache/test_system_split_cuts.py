@@ -79,7 +79,11 @@ def test_every_cut_leaves_two_non_blank_blocks_at_a_boundary(
         text = _text(*spec)
         preview = splitter.split_point(text, learn=False)
         _check_cut(text, preview)
-        _check_cut(text, splitter.split_point(text))
+        cut = splitter.split_point(text)
+        _check_cut(text, cut)
+        if splitter.shared_cut is not None:  # the head every user shares: a block of its own
+            assert cut is not None and 0 < splitter.shared_cut < cut
+            _check_cut(text[:cut] + "x", splitter.shared_cut)
 
 
 @_SETTINGS
