@@ -38,9 +38,10 @@ def _check_body(sent: dict[str, Any], body: dict[str, Any]) -> None:
     found = list(markers(sent))
     assert len(found) <= 4
     ttls = [ttl for _, _, ttl in found]
-    assert "1h" not in ttls[ttls.index("5m"):] if "5m" in ttls else True
-    for text in _system_texts(sent.get("system")):
-        assert text.strip(), f"empty or blank system text block in {_system_texts(sent['system'])}"
+    if "5m" in ttls:
+        assert "1h" not in ttls[ttls.index("5m"):]
+    blocks = _system_texts(sent.get("system"))
+    assert all(text.strip() for text in blocks), f"blank system block: {list(map(len, blocks))}"
     assert "".join(_system_texts(sent.get("system"))) == "".join(
         _system_texts(body.get("system"))
     )
