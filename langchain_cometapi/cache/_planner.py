@@ -117,10 +117,15 @@ class CachePlanner:
         return strip_cache_control(body, only_ttl=False), plan
 
     def preview(self, body: Mapping[str, Any]) -> CachePlan:
-        """The plan ``plan`` would make, without recording anything (nothing is sent)."""
+        """The plan ``plan`` would make, without recording anything (nothing is sent): planned
+        on a scratch copy of the state, since a plan learns from its own request first."""
         if self.endpoint.markers_refused:
             return self._unmarked(body)[1]
-        return _plan(body, self.policy, self.state, False, self._limits())[1]
+        if self.endpoint.ttl_refused and has_ttl(body):
+            body = strip_cache_control(body, only_ttl=True)
+        with self.state.lock:
+            scratch = self.state.scratch_copy()
+        return _plan(body, self.policy, scratch, True, self._limits())[1]
 
     def resend_after_refusal(
         self, status: int | None, message: str, body: Mapping[str, Any]

@@ -98,7 +98,8 @@ class Planning:
 
     def run(self) -> tuple[dict[str, Any], CachePlan, Ledger]:
         state, policy = self.state, self.policy
-        state.sweep(self.now)
+        if self.learn:
+            state.sweep(self.now)
         blocks, splittable = split_candidate(self.body.get("system"))
         split_at: int | None = None
         state.splitter.volatile = False
@@ -203,11 +204,13 @@ class Planning:
     ) -> None:
         state, now = self.state, self.now
         head = (PrefixKind.HEAD, app)
-        if scan.tools_end >= 0:
-            state.record(scan.hashes[scan.tools_end], now, head, True)
+        tools = state.record(scan.hashes[scan.tools_end], now, head, True) \
+            if scan.tools_end >= 0 else None
         static_end = scan.system_end - (split_at is not None)
         if static_end > scan.tools_end:
             state.record(scan.hashes[static_end], now, head, True)
+            if tools is not None and tools.bucket == head:  # one head: its outcome is the
+                state.restart(scan.hashes[scan.tools_end], now)  # system prompt's
         if split_at is not None:
             state.record(scan.hashes[scan.system_end], now, (PrefixKind.DYNAMIC, app), True)
         if finder.shared_end is not None:

@@ -17,7 +17,7 @@ import time
 import weakref
 from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .._models import TTL_SECONDS
 from ._kinds import LATE_PRIOR, PRIORS, PrefixKind
@@ -119,6 +119,21 @@ class CacheState:
         self._trials: deque[tuple[float, int]] = deque()
         # content fingerprint of each recent request's tail block -> the prefix it ended
         self.tails: OrderedDict[int, int] = OrderedDict()
+
+    def scratch_copy(self) -> CacheState:
+        """A copy to plan a preview on exactly as ``plan`` would (a plan learns from its own
+        request before it values breakpoints: the head sighted again, a shifted history, a
+        longer system cut), leaving this state untouched. Call under ``lock``. The token memo
+        (pure estimates) is shared; recent scans are not (a fresh cache plans the same)."""
+        other = CacheState(self.history_size, self.clock)
+        other.entries = OrderedDict((k, replace(e)) for k, e in self.entries.items())
+        other.buckets = OrderedDict((k, replace(b)) for k, b in self.buckets.items())
+        other.token_memo, other.token_memo_cap = self.token_memo, self.token_memo_cap
+        other.ratio, other.samples, other.shared = self.ratio, self.samples, self.shared
+        other.splitter = self.splitter.copy()
+        other._trials = deque(self._trials)
+        other.tails = OrderedDict(self.tails)
+        return other
 
     # -- token memo ---------------------------------------------------------------
     def token_memo_for_scan(self) -> dict[int, int]:
@@ -262,14 +277,16 @@ class CacheState:
         return entry
 
     def restart(self, key: int, now: float) -> None:
-        """A request contains this prefix, and its outcome was counted on a longer one of the
-        same bucket: start its trial afresh without counting one."""
-        entry = self.entries[key]
+        """A request contains this prefix, and its outcome is counted on a longer one of the
+        same bucket (one head, one need, one outcome): close its trial without counting one,
+        and open none (the longer prefix's trial is this need's; a second would be swept as a
+        second miss of the same need). A later request that needs this prefix alone reopens it."""
+        entry = self.entries.get(key)
+        if entry is None:  # forgotten (the LRU is full) while the longer one was recorded
+            return
         self.entries.move_to_end(key)
         entry.trial_open = entry.awaiting_late = False
         entry.last_seen = now
-        if entry.rearm and entry.bucket is not None:
-            self._open(key, entry, now)
 
     def record(self, key: int, now: float, bucket: BucketKey | None, rearm: bool) -> Entry:
         """Remember a candidate prefix so later calls can tell whether it recurs."""

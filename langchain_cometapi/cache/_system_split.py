@@ -92,8 +92,28 @@ class SystemSplitter:
         self._known_cap = known
         self._stamps: OrderedDict[int, tuple[int, bool] | None] = OrderedDict()
 
+    def copy(self) -> SystemSplitter:
+        """An independent copy (a preview learns on it, see ``CacheState.scratch_copy``)."""
+        other = SystemSplitter(self._recent.maxlen or 8, self._known_cap)
+        other._recent.extend(self._recent)
+        other._known.update(self._known)
+        other._stamps.update(self._stamps)
+        return other
+
     def split_point(self, text: str, learn: bool = True) -> int | None:
-        """Character index where ``text``'s dynamic tail starts, or None to keep it whole."""
+        """Character index where ``text``'s dynamic tail starts, or None to keep it whole.
+
+        Never a cut that leaves a blank tail: the API refuses an empty system text block
+        (and a blank one says nothing changes after the cut: the whole text is the head). A
+        text that other recent texts extend (the same lines plus a note) recurs as it is."""
+        cut = self._cut(text, learn)
+        if cut is not None and not text[cut:].strip():
+            self.confirmed = self.volatile = False
+            self.shared_cut = None
+            return None
+        return cut
+
+    def _cut(self, text: str, learn: bool) -> int | None:
         self.confirmed = self.volatile = False
         self.shared_cut = None
         key = self._known_cut(text)
