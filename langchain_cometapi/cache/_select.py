@@ -118,7 +118,11 @@ def _score(
     minimum: float,
 ) -> _Score:
     """``evaluate`` without building the Choice (``choose`` builds only the winner's)."""
-    ttls = _effective_ttls(chosen)
+    if not chosen:  # marks nothing, reads and writes nothing
+        return 0.0, [], -1, [], 0.0, 0.0, 0.0
+    ttls = [c.ttl for c in chosen]
+    if ttls.count("5m") != len(ttls):  # else nothing to cap or upgrade (the common case)
+        ttls = _effective_ttls(chosen)
     read_pos = -1
     if alive:
         for c in chosen:

@@ -15,6 +15,7 @@ import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from operator import mul
 
 __all__ = ["backend_name", "cl100k_tokens", "class_counts", "clear_cache", "fallback_tokens"]
 
@@ -121,8 +122,8 @@ def fallback_tokens(text: str) -> float:
     """cl100k-equivalent count from character-class frequencies (no tokenizer needed)."""
     if not text:
         return 0.0
-    counts = class_counts(text)
-    return max(1.0, sum(c * w for c, w in zip(counts, _WEIGHTS, strict=True)))
+    counts = class_counts(text)  # one count per weight, summed in the same order at C level
+    return max(1.0, sum(map(mul, counts, _WEIGHTS)))
 
 
 def _split_repeats(text: str) -> tuple[str, float]:

@@ -93,5 +93,6 @@ def test_class_counts_equal_one_regex_pass_per_class(text: str) -> None:
     plain[_text._CHUNK] -= plain[_text._WORD]
     plain[_text._NON_ASCII] -= plain[_text._CJK]
     counts = _text.class_counts(text)
+    assert len(counts) == len(_text._WEIGHTS)  # one weight per count: the sum pairs them
     counts[_text._NON_ASCII] += counts[-2] + counts[-1]  # two- and four-byte, counted apart
     assert counts[: len(plain)] == plain
