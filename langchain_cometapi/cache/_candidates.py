@@ -235,13 +235,15 @@ class CandidateFinder:
         scan, anchor = self.scan, self.anchor
         since = scan.message_starts[scan.message_of[anchor]] if anchor is not None else 0
         lowest = max(since, scan.system_end + 1)  # in the messages, from the previous turn on
-        previous = max((p for p in gaps if lowest <= p < tail), default=None)
-        if previous is not None:
+        previous = older = -1  # the latest known position in each range (a few are known)
+        for p in gaps:
+            if lowest <= p < tail:
+                previous = p if p > previous else previous
+            elif scan.system_end < p < since:
+                older = p if p > older else older
+        if previous >= 0:
             return gaps[previous]
-        if anchor is None:
-            return None
-        older = max((p for p in gaps if scan.system_end < p < since), default=None)
-        if older is None:
+        if anchor is None or older < 0:
             return None
         turns = scan.message_roles[scan.message_of[older] + 1 :].count("user")
         gap = gaps[older] / max(turns, 1)

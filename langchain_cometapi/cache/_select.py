@@ -28,8 +28,13 @@ _MAX_READS = 20.0
 
 def expected_reads(p: float) -> float:
     """Later reads of a prefix whose every next use arrives within the TTL with probability p."""
-    p = min(max(p, 0.0), 0.999)
-    return min(p / (1.0 - p), _MAX_READS)
+    # min(max(p, 0.0), 0.999) and min(reads, _MAX_READS), as comparisons (a few per plan)
+    if 0.0 > p:
+        p = 0.0
+    if p > 0.999:
+        p = 0.999
+    reads = p / (1.0 - p)
+    return _MAX_READS if _MAX_READS < reads else reads
 
 
 @dataclass(slots=True)
