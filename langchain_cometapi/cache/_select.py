@@ -23,18 +23,20 @@ __all__ = ["READ_REACH", "Candidate", "Choice", "choose", "expected_reads"]
 #: window, so an off-by-one in where the API starts counting cannot turn a read into a write.
 READ_REACH = LOOKBACK_BLOCKS - 2
 _SAVING = PRICE_PLAIN - PRICE_READ
+_PREMIUM_1H = WRITE_PRICE["1h"] - PRICE_PLAIN  # a written token's premium over a plain one
+_PREMIUM_5M = WRITE_PRICE["5m"] - PRICE_PLAIN
 _MAX_READS = 20.0
 
 
 def expected_reads(p: float) -> float:
     """Later reads of a prefix whose every next use arrives within the TTL with probability p."""
     # min(max(p, 0.0), 0.999) and min(reads, _MAX_READS), as comparisons (a few per plan)
-    if 0.0 > p:
+    if p < 0.0:
         p = 0.0
     if p > 0.999:
         p = 0.999
     reads = p / (1.0 - p)
-    return _MAX_READS if _MAX_READS < reads else reads
+    return _MAX_READS if reads > _MAX_READS else reads
 
 
 @dataclass(slots=True)
@@ -125,21 +127,26 @@ def _score(
     """``evaluate`` without building the Choice (``choose`` builds only the winner's)."""
     if not chosen:  # marks nothing, reads and writes nothing
         return 0.0, [], -1, [], 0.0, 0.0, 0.0
-    ttls = [c.ttl for c in chosen]
-    if ttls.count("5m") != len(ttls):  # else nothing to cap or upgrade (the common case)
-        ttls = _effective_ttls(chosen)
+    # Loops, not comprehensions: a subset holds a few candidates, and a comprehension is a
+    # function call of its own (before Python 3.12).
+    ttls: list[str] = []
     read_pos = -1
-    if alive:
-        for c in chosen:
+    for c in chosen:
+        ttls.append(c.ttl)
+        if alive:
             i = bisect_right(alive, c.pos) - 1
             if i >= 0 and c.pos - alive[i] <= READ_REACH and alive[i] > read_pos:
                 read_pos = alive[i]
+    if ttls.count("5m") != len(ttls):  # else nothing to cap or upgrade (the common case)
+        ttls = _effective_ttls(chosen)
     read = cumulative[read_pos] if read_pos >= 0 else 0.0
-    written = [
-        k
-        for k, c in enumerate(chosen)
-        if c.pos > read_pos and not c.alive and cumulative[c.pos] >= minimum
-    ]
+    written: list[int] = []
+    touched: list[float] = []  # prefix tokens of the live entries chosen
+    for k, c in enumerate(chosen):
+        if c.alive:
+            touched.append(cumulative[c.pos])
+        elif c.pos > read_pos and cumulative[c.pos] >= minimum:
+            written.append(k)
     value = _SAVING * read
     w5 = w1h = 0.0
     if written:
@@ -151,17 +158,20 @@ def _score(
         last = cumulative[chosen[written[-1]].pos]
         w1h = max(0.0, last_1h - read)
         w5 = max(0.0, last - max(read, last_1h))
-        value -= (WRITE_PRICE["1h"] - PRICE_PLAIN) * w1h + (WRITE_PRICE["5m"] - PRICE_PLAIN) * w5
+        value -= _PREMIUM_1H * w1h + _PREMIUM_5M * w5
         # Later reads are credited only for tokens no live entry already covers: those
         # would be read later anyway, written or not.
         floor = max(read, cumulative[alive[-1]] if alive else 0.0)
-        shared = [k for k in written if chosen[k].shared]
+        shared: list[int] = []
+        for k in written:
+            if chosen[k].shared:
+                shared.append(k)
         if shared:
             value += _with_shared(chosen, written, shared, ttls, cumulative, floor)
         else:
             value += _later(chosen, written, ttls, cumulative, floor)
     # Tiny credit for touching live entries: it keeps shared prefixes warm for other callers.
-    value += 1e-6 * sum([cumulative[c.pos] for c in chosen if c.alive])
+    value += 1e-6 * sum(touched)
     return value, ttls, read_pos, written, read, w5, w1h
 
 
