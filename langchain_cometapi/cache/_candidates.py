@@ -51,7 +51,12 @@ def foreign_ttl(reuse: dict[str, float] | None, anchor: int, marked: list[int]) 
     the one this planner chooses for this turn's tail (``reuse``; same code, similar evidence);
     None when it would not write one, or when no marker of this plan can reach the previous
     tail (then the API's read says nothing about that entry)."""
-    if not reuse or not any(0 <= pos - anchor <= READ_REACH for pos in marked):
+    if not reuse:
+        return None
+    for pos in marked:
+        if 0 <= pos - anchor <= READ_REACH:
+            break
+    else:
         return None
     ttl = pick_ttl(reuse)
     return ttl if _net(reuse, ttl) > 0 else None
@@ -101,7 +106,7 @@ class CandidateFinder:
             Candidate(pos, "user", "user's own marker", ttl, {"5m": 1.0, "1h": 1.0},
                       fixed=True, alive=pos in alive)
             for pos, ttl in scan.user_ttl.items()
-        ]
+        ] if scan.user_ttl else []
         self._add_candidates(alive, gaps)
         return self._trim(list(self.pool.values())), fixed, alive
 
@@ -274,7 +279,10 @@ class CandidateFinder:
     @staticmethod
     def _trim(candidates: list[Candidate]) -> list[Candidate]:
         """Keep the subset search small: the longest few live read points suffice."""
-        reads = [c for c in candidates if c.segment == "read"]
+        reads: list[Candidate] = []
+        for c in candidates:  # a loop: a comprehension is a call of its own
+            if c.segment == "read":
+                reads.append(c)
         if len(reads) > 2:
             keep = {c.pos for c in sorted(reads, key=lambda c: c.pos)[-2:]}
             candidates = [c for c in candidates if c.segment != "read" or c.pos in keep]

@@ -21,7 +21,7 @@ from ._edit import apply_markers
 from ._kinds import SHORT_FIRST_TURN, PrefixKind, tail_kind, tail_kind_of_first
 from ._ledger import Ledger, Unseen
 from ._lookback import previous_tail
-from ._plan import Action, Breakpoint, CachePlan, new_breakpoint
+from ._plan import Action, Breakpoint, CachePlan, Location, new_breakpoint
 from ._policy import CachePolicy
 from ._pricing import PRICE_PLAIN, input_cost
 from ._scan import Markable, Scan, scan_body
@@ -124,8 +124,13 @@ class Planning:
             self.notes.append("no free breakpoint: the body's own markers use the budget")
             candidates = []
         choice = choose(candidates, fixed, max(budget, 0), prefix_tokens, alive, self.floor)
-        marks = {scan.location(c.pos): ttl for c, ttl in choice.marks if not c.fixed}
-        use_blocks = split_at is not None or any([loc[0] == "system" for loc in marks])
+        marks: dict[Location, str] = {}
+        use_blocks = split_at is not None
+        for c, ttl in choice.marks:  # a loop: a few marks, and a comprehension is a call
+            if not c.fixed:
+                loc = scan.location(c.pos)
+                marks[loc] = ttl
+                use_blocks = use_blocks or loc[0] == "system"
         out = apply_markers(self.body, marks, blocks if use_blocks else None)
         if self.learn:
             self._remember(scan, choice, app, split_at, finder)
@@ -161,11 +166,10 @@ class Planning:
         # Only past the longest prefix believed live: a read of that one (this planner's own
         # entry) covers every shorter prefix and says nothing of other planners.
         longest = alive[-1] if alive else -1
-        out = [
-            Unseen(kind, app, prefix_tokens[pos])
-            for pos, kind in ends.items()
-            if pos > longest
-        ]
+        out: list[Unseen] = []
+        for pos, kind in ends.items():
+            if pos > longest:
+                out.append(Unseen(kind, app, prefix_tokens[pos]))
         if anchor is None:
             return tuple(out)
         known = scan.hashes[anchor] in self.state.entries
@@ -178,7 +182,10 @@ class Planning:
             kind = PrefixKind.TAIL_CONTINUED if users > 1 else tail_kind_of_first(first_turn)
             ttl = None
             if users > 1 and prefix_tokens[anchor] >= self.minimum:
-                ttl = foreign_ttl(finder.tail_reuse, anchor, [c.pos for c, _ in choice.marks])
+                marked: list[int] = []
+                for c, _ in choice.marks:
+                    marked.append(c.pos)
+                ttl = foreign_ttl(finder.tail_reuse, anchor, marked)
             out.append(Unseen(kind, app, prefix_tokens[anchor], ttl))
         return tuple(out)
 
@@ -222,7 +229,9 @@ class Planning:
             tail = finder.tail_pos
             if tail is not None:
                 state.remember_tail(_content_key(scan, tail), scan.hashes[tail])
-        ttl_at = {c.pos: ttl for c, ttl in choice.marks}
+        ttl_at: dict[int, str] = {}
+        for c, ttl in choice.marks:
+            ttl_at[c.pos] = ttl
         if choice.read_pos >= 0:
             read_key = scan.hashes[choice.read_pos]
             entry = state.entries.get(read_key)

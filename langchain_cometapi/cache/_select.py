@@ -107,11 +107,14 @@ def evaluate(
 
 def _choice(chosen: Sequence[Candidate], score: _Score) -> Choice:
     value, ttls, read_pos, written, read, w5, w1h = score
+    positions: list[int] = []
+    for k in written:
+        positions.append(chosen[k].pos)
     return Choice(
         marks=list(zip(chosen, ttls, strict=True)),
         value=value,
         read_pos=read_pos,
-        written=[chosen[k].pos for k in written],
+        written=positions,
         read_tokens=round(read),
         write_5m=round(w5),
         write_1h=round(w1h),
@@ -190,7 +193,10 @@ def _with_shared(
     that could read a longer live entry of its own credits nothing to the shared one (``floor``):
     its next need would write it just as well."""
     value = _later(chosen, shared, ttls, cumulative, floor)
-    own = [k for k in written if not chosen[k].shared]
+    own: list[int] = []
+    for k in written:
+        if not chosen[k].shared:
+            own.append(k)
     if own:
         return value + _later(chosen, own, ttls, cumulative, floor)
     last = shared[-1]

@@ -99,15 +99,19 @@ def class_counts(text: str) -> list[float]:
     in one-case runs too long to be words (random ids, base64 pieces), then the two-byte and
     four-byte non-ASCII characters (counted apart from the other non-ASCII ones)."""
     words = _PATTERNS[_WORD].findall(text)
-    counts = [float(len(words)), float(sum([(len(w) + 5) // 6 for w in words]))]
+    chunks = long_letters = 0  # one loop over the words, not two comprehensions
+    for w in words:
+        chunks += (len(w) + 5) // 6
+        if len(w) >= _LONG_WORD and (w.islower() or w.isupper()):
+            long_letters += len(w)
+    counts = [float(len(words)), float(chunks)]
     counts += [
         float(len(pattern.findall(text))) if needed is None or needed(text) else 0.0
         for pattern, needed in _COUNTED
     ]
     counts[_CHUNK] -= counts[_WORD]
     counts[_NON_ASCII] -= counts[_CJK]
-    long_runs = [w for w in words if len(w) >= _LONG_WORD]
-    counts.append(float(sum(len(w) for w in long_runs if w.islower() or w.isupper())))
+    counts.append(float(long_letters))
     if counts[_NON_ASCII]:
         alphabetic = float(len(_ALPHABETIC.findall(text)))
         astral = float(len(_ASTRAL.findall(text)))
@@ -123,7 +127,8 @@ def fallback_tokens(text: str) -> float:
     if not text:
         return 0.0
     counts = class_counts(text)  # one count per weight, summed in the same order at C level
-    return max(1.0, sum(map(mul, counts, _WEIGHTS)))
+    total: float = sum(map(mul, counts, _WEIGHTS))
+    return max(1.0, total)
 
 
 def _split_repeats(text: str) -> tuple[str, float]:
