@@ -21,6 +21,9 @@ __all__ = ["CandidateFinder", "foreign_ttl", "pick_ttl"]
 
 #: Segments that end a prefix of a shared kind (``_kinds``): their reads add to the tail's.
 _SHARED_SEGMENTS = frozenset({"tools", "system"})
+#: Enum members bound once: reading one off the class is slow (an attribute lookup through
+#: the Enum metaclass, before Python 3.12), and each plan needs a few.
+_HEAD, _DOCUMENTS = PrefixKind.HEAD, PrefixKind.DOCUMENTS
 #: The subset search tries every combination: keep the pool small.
 _MAX_POOL = 12
 
@@ -148,7 +151,7 @@ class CandidateFinder:
         if "bridge" not in context.policy.segments:
             return
         anchor = self.anchor
-        last = len(scan) - 1
+        last = len(scan.block_fps) - 1
         if (
             anchor is None
             or last - anchor <= READ_REACH
@@ -180,12 +183,12 @@ class CandidateFinder:
         allowed = context.policy.segments
         dynamic = self.split_at is not None
         if "tools" in allowed and scan.tools_end >= 0:
-            reuse = expected_reuse(context, PrefixKind.HEAD, app)
+            reuse = expected_reuse(context, _HEAD, app)
             self._add(scan.tools_end, "tools", "end of tool definitions", reuse, alive)
         static_end = scan.system_end - dynamic
         if "system" in allowed and static_end > scan.tools_end:
             why = "end of static system prompt" if dynamic else "end of system prompt"
-            reuse = expected_reuse(context, PrefixKind.HEAD, app, dynamic=self.volatile)
+            reuse = expected_reuse(context, _HEAD, app, dynamic=self.volatile)
             self._add(static_end, "system", why, reuse, alive)
             self._drop_covered_tools(scan.tools_end, static_end)
             shared = self.shared_end
@@ -195,7 +198,7 @@ class CandidateFinder:
         doc_end = self.documents_pos = self.documents_end(scan)
         if "documents" in allowed and doc_end is not None:
             reuse = expected_reuse(
-                context, PrefixKind.DOCUMENTS, app, dynamic=self.changing or self.volatile
+                context, _DOCUMENTS, app, dynamic=self.changing or self.volatile
             )
             self._add(doc_end, "documents", "end of leading documents", reuse, alive)
         tail = self.tail_pos = self.tail(scan, self.usable_set)
@@ -260,7 +263,7 @@ class CandidateFinder:
         """Markers every READ_REACH positions so a long turn still reads the last live entry."""
         at = anchor
         while tail - at > READ_REACH:
-            top = min(at + READ_REACH, len(self.scan) - 1)
+            top = min(at + READ_REACH, len(self.scan.block_fps) - 1)
             reach = [p for p in range(at + 1, top + 1) if p in self.usable_set]
             if not reach:
                 self.context.notes.append(
@@ -295,7 +298,7 @@ class CandidateFinder:
         if not scan.message_starts or scan.message_roles[0] != "user":
             return None
         start = scan.message_starts[0]
-        end = scan.message_starts[1] if len(scan.message_starts) > 1 else len(scan)
+        end = scan.message_starts[1] if len(scan.message_starts) > 1 else len(scan.block_fps)
         if end - start < 2:
             return None
         for pos in range(end - 2, start - 1, -1):
@@ -307,7 +310,7 @@ class CandidateFinder:
     def tail(scan: Scan, usable: Container[int]) -> int | None:
         """Last markable block, preferring the last user turn over an assistant prefill."""
         fallback = None
-        for pos in range(len(scan) - 1, scan.system_end, -1):  # the messages' positions
+        for pos in range(len(scan.block_fps) - 1, scan.system_end, -1):  # the messages' positions
             if pos in usable:
                 if scan.message_roles[scan.message_of[pos]] == "user":
                     return pos
