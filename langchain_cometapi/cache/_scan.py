@@ -276,7 +276,8 @@ class _Builder:
         scan.prefix_tokens.extend(copied if shift == 0 else map(shift.__add__, copied))
         scan.eligible.extend(previous.eligible[start:end])
         scan.message_of.extend(previous.message_of[start:end])
-        scan.message_starts.extend(map(offset.__add__, previous.message_starts[:count]))
+        starts = previous.message_starts[:count]  # the same head: at the same offsets
+        scan.message_starts.extend(starts if offset == 0 else map(offset.__add__, starts))
         scan.message_roles.extend(roles[:count])
         scan.message_keys.extend(keys[:count])
         scan.message_copies.extend(previous.message_copies[:count])
