@@ -62,25 +62,10 @@ _WEIGHTS: tuple[float, ...] = (
     _ASTRAL_WEIGHT,
 )
 _WORD, _CHUNK, _CJK, _NON_ASCII, _LONG_RUN = 0, 1, 7, 8, 10
-# The classes after the first two, each with a cheap C-level test that is false only when the
-# class cannot match (then its pass is skipped: same counts, less time on the planner's path).
-# The second class needs no pass: ``[A-Za-z]{1,6}`` cuts each letter run into ceil(len / 6).
-_COUNTED: tuple[tuple[re.Pattern[str], Callable[[str], bool] | None], ...] = tuple(
-    zip(
-        _PATTERNS[2:],
-        (
-            None,  # digit groups
-            None,  # punctuation
-            None,  # punctuation runs
-            lambda t: "\n" in t,  # line breaks
-            lambda t: "  " in t or "\t" in t,  # runs of spaces or tabs
-            lambda t: not t.isascii(),  # CJK
-            lambda t: not t.isascii(),  # other non-ASCII
-            None,  # camelCase joints
-        ),
-        strict=True,
-    )
-)
+# The classes after the first two. A pass is skipped when a cheap C-level test shows that its
+# class cannot match (same counts, less time on the planner's path); the second class needs no
+# pass: ``[A-Za-z]{1,6}`` cuts each letter run into ceil(len / 6).
+_DIGITS, _PUNCT, _PUNCT_RUNS, _LINES, _SPACES, _CJK_CHARS, _OTHER, _CAMEL = _PATTERNS[2:]
 _LONG_WORD = 20
 
 
@@ -105,9 +90,16 @@ def class_counts(text: str) -> list[float]:
         if len(w) >= _LONG_WORD and (w.islower() or w.isupper()):
             long_letters += len(w)
     counts = [float(len(words)), float(chunks)]
+    ascii_text = text.isascii()  # the tests inline, not a call per class
     counts += [
-        float(len(pattern.findall(text))) if needed is None or needed(text) else 0.0
-        for pattern, needed in _COUNTED
+        float(len(_DIGITS.findall(text))),
+        float(len(_PUNCT.findall(text))),
+        float(len(_PUNCT_RUNS.findall(text))),
+        float(len(_LINES.findall(text))) if "\n" in text else 0.0,
+        float(len(_SPACES.findall(text))) if "  " in text or "\t" in text else 0.0,
+        0.0 if ascii_text else float(len(_CJK_CHARS.findall(text))),
+        0.0 if ascii_text else float(len(_OTHER.findall(text))),
+        float(len(_CAMEL.findall(text))),
     ]
     counts[_CHUNK] -= counts[_WORD]
     counts[_NON_ASCII] -= counts[_CJK]
