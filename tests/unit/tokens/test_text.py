@@ -80,6 +80,8 @@ _SAMPLES = [
     "emoji 😀👍", "Привет, мир!", "x = {'k': [1, 2, 3]}  # comment\n",
     "\u00a0\u2028\u3000\x85 spaces",
     "SHOUTING LETTERS AAAAAAAAAAAAAAAAAAAAAAAA id_4f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c",
+    "qwertyuiopasdfghjklzxcvbnm MixedCaseLettersThatRunOnForLong abcdefghijklmnopqrst 1" + "c" * 19,
+    "alpha beta gamma delta epsilon zeta eta theta kappa " * 20,
 ]  # fmt: skip
 
 
@@ -96,3 +98,6 @@ def test_class_counts_equal_one_regex_pass_per_class(text: str) -> None:
     assert len(counts) == len(_text._WEIGHTS)  # one weight per count: the sum pairs them
     counts[_text._NON_ASCII] += counts[-2] + counts[-1]  # two- and four-byte, counted apart
     assert counts[: len(plain)] == plain
+    words = _text._PATTERNS[_text._WORD].findall(text)  # one-case words of 20 letters or more
+    runs = [w for w in words if len(w) >= 20 and (w.islower() or w.isupper())]
+    assert counts[_text._LONG_RUN] == float(sum(map(len, runs)))
