@@ -160,8 +160,9 @@ def _score(
             else 0.0
         )
         last = cumulative[chosen[written[-1]].pos]
-        w1h = max(0.0, last_1h - read)
-        w5 = max(0.0, last - max(read, last_1h))
+        w1h = last_1h - read if last_1h - read > 0.0 else 0.0  # max(0.0, ...), as comparisons
+        covered = last_1h if last_1h > read else read
+        w5 = last - covered if last - covered > 0.0 else 0.0
         value -= _PREMIUM_1H * w1h + _PREMIUM_5M * w5
         # Later reads are credited only for tokens no live entry already covers: those
         # would be read later anyway, written or not.
@@ -218,10 +219,13 @@ def _later(
     best_later = 0.0
     upper = cumulative[chosen[written[-1]].pos]
     for i in range(len(written) - 1, -1, -1):
-        c = chosen[written[i]]
-        best_later = max(best_later, c.reuse.get(ttls[written[i]], 0.0))
-        lower = max(floor, cumulative[chosen[written[i - 1]].pos] if i else 0.0)
-        value += _SAVING * best_later * max(0.0, upper - lower)
+        # ``max`` as comparisons (a few per subset): ``max(a, b)`` is ``b if b > a else a``
+        reads = chosen[written[i]].reuse.get(ttls[written[i]], 0.0)
+        best_later = reads if reads > best_later else best_later
+        below = cumulative[chosen[written[i - 1]].pos] if i else 0.0
+        lower = below if below > floor else floor
+        span = upper - lower
+        value += _SAVING * best_later * (span if span > 0.0 else 0.0)
         upper = lower
         if upper <= floor:
             break
