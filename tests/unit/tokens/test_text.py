@@ -82,7 +82,28 @@ _SAMPLES = [
     "SHOUTING LETTERS AAAAAAAAAAAAAAAAAAAAAAAA id_4f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c",
     "qwertyuiopasdfghjklzxcvbnm MixedCaseLettersThatRunOnForLong abcdefghijklmnopqrst 1" + "c" * 19,
     "alpha beta gamma delta epsilon zeta eta theta kappa " * 20,
+    # long texts (the passes that cannot match are ruled out by substring tests first)
+    "Version 2 of the plan: " + "words without a digit, " * 5 + "then one at the end 7",
+    "x" * 70 + " a long run of one letter after " + "0" * 9 + " and of a digit",
+    "zzzzzzz near misses: seven letters, zzzzzzz, 1111111 and 2222222 are not runs" * 2,
+    "Ünïcödé ëvërÿwhërë, but ASCII runs too: " + "Q" * 8 + " " + "é" * 80,
+    *("a long text whose only digit comes last: " * 2 + digit for digit in "0123456789"),
 ]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", _SAMPLES)
+def test_repeats_are_found_as_the_regex_finds_them(text: str) -> None:
+    """Long texts are tested for a run of one letter or digit before the backreferencing regex
+    runs; the split must be exactly the regex's."""
+    from langchain_cometapi.tokens import _text
+
+    runs = [m.group(0) for m in _text._REPEAT.finditer(text)] if len(text) >= 8 else []
+    expected = (
+        (_text._REPEAT.sub(" ", text), sum(len(r) / _text._REPEAT_CHARS_PER_TOKEN for r in runs))
+        if runs
+        else (text, 0.0)
+    )
+    assert _text._split_repeats(text) == expected
 
 
 @pytest.mark.parametrize("text", _SAMPLES)
