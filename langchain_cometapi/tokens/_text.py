@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import string
 import tempfile
 import threading
 from collections import OrderedDict
@@ -93,6 +94,22 @@ def _has_digit(text: str) -> bool:
     return any(digit in text for digit in "0123456789")
 
 
+#: ASCII lowercase letters to "a", uppercase to "A": a camelCase joint becomes "aA".
+_CASES = str.maketrans(
+    {**dict.fromkeys(string.ascii_lowercase, "a"), **dict.fromkeys(string.ascii_uppercase, "A")}
+)
+
+
+def _camel_joints(text: str, ascii_text: bool) -> int:
+    """Matches of ``[a-z][A-Z]``. On long ASCII text as the count of "aA" once the letters are
+    reduced to their case (C-level, ~4x faster than the regex pass; two joints never overlap,
+    since a joint ends on an uppercase letter and starts on a lowercase one). What is not an
+    ASCII letter is left as it is by the table, and none of it is "a" or "A"."""
+    if ascii_text and len(text) >= _LONG_TEXT:
+        return text.translate(_CASES).count("aA")
+    return len(_CAMEL.findall(text))
+
+
 def class_counts(text: str) -> list[float]:
     """The fallback's features of ``text``: one count per character class, then the letters
     in one-case runs too long to be words (random ids, base64 pieces), then the two-byte and
@@ -115,7 +132,7 @@ def class_counts(text: str) -> list[float]:
         float(len(_SPACES.findall(text))) if "  " in text or "\t" in text else 0.0,
         0.0 if ascii_text else float(len(_CJK_CHARS.findall(text))),
         0.0 if ascii_text else float(len(_OTHER.findall(text))),
-        float(len(_CAMEL.findall(text))),
+        float(_camel_joints(text, ascii_text)),
     ]
     counts[_CHUNK] -= counts[_WORD]
     counts[_NON_ASCII] -= counts[_CJK]
