@@ -94,6 +94,27 @@ def _has_digit(text: str) -> bool:
     return any(digit in text for digit in "0123456789")
 
 
+#: ASCII letters to "a", every other ASCII character to a space.
+_LETTERS = str.maketrans(
+    {chr(i): "a" if chr(i) in string.ascii_letters else " " for i in range(128)}
+)
+
+
+def _words(text: str, ascii_text: bool) -> list[str]:
+    """Matches of ``[A-Za-z]+``, or for long ASCII text their stand-ins of the same lengths
+    (runs of "a": the words split out of the text with everything else made a space, at C
+    level, ~3x faster than the regex pass) when none is long enough for ``_LONG_WORD``, whose
+    test needs the letters themselves."""
+    if ascii_text and len(text) >= _LONG_TEXT:
+        letters = text.translate(_LETTERS)
+        if _LONG_STANDIN not in letters:
+            return letters.split()
+    return _PATTERNS[_WORD].findall(text)
+
+
+_LONG_STANDIN = "a" * _LONG_WORD
+
+
 #: ASCII lowercase letters to "a", uppercase to "A": a camelCase joint becomes "aA".
 _CASES = str.maketrans(
     {**dict.fromkeys(string.ascii_lowercase, "a"), **dict.fromkeys(string.ascii_uppercase, "A")}
@@ -114,14 +135,14 @@ def class_counts(text: str) -> list[float]:
     """The fallback's features of ``text``: one count per character class, then the letters
     in one-case runs too long to be words (random ids, base64 pieces), then the two-byte and
     four-byte non-ASCII characters (counted apart from the other non-ASCII ones)."""
-    words = _PATTERNS[_WORD].findall(text)
+    ascii_text = text.isascii()  # the tests inline, not a call per class
+    words = _words(text, ascii_text)
     chunks = long_letters = 0  # one loop over the words, not two comprehensions
     for w in words:
         chunks += (len(w) + 5) // 6
         if len(w) >= _LONG_WORD and (w.islower() or w.isupper()):
             long_letters += len(w)
     counts = [float(len(words)), float(chunks)]
-    ascii_text = text.isascii()  # the tests inline, not a call per class
     counts += [
         float(len(_DIGITS.findall(text)))
         if len(text) < _LONG_TEXT or _has_digit(text)

@@ -88,6 +88,8 @@ _SAMPLES = [
     "zzzzzzz near misses: seven letters, zzzzzzz, 1111111 and 2222222 are not runs" * 2,
     "Ünïcödé ëvërÿwhërë, but ASCII runs too: " + "Q" * 8 + " " + "é" * 80,
     *("a long text whose only digit comes last: " * 2 + digit for digit in "0123456789"),
+    "a text long enough for the C-level paths, with one word of twenty: abcdefghijKLMNOPQRST.",
+    "and one of nineteen letters, which is no run: abcdefghijklmnopqrs ABCDEFGHIJKLMNOPQRS.",
 ]  # fmt: skip
 
 
