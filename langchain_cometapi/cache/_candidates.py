@@ -21,18 +21,32 @@ __all__ = ["CandidateFinder", "foreign_ttl", "pick_ttl"]
 
 #: Segments that end a prefix of a shared kind (``_kinds``): their reads add to the tail's.
 _SHARED_SEGMENTS = frozenset({"tools", "system"})
+#: Enum members bound once: reading one off the class is slow (an attribute lookup through
+#: the Enum metaclass, before Python 3.12), and each plan needs a few.
+_HEAD, _DOCUMENTS = PrefixKind.HEAD, PrefixKind.DOCUMENTS
 #: The subset search tries every combination: keep the pool small.
 _MAX_POOL = 12
 
 
-def pick_ttl(reuse: dict[str, float]) -> str:
-    """The TTL whose expected later reads best pay for its write premium."""
+_SAVING = PRICE_PLAIN - PRICE_READ
+_PREMIUM = {ttl: price - PRICE_PLAIN for ttl, price in WRITE_PRICE.items()}
 
-    return max(reuse, key=lambda ttl: _net(reuse, ttl))
+
+def pick_ttl(reuse: dict[str, float]) -> str:
+    """The TTL whose expected later reads best pay for its write premium (the first of equals,
+    as ``max`` picks; a loop, not ``max`` with a key function: it runs a few times a plan)."""
+    best, best_net = "", 0.0
+    for ttl, reads in reuse.items():
+        net = _SAVING * reads - _PREMIUM[ttl]
+        if not best or net > best_net:
+            best, best_net = ttl, net
+    if not best:
+        raise ValueError("no TTL to choose from")
+    return best
 
 
 def _net(reuse: dict[str, float], ttl: str) -> float:
-    return (PRICE_PLAIN - PRICE_READ) * reuse[ttl] - (WRITE_PRICE[ttl] - PRICE_PLAIN)
+    return _SAVING * reuse[ttl] - _PREMIUM[ttl]
 
 
 def foreign_ttl(reuse: dict[str, float] | None, anchor: int, marked: list[int]) -> str | None:
@@ -40,7 +54,12 @@ def foreign_ttl(reuse: dict[str, float] | None, anchor: int, marked: list[int]) 
     the one this planner chooses for this turn's tail (``reuse``; same code, similar evidence);
     None when it would not write one, or when no marker of this plan can reach the previous
     tail (then the API's read says nothing about that entry)."""
-    if not reuse or not any(0 <= pos - anchor <= READ_REACH for pos in marked):
+    if not reuse:
+        return None
+    for pos in marked:
+        if 0 <= pos - anchor <= READ_REACH:
+            break
+    else:
         return None
     ttl = pick_ttl(reuse)
     return ttl if _net(reuse, ttl) > 0 else None
@@ -90,7 +109,7 @@ class CandidateFinder:
             Candidate(pos, "user", "user's own marker", ttl, {"5m": 1.0, "1h": 1.0},
                       fixed=True, alive=pos in alive)
             for pos, ttl in scan.user_ttl.items()
-        ]
+        ] if scan.user_ttl else []
         self._add_candidates(alive, gaps)
         return self._trim(list(self.pool.values())), fixed, alive
 
@@ -132,7 +151,7 @@ class CandidateFinder:
         if "bridge" not in context.policy.segments:
             return
         anchor = self.anchor
-        last = len(scan) - 1
+        last = len(scan.block_fps) - 1
         if (
             anchor is None
             or last - anchor <= READ_REACH
@@ -164,12 +183,12 @@ class CandidateFinder:
         allowed = context.policy.segments
         dynamic = self.split_at is not None
         if "tools" in allowed and scan.tools_end >= 0:
-            reuse = expected_reuse(context, PrefixKind.HEAD, app)
+            reuse = expected_reuse(context, _HEAD, app)
             self._add(scan.tools_end, "tools", "end of tool definitions", reuse, alive)
         static_end = scan.system_end - dynamic
         if "system" in allowed and static_end > scan.tools_end:
             why = "end of static system prompt" if dynamic else "end of system prompt"
-            reuse = expected_reuse(context, PrefixKind.HEAD, app, dynamic=self.volatile)
+            reuse = expected_reuse(context, _HEAD, app, dynamic=self.volatile)
             self._add(static_end, "system", why, reuse, alive)
             self._drop_covered_tools(scan.tools_end, static_end)
             shared = self.shared_end
@@ -179,7 +198,7 @@ class CandidateFinder:
         doc_end = self.documents_pos = self.documents_end(scan)
         if "documents" in allowed and doc_end is not None:
             reuse = expected_reuse(
-                context, PrefixKind.DOCUMENTS, app, dynamic=self.changing or self.volatile
+                context, _DOCUMENTS, app, dynamic=self.changing or self.volatile
             )
             self._add(doc_end, "documents", "end of leading documents", reuse, alive)
         tail = self.tail_pos = self.tail(scan, self.usable_set)
@@ -224,13 +243,15 @@ class CandidateFinder:
         scan, anchor = self.scan, self.anchor
         since = scan.message_starts[scan.message_of[anchor]] if anchor is not None else 0
         lowest = max(since, scan.system_end + 1)  # in the messages, from the previous turn on
-        previous = max((p for p in gaps if lowest <= p < tail), default=None)
-        if previous is not None:
+        previous = older = -1  # the latest known position in each range (a few are known)
+        for p in gaps:
+            if lowest <= p < tail:
+                previous = p if p > previous else previous
+            elif scan.system_end < p < since:
+                older = p if p > older else older
+        if previous >= 0:
             return gaps[previous]
-        if anchor is None:
-            return None
-        older = max((p for p in gaps if scan.system_end < p < since), default=None)
-        if older is None:
+        if anchor is None or older < 0:
             return None
         turns = scan.message_roles[scan.message_of[older] + 1 :].count("user")
         gap = gaps[older] / max(turns, 1)
@@ -242,7 +263,7 @@ class CandidateFinder:
         """Markers every READ_REACH positions so a long turn still reads the last live entry."""
         at = anchor
         while tail - at > READ_REACH:
-            top = min(at + READ_REACH, len(self.scan) - 1)
+            top = min(at + READ_REACH, len(self.scan.block_fps) - 1)
             reach = [p for p in range(at + 1, top + 1) if p in self.usable_set]
             if not reach:
                 self.context.notes.append(
@@ -261,7 +282,10 @@ class CandidateFinder:
     @staticmethod
     def _trim(candidates: list[Candidate]) -> list[Candidate]:
         """Keep the subset search small: the longest few live read points suffice."""
-        reads = [c for c in candidates if c.segment == "read"]
+        reads: list[Candidate] = []
+        for c in candidates:  # a loop: a comprehension is a call of its own
+            if c.segment == "read":
+                reads.append(c)
         if len(reads) > 2:
             keep = {c.pos for c in sorted(reads, key=lambda c: c.pos)[-2:]}
             candidates = [c for c in candidates if c.segment != "read" or c.pos in keep]
@@ -274,7 +298,7 @@ class CandidateFinder:
         if not scan.message_starts or scan.message_roles[0] != "user":
             return None
         start = scan.message_starts[0]
-        end = scan.message_starts[1] if len(scan.message_starts) > 1 else len(scan)
+        end = scan.message_starts[1] if len(scan.message_starts) > 1 else len(scan.block_fps)
         if end - start < 2:
             return None
         for pos in range(end - 2, start - 1, -1):
@@ -286,7 +310,7 @@ class CandidateFinder:
     def tail(scan: Scan, usable: Container[int]) -> int | None:
         """Last markable block, preferring the last user turn over an assistant prefill."""
         fallback = None
-        for pos in range(len(scan) - 1, scan.system_end, -1):  # the messages' positions
+        for pos in range(len(scan.block_fps) - 1, scan.system_end, -1):  # the messages' positions
             if pos in usable:
                 if scan.message_roles[scan.message_of[pos]] == "user":
                     return pos

@@ -68,13 +68,14 @@ def _surely_large(body: Mapping[str, Any], chars: float) -> bool:
     for turn in reversed(body.get("messages") or ()):
         # ``type(x) is dict or`` skips the slow ABC check in the common case
         content = turn.get("content") if type(turn) is dict or isinstance(turn, Mapping) else None
-        if isinstance(content, str):
-            total += len(content)
-        elif isinstance(content, list):
+        if isinstance(content, list):  # the common case first (a value is a list or a str)
             for block in content:
-                mapping = type(block) is dict or isinstance(block, Mapping)
-                text = (block.get("text") or block.get("content")) if mapping else None
-                total += len(text) if isinstance(text, str) else 0
+                if type(block) is dict or isinstance(block, Mapping):
+                    text = block.get("text") or block.get("content")
+                    if isinstance(text, str):
+                        total += len(text)
+        elif isinstance(content, str):
+            total += len(content)
         if total >= chars:
             return True
     return False

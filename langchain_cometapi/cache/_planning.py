@@ -21,7 +21,7 @@ from ._edit import apply_markers
 from ._kinds import SHORT_FIRST_TURN, PrefixKind, tail_kind, tail_kind_of_first
 from ._ledger import Ledger, Unseen
 from ._lookback import previous_tail
-from ._plan import Action, Breakpoint, CachePlan, new_breakpoint
+from ._plan import Action, Breakpoint, CachePlan, Location, new_breakpoint
 from ._policy import CachePolicy
 from ._pricing import PRICE_PLAIN, input_cost
 from ._scan import Markable, Scan, scan_body
@@ -36,6 +36,8 @@ __all__ = ["Planning", "Restrictions", "split_candidate"]
 #: calibrated the token estimate, prefixes well under the nominal minimum are still marked.
 _FLOOR_UNCALIBRATED = 0.5
 _FLOOR_CALIBRATED = 0.8
+#: Enum members bound once (reading one off the class is slow before Python 3.12).
+_HEAD, _CONTINUED = PrefixKind.HEAD, PrefixKind.TAIL_CONTINUED
 
 
 @dataclass(frozen=True)
@@ -125,12 +127,19 @@ class Planning:
             self.notes.append("no free breakpoint: the body's own markers use the budget")
             candidates = []
         choice = choose(candidates, fixed, max(budget, 0), prefix_tokens, alive, self.floor)
-        marks = {scan.location(c.pos): ttl for c, ttl in choice.marks if not c.fixed}
-        use_blocks = split_at is not None or any([loc[0] == "system" for loc in marks])
+        marks: dict[Location, str] = {}
+        locations: list[Location] = []  # of every mark, the user's too (for the plan)
+        use_blocks = split_at is not None
+        for c, ttl in choice.marks:  # a loop: a few marks, and a comprehension is a call
+            loc = scan.location(c.pos)
+            locations.append(loc)
+            if not c.fixed:
+                marks[loc] = ttl
+                use_blocks = use_blocks or loc[0] == "system"
         out = apply_markers(self.body, marks, blocks if use_blocks else None)
         if self.learn:
             self._remember(scan, choice, app, split_at, finder)
-        plan = self._plan(scan, prefix_tokens, choice, split_at)
+        plan = self._plan(locations, prefix_tokens, choice, split_at)
         ledger = Ledger(
             raw_estimate=scan.total,
             live_keys=tuple(map(scan.hashes.__getitem__, alive)),
@@ -153,7 +162,7 @@ class Planning:
         finder: CandidateFinder,
     ) -> tuple[Unseen, ...]:
         """Prefixes of known kinds this planner believes are not cached (see ``Unseen``)."""
-        ends = {scan.tools_end: PrefixKind.HEAD, static_end: PrefixKind.HEAD}
+        ends = {scan.tools_end: _HEAD, static_end: _HEAD}
         if static_end != scan.system_end:  # read past a changing tail: the full text recurred
             ends[scan.system_end] = PrefixKind.DYNAMIC
         doc_end = finder.documents_pos
@@ -162,11 +171,10 @@ class Planning:
         # Only past the longest prefix believed live: a read of that one (this planner's own
         # entry) covers every shorter prefix and says nothing of other planners.
         longest = alive[-1] if alive else -1
-        out = [
-            Unseen(kind, app, prefix_tokens[pos])
-            for pos, kind in ends.items()
-            if pos > longest
-        ]
+        out: list[Unseen] = []
+        for pos, kind in ends.items():
+            if pos > longest:
+                out.append(Unseen(kind, app, prefix_tokens[pos]))
         if anchor is None:
             return tuple(out)
         known = scan.hashes[anchor] in self.state.entries
@@ -176,10 +184,13 @@ class Planning:
             users = scan.message_roles[: scan.message_of[anchor] + 1].count("user")
             before = prefix_tokens[scan.system_end] if scan.system_end >= 0 else 0.0
             first_turn = prefix_tokens[anchor] - before if users <= 1 else SHORT_FIRST_TURN
-            kind = PrefixKind.TAIL_CONTINUED if users > 1 else tail_kind_of_first(first_turn)
+            kind = _CONTINUED if users > 1 else tail_kind_of_first(first_turn)
             ttl = None
             if users > 1 and prefix_tokens[anchor] >= self.minimum:
-                ttl = foreign_ttl(finder.tail_reuse, anchor, [c.pos for c, _ in choice.marks])
+                marked: list[int] = []
+                for c, _ in choice.marks:
+                    marked.append(c.pos)
+                ttl = foreign_ttl(finder.tail_reuse, anchor, marked)
             out.append(Unseen(kind, app, prefix_tokens[anchor], ttl))
         return tuple(out)
 
@@ -203,7 +214,7 @@ class Planning:
         finder: CandidateFinder,
     ) -> None:
         state, now = self.state, self.now
-        head = (PrefixKind.HEAD, app)
+        head = (_HEAD, app)
         tools = state.record(scan.hashes[scan.tools_end], now, head, True) \
             if scan.tools_end >= 0 else None
         static_end = scan.system_end - (split_at is not None)
@@ -225,7 +236,9 @@ class Planning:
             tail = finder.tail_pos
             if tail is not None:
                 state.remember_tail(_content_key(scan, tail), scan.hashes[tail])
-        ttl_at = {c.pos: ttl for c, ttl in choice.marks}
+        ttl_at: dict[int, str] = {}
+        for c, ttl in choice.marks:
+            ttl_at[c.pos] = ttl
         if choice.read_pos >= 0:
             read_key = scan.hashes[choice.read_pos]
             entry = state.entries.get(read_key)
@@ -234,17 +247,22 @@ class Planning:
             state.mark_cached(scan.hashes[pos], now, ttl_at[pos])
 
     def _plan(
-        self, scan: Scan, prefix_tokens: list[float], choice: Choice, split_at: int | None
+        self,
+        locations: list[Location],
+        prefix_tokens: list[float],
+        choice: Choice,
+        split_at: int | None,
     ) -> CachePlan:
+        """The plan for the user; ``locations``: where each of ``choice.marks`` sits."""
         total = round(prefix_tokens[-1]) if prefix_tokens else 0
         written = set(choice.written)
         breakpoints: list[Breakpoint] = []
         previous = 0.0
-        for c, ttl in choice.marks:
+        for (c, ttl), location in zip(choice.marks, locations, strict=True):
             action: Action = "user" if c.fixed else "write" if c.pos in written else "read"
             breakpoints.append(
                 new_breakpoint(
-                    location=scan.location(c.pos),
+                    location=location,
                     segment=c.segment,
                     reason=c.reason,
                     ttl=ttl,

@@ -230,7 +230,7 @@ class _Builder:
         self._append(fp, tokens + extra, eligible(block) or is_tool, msg)
         ttl = marker_ttl(block)
         if ttl is not None:
-            self.scan.user_ttl[len(self.scan) - 1] = ttl
+            self.scan.user_ttl[len(self.scan.block_fps) - 1] = ttl
         self.scan.extra_user_markers += nested_markers(block)
 
     def _append(self, fp: int, tokens: int, eligible: bool, msg: int) -> None:
@@ -243,7 +243,7 @@ class _Builder:
 
     def message(self, m: int, message: Any) -> None:
         scan = self.scan
-        scan.message_starts.append(len(scan))
+        scan.message_starts.append(len(scan.block_fps))
         is_map = type(message) is dict or isinstance(message, Mapping)
         scan.message_roles.append(str(message.get("role", "")) if is_map else "")
         content = message.get("content") if is_map else None
@@ -267,8 +267,8 @@ class _Builder:
         if count == 0:
             return 0
         scan, start = self.scan, previous.system_end + 1
-        end = previous.message_starts[count] if count < len(keys) else len(previous)
-        offset = len(scan) - start
+        end = previous.message_starts[count] if count < len(keys) else len(previous.block_fps)
+        offset = len(scan.block_fps) - start
         scan.block_fps.extend(previous.block_fps[start:end])
         shift = self.tokens - previous.tokens_at(previous.system_end)
         copied = previous.prefix_tokens[start:end]
@@ -276,7 +276,8 @@ class _Builder:
         scan.prefix_tokens.extend(copied if shift == 0 else map(shift.__add__, copied))
         scan.eligible.extend(previous.eligible[start:end])
         scan.message_of.extend(previous.message_of[start:end])
-        scan.message_starts.extend(map(offset.__add__, previous.message_starts[:count]))
+        starts = previous.message_starts[:count]  # the same head: at the same offsets
+        scan.message_starts.extend(starts if offset == 0 else map(offset.__add__, starts))
         scan.message_roles.extend(roles[:count])
         scan.message_keys.extend(keys[:count])
         scan.message_copies.extend(previous.message_copies[:count])
@@ -316,13 +317,13 @@ def scan_body(
     known = recent.tool_fingerprints(tools) if recent is not None else None
     for t, tool in enumerate(tools):
         build.block(tool, -1, True, 0, None if known is None else known[t])
-    scan.tools_end = len(scan) - 1
+    scan.tools_end = len(scan.block_fps) - 1
     if recent is not None and tools and known is None:
         recent.keep_tools(tools, scan.block_fps[: scan.tools_end + 1])
     for block in system or ():
         build.block(block, -1, False, 0)
-        scan.system_block_ends.append(len(scan) - 1)
-    scan.system_end = len(scan) - 1
+        scan.system_block_ends.append(len(scan.block_fps) - 1)
+    scan.system_end = len(scan.block_fps) - 1
     head = _head_hashes(scan, body)
     messages = body.get("messages") or ()
     previous = None
@@ -345,9 +346,9 @@ def scan_body(
 def _copied_positions(scan: Scan, copied: int) -> int:
     if copied == 0:
         return 0
-    return (scan.message_starts[copied] if copied < len(scan.message_starts) else len(scan)) - (
-        scan.system_end + 1
-    )
+    starts = scan.message_starts
+    end = starts[copied] if copied < len(starts) else len(scan.block_fps)
+    return end - (scan.system_end + 1)
 
 
 def _head_hashes(scan: Scan, body: Mapping[str, Any]) -> int:

@@ -13,6 +13,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
+from operator import attrgetter
 
 from .._models import LOOKBACK_BLOCKS
 from ._pricing import PRICE_PLAIN, PRICE_READ, WRITE_PRICE
@@ -23,13 +24,20 @@ __all__ = ["READ_REACH", "Candidate", "Choice", "choose", "expected_reads"]
 #: window, so an off-by-one in where the API starts counting cannot turn a read into a write.
 READ_REACH = LOOKBACK_BLOCKS - 2
 _SAVING = PRICE_PLAIN - PRICE_READ
+_PREMIUM_1H = WRITE_PRICE["1h"] - PRICE_PLAIN  # a written token's premium over a plain one
+_PREMIUM_5M = WRITE_PRICE["5m"] - PRICE_PLAIN
 _MAX_READS = 20.0
 
 
 def expected_reads(p: float) -> float:
     """Later reads of a prefix whose every next use arrives within the TTL with probability p."""
-    p = min(max(p, 0.0), 0.999)
-    return min(p / (1.0 - p), _MAX_READS)
+    # min(max(p, 0.0), 0.999) and min(reads, _MAX_READS), as comparisons (a few per plan)
+    if p < 0.0:
+        p = 0.0
+    if p > 0.999:
+        p = 0.999
+    reads = p / (1.0 - p)
+    return _MAX_READS if reads > _MAX_READS else reads
 
 
 @dataclass(slots=True)
@@ -100,11 +108,14 @@ def evaluate(
 
 def _choice(chosen: Sequence[Candidate], score: _Score) -> Choice:
     value, ttls, read_pos, written, read, w5, w1h = score
+    positions: list[int] = []
+    for k in written:
+        positions.append(chosen[k].pos)
     return Choice(
         marks=list(zip(chosen, ttls, strict=True)),
         value=value,
         read_pos=read_pos,
-        written=[chosen[k].pos for k in written],
+        written=positions,
         read_tokens=round(read),
         write_5m=round(w5),
         write_1h=round(w1h),
@@ -118,19 +129,28 @@ def _score(
     minimum: float,
 ) -> _Score:
     """``evaluate`` without building the Choice (``choose`` builds only the winner's)."""
-    ttls = _effective_ttls(chosen)
+    if not chosen:  # marks nothing, reads and writes nothing
+        return 0.0, [], -1, [], 0.0, 0.0, 0.0
+    # Loops, not comprehensions: a subset holds a few candidates, and a comprehension is a
+    # function call of its own (before Python 3.12).
+    ttls: list[str] = []
     read_pos = -1
-    if alive:
-        for c in chosen:
+    for c in chosen:
+        ttls.append(c.ttl)
+        if alive:
             i = bisect_right(alive, c.pos) - 1
             if i >= 0 and c.pos - alive[i] <= READ_REACH and alive[i] > read_pos:
                 read_pos = alive[i]
+    if ttls.count("5m") != len(ttls):  # else nothing to cap or upgrade (the common case)
+        ttls = _effective_ttls(chosen)
     read = cumulative[read_pos] if read_pos >= 0 else 0.0
-    written = [
-        k
-        for k, c in enumerate(chosen)
-        if c.pos > read_pos and not c.alive and cumulative[c.pos] >= minimum
-    ]
+    written: list[int] = []
+    touched: list[float] = []  # prefix tokens of the live entries chosen
+    for k, c in enumerate(chosen):
+        if c.alive:
+            touched.append(cumulative[c.pos])
+        elif c.pos > read_pos and cumulative[c.pos] >= minimum:
+            written.append(k)
     value = _SAVING * read
     w5 = w1h = 0.0
     if written:
@@ -140,19 +160,23 @@ def _score(
             else 0.0
         )
         last = cumulative[chosen[written[-1]].pos]
-        w1h = max(0.0, last_1h - read)
-        w5 = max(0.0, last - max(read, last_1h))
-        value -= (WRITE_PRICE["1h"] - PRICE_PLAIN) * w1h + (WRITE_PRICE["5m"] - PRICE_PLAIN) * w5
+        w1h = last_1h - read if last_1h - read > 0.0 else 0.0  # max(0.0, ...), as comparisons
+        covered = last_1h if last_1h > read else read
+        w5 = last - covered if last - covered > 0.0 else 0.0
+        value -= _PREMIUM_1H * w1h + _PREMIUM_5M * w5
         # Later reads are credited only for tokens no live entry already covers: those
         # would be read later anyway, written or not.
         floor = max(read, cumulative[alive[-1]] if alive else 0.0)
-        shared = [k for k in written if chosen[k].shared]
+        shared: list[int] = []
+        for k in written:
+            if chosen[k].shared:
+                shared.append(k)
         if shared:
             value += _with_shared(chosen, written, shared, ttls, cumulative, floor)
         else:
             value += _later(chosen, written, ttls, cumulative, floor)
     # Tiny credit for touching live entries: it keeps shared prefixes warm for other callers.
-    value += 1e-6 * sum([cumulative[c.pos] for c in chosen if c.alive])
+    value += 1e-6 * sum(touched)
     return value, ttls, read_pos, written, read, w5, w1h
 
 
@@ -171,7 +195,10 @@ def _with_shared(
     that could read a longer live entry of its own credits nothing to the shared one (``floor``):
     its next need would write it just as well."""
     value = _later(chosen, shared, ttls, cumulative, floor)
-    own = [k for k in written if not chosen[k].shared]
+    own: list[int] = []
+    for k in written:
+        if not chosen[k].shared:
+            own.append(k)
     if own:
         return value + _later(chosen, own, ttls, cumulative, floor)
     last = shared[-1]
@@ -192,18 +219,20 @@ def _later(
     best_later = 0.0
     upper = cumulative[chosen[written[-1]].pos]
     for i in range(len(written) - 1, -1, -1):
-        c = chosen[written[i]]
-        best_later = max(best_later, c.reuse.get(ttls[written[i]], 0.0))
-        lower = max(floor, cumulative[chosen[written[i - 1]].pos] if i else 0.0)
-        value += _SAVING * best_later * max(0.0, upper - lower)
+        # ``max`` as comparisons (a few per subset): ``max(a, b)`` is ``b if b > a else a``
+        reads = chosen[written[i]].reuse.get(ttls[written[i]], 0.0)
+        best_later = reads if reads > best_later else best_later
+        below = cumulative[chosen[written[i - 1]].pos] if i else 0.0
+        lower = below if below > floor else floor
+        span = upper - lower
+        value += _SAVING * best_later * (span if span > 0.0 else 0.0)
         upper = lower
         if upper <= floor:
             break
     return value
 
 
-def _position(candidate: Candidate) -> int:
-    return candidate.pos
+_position = attrgetter("pos")  # a candidate's position, read at C level by ``sorted``
 
 
 def choose(

@@ -56,11 +56,12 @@ def expected_reuse(
         p_short *= p_dynamic
         late *= p_dynamic
     out: dict[str, float] = {}
+    short = expected_reads(p_short)
     for ttl in context.ttls:
         if ttl == "1h" and late >= LATE_EVIDENCE:
             out[ttl] = expected_reads(p_short + (1.0 - p_short) * late)
         else:
-            out[ttl] = expected_reads(p_short)
+            out[ttl] = short
     floor = context.policy.min_expected_reuse
     if floor is not None:
         out = {k: (v if v >= floor else 0.0) for k, v in out.items()}

@@ -80,7 +80,32 @@ _SAMPLES = [
     "emoji 😀👍", "Привет, мир!", "x = {'k': [1, 2, 3]}  # comment\n",
     "\u00a0\u2028\u3000\x85 spaces",
     "SHOUTING LETTERS AAAAAAAAAAAAAAAAAAAAAAAA id_4f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c",
+    "qwertyuiopasdfghjklzxcvbnm MixedCaseLettersThatRunOnForLong abcdefghijklmnopqrst 1" + "c" * 19,
+    "alpha beta gamma delta epsilon zeta eta theta kappa " * 20,
+    # long texts (the passes that cannot match are ruled out by substring tests first)
+    "Version 2 of the plan: " + "words without a digit, " * 5 + "then one at the end 7",
+    "x" * 70 + " a long run of one letter after " + "0" * 9 + " and of a digit",
+    "zzzzzzz near misses: seven letters, zzzzzzz, 1111111 and 2222222 are not runs" * 2,
+    "Ünïcödé ëvërÿwhërë, but ASCII runs too: " + "Q" * 8 + " " + "é" * 80,
+    *("a long text whose only digit comes last: " * 2 + digit for digit in "0123456789"),
+    "a text long enough for the C-level paths, with one word of twenty: abcdefghijKLMNOPQRST.",
+    "and one of nineteen letters, which is no run: abcdefghijklmnopqrs ABCDEFGHIJKLMNOPQRS.",
 ]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", _SAMPLES)
+def test_repeats_are_found_as_the_regex_finds_them(text: str) -> None:
+    """Long texts are tested for a run of one letter or digit before the backreferencing regex
+    runs; the split must be exactly the regex's."""
+    from langchain_cometapi.tokens import _text
+
+    runs = [m.group(0) for m in _text._REPEAT.finditer(text)] if len(text) >= 8 else []
+    expected = (
+        (_text._REPEAT.sub(" ", text), sum(len(r) / _text._REPEAT_CHARS_PER_TOKEN for r in runs))
+        if runs
+        else (text, 0.0)
+    )
+    assert _text._split_repeats(text) == expected
 
 
 @pytest.mark.parametrize("text", _SAMPLES)
@@ -93,5 +118,9 @@ def test_class_counts_equal_one_regex_pass_per_class(text: str) -> None:
     plain[_text._CHUNK] -= plain[_text._WORD]
     plain[_text._NON_ASCII] -= plain[_text._CJK]
     counts = _text.class_counts(text)
+    assert len(counts) == len(_text._WEIGHTS)  # one weight per count: the sum pairs them
     counts[_text._NON_ASCII] += counts[-2] + counts[-1]  # two- and four-byte, counted apart
     assert counts[: len(plain)] == plain
+    words = _text._PATTERNS[_text._WORD].findall(text)  # one-case words of 20 letters or more
+    runs = [w for w in words if len(w) >= 20 and (w.islower() or w.isupper())]
+    assert counts[_text._LONG_RUN] == float(sum(map(len, runs)))
