@@ -31,3 +31,12 @@ def stream_sum(runnable: Any, *args: Any, **kwargs: Any) -> Any:
         full = chunk if full is None else full + chunk
     assert full is not None
     return full, chunks
+
+
+async def acall(llm: Any, messages: list[Any], stream: bool) -> None:
+    """One async call, through ``astream`` (consumed) or ``ainvoke``."""
+    if stream:
+        async for _ in llm.astream(messages):
+            pass
+    else:
+        await llm.ainvoke(messages)

@@ -15,6 +15,7 @@ from langchain_cometapi.cache._state import CacheState
 from langchain_cometapi.testing import ManualClock, MessagesEmulator, emulated_chat_model
 from tests.helpers.cache_bodies import chat_body, markers, words
 from tests.helpers.cache_traffic import STATIC, SYSTEM_STYLES, Replay, TrafficShape, script
+from tests.helpers.chat_model import acall
 from tests.helpers.hostile import PATH_IDS, PATHS
 
 
@@ -87,7 +88,7 @@ def test_chat_model_plan_cache_matches_what_the_call_sends(mode: str, stream: bo
         if mode == "sync":
             _ = list(llm.stream(messages)) if stream else llm.invoke(messages)
         else:
-            asyncio.run(_acall(llm, messages, stream))
+            asyncio.run(acall(llm, messages, stream))
         sent = [tuple(loc) for loc, _, _ in markers(emulator.last_request["body"])]
         planned = [tuple(bp.location) for bp in expected.breakpoints]
         assert sent == planned, (shown, expected.explain())
@@ -102,11 +103,3 @@ def _conversation_turns() -> list[list[Any]]:
         turns.append(list(history))
         history.append(AIMessage(words(80, turn + 9)))
     return turns
-
-
-async def _acall(llm: Any, messages: list[Any], stream: bool) -> None:
-    if stream:
-        async for _ in llm.astream(messages):
-            pass
-    else:
-        await llm.ainvoke(messages)

@@ -18,6 +18,7 @@ from langchain_cometapi.cache._system_split import SystemSplitter
 from langchain_cometapi.testing import ManualClock, MessagesEmulator, emulated_chat_model
 from tests.helpers.cache_bodies import words
 from tests.helpers.cache_traffic import HEADERS, STATIC
+from tests.helpers.chat_model import acall
 from tests.helpers.hostile import PATH_IDS, PATHS
 
 _SETTINGS = settings(max_examples=120, deadline=None, derandomize=True,
@@ -138,19 +139,11 @@ def test_chat_model_never_sends_an_empty_system_block(mode: str, stream: bool) -
         elif mode == "sync":
             llm.invoke(messages)
         else:
-            asyncio.run(_acall(llm, messages, stream))
+            asyncio.run(acall(llm, messages, stream))
     for request in emulator.requests:
         system = request["body"]["system"]
         blocks = [system] if isinstance(system, str) else [b["text"] for b in system]
         assert all(b.strip() for b in blocks), blocks[-1][-40:]
-
-
-async def _acall(llm: Any, messages: list[Any], stream: bool) -> None:
-    if stream:
-        async for _ in llm.astream(messages):
-            pass
-    else:
-        await llm.ainvoke(messages)
 
 
 def test_per_request_ids_after_a_user_s_lines_keep_one_head_per_user() -> None:
