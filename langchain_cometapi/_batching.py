@@ -72,11 +72,11 @@ def _warm(model: Any, inputs: Sequence[Any], kwargs: Mapping[str, Any]) -> bool:
     smallest = planner.policy.warm_batches if planner is not None else None
     if smallest is None or len(inputs) < smallest:
         return False
-    call = {k: v for k, v in kwargs.items() if k != "stop"}
+    call = {k: v for k, v in kwargs.items() if k != "stop"}  # build_request copies it
+    defaults, stop = model._defaults(), kwargs.get("stop")
     try:
         first, second = (
-            build_request(model._convert_input(x).to_messages(), model._defaults(),
-                          kwargs.get("stop"), dict(call)).body
+            build_request(model._convert_input(x).to_messages(), defaults, stop, call).body
             for x in inputs[:2]
         )
     except (ValueError, TypeError):  # a bad input: let ``batch`` report it where it belongs

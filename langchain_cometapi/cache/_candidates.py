@@ -11,7 +11,7 @@ from collections.abc import Container, Hashable
 from itertools import compress
 
 from ._context import PlanContext
-from ._kinds import PrefixKind, needed_only_alone, tail_kind
+from ._kinds import SHARED_SEGMENTS, PrefixKind, needed_only_alone, tail_kind
 from ._pricing import PRICE_PLAIN, PRICE_READ, WRITE_PRICE
 from ._scan import Markable, Scan
 from ._select import READ_REACH, Candidate
@@ -19,8 +19,6 @@ from ._ttl import expected_reuse
 
 __all__ = ["CandidateFinder", "foreign_ttl", "pick_ttl"]
 
-#: Segments that end a prefix of a shared kind (``_kinds``): their reads add to the tail's.
-_SHARED_SEGMENTS = frozenset({"tools", "system"})
 #: Enum members bound once: reading one off the class is slow (an attribute lookup through
 #: the Enum metaclass, before Python 3.12), and each plan needs a few.
 _HEAD, _DOCUMENTS = PrefixKind.HEAD, PrefixKind.DOCUMENTS
@@ -175,7 +173,7 @@ class CandidateFinder:
         if old is None or max(reuse.values()) > max(old.reuse.values()):
             self.pool[pos] = Candidate(
                 pos, segment, reason, pick_ttl(reuse), reuse, alive=live,
-                shared=segment in _SHARED_SEGMENTS,
+                shared=segment in SHARED_SEGMENTS,
             )
 
     def _add_candidates(self, alive: list[int], gaps: dict[int, float]) -> None:
@@ -193,7 +191,7 @@ class CandidateFinder:
             self._drop_covered_tools(scan.tools_end, static_end)
             shared = self.shared_end
             if shared is not None and shared > scan.tools_end:
-                reuse = expected_reuse(context, PrefixKind.HEAD, scan.hashes[shared])
+                reuse = expected_reuse(context, _HEAD, scan.hashes[shared])
                 self._add(shared, "system", "end of the system text all users share", reuse, alive)
         doc_end = self.documents_pos = self.documents_end(scan)
         if "documents" in allowed and doc_end is not None:
@@ -204,9 +202,10 @@ class CandidateFinder:
         tail = self.tail_pos = self.tail(scan, self.usable_set)
         if "tail" in allowed and tail is not None:
             self._add_tail(tail, alive, gaps)
-        for c in self.pool.values():
-            if c.shared and self.tail_reuse is not None:
-                c.own_reuse = self.tail_reuse
+        if self.tail_reuse is not None:  # what this conversation's own readers would read
+            for c in self.pool.values():
+                if c.shared:
+                    c.own_reuse = self.tail_reuse
         for pos in alive:  # read points: free reads of entries that are live now
             if pos in self.usable_set and pos not in self.pool:
                 self.pool[pos] = Candidate(pos, "read", "live cache entry", "5m", {}, alive=True)

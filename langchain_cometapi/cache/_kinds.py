@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 __all__ = [
     "LATE_PRIOR",
     "PRIORS",
+    "SHARED_SEGMENTS",
     "SHORT_FIRST_TURN",
     "PrefixKind",
     "needed_only_alone",
@@ -82,6 +83,8 @@ def tail_kind_of_first(first_turn_tokens: float) -> PrefixKind:
 #: not read again) nor the dynamic system text, whose bucket measures whether a per-request
 #: tail recurs at all, a question of containment.
 _SHARED_KINDS: Final = frozenset({PrefixKind.HEAD})
+#: The candidate segments that end a prefix of a shared kind: their reads add to the tail's.
+SHARED_SEGMENTS: Final = frozenset({"tools", "system"})
 
 
 def needed_only_alone(bucket: tuple[PrefixKind, Hashable] | None) -> bool:

@@ -226,7 +226,7 @@ class Planning:
             state.record(scan.hashes[scan.system_end], now, (PrefixKind.DYNAMIC, app), True)
         if finder.shared_end is not None:
             shared = scan.hashes[finder.shared_end]
-            state.record(shared, now, (PrefixKind.HEAD, shared), True)
+            state.record(shared, now, (_HEAD, shared), True)
         doc_end = finder.documents_pos
         if doc_end is not None:
             state.record(scan.hashes[doc_end], now, (PrefixKind.DOCUMENTS, app), True)

@@ -52,8 +52,8 @@ class Candidate:
     alive: bool = False
     fixed: bool = False
     allow_upgrade: bool = True
-    #: Ends a prefix many conversations share (tools, system, leading documents), whose
-    #: ``reuse`` counts the requests that need it as their longest cached prefix.
+    #: Ends a prefix many conversations share (``_kinds.SHARED_SEGMENTS``), whose ``reuse``
+    #: counts the requests that need it as their longest cached prefix.
     shared: bool = False
     #: For a shared prefix: later reads of this conversation's tail, per TTL (they read the
     #: shared prefix when no longer entry of theirs is written).

@@ -179,7 +179,7 @@ class SystemSplitter:
         head = text[:length]
         shared = sorted(
             (common_prefix_length(text, other) for other in self._recent
-             if other is not text and other != text and other[:length] == head),
+             if other is not text and other != text and other.startswith(head)),
             reverse=True,
         )
         if not shared:
