@@ -54,16 +54,17 @@ def _run(make: Any, n: int, marked: bool) -> tuple[float, float]:
 def main() -> None:
     from langchain_anthropic import ChatAnthropic
 
-    settings = {"model": MODEL, "max_tokens": 32, "max_retries": 0}
+    settings: dict[str, Any] = {"model": MODEL, "max_tokens": 32, "max_retries": 0}
     rows = {
         "ChatAnthropic, system marked": (
-            lambda url: ChatAnthropic(api_key="sk-ant-bench", base_url=url, **settings), True),
+            lambda url: ChatAnthropic(**{"api_key": "sk-ant-bench", **settings}, base_url=url),
+            True),
         "ChatCometAPI, warm-up off": (
-            lambda url: ChatCometAPI(api_key="bench", base_url=url,
-                                     prompt_cache=CachePolicy(warm_batches=None), **settings),
+            lambda url: ChatCometAPI(**{"api_key": "bench", "base_url": url, **settings},
+                                     prompt_cache=CachePolicy(warm_batches=None)),
             False),
         "ChatCometAPI (default)": (
-            lambda url: ChatCometAPI(api_key="bench", base_url=url, **settings), False),
+            lambda url: ChatCometAPI(**{"api_key": "bench", "base_url": url, **settings}), False),
     }
     print(f"{'batch of n':<32}{'n':>4}{'cost':>8}{'wall s':>9}")
     for n in (5, 20):
