@@ -156,20 +156,33 @@ def slow_chat(seed: int = 6, turns: int = 12) -> list[Request]:
     return out
 
 
+def _chat(
+    rng: random.Random,
+    system: str,
+    t: float,
+    turns: int,
+    question: tuple[int, int],
+    answer: tuple[int, int],
+    gap: tuple[float, float],
+) -> list[Request]:
+    """One conversation from ``t``: words per question and answer, seconds between turns."""
+    out: list[Request] = []
+    messages: list[dict[str, Any]] = []
+    for _ in range(turns):
+        messages = [*messages, {"role": "user", "content": text(rng, rng.randint(*question))}]
+        out.append((t, _body(system, messages)))
+        messages = [*messages, {"role": "assistant", "content": text(rng, rng.randint(*answer))}]
+        t += rng.uniform(*gap)
+    return out
+
+
 def slow_chats(seed: int = 7, users: int = 3, turns: int = 10) -> list[Request]:
     """Support chats whose users answer after 6-50 minutes (every 5m entry expires)."""
     rng = random.Random(seed)
     system = "You are a patient support agent.\n" + text(rng, 2600)
     out: list[Request] = []
     for _ in range(users):
-        t = rng.uniform(0, 300)
-        messages: list[dict[str, Any]] = []
-        for _ in range(turns):
-            messages = [*messages, {"role": "user", "content": text(rng, rng.randint(30, 160))}]
-            out.append((t, _body(system, messages)))
-            reply = {"role": "assistant", "content": text(rng, rng.randint(150, 450))}
-            messages = [*messages, reply]
-            t += rng.uniform(360, 3000)
+        out += _chat(rng, system, rng.uniform(0, 300), turns, (30, 160), (150, 450), (360, 3000))
     return sorted(out, key=lambda r: r[0])
 
 
@@ -225,14 +238,8 @@ def staggered_chats(seed: int = 11, chats: int = 10, turns: int = 6) -> list[Req
     system = "You are the support assistant.\n" + text(rng, 3000)
     out: list[Request] = []
     for c in range(chats):
-        t = c * 420 + rng.uniform(0, 30)
-        messages: list[dict[str, Any]] = []
-        for _ in range(turns):
-            messages = [*messages, {"role": "user", "content": text(rng, rng.randint(20, 80))}]
-            out.append((t, _body(system, messages)))
-            reply = {"role": "assistant", "content": text(rng, rng.randint(100, 300))}
-            messages = [*messages, reply]
-            t += rng.uniform(40, 90)
+        start = c * 420 + rng.uniform(0, 30)
+        out += _chat(rng, system, start, turns, (20, 80), (100, 300), (40, 90))
     return sorted(out, key=lambda r: r[0])
 
 
