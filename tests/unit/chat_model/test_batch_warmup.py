@@ -125,3 +125,19 @@ def test_a_head_already_cached_needs_no_warm_up() -> None:
     planner = CachePlanner()
     planner.plan(first)  # believed written now
     assert not shares_head(planner.preview(first), first, first)
+
+
+def _documents_body(documents: list[str], question: str) -> dict[str, Any]:
+    blocks = [{"type": "text", "text": d} for d in documents]
+    return {"model": "claude-sonnet-4-5", "max_tokens": 32, "system": "Answer from them.",
+            "messages": [{"role": "user",
+                          "content": [*blocks, {"type": "text", "text": question}]}]}
+
+
+def test_shares_head_compares_leading_documents_up_to_the_written_block() -> None:
+    documents = [words(1500, 1), words(1500, 2)]
+    first = _documents_body(documents, "first question")
+    plan = CachePlanner().preview(first)
+    assert [bp.segment for bp in plan.breakpoints if bp.action == "write"] == ["documents"]
+    assert shares_head(plan, first, _documents_body(documents, "another question"))
+    assert not shares_head(plan, first, _documents_body([documents[0], words(1500, 5)], "q"))
