@@ -243,6 +243,38 @@ def staggered_chats(seed: int = 11, chats: int = 10, turns: int = 6) -> list[Req
     return sorted(out, key=lambda r: r[0])
 
 
+def rotating_tool_lists(seed: int = 12, lists: int = 4, tasks: int = 32) -> list[Request]:
+    """Sub-agents of one graph, each binding the registry's 20 core tools plus 3 of its own,
+    take turns on short tasks every 1-2 minutes: each list recurs only every 5-8 minutes
+    (its own entry expires), the core tools every 1-2 (an entry where the lists part pays).
+    An hour of traffic: with 16 tasks the 1h writes of the last few lists, never read before
+    the replay ends, weigh more than in a running service (auto 1.046x 5m-only there)."""
+    rng = random.Random(seed)
+    core = _tools(rng, 20)
+    extra = _tools(rng, 3 * lists)
+    for i, tool in enumerate(extra):
+        tool["name"] = f"own_{i}"
+    tool_lists = [core + extra[3 * k : 3 * k + 3] for k in range(lists)]
+    system = "Route each request to the right tool."
+    out: list[Request] = []
+    t, ident = 0.0, 0
+    for task in range(tasks):
+        tools = tool_lists[task % lists]
+        messages: list[dict[str, Any]] = [{"role": "user", "content": text(rng, 60)}]
+        for _ in range(rng.randint(1, 3)):
+            out.append((t, _body(system, messages, tools=tools)))
+            ident += 1
+            use = {"type": "tool_use", "id": f"toolu_{ident:06d}",
+                   "name": rng.choice(tools)["name"], "input": {"arg": text(rng, 8)}}
+            result = {"type": "tool_result", "tool_use_id": use["id"],
+                      "content": text(rng, rng.randint(40, 200))}
+            messages = [*messages, {"role": "assistant", "content": [use]},
+                        {"role": "user", "content": [result]}]
+            t += rng.uniform(3, 10)
+        t += rng.uniform(60, 120)
+    return out
+
+
 WORKLOADS = {
     "multi-user chat": multi_user_chat,
     "agent loop": agent_loop,
@@ -254,6 +286,7 @@ WORKLOADS = {
     "sliding window": sliding_window,
     "batch extraction": batch_extraction,
     "staggered chats 7m": staggered_chats,
+    "rotating tool lists": rotating_tool_lists,
 }
 
 

@@ -97,6 +97,8 @@ class CandidateFinder:
         #: End of the system text every user shares, when the static part is cut in two
         #: (``SystemSplitter.shared_cut``): a head of its own, learnt apart.
         self.shared_end: int | None = None
+        #: Last of the leading tools this tool list shares with another recent one.
+        self.shared_tools_end: int | None = None
 
     def find(self) -> tuple[list[Candidate], list[Candidate], list[int]]:
         """(candidates, the user's own markers, live positions in order)."""
@@ -183,6 +185,10 @@ class CandidateFinder:
         if "tools" in allowed and scan.tools_end >= 0:
             reuse = expected_reuse(context, _HEAD, app)
             self._add(scan.tools_end, "tools", "end of tool definitions", reuse, alive)
+            run_end = self.shared_tools_end
+            if run_end is not None:
+                reuse = expected_reuse(context, _HEAD, scan.hashes[run_end])
+                self._add(run_end, "tools", "end of the tools other tool lists share", reuse, alive)
         static_end = scan.system_end - dynamic
         if "system" in allowed and static_end > scan.tools_end:
             why = "end of static system prompt" if dynamic else "end of system prompt"

@@ -121,6 +121,11 @@ class Planning:
         finder = CandidateFinder(self.context, scan, prefix_tokens, app, split_at, shifted, anchor)
         if split_at is not None and state.splitter.shared_cut is not None:
             finder.shared_end = static_end - 1  # the head every user shares, before one's lines
+        if scan.tools_end > 0 and "tools" in policy.segments:
+            fps = tuple(scan.block_fps[: scan.tools_end + 1])
+            run = state.tool_lists.shared_run(fps, self.learn)
+            if run:
+                finder.shared_tools_end = run - 1  # the tools other recent lists start with
         candidates, fixed, alive = finder.find()
         budget = min(policy.max_breakpoints, 4) - scan.user_marker_count
         if budget <= 0:
@@ -224,9 +229,10 @@ class Planning:
                 state.restart(scan.hashes[scan.tools_end], now)  # system prompt's
         if split_at is not None:
             state.record(scan.hashes[scan.system_end], now, (PrefixKind.DYNAMIC, app), True)
-        if finder.shared_end is not None:
-            shared = scan.hashes[finder.shared_end]
-            state.record(shared, now, (_HEAD, shared), True)
+        for pos in (finder.shared_end, finder.shared_tools_end):
+            if pos is not None:
+                shared = scan.hashes[pos]
+                state.record(shared, now, (_HEAD, shared), True)
         doc_end = finder.documents_pos
         if doc_end is not None:
             state.record(scan.hashes[doc_end], now, (PrefixKind.DOCUMENTS, app), True)

@@ -23,6 +23,7 @@ from .._models import TTL_SECONDS
 from ._kinds import LATE_PRIOR, PRIORS, PrefixKind
 from ._scan import ScanCache
 from ._system_split import SystemSplitter
+from ._tool_lists import ToolLists
 
 __all__ = ["Bucket", "CacheState", "Entry"]
 
@@ -119,6 +120,7 @@ class CacheState:
         self._trials: deque[tuple[float, int]] = deque()
         # content fingerprint of each recent request's tail block -> the prefix it ended
         self.tails: OrderedDict[int, int] = OrderedDict()
+        self.tool_lists = ToolLists()
 
     def scratch_copy(self) -> CacheState:
         """A copy to plan a preview on exactly as ``plan`` would (a plan learns from its own
@@ -133,6 +135,7 @@ class CacheState:
         other.splitter = self.splitter.copy()
         other._trials = deque(self._trials)
         other.tails = OrderedDict(self.tails)
+        other.tool_lists = self.tool_lists.copy()
         return other
 
     # -- token memo ---------------------------------------------------------------
