@@ -171,5 +171,22 @@ def agent_task(
     return steps, t
 
 
+def agent_task_paused(
+    rng: random.Random, system: SystemMessage, tools: list[dict[str, Any]], start: float,
+    steps_n: int, pauses: dict[int, float], ident: list[int], instance: str = "main",
+) -> list[Step]:
+    """An agent loop with any number of human-approval pauses: ``pauses[i]`` seconds pass before
+    step ``i`` (``agent_task`` allows one; real approval flows may ask twice or never)."""
+    msgs: list[BaseMessage] = [system, HumanMessage(words(rng, rng.randint(40, 160)))]
+    steps: list[Step] = []
+    t = start
+    for i in range(steps_n):
+        t += pauses.get(i, 0.0)
+        steps.append(Step(t, msgs, tools, instance))
+        msgs = [*msgs, *tool_loop_turn(rng, ident, tools, rng.choice((1, 1, 2, 3, 4)))]
+        t += rng.uniform(4, 25)
+    return steps
+
+
 def system_of(rng: random.Random, tokens: int, head: str) -> SystemMessage:
     return SystemMessage(_system(rng, tokens, head))

@@ -1,7 +1,7 @@
 """Replay cache workloads through the offline emulator and compare caching strategies.
 
 Run: .venv/bin/python benchmarks/cache_workloads.py [--json]
-[--holdout | --holdout-v2 | --probe | --holdout-v3]
+[--holdout | --holdout-v2 | --probe | --holdout-v3 | --holdout-v4]
 
 Default: the tuning set of ``_workloads.py``, wire bodies replayed directly. ``--holdout`` runs
 ``_workloads_holdout.py`` and ``--holdout-v2`` runs ``_workloads_holdout_v2.py``, both end to end
@@ -9,7 +9,9 @@ through ``ChatCometAPI`` (LangChain messages in). Only holdout v2 is a holdout i
 (written before the v2 planner work and never tuned on); docs/caching.md explains. ``--probe``
 (``_workloads_probe.py``, meant to be diagnosed on) and ``--holdout-v3``
 (``_workloads_holdout_v3.py``, sealed: not to be tuned on) were both written before the planner
-changes of the 2026-12-07 session; same columns as ``--holdout-v2``.
+changes of the 2026-12-07 session; same columns as ``--holdout-v2``. ``--holdout-v4``
+(``_workloads_holdout_v4.py``) is sealed too: written before the planner changes of the session
+that tunes for approval pauses and TTL choice, and run once, by the lead, at its end.
 
 Each strategy replays the same request bodies, in time order on a manual clock, against a
 fresh MessagesEmulator (Anthropic's cache rules: prefix digests, per-model minimum, 20-block
@@ -182,6 +184,9 @@ def _end_to_end_set() -> dict[str, Any] | None:
     if "--probe" in sys.argv:
         from _workloads_probe import PROBE
         return PROBE
+    if "--holdout-v4" in sys.argv:
+        from _workloads_holdout_v4 import HOLDOUT_V4
+        return HOLDOUT_V4
     if "--holdout-v3" in sys.argv:
         from _workloads_holdout_v3 import HOLDOUT_V3
         return HOLDOUT_V3
