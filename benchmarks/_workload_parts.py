@@ -1,9 +1,9 @@
-"""Building blocks shared by the probe set and holdout v3 (LangChain-shaped traffic pieces).
+"""Building blocks shared by the probe set and holdouts v3 and v4 (LangChain-shaped traffic).
 
-Kept apart from both sets so that neither imports the other: the probe set may be looked at and
-extended during planner work; holdout v3 is sealed and must not change when the probe does. Only
-edit a function here in a way that leaves every body it produced unchanged
-(``tests/unit/project/test_benchmark_workloads.py`` pins a digest of holdout v3).
+Kept apart from the sets so that none imports another: the probe set may be looked at and
+extended during planner work; holdouts v3 and v4 are sealed and must not change when the probe
+does. Only edit a function here in a way that leaves every body it produced unchanged
+(``tests/unit/project/test_benchmark_workloads.py`` pins a digest of each sealed holdout).
 """
 
 from __future__ import annotations
