@@ -31,10 +31,11 @@ from _workload_parts import (
     request_id,
     shifting_chat,
     system_of,
+    tool_loop_turn,
     trim_by_tokens,
 )
 from _workloads_holdout import Step, Workload, _schema_tools, _sorted, tokens_words, words
-from langchain_core.messages import HumanMessage, SystemMessage
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 
 def mixed_speeds(seed: int = 301) -> Workload:
@@ -184,6 +185,59 @@ def agent_approval_pause(seed: int = 311) -> Workload:
     return Workload("probe agent approval", "claude-sonnet-4-6", steps, allow_1h=True)
 
 
+def _paused_task(
+    rng: random.Random, system: SystemMessage, tools: list[dict[str, Any]], start: float,
+    ident: list[int], instance: str = "main",
+) -> tuple[list[Step], float]:
+    """An agent loop of 6-12 steps; about half the tasks wait once for a human's approval
+    (5-40 minutes), some twice. Added with the automatic-TTL work on agent pauses (tunable)."""
+    n = rng.randint(6, 12)
+    pauses = rng.choice((0, 0, 0, 1, 1, 1, 2))
+    at = set(rng.sample(range(2, n), pauses))
+    msgs: list[BaseMessage] = [system, HumanMessage(words(rng, rng.randint(40, 160)))]
+    steps: list[Step] = []
+    t = start
+    for i in range(n):
+        if i in at:
+            t += rng.uniform(300, 2400)
+        steps.append(Step(t, msgs, tools, instance))
+        msgs = [*msgs, *tool_loop_turn(rng, ident, tools, rng.choice((1, 1, 2, 3)))]
+        t += rng.uniform(3, 25)
+    return steps, t
+
+
+def agent_pauses(seed: int = 314) -> Workload:
+    """Sonnet-4-6, one instance: 8 agent tasks one after another, about half with one or two
+    approval pauses of 5-40 minutes (tuned on: written for the automatic-TTL work)."""
+    rng = random.Random(seed)
+    tools = _schema_tools(rng, 10, 100)
+    system = system_of(rng, 2500, "You are a release engineering agent.")
+    steps: list[Step] = []
+    ident = [0]
+    t = 0.0
+    for _ in range(8):
+        more, t = _paused_task(rng, system, tools, t, ident)
+        steps += more
+        t += rng.uniform(30, 400)
+    return Workload("probe agent pauses", "claude-sonnet-4-6", steps, allow_1h=True)
+
+
+def fleet_sticky_pauses(seed: int = 315) -> Workload:
+    """Opus-4-7 agents: 12 tasks pinned to 8 sticky workers, started over 40 minutes, about
+    half with approval pauses (tuned on: written for the automatic-TTL work)."""
+    rng = random.Random(seed)
+    tools = _schema_tools(rng, 8, 110)
+    system = system_of(rng, 3200, "You are an infrastructure change agent.")
+    steps: list[Step] = []
+    ident = [0]
+    for k in range(12):
+        more, _ = _paused_task(rng, system, tools, rng.uniform(0, 2400), ident,
+                               instance=f"worker-{k % 8}")
+        steps += more
+    return Workload("probe sticky agent pauses", "claude-opus-4-7", _sorted(steps),
+                    allow_1h=True)
+
+
 def apps_with_images(seed: int = 312) -> Workload:
     """Sonnet-4-5: three apps (own system prompts) through one planner; photos in user turns."""
     rng = random.Random(seed)
@@ -225,6 +279,7 @@ PROBE = {
     for w in (
         mixed_speeds, five_minute_edge, beyond_hour, fast_then_away, below_min_opus46,
         remove_oldest_pair, trim_tokens, dynamic_system, rag_system_snippets, batch_bursts,
-        agent_approval_pause, apps_with_images, fleet_random,
+        agent_approval_pause, apps_with_images, fleet_random, agent_pauses,
+        fleet_sticky_pauses,
     )
 }
