@@ -7,7 +7,7 @@ positions when a turn adds more blocks than the API's lookback can see past.
 
 from __future__ import annotations
 
-from collections.abc import Container, Hashable
+from collections.abc import Container, Hashable, Sequence
 from itertools import compress
 
 from ._context import PlanContext
@@ -15,7 +15,7 @@ from ._kinds import SHARED_SEGMENTS, PrefixKind, needed_only_alone, tail_kind
 from ._pricing import PRICE_PLAIN, PRICE_READ, WRITE_PRICE
 from ._scan import Markable, Scan
 from ._select import READ_REACH, Candidate
-from ._ttl import expected_reuse
+from ._ttl import expected_reuse, late_next
 
 __all__ = ["CandidateFinder", "foreign_ttl", "pick_ttl"]
 
@@ -24,6 +24,8 @@ __all__ = ["CandidateFinder", "foreign_ttl", "pick_ttl"]
 _HEAD, _DOCUMENTS = PrefixKind.HEAD, PrefixKind.DOCUMENTS
 #: The subset search tries every combination: keep the pool small.
 _MAX_POOL = 12
+#: A 1h entry with less life left than this is not counted on to outlast a pause.
+_ANCHOR_LIFE = 1800.0
 
 
 _SAVING = PRICE_PLAIN - PRICE_READ
@@ -47,20 +49,27 @@ def _net(reuse: dict[str, float], ttl: str) -> float:
     return _SAVING * reuse[ttl] - _PREMIUM[ttl]
 
 
-def foreign_ttl(reuse: dict[str, float] | None, anchor: int, marked: list[int]) -> str | None:
+def foreign_ttl(
+    reuse: dict[str, float] | None, anchor: int, marks: Sequence[tuple[Candidate, str]]
+) -> str | None:
     """The TTL another planner of the fleet most likely wrote the previous turn's tail with:
-    the one this planner chooses for this turn's tail (``reuse``; same code, similar evidence);
-    None when it would not write one, or when no marker of this plan can reach the previous
-    tail (then the API's read says nothing about that entry)."""
+    the one this plan gives this turn's tail (same code, similar evidence; 5m when it marks no
+    tail); None when it would not write one (``reuse``: this turn's tail), or when no marker of
+    this plan can reach the previous tail (then the API's read says nothing about that entry)."""
     if not reuse:
         return None
-    for pos in marked:
-        if 0 <= pos - anchor <= READ_REACH:
+    for c, _ in marks:
+        if 0 <= c.pos - anchor <= READ_REACH:
             break
     else:
         return None
     ttl = pick_ttl(reuse)
-    return ttl if _net(reuse, ttl) > 0 else None
+    if _net(reuse, ttl) <= 0:
+        return None
+    for c, chosen in marks:
+        if c.segment == "tail":
+            return chosen
+    return "5m" if "5m" in reuse else ttl
 
 
 class CandidateFinder:
@@ -235,8 +244,44 @@ class CandidateFinder:
             self.context, kind, self.app, gap, dynamic=self.changing or self.volatile,
             shifted=self.shifted,
         )
+        late = 0.0
+        if "5m" in reuse and _net(reuse, "5m") > 0.0:
+            # A chain of entries 5m keeps alive: 1h on its tail is worth only what it keeps
+            # through a pause (``_select``'s stake), not a chain of its own.
+            late = late_next(
+                self.context, kind, self.app, gap, dynamic=self.changing or self.volatile,
+                shifted=self.shifted,
+            )
+            reuse = dict.fromkeys(reuse, reuse["5m"])
         self.tail_reuse = reuse
         self._add(tail, "tail", "end of the conversation so far", reuse, alive)
+        made = self.pool.get(tail)
+        if late > 0.0 and made is not None and made.segment == "tail" and not made.alive:
+            made.late = late
+            made.stake_floor = self._lasting_1h(alive, tail)
+            made.likely_read = self._foreign_anchor(tail)
+
+    def _foreign_anchor(self, tail: int) -> float:
+        """Prefix tokens of the previous turn's tail when another planner planned that turn
+        (this one does not know the entry) and this tail is within reach of it: the API most
+        likely reads it, so this turn writes only what came after."""
+        anchor = self.anchor
+        if anchor is None or tail - anchor > READ_REACH:
+            return 0.0
+        if self.scan.hashes[anchor] in self.context.state.entries:
+            return 0.0
+        return self.prefix_tokens[anchor]
+
+    def _lasting_1h(self, alive: list[int], tail: int) -> float:
+        """Prefix tokens of the longest entry believed live at 1h for at least half an hour
+        more: what a request after a pause could still read if this tail were written at 5m."""
+        state, hashes = self.context.state, self.scan.hashes
+        until = self.context.now + _ANCHOR_LIFE
+        for pos in reversed(alive):
+            entry = state.entries.get(hashes[pos]) if pos < tail else None
+            if entry is not None and entry.ttl == "1h" and entry.alive_until >= until:
+                return self.prefix_tokens[pos]
+        return 0.0
 
     def _conversation_gap(
         self, tail: int, gaps: dict[int, float], kind: PrefixKind

@@ -192,10 +192,7 @@ class Planning:
             kind = _CONTINUED if users > 1 else tail_kind_of_first(first_turn)
             ttl = None
             if users > 1 and prefix_tokens[anchor] >= self.minimum:
-                marked: list[int] = []
-                for c, _ in choice.marks:
-                    marked.append(c.pos)
-                ttl = foreign_ttl(finder.tail_reuse, anchor, marked)
+                ttl = foreign_ttl(finder.tail_reuse, anchor, choice.marks)
             out.append(Unseen(kind, app, prefix_tokens[anchor], ttl))
         return tuple(out)
 

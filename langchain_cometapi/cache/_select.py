@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 from operator import attrgetter
 
@@ -27,6 +27,8 @@ _SAVING = PRICE_PLAIN - PRICE_READ
 _PREMIUM_1H = WRITE_PRICE["1h"] - PRICE_PLAIN  # a written token's premium over a plain one
 _PREMIUM_5M = WRITE_PRICE["5m"] - PRICE_PLAIN
 _MAX_READS = 20.0
+#: What a token kept at 1h saves when a late turn reads it instead of rewriting it at 5m.
+_RESCUE = WRITE_PRICE["5m"] - PRICE_READ
 
 
 def expected_reads(p: float) -> float:
@@ -58,6 +60,13 @@ class Candidate:
     #: For a shared prefix: later reads of this conversation's tail, per TTL (they read the
     #: shared prefix when no longer entry of theirs is written).
     own_reuse: dict[str, float] = field(default_factory=dict)
+    #: For a conversation's tail: P(its next turn comes after 5 minutes, within the hour), and
+    #: the prefix tokens an entry live at 1h already keeps through such a pause (``stake``).
+    late: float = 0.0
+    stake_floor: float = 0.0
+    #: Prefix tokens the API likely reads though this planner does not know them live (the
+    #: previous turn's tail, written by another planner of a fleet): not written by this turn.
+    likely_read: float = 0.0
 
 
 @dataclass(slots=True)
@@ -255,4 +264,43 @@ def choose(
             if best is None or score[0] > best[0] + 1e-9:
                 best, best_chosen = score, chosen
     assert best is not None
-    return _choice(best_chosen, best)
+    return _choice(*_staked(best_chosen, best, cumulative, alive, minimum))
+
+
+def _staked(
+    chosen: Sequence[Candidate],
+    score: _Score,
+    cumulative: Sequence[float],
+    alive: Sequence[int],
+    minimum: float,
+) -> tuple[Sequence[Candidate], _Score]:
+    """The winning set with its tail written at 1h instead, when what that protects pays for
+    it. A 5m tail lets the whole conversation expire during a pause of 5 minutes to an hour:
+    the next turn then rewrites every token above the longest entry still live at 1h
+    (``stake_floor``) at 1.25 instead of reading it at 0.1. So 1h is worth ``late x 1.15 x
+    (tail - stake_floor)`` against its premium on the tokens it writes (and on the entries it
+    upgrades before it): cheap for a small turn on a long conversation, rarely for a full
+    rewrite. Later reads are credited alike for both TTLs (the tail's ``reuse`` is the same)."""
+    value, ttls, _, written, read, *_ = score
+    for k in written:
+        tail = chosen[k]
+        if tail.late > 0.0 and ttls[k] == "5m" and not tail.fixed:
+            break
+    else:
+        return chosen, score
+    kept = tail.stake_floor  # what survives a pause anyway: live at 1h, or written at 1h now
+    for j in written:
+        if ttls[j] == "1h" and cumulative[chosen[j].pos] > kept:
+            kept = cumulative[chosen[j].pos]
+    stake = cumulative[tail.pos] - kept
+    if stake <= 0.0:
+        return chosen, score
+    flipped = list(chosen)
+    flipped[k] = replace(tail, ttl="1h")
+    other = _score(flipped, cumulative, alive, minimum)
+    # Tokens the API will likely read, not write: no premium on them in truth.
+    unpaid = min(tail.likely_read, cumulative[tail.pos]) - read
+    gain = _RESCUE * tail.late * stake + (_PREMIUM_1H - _PREMIUM_5M) * max(unpaid, 0.0)
+    if other[1][k] == "1h" and other[0] + gain > value + 1e-9:
+        return flipped, other
+    return chosen, score

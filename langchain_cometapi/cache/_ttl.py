@@ -17,13 +17,40 @@ from ._context import PlanContext
 from ._kinds import PRIORS, PrefixKind
 from ._select import expected_reads
 
-__all__ = ["LATE_EVIDENCE", "expected_reuse"]
+__all__ = ["LATE_EVIDENCE", "expected_reuse", "late_next"]
 
 #: Share of late reuses below which 1h is not even considered: the write premium needs a habit
 #: of long gaps, not the occasional straggler.
 LATE_EVIDENCE = 0.25
 #: A gap counts as "within" a TTL when it is under this share of it (next gaps vary).
 _GAP_MARGIN = 0.8
+
+
+def _odds(
+    context: PlanContext,
+    kind: PrefixKind,
+    app: Hashable,
+    gap: float | None,
+    dynamic: bool,
+    shifted: bool,
+) -> tuple[float, float]:
+    """(P(next use within 5 minutes), P(within the hour | not within 5 minutes))."""
+    state = context.state
+    p_short = state.probability(kind, app, PRIORS[kind])
+    late = state.late_share(kind, app)
+    if gap is not None:
+        short_gap = gap <= _GAP_MARGIN * TTL_SECONDS["5m"]
+        p_short = 0.5 * p_short + 0.5 * short_gap
+        if not short_gap and gap <= _GAP_MARGIN * TTL_SECONDS["1h"]:
+            late = 0.5 * late + 0.5
+    if shifted:
+        p_short *= 0.25
+        late *= 0.25
+    if dynamic:
+        p_dynamic = state.probability(PrefixKind.DYNAMIC, app, PRIORS[PrefixKind.DYNAMIC])
+        p_short *= p_dynamic
+        late *= p_dynamic
+    return p_short, late
 
 
 def expected_reuse(
@@ -40,21 +67,7 @@ def expected_reuse(
     a system tail that changes per call (it recurs only when that does); ``shifted`` a
     conversation whose earlier history changed since its last turn (its tail is never read).
     """
-    state = context.state
-    p_short = state.probability(kind, app, PRIORS[kind])
-    late = state.late_share(kind, app)
-    if gap is not None:
-        short_gap = gap <= _GAP_MARGIN * TTL_SECONDS["5m"]
-        p_short = 0.5 * p_short + 0.5 * short_gap
-        if not short_gap and gap <= _GAP_MARGIN * TTL_SECONDS["1h"]:
-            late = 0.5 * late + 0.5
-    if shifted:
-        p_short *= 0.25
-        late *= 0.25
-    if dynamic:
-        p_dynamic = state.probability(PrefixKind.DYNAMIC, app, PRIORS[PrefixKind.DYNAMIC])
-        p_short *= p_dynamic
-        late *= p_dynamic
+    p_short, late = _odds(context, kind, app, gap, dynamic, shifted)
     out: dict[str, float] = {}
     short = expected_reads(p_short)
     for ttl in context.ttls:
@@ -66,3 +79,22 @@ def expected_reuse(
     if floor is not None:
         out = {k: (v if v >= floor else 0.0) for k, v in out.items()}
     return out
+
+
+def late_next(
+    context: PlanContext,
+    kind: PrefixKind,
+    app: Hashable,
+    gap: float | None = None,
+    dynamic: bool = False,
+    shifted: bool = False,
+) -> float:
+    """P(the next use comes after 5 minutes but within the hour): the chance a 1h entry saves
+    the rewrite of everything a 5m one would let expire (``_select``'s stake). Zero without a
+    habit of late reuse (``LATE_EVIDENCE``) or when the policy allows one TTL only."""
+    if "1h" not in context.ttls or "5m" not in context.ttls:
+        return 0.0
+    p_short, late = _odds(context, kind, app, gap, dynamic, shifted)
+    if late < LATE_EVIDENCE:
+        return 0.0
+    return (1.0 - min(p_short, 1.0)) * min(late, 1.0)
