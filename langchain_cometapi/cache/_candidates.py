@@ -15,7 +15,7 @@ from ._kinds import SHARED_SEGMENTS, PrefixKind, needed_only_alone, tail_kind
 from ._pricing import PRICE_PLAIN, PRICE_READ, WRITE_PRICE
 from ._scan import Markable, Scan
 from ._select import READ_REACH, Candidate
-from ._ttl import expected_reuse, late_next
+from ._ttl import chained, expected_reuse, late_next
 
 __all__ = ["CandidateFinder", "foreign_ttl", "pick_ttl"]
 
@@ -70,6 +70,17 @@ def foreign_ttl(
         if c.segment == "tail":
             return chosen
     return "5m" if "5m" in reuse else ttl
+
+
+def _tool_turn(scan: Scan) -> bool:
+    """Whether the request answers tool calls: an assistant turn of more than plain text (its
+    tool_use blocks) followed by a user turn of more than plain text (the tool results). The
+    next request of such a loop is the model's own, seconds away, unless a human must approve
+    (the pause a 1h tail is for); a person's chat turn is timed by the person instead."""
+    keys, roles = scan.message_keys, scan.message_roles
+    if len(keys) < 2 or roles[-1] != "user" or roles[-2] != "assistant":
+        return False
+    return type(keys[-1]) is not str and type(keys[-2]) is not str
 
 
 class CandidateFinder:
@@ -245,7 +256,12 @@ class CandidateFinder:
             shifted=self.shifted,
         )
         late = 0.0
-        if "5m" in reuse and _net(reuse, "5m") > 0.0:
+        if (
+            "5m" in reuse
+            and _net(reuse, "5m") > 0.0
+            and _tool_turn(scan)
+            and chained(self.context, kind, self.app)
+        ):
             # A chain of entries 5m keeps alive: 1h on its tail is worth only what it keeps
             # through a pause (``_select``'s stake), not a chain of its own.
             late = late_next(

@@ -17,11 +17,17 @@ from ._context import PlanContext
 from ._kinds import PRIORS, PrefixKind
 from ._select import expected_reads
 
-__all__ = ["LATE_EVIDENCE", "expected_reuse", "late_next"]
+__all__ = ["CHAIN_SHARE", "LATE_EVIDENCE", "chained", "expected_reuse", "late_next"]
 
 #: Share of late reuses below which 1h is not even considered: the write premium needs a habit
 #: of long gaps, not the occasional straggler.
 LATE_EVIDENCE = 0.25
+#: Share of reuses within 5 minutes from which a kind's entries form a chain that 5m entries
+#: keep alive (an agent loop, a quick chat): then 1h is worth only what it keeps through the
+#: odd pause (``late_next``), not a chain of its own as for users who answer after minutes.
+CHAIN_SHARE = 0.6
+#: Trials of a kind (in this application) before its chain habit is trusted.
+_CHAIN_TRIALS = 2.0
 #: A gap counts as "within" a TTL when it is under this share of it (next gaps vary).
 _GAP_MARGIN = 0.8
 
@@ -98,3 +104,14 @@ def late_next(
     if late < LATE_EVIDENCE:
         return 0.0
     return (1.0 - min(p_short, 1.0)) * min(late, 1.0)
+
+
+def chained(context: PlanContext, kind: PrefixKind, app: Hashable) -> bool:
+    """Whether prefixes of this kind are seen to be mostly reused within 5 minutes
+    (``CHAIN_SHARE``), as learnt over conversations (not this one's last gap: one pause does not
+    change the habit). Evidence, not the prior: a slow chat's first turns must not be taken for
+    an agent's."""
+    state = context.state
+    if state.bucket((kind, app)).trials < _CHAIN_TRIALS:
+        return False
+    return state.probability(kind, app, PRIORS[kind]) >= CHAIN_SHARE
