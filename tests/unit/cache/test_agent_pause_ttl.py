@@ -1,0 +1,105 @@
+"""The automatic TTL in tool loops whose human approval pauses them for minutes: 1h on the tail
+only where what it keeps through the pause pays for it (``_select._staked``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_cometapi.cache import CachePolicy
+from langchain_cometapi.cache._candidates import foreign_ttl
+from langchain_cometapi.cache._planner import CachePlanner
+from langchain_cometapi.cache._select import Candidate, choose
+from langchain_cometapi.testing import ManualClock, MessagesEmulator
+from tests.helpers.cache_bodies import words
+
+HEADERS = {"x-api-key": "k", "anthropic-version": "2023-06-01"}
+TOOLS = [
+    {"name": f"tool_{i}", "description": words(60, i),
+     "input_schema": {"type": "object", "properties": {"p": {"type": "string"}}}}
+    for i in range(5)
+]
+
+
+def _agent_body(task: int, steps: int) -> dict[str, Any]:
+    """A tool loop after ``steps`` tool calls: each step an assistant tool_use and its result."""
+    first = {"role": "user", "content": f"task {task}: " + words(60, task)}
+    messages: list[dict[str, Any]] = [first]
+    for s in range(steps):
+        ident = f"toolu_{task:03d}_{s:03d}"
+        messages.append({"role": "assistant", "content": [
+            {"type": "text", "text": words(12, s)},
+            {"type": "tool_use", "id": ident, "name": "tool_1", "input": {"p": words(4, s)}}]})
+        messages.append({"role": "user", "content": [
+            {"type": "tool_result", "tool_use_id": ident, "content": words(500, task * 31 + s)}]})
+    return {"model": "claude-sonnet-4-6", "max_tokens": 256, "tools": TOOLS,
+            "system": "You operate the cluster.\n" + words(1800), "messages": messages}
+
+
+def _replay(policy: CachePolicy) -> tuple[float, int]:
+    """Eight agent tasks of 9 steps, 10 s apart; every other task waits 15 minutes for approval
+    before its fifth step. Total input cost (base-input units) and refused requests."""
+    clock = ManualClock()
+    emulator = MessagesEmulator(clock=clock)
+    planner = CachePlanner(policy, clock=clock)
+    cost, refused = 0.0, 0
+    for task in range(8):
+        for step in range(9):
+            clock.advance(900.0 if task % 2 and step == 4 else 10.0)
+            out, plan = planner.plan(_agent_body(task, step))
+            response = emulator.handle("POST", "/v1/messages", HEADERS, out)
+            if response.status != 200:
+                refused += 1
+                continue
+            usage: dict[str, Any] = response.json()["usage"]
+            split = usage.get("cache_creation") or {}
+            cost += (usage["input_tokens"] + 0.1 * usage["cache_read_input_tokens"]
+                     + 1.25 * split.get("ephemeral_5m_input_tokens", 0)
+                     + 2.0 * split.get("ephemeral_1h_input_tokens", 0))
+            planner.observe(plan, usage, dict(response.headers))
+        clock.advance(120.0)
+    return cost, refused
+
+
+def test_agent_loop_with_approval_pauses_costs_no_more_than_5m_only() -> None:
+    auto, refused = _replay(CachePolicy())
+    five, _ = _replay(CachePolicy(ttl="5m"))
+    assert refused == 0
+    assert auto <= five
+
+
+def _pool(late: float, floor: float) -> tuple[list[Candidate], list[float], list[int]]:
+    cumulative = [float(1000 * (i + 1)) for i in range(30)]  # 1k tokens a block
+    reads = {"5m": 9.0, "1h": 9.0}
+    head = Candidate(2, "system", "system", "5m", dict(reads), alive=True)
+    tail = Candidate(29, "tail", "tail", "5m", dict(reads), late=late, stake_floor=floor)
+    return [head, tail], cumulative, [2, 28]
+
+
+def test_small_turn_on_a_long_unprotected_conversation_is_written_at_1h() -> None:
+    pool, cumulative, alive = _pool(late=0.1, floor=0.0)
+    choice = choose(pool, [], 4, cumulative, alive, 1024.0)
+    assert dict((c.segment, ttl) for c, ttl in choice.marks)["tail"] == "1h"
+
+
+def test_tail_stays_5m_when_an_entry_live_at_1h_already_keeps_the_conversation() -> None:
+    pool, cumulative, alive = _pool(late=0.1, floor=28_000.0)
+    choice = choose(pool, [], 4, cumulative, alive, 1024.0)
+    assert dict((c.segment, ttl) for c, ttl in choice.marks)["tail"] == "5m"
+
+
+def test_full_rewrite_after_a_pause_stays_5m_unless_a_late_turn_is_likely() -> None:
+    pool, cumulative, _ = _pool(late=0.4, floor=0.0)
+    pool[0].alive = False
+    ttls = dict((c.segment, t) for c, t in choose(pool, [], 4, cumulative, [], 1024.0).marks)
+    assert ttls["tail"] == "5m"
+    pool[1].late = 0.9
+    ttls = dict((c.segment, t) for c, t in choose(pool, [], 4, cumulative, [], 1024.0).marks)
+    assert ttls["tail"] == "1h"
+
+
+def test_fleet_guess_of_the_previous_tail_ttl_is_this_plans_tail_ttl() -> None:
+    tail = Candidate(10, "tail", "tail", "5m", {"5m": 3.0, "1h": 3.0})
+    reuse = {"5m": 3.0, "1h": 3.0}
+    assert foreign_ttl(reuse, 8, [(tail, "1h")]) == "1h"
+    assert foreign_ttl(reuse, 8, [(tail, "5m")]) == "5m"
+    assert foreign_ttl(reuse, 8, [(Candidate(9, "read", "r", "5m"), "5m")]) == "5m"
