@@ -238,6 +238,24 @@ def fleet_sticky_pauses(seed: int = 315) -> Workload:
                     allow_1h=True)
 
 
+def fleet_sticky_approvals(seed: int = 316) -> Workload:
+    """Sonnet-4-6 agents: 10 tasks of 7-10 steps pinned to 8 sticky workers, large parallel tool
+    results, every other task with one 10-20 minute approval (tuned on: automatic-TTL work)."""
+    rng = random.Random(seed)
+    tools = _schema_tools(rng, 10, 90)
+    system = system_of(rng, 2800, "You are a data pipeline agent.")
+    steps: list[Step] = []
+    ident = [0]
+    for k in range(10):
+        n = rng.randint(7, 10)
+        more, _ = agent_task(rng, system, tools, rng.uniform(0, 1800), n,
+                             rng.randint(2, n - 2) if k % 2 else None, (600, 1200), ident,
+                             instance=f"worker-{k % 8}")
+        steps += more
+    return Workload("probe sticky approvals", "claude-sonnet-4-6", _sorted(steps),
+                    allow_1h=True)
+
+
 def apps_with_images(seed: int = 312) -> Workload:
     """Sonnet-4-5: three apps (own system prompts) through one planner; photos in user turns."""
     rng = random.Random(seed)
@@ -280,6 +298,6 @@ PROBE = {
         mixed_speeds, five_minute_edge, beyond_hour, fast_then_away, below_min_opus46,
         remove_oldest_pair, trim_tokens, dynamic_system, rag_system_snippets, batch_bursts,
         agent_approval_pause, apps_with_images, fleet_random, agent_pauses,
-        fleet_sticky_pauses,
+        fleet_sticky_pauses, fleet_sticky_approvals,
     )
 }

@@ -25,7 +25,7 @@ LATE_EVIDENCE = 0.25
 #: Share of reuses within 5 minutes from which a kind's entries form a chain that 5m entries
 #: keep alive (an agent loop, a quick chat): then 1h is worth only what it keeps through the
 #: odd pause (``late_next``), not a chain of its own as for users who answer after minutes.
-CHAIN_SHARE = 0.6
+CHAIN_SHARE = 0.5
 #: Trials of a kind (in this application) before its chain habit is trusted.
 _CHAIN_TRIALS = 2.0
 #: A gap counts as "within" a TTL when it is under this share of it (next gaps vary).
