@@ -6,11 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from langchain_cometapi.cache import CachePolicy
-from langchain_cometapi.cache._candidates import foreign_ttl
+from langchain_cometapi.cache._candidates import _tool_turn, foreign_ttl
+from langchain_cometapi.cache._context import PlanContext
+from langchain_cometapi.cache._kinds import PrefixKind
 from langchain_cometapi.cache._planner import CachePlanner
+from langchain_cometapi.cache._scan import scan_body
 from langchain_cometapi.cache._select import Candidate, choose
+from langchain_cometapi.cache._state import CacheState
+from langchain_cometapi.cache._ttl import chained, late_next
 from langchain_cometapi.testing import ManualClock, MessagesEmulator
-from tests.helpers.cache_bodies import words
+from tests.helpers.cache_bodies import chat_body, words
 
 HEADERS = {"x-api-key": "k", "anthropic-version": "2023-06-01"}
 TOOLS = [
@@ -103,3 +108,79 @@ def test_fleet_guess_of_the_previous_tail_ttl_is_this_plans_tail_ttl() -> None:
     assert foreign_ttl(reuse, 8, [(tail, "1h")]) == "1h"
     assert foreign_ttl(reuse, 8, [(tail, "5m")]) == "5m"
     assert foreign_ttl(reuse, 8, [(Candidate(9, "read", "r", "5m"), "5m")]) == "5m"
+
+
+def test_entry_written_at_1h_by_the_same_request_counts_as_kept() -> None:
+    """A head written at 1h now survives the pause too: only the turns above it are at stake."""
+    cumulative = [float(1000 * (i + 1)) for i in range(30)]
+    reads = {"5m": 9.0, "1h": 9.0}
+    head = Candidate(26, "system", "system", "1h", {"5m": 9.0, "1h": 9.0}, fixed=True)
+    tail = Candidate(29, "tail", "tail", "5m", dict(reads), late=0.1)
+    choice = choose([tail], [head], 3, cumulative, [], 1024.0)
+    assert dict((c.segment, ttl) for c, ttl in choice.marks)["tail"] == "5m"
+
+
+def test_previous_tail_another_worker_wrote_is_not_counted_as_a_1h_rewrite() -> None:
+    """Nothing live here, but the previous turn's tail (another planner's) will be read: the
+    1h premium falls on the new turn only, so a likely late turn pays for it."""
+    cumulative = [float(1000 * (i + 1)) for i in range(30)]
+    reads = {"5m": 2.0, "1h": 2.0}
+    tail = Candidate(29, "tail", "tail", "5m", dict(reads), late=0.3)
+    assert dict((c.segment, t) for c, t in choose([tail], [], 4, cumulative, [], 1024.0).marks) \
+        == {"tail": "5m"}
+    tail.likely_read = 28_000.0
+    assert dict((c.segment, t) for c, t in choose([tail], [], 4, cumulative, [], 1024.0).marks) \
+        == {"tail": "1h"}
+
+
+def _context(state: CacheState, ttls: tuple[str, ...] = ("5m", "1h")) -> PlanContext:
+    return PlanContext(CachePolicy(), state, 0.0, True, 1024.0, ttls)
+
+
+def test_chain_habit_needs_evidence_of_quick_reuse_not_the_prior() -> None:
+    state = CacheState()
+    kind = PrefixKind.TAIL_CONTINUED
+    assert not chained(_context(state), kind, "app")  # the prior alone (0.7) is no habit
+    for _ in range(3):
+        state._add_trial((kind, "app"), True)
+    assert chained(_context(state), kind, "app")
+    for _ in range(12):
+        state._add_trial((kind, "app"), False)
+    assert not chained(_context(state), kind, "app")
+
+
+def test_late_next_turn_is_zero_without_late_evidence_or_a_choice_of_ttl() -> None:
+    state = CacheState()
+    kind = PrefixKind.TAIL_CONTINUED
+    assert late_next(_context(state), kind, "app") == 0.0  # the late prior is below evidence
+    for _ in range(3):
+        state._add_trial((kind, "app"), False)
+        state.bucket((kind, "app")).add_late()
+    assert late_next(_context(state), kind, "app") > 0.3
+    assert late_next(_context(state, ("5m",)), kind, "app") == 0.0
+
+
+def test_only_a_request_answering_tool_calls_is_a_tool_turn() -> None:
+    agent = _agent_body(1, 3)
+    chat = {"model": "claude-sonnet-4-6", "system": "s " + words(50), "messages": [
+        {"role": "user", "content": "hello " + words(20)},
+        {"role": "assistant", "content": [{"type": "text", "text": words(30)}]},
+        {"role": "user", "content": "and then? " + words(20)}]}
+    assert _tool_turn(scan_body(agent, [{"type": "text", "text": agent["system"]}], {}))
+    assert not _tool_turn(scan_body(chat, [{"type": "text", "text": chat["system"]}], {}))
+
+
+def test_chat_turns_keep_the_late_share_rule_not_the_tool_loop_stake() -> None:
+    """A person who leaves for 20 minutes every fourth turn: the late share says 1h for every
+    tail (the person's habit), where the tool-loop stake would write 5m tails between pauses."""
+    clock = ManualClock()
+    emulator = MessagesEmulator(clock=clock)
+    planner = CachePlanner(clock=clock)
+    written: list[str] = []
+    for turn in range(1, 17):
+        clock.advance(1200.0 if turn % 4 == 0 else 15.0)
+        out, plan = planner.plan(chat_body(turn))
+        response = emulator.handle("POST", "/v1/messages", HEADERS, out)
+        planner.observe(plan, response.json()["usage"], dict(response.headers))
+        written += [bp.ttl for bp in plan.breakpoints if bp.segment == "tail" and turn > 8]
+    assert written and set(written) == {"1h"}
