@@ -20,7 +20,7 @@ def cache_control(ttl: str) -> dict[str, str]:
 
 
 def _marked(block: Any, ttl: str) -> dict[str, Any]:
-    if isinstance(block, str):
+    if type(block) is str or isinstance(block, str):
         return {"type": "text", "text": block, "cache_control": cache_control(ttl)}
     return {**block, "cache_control": cache_control(ttl)}
 
@@ -36,42 +36,49 @@ def apply_markers(
     system locations index into it.
     """
     out = dict(body)
-    by_area: dict[str, list[Location]] = {}
-    for loc in marks:
+    in_system: list[Location] = []
+    in_tools: list[Location] = []
+    in_messages: list[Location] = []
+    for loc in marks:  # one pass, appends only: a plan has a few marks
         area = loc[0] if type(loc[0]) is str else str(loc[0])
-        if area in by_area:
-            by_area[area].append(loc)
-        else:
-            by_area[area] = [loc]
-
-    if system_blocks is not None or "system" in by_area:
+        if area == "messages":
+            in_messages.append(loc)
+        elif area == "system":
+            in_system.append(loc)
+        elif area == "tools":
+            in_tools.append(loc)
+    if system_blocks is not None or in_system:
         source = system_blocks if system_blocks is not None else body.get("system")
         blocks: list[Any] = [source] if isinstance(source, str) else list(source or ())
-        for loc in by_area.get("system", ()):
+        for loc in in_system:
             index = int(loc[1])
             blocks[index] = _marked(blocks[index], marks[loc])
         out["system"] = blocks
-
-    if "tools" in by_area:
+    if in_tools:
         tools = list(body.get("tools") or ())
-        for loc in by_area["tools"]:
+        for loc in in_tools:
             index = int(loc[1])
             tools[index] = _marked(tools[index], marks[loc])
         out["tools"] = tools
+    if in_messages:
+        out["messages"] = _marked_messages(body.get("messages"), in_messages, marks)
+    return out
 
-    if "messages" in by_area:
-        messages = list(body.get("messages") or ())
-        per_message: dict[int, list[Location]] = {}
-        for loc in by_area["messages"]:
-            per_message.setdefault(int(loc[1]), []).append(loc)
-        for m, locs in per_message.items():
+
+def _marked_messages(
+    source: Any, locations: list[Location], marks: Mapping[Location, str]
+) -> list[Any]:
+    """A copy of the messages with the marked ones (and their content lists) copied too."""
+    messages = list(source or ())
+    copied: dict[int, list[Any]] = {}  # message index -> its content blocks, copied once
+    for loc in locations:
+        m, index = int(loc[1]), int(loc[2])
+        blocks = copied.get(m)
+        if blocks is None:
             message = dict(messages[m])
             content = message.get("content")
             blocks = [content] if isinstance(content, str) else list(content or ())
-            for loc in locs:
-                index = int(loc[2])
-                blocks[index] = _marked(blocks[index], marks[loc])
-            message["content"] = blocks
+            message["content"] = copied[m] = blocks
             messages[m] = message
-        out["messages"] = messages
-    return out
+        blocks[index] = _marked(blocks[index], marks[loc])
+    return messages

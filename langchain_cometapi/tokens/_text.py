@@ -143,17 +143,20 @@ def class_counts(text: str) -> list[float]:
         if len(w) >= _LONG_WORD and (w.islower() or w.isupper()):
             long_letters += len(w)
     counts = [float(len(words)), float(chunks)]
+    # A class that needs another one's characters is not searched without them: no run of
+    # punctuation without punctuation, no camelCase joint without a letter (a word).
+    punct = float(len(_PUNCT.findall(text)))
     counts += [
         float(len(_DIGITS.findall(text)))
         if len(text) < _LONG_TEXT or _has_digit(text)
         else 0.0,
-        float(len(_PUNCT.findall(text))),
-        float(len(_PUNCT_RUNS.findall(text))),
+        punct,
+        float(len(_PUNCT_RUNS.findall(text))) if punct else 0.0,
         float(len(_LINES.findall(text))) if "\n" in text else 0.0,
         float(len(_SPACES.findall(text))) if "  " in text or "\t" in text else 0.0,
         0.0 if ascii_text else float(len(_CJK_CHARS.findall(text))),
         0.0 if ascii_text else float(len(_OTHER.findall(text))),
-        float(_camel_joints(text, ascii_text)),
+        float(_camel_joints(text, ascii_text)) if words else 0.0,
     ]
     counts[_CHUNK] -= counts[_WORD]
     counts[_NON_ASCII] -= counts[_CJK]
