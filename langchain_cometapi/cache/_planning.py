@@ -59,18 +59,23 @@ def split_candidate(system: Any) -> tuple[list[Any], str | None]:
     if not blocks:
         return blocks, None
     last = blocks[-1]
-    if (
-        (type(last) is dict or isinstance(last, Mapping))
-        and last.get("type") == "text"
-        and set(last) == {"type", "text"}
-        and isinstance(last.get("text"), str)
-    ):
+    if type(last) is dict:  # the common case: its keys tested without building two sets
+        plain = len(last) == 2 and last.get("type") == "text" and "text" in last
+    else:
+        plain = isinstance(last, Mapping) and last.get("type") == "text" and set(last) == {
+            "type", "text"}  # fmt: skip
+    if plain and isinstance(last.get("text"), str):
         return blocks, last["text"]
     return blocks, None
 
 
 class Planning:
     """One planning pass (runs under the state's lock)."""
+
+    __slots__ = (
+        "body", "context", "floor", "learn", "limits", "minimum", "model", "notes", "now",
+        "policy", "state",
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -258,7 +263,7 @@ class Planning:
     ) -> CachePlan:
         """The plan for the user; ``locations``: where each of ``choice.marks`` sits."""
         total = round(prefix_tokens[-1]) if prefix_tokens else 0
-        written = set(choice.written)
+        written = choice.written  # a few positions: ``in`` on the list, no set to build
         breakpoints: list[Breakpoint] = []
         previous = 0.0
         for (c, ttl), location in zip(choice.marks, locations, strict=True):
