@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from typing import Any
 
-from langchain_cometapi.cache._scan import Scan, ScanCache, _shared_messages, scan_body
+from langchain_cometapi.cache._scan import Scan, ScanCache, _shared_messages, new_scan, scan_body
 from tests.helpers.cache_bodies import words
 
 SYSTEM = [{"type": "text", "text": "You help.\n" + words(300)}]
@@ -199,3 +200,13 @@ def test_the_same_tools_are_fingerprinted_once() -> None:
                        [{**tools()[0], "cache_control": {"type": "ephemeral"}}]):
         body = _body(messages, tools=body_tools)
         assert _fields(scan_body(body, SYSTEM, memo, recent)) == _fields(scan_body(body, SYSTEM))
+
+
+def test_new_scan_is_the_dataclass_default_in_every_field() -> None:
+    """``new_scan`` skips the dataclass __init__: a field it forgets would be unset (slots)."""
+    fast, slow = new_scan(), Scan()
+    for name in (f.name for f in dataclasses.fields(Scan)):
+        assert getattr(fast, name) == getattr(slow, name), name
+    assert fast == slow
+    other = new_scan()
+    assert other.block_fps is not fast.block_fps and other.user_ttl is not fast.user_ttl
