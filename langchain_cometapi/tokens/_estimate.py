@@ -44,6 +44,7 @@ from ._blocks import (
     uses_citations,
 )
 from ._costs import TokenCosts, costs_for
+from ._text import cl100k_tokens
 
 __all__ = [
     "TokenBreakdown",
@@ -70,6 +71,15 @@ def estimate_text_tokens(text: str, *, model: str | None = None) -> int:
 def estimate_block_tokens(block: Any, *, model: str | None = None) -> int:
     """Tokens of one content block including its framing (a str is a string content)."""
     return round(block_tokens(block, costs_for(model)))
+
+
+def estimate_text_block_once(text: str, *, model: str | None = None) -> int:
+    """``estimate_block_tokens(text)`` for a caller that memoises the count itself (the cache
+    planner, by block fingerprint, across calls): counted without the per-string cache, whose
+    bookkeeping (a lock, an LRU insertion) such a caller would pay on every new text for an
+    entry it never reads."""
+    p = costs_for(model)
+    return round(p.block + (cl100k_tokens(text) * p.text_factor if text else 0.0))
 
 
 def estimate_tool_tokens(tool: Any, *, model: str | None = None) -> int:

@@ -299,3 +299,20 @@ def test_prefill_gets_no_new_reply_header(offline_fallback: None) -> None:
     # a prefill adds its message but no reply header after it
     assert with_prefill - estimate_request_tokens(base) < message_overhead_tokens() + 1
     assert with_answer > estimate_request_tokens(base) + 2 * message_overhead_tokens()
+
+
+@pytest.mark.parametrize("model", [None, "claude-sonnet-4-5", "claude-3-haiku-20240307"])
+def test_estimate_text_block_once_equals_estimate_block_tokens_and_caches_nothing(
+    model: str | None,
+) -> None:
+    from langchain_cometapi.tokens._estimate import estimate_text_block_once
+
+    rng = random.Random(7)
+    alphabet = "ab Z9.,\n\t-{}é中😀aaaaaaaaa"
+    texts = ["", "a", "more 5", "x" * 40, *("".join(rng.choice(alphabet) for _ in range(n))
+                                            for n in (3, 9, 63, 64, 200, 1500))]
+    for text in texts:
+        _tok_text.clear_cache()
+        once = estimate_text_block_once(text, model=model)
+        assert text not in _tok_text._cache  # the caller memoises: no LRU entry, no lock
+        assert once == estimate_block_tokens(text, model=model)
