@@ -238,21 +238,22 @@ class Planning:
         doc_end = finder.documents_pos
         if doc_end is not None:
             state.record(scan.hashes[doc_end], now, (PrefixKind.DOCUMENTS, app), True)
-        if scan.message_starts:
-            first = (scan.total - scan.tokens_at(scan.system_end)) * max(state.ratio, 1e-6)
+        if scan.message_starts:  # then positions exist: ``scan.total`` is the last one's
+            head_tokens = scan.tokens_at(scan.system_end)
+            first = (scan.prefix_tokens[-1] - head_tokens) * max(state.ratio, 1e-6)
             state.record(scan.hashes[-1], now, (tail_kind(scan, first), app), False)
             tail = finder.tail_pos
             if tail is not None:
                 state.remember_tail(_content_key(scan, tail), scan.hashes[tail])
-        ttl_at: dict[int, str] = {}
-        for c, ttl in choice.marks:
-            ttl_at[c.pos] = ttl
         if choice.read_pos >= 0:
             read_key = scan.hashes[choice.read_pos]
             entry = state.entries.get(read_key)
             state.mark_cached(read_key, now, entry.ttl if entry else "5m")
-        for pos in choice.written:
-            state.mark_cached(scan.hashes[pos], now, ttl_at[pos])
+        written = choice.written  # in the marks' order, each position once: no dict of TTLs
+        if written:
+            for c, ttl in choice.marks:
+                if c.pos in written:
+                    state.mark_cached(scan.hashes[c.pos], now, ttl)
 
     def _plan(
         self,
