@@ -44,7 +44,7 @@ from ._blocks import (
     uses_citations,
 )
 from ._costs import TokenCosts, costs_for
-from ._text import cl100k_tokens
+from ._text import counted_tokens
 
 __all__ = [
     "TokenBreakdown",
@@ -75,11 +75,11 @@ def estimate_block_tokens(block: Any, *, model: str | None = None) -> int:
 
 def estimate_text_block_once(text: str, *, model: str | None = None) -> int:
     """``estimate_block_tokens(text)`` for a caller that memoises the count itself (the cache
-    planner, by block fingerprint, across calls): counted without the per-string cache, whose
-    bookkeeping (a lock, an LRU insertion) such a caller would pay on every new text for an
-    entry it never reads."""
+    planner, by block fingerprint, across calls): a count the per-string cache holds is used,
+    but a new one is not stored there, whose bookkeeping (a lock, an LRU insertion) such a
+    caller would pay on every new text for an entry it never reads."""
     p = costs_for(model)
-    return round(p.block + (cl100k_tokens(text) * p.text_factor if text else 0.0))
+    return round(p.block + (counted_tokens(text) * p.text_factor if text else 0.0))
 
 
 def estimate_tool_tokens(tool: Any, *, model: str | None = None) -> int:

@@ -321,6 +321,13 @@ def cached_tokens(text: str) -> float:
     return value
 
 
+def counted_tokens(text: str) -> float:
+    """:func:`cached_tokens` without storing a new count (for a caller that memoises counts
+    itself): the cached count when there is one, else counted afresh."""
+    hit = _cache.get(text)
+    return hit if hit is not None else cl100k_tokens(text)
+
+
 def clear_cache() -> None:
     with _lock:
         _cache.clear()

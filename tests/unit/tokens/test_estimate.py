@@ -316,3 +316,10 @@ def test_estimate_text_block_once_equals_estimate_block_tokens_and_caches_nothin
         once = estimate_text_block_once(text, model=model)
         assert text not in _tok_text._cache  # the caller memoises: no LRU entry, no lock
         assert once == estimate_block_tokens(text, model=model)
+    # A count already cached (e.g. by the small-prompt shortcut's estimate) is used, not redone.
+    _tok_text.clear_cache()
+    _tok_text._cache["seen before"] = 1000.0
+    assert estimate_text_block_once("seen before", model=model) == estimate_block_tokens(
+        "seen before", model=model
+    ) > estimate_block_tokens("seen before!", model=model)
+    _tok_text.clear_cache()
