@@ -62,8 +62,8 @@ def split_candidate(system: Any) -> tuple[list[Any], str | None]:
     if type(last) is dict:  # the common case: its keys tested without building two sets
         plain = len(last) == 2 and last.get("type") == "text" and "text" in last
     else:
-        plain = isinstance(last, Mapping) and last.get("type") == "text" and set(last) == {
-            "type", "text"}  # fmt: skip
+        plain = isinstance(last, Mapping) and last.get("type") == "text"
+        plain = plain and set(last) == {"type", "text"}
     if plain and isinstance(last.get("text"), str):
         return blocks, last["text"]
     return blocks, None
