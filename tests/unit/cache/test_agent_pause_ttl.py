@@ -16,6 +16,7 @@ from langchain_cometapi.cache._state import CacheState
 from langchain_cometapi.cache._ttl import chained, late_next
 from langchain_cometapi.testing import ManualClock, MessagesEmulator
 from tests.helpers.cache_bodies import chat_body, words
+from tests.helpers.cache_traffic import usage_price
 
 HEADERS = {"x-api-key": "k", "anthropic-version": "2023-06-01"}
 TOOLS = [
@@ -56,10 +57,7 @@ def _replay(policy: CachePolicy) -> tuple[float, int]:
                 refused += 1
                 continue
             usage: dict[str, Any] = response.json()["usage"]
-            split = usage.get("cache_creation") or {}
-            cost += (usage["input_tokens"] + 0.1 * usage["cache_read_input_tokens"]
-                     + 1.25 * split.get("ephemeral_5m_input_tokens", 0)
-                     + 2.0 * split.get("ephemeral_1h_input_tokens", 0))
+            cost += usage_price(usage)
             planner.observe(plan, usage, dict(response.headers))
         clock.advance(120.0)
     return cost, refused

@@ -10,6 +10,7 @@ from langchain_cometapi.cache import CachePolicy
 from langchain_cometapi.cache._planner import CachePlanner
 from langchain_cometapi.testing import ManualClock, MessagesEmulator
 from tests.helpers.cache_bodies import chat_body, markers
+from tests.helpers.cache_traffic import usage_price
 
 HEADERS = {"x-api-key": "k", "anthropic-version": "2023-06-01"}
 
@@ -33,10 +34,7 @@ def _replay(gap: float, turns: int = 10, users: int = 1) -> tuple[list[set[str]]
                 refused += 1
                 continue
             usage: dict[str, Any] = response.json()["usage"]
-            split = usage.get("cache_creation") or {}
-            cost += (usage["input_tokens"] + 0.1 * usage["cache_read_input_tokens"]
-                     + 1.25 * split.get("ephemeral_5m_input_tokens", 0)
-                     + 2.0 * split.get("ephemeral_1h_input_tokens", 0))
+            cost += usage_price(usage)
             planner.observe(plan, usage, dict(response.headers))
         clock.advance(gap)
     return written, refused, cost

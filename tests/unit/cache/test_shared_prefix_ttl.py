@@ -14,6 +14,7 @@ from langchain_cometapi.cache import CachePolicy
 from langchain_cometapi.cache._planner import CachePlanner
 from langchain_cometapi.testing import ManualClock, MessagesEmulator
 from tests.helpers.cache_bodies import chat_body
+from tests.helpers.cache_traffic import usage_price
 
 HEADERS = {"x-api-key": "k", "anthropic-version": "2023-06-01"}
 
@@ -37,10 +38,7 @@ def _staggered(start_every: float, policy: CachePolicy | None = None) -> tuple[f
         response = emulator.handle("POST", "/v1/messages", HEADERS, out)
         assert response.status == 200
         usage: dict[str, Any] = response.json()["usage"]
-        split = usage.get("cache_creation") or {}
-        cost += (usage["input_tokens"] + 0.1 * usage["cache_read_input_tokens"]
-                 + 1.25 * split.get("ephemeral_5m_input_tokens", 0)
-                 + 2.0 * split.get("ephemeral_1h_input_tokens", 0))  # fmt: skip
+        cost += usage_price(usage)
         planner.observe(plan, usage, dict(response.headers))
         if turn == 1:
             system = [bp.ttl for bp in plan.breakpoints if bp.segment == "system"]
