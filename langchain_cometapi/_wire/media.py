@@ -56,8 +56,10 @@ def split_data_url(url: str) -> tuple[str, str]:
 
 
 def _source(item: Mapping[str, Any], kind: str, mime: str) -> tuple[Block, str]:
-    if kind == "text-plain" or item.get("source_type") == "text":
+    if _inline_text(item, kind):
         return {"type": "text", "media_type": "text/plain", "data": item.get("text", "")}, mime
+    if kind == "text-plain":
+        mime = mime or "text/plain"  # its base64, url or file id: the branches below
     if item.get("base64") or item.get("source_type") == "base64":
         data = item.get("base64") or item.get("data")
         if not data:
@@ -76,6 +78,17 @@ def _source(item: Mapping[str, Any], kind: str, mime: str) -> tuple[Block, str]:
     if isinstance(item.get("file"), Mapping):
         return _openai_file(item["file"], kind)
     raise ValueError(f"a {kind} block needs base64 data, a url or a file id.")
+
+
+def _inline_text(item: Mapping[str, Any], kind: str) -> bool:
+    """Whether the block's text is inline (``text``). A v1 ``text-plain`` block may instead
+    carry its text as ``base64``, a ``url`` or a ``file_id``: read as inline, that text would
+    be sent as an empty document, the file silently lost."""
+    if item.get("source_type") == "text":
+        return True
+    if kind != "text-plain":
+        return False
+    return bool(item.get("text")) or not any(item.get(k) for k in ("base64", "url", "file_id"))
 
 
 def _openai_file(file: Mapping[str, Any], kind: str) -> tuple[Block, str]:

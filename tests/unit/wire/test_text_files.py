@@ -3,6 +3,7 @@ as a document with a ``text`` source: base64 documents may only be PDFs (the API
 
 from __future__ import annotations
 
+import asyncio
 import base64
 
 import pytest
@@ -63,3 +64,38 @@ def test_emulator_refuses_base64_text_documents() -> None:
         "messages": [{"role": "user", "content": [document, {"type": "text", "text": "hi"}]}],
     }
     assert emu.handle("POST", "/v1/messages", {"x-api-key": "k"}, body).status == 400
+
+
+#: A v1 ``text-plain`` block need not hold its text inline: base64, a url and a file id are
+#: the other sources ``PlainTextContentBlock`` allows.
+TEXT_PLAIN_SOURCES = {
+    "base64": (
+        {"base64": NOTES_B64, "mime_type": "text/plain"},
+        {"type": "text", "media_type": "text/plain", "data": NOTES},
+    ),
+    "url": (
+        {"url": "https://example.com/notes.txt", "mime_type": "text/plain"},
+        {"type": "url", "url": "https://example.com/notes.txt"},
+    ),
+    "file_id": ({"file_id": "file_011"}, {"type": "file", "file_id": "file_011"}),
+}
+
+
+@pytest.mark.parametrize("source", sorted(TEXT_PLAIN_SOURCES))
+def test_text_plain_block_keeps_a_source_other_than_inline_text(source: str) -> None:
+    fields, expected = TEXT_PLAIN_SOURCES[source]
+    block = {"type": "text-plain", **fields}
+    _, turns = convert_messages([HumanMessage([block, {"type": "text", "text": "summarise"}])])
+    assert turns[0]["content"][0] == {"type": "document", "source": expected}
+
+
+@pytest.mark.parametrize("mode", ["invoke", "ainvoke"])
+def test_base64_text_plain_block_reaches_the_emulator_with_its_text(mode: str) -> None:
+    llm, emu = emulated(MessagesEmulator())
+    emu.script(Reply.text("Friday."))
+    block = {"type": "text-plain", "base64": NOTES_B64, "mime_type": "text/plain"}
+    message = HumanMessage(content_blocks=[block, {"type": "text", "text": "when?"}])
+    reply = llm.invoke([message]) if mode == "invoke" else asyncio.run(llm.ainvoke([message]))
+    assert reply.content == "Friday."
+    sent = emu.last_request["body"]["messages"][0]["content"][0]
+    assert sent["source"]["data"] == NOTES
