@@ -127,6 +127,19 @@ def generation_chunk(message: AIMessageChunk) -> ChatGenerationChunk:
     return _unvalidated(ChatGenerationChunk, _generation_fields(message, message.text), _GEN_SET)
 
 
+def _piece(delta: Mapping[str, Any], key: str) -> str:
+    """A delta's string field; ``null`` (a converted channel's empty delta) is no text, as the
+    fold of an event stream answering ``invoke`` reads it. ``content_chunk`` skips validation,
+    so anything else that is not a string would fail later, outside ``feed``, as a bare
+    TypeError: it is refused here, where it becomes the malformed-event StreamError."""
+    value = delta.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise TypeError(f"{delta.get('type')} {key} is {type(value).__name__}, not a string")
+    return value
+
+
 class StreamAssembler:
     """Turns one stream's events into chunks; keeps what must be merged (usage, block kinds)."""
 
@@ -248,7 +261,7 @@ class StreamAssembler:
         dtype = delta.get("type")
         block_kind = self._kinds.get(index, "")
         if dtype == "text_delta":
-            text = delta.get("text", "")
+            text = _piece(delta, "text")
             if self.coerce_text and block_kind == "text":
                 return content_chunk(text)
             return content_chunk([{"type": "text", "text": text, "index": index}])
@@ -263,12 +276,12 @@ class StreamAssembler:
             return _chunk(content=[piece])
         if dtype == "thinking_delta":
             return content_chunk(
-                [{"type": "thinking", "thinking": delta.get("thinking", ""), "index": index}]
+                [{"type": "thinking", "thinking": _piece(delta, "thinking"), "index": index}]
             )
         if dtype == "signature_delta":
             return _chunk(
                 content=[
-                    {"type": "thinking", "signature": delta.get("signature", ""), "index": index}
+                    {"type": "thinking", "signature": _piece(delta, "signature"), "index": index}
                 ]
             )
         if dtype == "citations_delta":
