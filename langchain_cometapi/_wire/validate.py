@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -174,8 +175,15 @@ def check_fields(body: Mapping[str, Any]) -> None:
         raise ValueError(f"user_id must be a string, got {type(user_id).__name__} {user_id!r}.")
 
 
+#: What the API takes as a client tool's name (a 400 otherwise): MCP-style ``server.tool`` names,
+#: spaces and non-ASCII letters are refused.
+_TOOL_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,128}$")
+
+
 def check_tools(tools: Any) -> None:
-    """Client tools need a name and an object ``input_schema``; server tools have a ``type``."""
+    """Client tools need a valid name and an object ``input_schema``; server tools have a
+    ``type``; no two tools share a name (the API answers 400 for each of these)."""
+    names: set[str] = set()
     for position, tool in enumerate(tools or ()):
         if not isinstance(tool, Mapping):
             raise ValueError(f"tools[{position}] must be a dict, got {type(tool).__name__}.")
@@ -191,6 +199,24 @@ def check_tools(tools: Any) -> None:
                 raise ValueError(f"tools[{position}] has no name; a client tool needs one.")
             if schema is None:
                 raise ValueError(f"tools[{position}] ({name!r}) has no input_schema.")
+            _check_tool_name(position, name)
+        name = tool.get("name")
+        if isinstance(name, str) and name in names:
+            raise ValueError(
+                f"tools[{position}]: another tool is already named {name!r}; the API needs "
+                "every tool's name to be unique."
+            )
+        if isinstance(name, str):
+            names.add(name)
+
+
+def _check_tool_name(position: int, name: str) -> None:
+    if not _TOOL_NAME.match(name):
+        suggestion = re.sub(r"[^a-zA-Z0-9_-]", "_", name)[:128]
+        raise ValueError(
+            f"tools[{position}] is named {name!r}; the API takes only letters, digits, '_' and "
+            f"'-' in a tool name (1 to 128 characters). Rename the tool, e.g. {suggestion!r}."
+        )
 
 
 def check_media_urls(turns: Any) -> None:

@@ -287,3 +287,42 @@ def test_tool_arguments_with_unicode_are_not_escaped_on_the_wire() -> None:
     raw = emu.requests[-1]
     assert raw["body"]["messages"][1]["content"][0]["input"] == {"city": "東京"}
     assert "東京" in json.dumps(raw["body"], ensure_ascii=False)
+
+
+def _named(name: str) -> dict[str, Any]:
+    return {"name": name, "description": "d", "input_schema": {"type": "object"}}
+
+
+@pytest.mark.parametrize("path", ["invoke", "ainvoke", "stream", "astream"])
+@pytest.mark.parametrize(
+    ("tools", "fragment"),
+    [
+        ([_named("github.create_issue")], "Rename the tool, e.g. 'github_create_issue'"),
+        ([_named("get weather")], "only letters, digits"),
+        ([_named("météo")], "only letters, digits"),
+        ([_named("a" * 129)], "1 to 128 characters"),
+        ([_named("lookup"), get_weather, _named("lookup")], "already named 'lookup'"),
+    ],
+    ids=["dotted", "space", "accent", "too_long", "duplicate"],
+)
+async def test_tool_names_the_api_refuses_are_a_value_error_before_sending(
+    path: str, tools: list[Any], fragment: str
+) -> None:
+    llm, emu = emulated()
+    bound = llm.bind_tools(tools)
+    with pytest.raises(ValueError, match=fragment):
+        if path == "invoke":
+            bound.invoke("hi")
+        elif path == "ainvoke":
+            await bound.ainvoke("hi")
+        elif path == "stream":
+            list(bound.stream("hi"))
+        else:
+            [chunk async for chunk in bound.astream("hi")]
+    assert emu.requests == []
+
+
+def test_longest_tool_name_the_api_takes_is_sent() -> None:
+    llm, emu = emulated()
+    llm.bind_tools([_named("a" * 128), _named("Get-Weather_2")]).invoke("hi")
+    assert [t["name"] for t in emu.last_request["body"]["tools"]] == ["a" * 128, "Get-Weather_2"]

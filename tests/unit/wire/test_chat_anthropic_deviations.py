@@ -157,6 +157,20 @@ def test_nothing_to_answer_is_refused(history: list[Any]) -> None:
         ours_body(history)
 
 
+@pytest.mark.parametrize(
+    ("names", "fragment"),
+    [(["github.create_issue"], "only letters, digits"), (["a", "a"], "already named 'a'")],
+    ids=["dotted_name", "duplicate_names"],
+)
+def test_tool_names_the_api_refuses_are_refused(names: list[str], fragment: str) -> None:
+    """A tool name outside ``^[a-zA-Z0-9_-]{1,128}$`` (an MCP-style ``server.tool``), or two
+    tools of one name: the API answers 400."""
+    tools = [{"name": n, "description": "d", "input_schema": {"type": "object"}} for n in names]
+    assert [t["name"] for t in theirs_body([H], bind={"tools": tools})["tools"]] == names
+    with pytest.raises(ValueError, match=fragment):
+        ours_body([H], bind={"tools": tools})
+
+
 def test_tool_result_in_an_ai_message_is_refused() -> None:
     """The API takes ``tool_result`` in user turns only (its tool search answers with a
     ``tool_search_tool_result``, which is sent)."""
