@@ -221,8 +221,9 @@ class EventDecoder:
 
     def _block_index(self, data: Event) -> None:
         """A delta or stop goes to its block's number. new-api's OpenAI-converted channel sends
-        its first text delta with no index: it belongs to the block just started."""
-        if "index" not in data:
+        its first text delta with no index (or ``"index": null``, as ``_number_block`` reads a
+        start): it belongs to the block just started."""
+        if data.get("index") is None:
             if self.next_index:
                 data["index"] = self.next_index - 1
         elif self.renumbered:
