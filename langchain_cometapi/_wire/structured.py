@@ -50,29 +50,55 @@ def is_pydantic(schema: Any) -> bool:
     return isinstance(schema, type) and issubclass(schema, (BaseModel, BaseModelV1))
 
 
+#: Keywords whose value is a map of names to subschemas (``properties``: field name -> schema),
+#: one subschema, or a list of them; every other keyword's value is data (``required``,
+#: ``enum``, ``default``...), never a schema. A field may be named ``minimum`` or
+#: ``description``: only this tells the field from the keyword.
+_SCHEMA_MAPS = frozenset(
+    {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"}
+)
+_SCHEMA_VALUES = frozenset(
+    {
+        "items", "additionalProperties", "not", "if", "then", "else", "contains",
+        "propertyNames", "additionalItems", "unevaluatedItems", "unevaluatedProperties",
+        "anyOf", "oneOf", "allOf", "prefixItems",
+    }
+)  # fmt: skip
+
+
 def output_schema(schema: Mapping[str, Any]) -> dict[str, Any]:
     """The schema as structured outputs take it: closed objects, unsupported limits described."""
-
-    def walk(node: Any) -> Any:
-        if isinstance(node, list):
-            return [walk(v) for v in node]
-        if not isinstance(node, Mapping):
-            return node
-        out = {k: walk(v) for k, v in node.items() if k not in _UNSUPPORTED}
-        notes = [f"{k}: {node[k]}" for k in _UNSUPPORTED if k in node]
-        if isinstance(node.get("minItems"), int) and node["minItems"] > 1:
-            notes.append(f"minItems: {node['minItems']}")
-            out.pop("minItems")
-        if notes:
-            described = str(out.get("description") or "").strip()
-            out["description"] = (described + " " if described else "") + f"({', '.join(notes)})"
-        if out.get("type") == "object" or "properties" in out:
-            out["additionalProperties"] = False
-        return out
-
-    result = walk(schema)
+    result = _output_node(schema)
     assert isinstance(result, dict)
     return result
+
+
+def _output_node(node: Any) -> Any:
+    """One schema (a dict; a boolean schema is kept), its subschemas rewritten the same way."""
+    if not isinstance(node, Mapping):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in _UNSUPPORTED:
+            continue
+        if key in _SCHEMA_MAPS and isinstance(value, Mapping):
+            out[key] = {name: _output_node(sub) for name, sub in value.items()}
+        elif key in _SCHEMA_VALUES and isinstance(value, list):
+            out[key] = [_output_node(v) for v in value]
+        elif key in _SCHEMA_VALUES:
+            out[key] = _output_node(value)
+        else:
+            out[key] = value
+    notes = [f"{k}: {node[k]}" for k in _UNSUPPORTED if k in node]
+    if isinstance(node.get("minItems"), int) and node["minItems"] > 1:
+        notes.append(f"minItems: {node['minItems']}")
+        out.pop("minItems")
+    if notes:
+        described = str(out.get("description") or "").strip()
+        out["description"] = (described + " " if described else "") + f"({', '.join(notes)})"
+    if out.get("type") == "object" or "properties" in out:
+        out["additionalProperties"] = False
+    return out
 
 
 def output_format(response_format: Any) -> dict[str, Any]:

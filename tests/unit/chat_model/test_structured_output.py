@@ -113,3 +113,58 @@ def test_unknown_method_rejected() -> None:
     llm, _ = emulated()
     with pytest.raises(ValueError, match="method"):
         llm.with_structured_output(Person, method="xml")  # type: ignore[arg-type]
+
+
+class Bounds(BaseModel):
+    """Fields named like JSON-schema keywords, as real schemas name them."""
+
+    minimum: float = Field(description="lower bound", ge=0)
+    maximum: float
+    description: str
+    type: str
+    properties: list[str]
+    items: list[int]
+    additionalProperties: bool
+
+
+def _sent_schema(body: dict[str, Any]) -> dict[str, Any]:
+    if "output_config" in body:
+        schema: dict[str, Any] = body["output_config"]["format"]["schema"]
+        return schema
+    tool: dict[str, Any] = body["tools"][0]["input_schema"]
+    return tool
+
+
+@pytest.mark.parametrize("mode", ["invoke", "ainvoke"])
+@pytest.mark.parametrize(
+    ("method", "strict"), [("json_schema", None), ("function_calling", True)], ids=["json", "tool"]
+)
+async def test_fields_named_like_schema_keywords_are_kept(
+    mode: str, method: str, strict: bool | None
+) -> None:
+    llm, emu = emulated()
+    structured = llm.with_structured_output(Bounds, method=method, strict=strict)  # type: ignore[arg-type]
+    result = structured.invoke("1 to 5") if mode == "invoke" else await structured.ainvoke("1 to 5")
+    assert isinstance(result, Bounds)
+    sent = _sent_schema(emu.last_request["body"])
+    assert list(sent["properties"]) == list(Bounds.model_fields)
+    assert all(isinstance(s, dict) and "type" in s for s in sent["properties"].values())
+    minimum = sent["properties"]["minimum"]
+    assert minimum["description"] == "lower bound (minimum: 0)" and "minimum" not in minimum
+    assert sent["required"] == list(Bounds.model_fields)
+    assert sent["additionalProperties"] is False
+
+
+def test_schema_keywords_in_data_are_data() -> None:
+    """``default`` / ``enum`` / ``const`` values are data, never rewritten as schemas."""
+    schema = {
+        "type": "object",
+        "properties": {"limits": {"type": "object", "default": {"minimum": 1, "type": "object"},
+                                  "properties": {"minimum": {"type": "integer"}}},
+                       "kind": {"enum": [{"maxLength": 3}], "const": {"maxLength": 3}}},
+    }  # fmt: skip
+    limits = output_schema(schema)["properties"]["limits"]
+    assert limits["default"] == {"minimum": 1, "type": "object"}
+    assert limits["properties"] == {"minimum": {"type": "integer"}}
+    kind = output_schema(schema)["properties"]["kind"]
+    assert kind == {"enum": [{"maxLength": 3}], "const": {"maxLength": 3}}
