@@ -185,6 +185,8 @@ def _tool_spec(
 ) -> StructuredSpec:
     name, json_schema = _tools.schema_of(schema)
     model_schema = is_pydantic(schema)
+    if not model_schema:  # the tool is ours, named from the schema: its title may be any text
+        name = _tools.safe_tool_name(name)
     tool: dict[str, Any] = (
         _tools.convert_tool(schema)  # type: ignore[arg-type]
         if model_schema

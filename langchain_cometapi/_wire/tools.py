@@ -199,6 +199,14 @@ def convert_tool_choice(
     return result
 
 
+def safe_tool_name(name: str) -> str:
+    """``name`` as the API takes a tool name (``^[a-zA-Z0-9_-]{1,128}$``). Only for a tool this
+    package names itself, as with_structured_output does from a JSON schema's free-text
+    ``title`` ("Person Info"); a user's own tool keeps its name, or is refused by name."""
+    safe = re.sub(r"[^a-zA-Z0-9_-]", "_", name)[:128]
+    return safe if safe.strip("_") else "output"
+
+
 def schema_of(schema: Any) -> tuple[str, dict[str, Any]]:
     """(name, JSON schema) for a pydantic model, TypedDict, function or JSON-schema dict."""
     if isinstance(schema, Mapping) and "properties" in schema and "input_schema" not in schema:

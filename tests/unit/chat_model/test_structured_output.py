@@ -168,3 +168,21 @@ def test_schema_keywords_in_data_are_data() -> None:
     assert limits["properties"] == {"minimum": {"type": "integer"}}
     kind = output_schema(schema)["properties"]["kind"]
     assert kind == {"enum": [{"maxLength": 3}], "const": {"maxLength": 3}}
+
+
+@pytest.mark.parametrize("mode", ["invoke", "ainvoke"])
+@pytest.mark.parametrize(
+    ("title", "tool_name"),
+    [("Person Info", "Person_Info"), ("person.v2", "person_v2"), ("人物", "output")],
+)
+async def test_a_json_schema_title_any_text_names_a_valid_tool(
+    mode: str, title: str, tool_name: str
+) -> None:
+    """The forced tool is this package's own, named from the schema's free-text title: it is
+    given a name the API takes rather than refused (ChatAnthropic sends it: a 400)."""
+    llm, emu = emulated()
+    structured = llm.with_structured_output({**PERSON_SCHEMA, "title": title})
+    result = structured.invoke("Ann, 31") if mode == "invoke" else await structured.ainvoke("x")
+    assert isinstance(result, dict) and set(result) == {"name", "age"}
+    body = emu.last_request["body"]
+    assert body["tools"][0]["name"] == body["tool_choice"]["name"] == tool_name

@@ -21,6 +21,7 @@ from langchain_core.messages import (
 )
 from pydantic import BaseModel
 
+from langchain_cometapi._wire.structured import structured_spec
 from tests.helpers.chat_anthropic import (
     ours_body,
     ours_called,
@@ -169,6 +170,16 @@ def test_tool_names_the_api_refuses_are_refused(names: list[str], fragment: str)
     assert [t["name"] for t in theirs_body([H], bind={"tools": tools})["tools"]] == names
     with pytest.raises(ValueError, match=fragment):
         ours_body([H], bind={"tools": tools})
+
+
+def test_structured_output_tool_is_named_validly_from_a_free_text_title() -> None:
+    """with_structured_output(function_calling) of a JSON schema titled "Person Info": the
+    forced tool takes the title as its name, a 400; ours is renamed (it is internal)."""
+    schema = {"title": "Person Info", "type": "object", "properties": {"n": {"type": "string"}}}
+    theirs = theirs_body([H], bind={"tools": [schema], "tool_choice": "Person Info"})
+    assert theirs["tools"][0]["name"] == "Person Info"
+    spec = structured_spec(schema)
+    assert spec.tool is not None and spec.tool["name"] == spec.forced == "Person_Info"
 
 
 def test_tool_result_in_an_ai_message_is_refused() -> None:
