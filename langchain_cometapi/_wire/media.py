@@ -110,8 +110,14 @@ def data_block(item: Mapping[str, Any]) -> Block:
     kind = item["type"]
     source, mime = _source(item, kind, item.get("mime_type") or "")
     is_image = kind == "image" or (mime.startswith("image/") and kind != "document")
-    if not is_image and source["type"] == "base64" and mime.startswith("text/"):
+    if not is_image and source["type"] == "base64" and _is_text(mime):
         source = _text_source(str(source["data"]))  # base64 documents may only be PDFs
+    elif not is_image and source["type"] == "base64" and mime != "application/pdf":
+        raise ValueError(
+            f"a base64 {kind} block of type {mime!r}: Claude reads base64 documents only as PDF "
+            "(application/pdf), and text (text/*, JSON, XML) as text; convert the file to one "
+            "of those (the API answers 400 otherwise)."
+        )
     if is_image:
         if source["type"] == "base64":
             source = _image_source(str(source["media_type"]), str(source["data"]))
@@ -128,6 +134,16 @@ def data_block(item: Mapping[str, Any]) -> Block:
         if filename:
             block["title"] = filename
     return block
+
+
+def _is_text(mime: str) -> bool:
+    """A media type whose bytes are text: ``text/*`` and the JSON / XML / YAML types."""
+    base = mime.split(";", 1)[0].strip().lower()
+    if base.startswith("text/"):
+        return True
+    return base in ("application/json", "application/xml", "application/yaml") or base.endswith(
+        ("+json", "+xml")
+    )
 
 
 def _text_source(data: str) -> Block:

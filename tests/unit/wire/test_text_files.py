@@ -99,3 +99,36 @@ def test_base64_text_plain_block_reaches_the_emulator_with_its_text(mode: str) -
     assert reply.content == "Friday."
     sent = emu.last_request["body"]["messages"][0]["content"][0]
     assert sent["source"]["data"] == NOTES
+
+
+@pytest.mark.parametrize(
+    "mime",
+    ["application/json", "application/ld+json", "application/xml", "text/csv; charset=utf-8"],
+)
+def test_base64_structured_text_becomes_a_text_document(mime: str) -> None:
+    block = {"type": "file", "base64": NOTES_B64, "mime_type": mime}
+    _, turns = convert_messages([HumanMessage([block, {"type": "text", "text": "read"}])])
+    assert turns[0]["content"][0]["source"] == {
+        "type": "text", "media_type": "text/plain", "data": NOTES
+    }  # fmt: skip
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+BINARY_FILES = {
+    "docx": {"type": "file", "base64": "UEsDBA==", "mime_type": DOCX},
+    "octet_stream_data_url": {"type": "file", "url": "data:application/octet-stream;base64,AAE="},
+}
+
+
+@pytest.mark.parametrize("mode", ["invoke", "ainvoke"])
+@pytest.mark.parametrize("name", sorted(BINARY_FILES))
+def test_base64_file_neither_pdf_nor_text_is_refused_before_sending(mode: str, name: str) -> None:
+    """The API takes a base64 document only as a PDF (a 400 otherwise, as the emulator says)."""
+    llm, emu = emulated(MessagesEmulator())
+    message = HumanMessage([BINARY_FILES[name], {"type": "text", "text": "summarise"}])
+    with pytest.raises(ValueError, match="only as PDF"):
+        if mode == "invoke":
+            llm.invoke([message])
+        else:
+            asyncio.run(llm.ainvoke([message]))
+    assert emu.requests == []
