@@ -220,10 +220,31 @@ def _check_tool_name(position: int, name: str) -> None:
 
 
 def check_media_urls(turns: Any) -> None:
-    """Image and document blocks given by URL must name an http(s) URL (no javascript:, file:)."""
+    """Image and document blocks given by URL must name an http(s) URL (no javascript:, file:);
+    a base64 document must be a PDF (text goes in a ``text`` source). The API answers 400 to
+    either, also inside a tool result."""
     for turn in turns or ():
         content = turn.get("content") if isinstance(turn, Mapping) else None
         for block in content if isinstance(content, list) else ():
-            source = block.get("source") if isinstance(block, Mapping) else None
-            if isinstance(source, Mapping) and source.get("type") == "url":
-                checked_url(source.get("url"), f"the {block.get('type')} block's source")
+            if not isinstance(block, Mapping):
+                continue
+            nested = block.get("content") if block.get("type") == "tool_result" else None
+            for item in [block, *(nested if isinstance(nested, list) else ())]:
+                if isinstance(item, Mapping):
+                    _check_source(item)
+
+
+def _check_source(block: Mapping[str, Any]) -> None:
+    source = block.get("source")
+    if not isinstance(source, Mapping):
+        return
+    if source.get("type") == "url":
+        checked_url(source.get("url"), f"the {block.get('type')} block's source")
+    if block.get("type") == "document" and source.get("type") == "base64":
+        media_type = source.get("media_type")
+        if media_type != "application/pdf":
+            raise ValueError(
+                f"a document with a base64 source of media_type {media_type!r}: the API takes "
+                "base64 documents only as application/pdf; send text as a text source "
+                '({"type": "text", "media_type": "text/plain", "data": ...}).'
+            )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+from typing import Any
 
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
@@ -131,4 +132,39 @@ def test_base64_file_neither_pdf_nor_text_is_refused_before_sending(mode: str, n
             llm.invoke([message])
         else:
             asyncio.run(llm.ainvoke([message]))
+    assert emu.requests == []
+
+
+NATIVE_TEXT_DOCUMENT = {
+    "type": "document",
+    "source": {"type": "base64", "media_type": "text/plain", "data": NOTES_B64},
+}
+
+
+def _native_document_histories() -> dict[str, list[Any]]:
+    call = {"name": "read", "args": {}, "id": "t1"}
+    return {
+        "user_turn": [HumanMessage([NATIVE_TEXT_DOCUMENT, {"type": "text", "text": "read"}])],
+        "tool_result": [
+            HumanMessage("read it"),
+            AIMessage("", tool_calls=[call]),
+            ToolMessage([NATIVE_TEXT_DOCUMENT], tool_call_id="t1"),
+        ],
+    }
+
+
+@pytest.mark.parametrize("mode", ["invoke", "ainvoke"])
+@pytest.mark.parametrize("where", ["user_turn", "tool_result"])
+def test_native_base64_document_that_is_no_pdf_is_refused_before_sending(
+    mode: str, where: str
+) -> None:
+    """An Anthropic-native block written by hand is sent as written, so a base64 text document
+    (the emulator's 400 above) is named before sending rather than rewritten."""
+    llm, emu = emulated(MessagesEmulator())
+    history = _native_document_histories()[where]
+    with pytest.raises(ValueError, match="only as application/pdf"):
+        if mode == "invoke":
+            llm.invoke(history)
+        else:
+            asyncio.run(llm.ainvoke(history))
     assert emu.requests == []
