@@ -28,12 +28,18 @@ def checked_url(url: Any, what: str) -> str:
     return url
 
 
-def _image_source(media_type: str, data: str) -> Block:
+def check_image_type(media_type: Any) -> None:
+    """A ValueError unless ``media_type`` is one of the four image types the API reads."""
     if media_type not in IMAGE_MEDIA_TYPES:
+        hint = " (image/jpg is written image/jpeg)" if media_type == "image/jpg" else ""
         raise ValueError(
             f"image media type {media_type!r} is not one Claude reads; the API accepts "
-            f"{', '.join(IMAGE_MEDIA_TYPES)}."
+            f"{', '.join(IMAGE_MEDIA_TYPES)}{hint}."
         )
+
+
+def _image_source(media_type: str, data: str) -> Block:
+    check_image_type(media_type)
     return {"type": "base64", "media_type": media_type, "data": data}
 
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .._models import model_info, setting_refusal
-from .media import checked_url
+from .media import check_image_type, checked_url
 
 #: ``between_tools``: the 5.5 generation's thinking between tool calls (langchain-anthropic's
 #: Sonnet 5.5 tests send it with ``effort``; its other fields are left to the API).
@@ -240,6 +240,8 @@ def _check_source(block: Mapping[str, Any]) -> None:
         return
     if source.get("type") == "url":
         checked_url(source.get("url"), f"the {block.get('type')} block's source")
+    if block.get("type") == "image" and source.get("type") == "base64":
+        check_image_type(source.get("media_type"))
     if block.get("type") == "document" and source.get("type") == "base64":
         media_type = source.get("media_type")
         if media_type != "application/pdf":

@@ -4,7 +4,7 @@ API does not read are ValueErrors before anything is sent, not a 400 after a rou
 from __future__ import annotations
 
 import pytest
-from langchain_core.messages import HumanMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
 from langchain_cometapi.testing import MessagesEmulator
 from tests.helpers.chat_model import emulated
@@ -57,3 +57,38 @@ def test_https_and_data_urls_still_go_through() -> None:
         {"type": "url", "url": "https://example.com/a.png"},
         {"type": "base64", "media_type": "image/png", "data": "iVBO"},
     ]
+
+
+def _native_image(media_type: str) -> dict[str, object]:
+    return {"type": "image", "source": {"type": "base64", "media_type": media_type, "data": "AA=="}}
+
+
+@pytest.mark.parametrize("mode", ["invoke", "ainvoke"])
+@pytest.mark.parametrize("in_tool_result", [False, True], ids=["user_turn", "tool_result"])
+async def test_native_image_of_a_type_the_api_does_not_read_is_refused(
+    mode: str, in_tool_result: bool
+) -> None:
+    """``image/jpg`` (for ``image/jpeg``) in a hand-written Anthropic block: the emulator, like
+    the API, answers 400, so it is named before sending, with the spelling that works."""
+    llm, emu = emulated(MessagesEmulator())
+    image = _native_image("image/jpg")
+    if in_tool_result:
+        history: list[BaseMessage] = [
+            HumanMessage("look"),
+            AIMessage("", tool_calls=[{"name": "shot", "args": {}, "id": "t1"}]),
+            ToolMessage([image], tool_call_id="t1"),
+        ]
+    else:
+        history = [HumanMessage([image, {"type": "text", "text": "describe"}])]
+    with pytest.raises(ValueError, match=r"image/jpg is written image/jpeg"):
+        if mode == "invoke":
+            llm.invoke(history)
+        else:
+            await llm.ainvoke(history)
+    assert emu.requests == []
+
+
+def test_native_image_of_a_type_the_api_reads_is_sent() -> None:
+    llm, emu = emulated(MessagesEmulator())
+    llm.invoke([HumanMessage([_native_image("image/webp"), {"type": "text", "text": "x"}])])
+    assert emu.last_request["body"]["messages"][0]["content"][0] == _native_image("image/webp")
