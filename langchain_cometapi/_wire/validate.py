@@ -90,6 +90,7 @@ def validate_body(body: Mapping[str, Any]) -> None:
         raise ValueError(refusal)
     check_tools(body.get("tools"))
     check_media_urls(body.get("messages"))
+    check_cache_markers(body)
     markers = count_cache_markers(body)
     if markers > 4:
         raise ValueError(
@@ -134,6 +135,48 @@ def count_cache_markers(body: Mapping[str, Any]) -> int:
             if isinstance(nested, list):
                 count += sum(1 for b in nested if isinstance(b, Mapping) and "cache_control" in b)
     return count
+
+
+def _marker_sites(body: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """(where, cache_control) of every block marker, in the order the API reads them: tools,
+    system, then messages (a tool_result's nested blocks after the tool_result)."""
+    sites = [(f"tools[{i}]", t["cache_control"]) for i, t in enumerate(body.get("tools") or ())
+             if isinstance(t, Mapping) and "cache_control" in t]  # fmt: skip
+    system = body.get("system")
+    for i, block in enumerate(system if isinstance(system, list) else ()):
+        if isinstance(block, Mapping) and "cache_control" in block:
+            sites.append((f"system[{i}]", block["cache_control"]))
+    for t, turn in enumerate(body.get("messages", ())):
+        content = turn.get("content") if isinstance(turn, Mapping) else None
+        for b, block in enumerate(content if isinstance(content, list) else ()):
+            nested = block.get("content") if block.get("type") == "tool_result" else None
+            inner = nested if isinstance(nested, list) else []
+            for n, item in enumerate([block, *inner]):
+                if isinstance(item, Mapping) and "cache_control" in item:
+                    where = f"messages[{t}].content[{b}]" + (f".content[{n - 1}]" if n else "")
+                    sites.append((where, item["cache_control"]))
+    return sites
+
+
+def check_cache_markers(body: Mapping[str, Any]) -> None:
+    """Each ``cache_control`` is ``{"type": "ephemeral"}`` with an optional ``ttl`` of "5m" or
+    "1h", and no 1h marker comes after a 5m one (tools, system, messages): the API answers 400
+    to any of these, whoever set the marker."""
+    top = [("cache_control", body["cache_control"])] if "cache_control" in body else []
+    seen_5m = False
+    for where, marker in [*_marker_sites(body), *top]:
+        if not isinstance(marker, Mapping) or marker.get("type") != "ephemeral":
+            raise ValueError(f"{where}: cache_control must be {{'type': 'ephemeral'}}, got "
+                             f"{marker!r}.")  # fmt: skip
+        ttl = marker.get("ttl", "5m")
+        if ttl not in ("5m", "1h"):
+            raise ValueError(f"{where}: cache_control ttl must be '5m' or '1h', got {ttl!r}.")
+        if ttl == "1h" and seen_5m and where != "cache_control":
+            raise ValueError(
+                f"{where}: a ttl='1h' cache_control comes after a 5-minute one; the API reads "
+                "tools, system, then messages, and refuses a 1h marker after a 5m marker."
+            )
+        seen_5m = seen_5m or ttl == "5m"
 
 
 # -- input checks (issue 11 item 14): what the API would refuse, refused before sending ---------

@@ -55,3 +55,46 @@ def test_four_markers_including_nested_and_top_level_are_sent() -> None:
     emu.script(Reply.text("ok"))
     llm.bind_tools([TOOL]).invoke([SystemMessage(_marked("a")), *_calls(2)], cache_control=CC)
     assert emu.last_request["body"]["cache_control"] == CC
+
+
+def _with(marker: dict[str, Any], text: str = "x") -> list[dict[str, Any]]:
+    return [{"type": "text", "text": text, "cache_control": marker}]
+
+
+H1 = {"type": "ephemeral", "ttl": "1h"}
+WRONG_MARKERS = {
+    "1h_after_5m_system_then_message": (
+        [SystemMessage(_with(CC, "s")), HumanMessage(_with(H1))], {}, "comes after a 5-minute"
+    ),
+    "1h_in_a_tool_result_after_5m": (
+        [*_calls(1)[:2], ToolMessage(_with(H1), tool_call_id="t0")], {"tools": [{**TOOL,
+         "cache_control": CC}]}, "comes after a 5-minute"),
+    "ttl_not_5m_or_1h": ([HumanMessage(_with({"type": "ephemeral", "ttl": "24h"}))], {},
+                         "'5m' or '1h'"),
+    "type_not_ephemeral": ([HumanMessage(_with({"type": "persistent"}))], {}, "'ephemeral'"),
+    "top_level_ttl": ([HumanMessage("x")], {"cache_control": {"type": "ephemeral", "ttl": "1d"}},
+                      "'5m' or '1h'"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("mode", ["invoke", "ainvoke"])
+@pytest.mark.parametrize("case", sorted(WRONG_MARKERS))
+async def test_markers_the_api_refuses_are_refused_before_sending(mode: str, case: str) -> None:
+    """The emulator, like the API, answers these with a 400; each is named before sending."""
+    messages, kwargs, fragment = WRONG_MARKERS[case]
+    llm, emu = emulated(MessagesEmulator())
+    with pytest.raises(ValueError, match=fragment):
+        if mode == "invoke":
+            llm.invoke(messages, **kwargs)
+        else:
+            await llm.ainvoke(messages, **kwargs)
+    assert emu.requests == []
+
+
+def test_a_1h_marker_before_a_5m_one_is_sent() -> None:
+    llm, emu = emulated(MessagesEmulator())
+    emu.script(Reply.text("ok"))
+    llm.invoke([SystemMessage(_with(H1, "s")), HumanMessage(_with(CC))])
+    body = emu.last_request["body"]
+    assert body["system"][0]["cache_control"] == H1
+    assert body["messages"][0]["content"][0]["cache_control"] == CC
