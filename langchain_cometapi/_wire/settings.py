@@ -22,6 +22,8 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from .._models import model_info
+
 #: ChatAnthropic argument -> the ChatCometAPI field that means the same.
 ALIASES: dict[str, str] = {
     "max_tokens_to_sample": "max_tokens",
@@ -147,7 +149,24 @@ def constructor_values(values: dict[str, Any], fields: set[str]) -> dict[str, An
         )
         extra[name] = values.pop(name)
     values["model_kwargs"] = extra
+    _default_max_tokens(values)
     return values
+
+
+#: ``max_tokens`` when none is given (the Messages API requires one).
+DEFAULT_MAX_TOKENS = 8192
+
+
+def _default_max_tokens(values: dict[str, Any]) -> None:
+    """No ``max_tokens`` given: 8192, or the model's own output limit where that is lower
+    (Claude 3 Haiku, Opus and Sonnet: 4096), as ChatAnthropic defaults to the model's limit;
+    8192 there would be a 400 on every call."""
+    if "max_tokens" in values:
+        return
+    model = values.get("model", values.get("model_name"))
+    ceiling = model_info(model if isinstance(model, str) else None).max_output_tokens
+    if 0 < ceiling < DEFAULT_MAX_TOKENS:
+        values["max_tokens"] = ceiling
 
 
 _REDACTED = "<redacted>"

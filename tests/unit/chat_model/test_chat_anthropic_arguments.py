@@ -134,3 +134,36 @@ def test_unknown_harmless_argument_still_becomes_a_body_field() -> None:
         llm = ChatCometAPI(api_key="k", metadata_user="u")
     assert llm.model_kwargs == {"metadata_user": "u"}
     assert "metadata_user" in repr(llm) and SECRET not in dumps(llm)
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("spelling", ["model", "model_name"])
+async def test_default_max_tokens_fits_a_model_with_a_lower_output_limit(
+    path: str, spelling: str
+) -> None:
+    """Claude 3 Haiku writes at most 4096 tokens: the default 8192 would be a 400 on every
+    call (the emulator answers it so), where ChatAnthropic defaults to the model's limit."""
+    emu = MessagesEmulator()
+    llm, _ = emulated(emu, **{spelling: "claude-3-haiku-20240307"})
+    assert llm.max_tokens == 4096
+    reply = await call(llm, path)
+    assert reply.content and emu.last_request["body"]["max_tokens"] == 4096
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ({"model": "claude-3-haiku-20240307", "max_tokens": 1000}, 1000),
+        ({"model": "claude-3-haiku-20240307", "max_tokens_to_sample": 2000}, 2000),
+        ({"model": "claude-3-haiku-20240307", "model_kwargs": {"max_tokens": 3000}}, 3000),
+        ({"model": "claude-sonnet-4-6"}, 8192),
+        ({"model": "claude-3-5-haiku-20241022"}, 8192),
+        ({"model": "a-model-nobody-knows"}, 8192),
+    ],
+)
+def test_a_max_tokens_given_is_kept_and_8192_stays_the_default(
+    settings: dict[str, object], expected: int
+) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # max_tokens in model_kwargs warns, as in ChatAnthropic
+        assert ChatCometAPI(api_key="k", **settings).max_tokens == expected
