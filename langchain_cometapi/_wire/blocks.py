@@ -41,7 +41,7 @@ ACCEPTED: dict[str, frozenset[str]] = {
     ),
     "assistant": frozenset(
         {
-            "text", "image", "document", "search_result", "thinking", "redacted_thinking",
+            "text", "document", "search_result", "thinking", "redacted_thinking",
             "tool_use", "server_tool_use", "mcp_tool_use", "mcp_tool_result",
             "web_search_tool_result", "web_fetch_tool_result", "code_execution_tool_result",
             "bash_code_execution_tool_result", "text_editor_code_execution_tool_result",
@@ -121,8 +121,14 @@ def convert_block(item: Mapping[str, Any], role: str, *, foreign: bool = False) 
         return None
     if kind in REFUSED:
         raise ValueError(f"Claude does not take {kind!r} input; the Messages API refuses it.")
+    if role == "assistant" and kind == "image":
+        _image_in_assistant_turn(foreign)
+        return None
     if kind in CONVERTED:
         block = _converted(item, kind, role, foreign=foreign)
+        if role == "assistant" and block is not None and block.get("type") == "image":
+            _image_in_assistant_turn(foreign)  # image_url, an image file
+            return None
     elif any(kind in accepted for accepted in ACCEPTED.values()):
         _check_role(kind, role)
         block = _accepted(item, kind)
@@ -142,6 +148,24 @@ def convert_block(item: Mapping[str, Any], role: str, *, foreign: bool = False) 
     if cache is not None and block.get("type") not in ("thinking", "redacted_thinking"):
         block["cache_control"] = cache
     return block
+
+
+def _image_in_assistant_turn(foreign: bool) -> None:
+    """The API refuses an image in an assistant turn ("'image' blocks are not permitted within
+    assistant turns"). Another provider's generated image (Gemini, OpenAI's image generation)
+    is left out with a warning (the caller returns None), as its other unknown blocks are; one
+    written by the caller is a ValueError, like any block in the wrong place."""
+    if not foreign:
+        raise ValueError(
+            "an 'image' block cannot be in an assistant message: the Messages API takes images "
+            "only in user turns and tool results (put it in a HumanMessage or ToolMessage)."
+        )
+    warnings.warn(
+        "left an image from another provider's AIMessage out of the request: the Messages API "
+        "takes no image in an assistant turn.",
+        UserWarning,
+        stacklevel=6,
+    )
 
 
 def _check_role(kind: str, role: str) -> None:

@@ -133,6 +133,8 @@ def check_block(block: Mapping[str, Any], mi: int, bi: int, role: str) -> None:
             f"{block.get('tool_use_id')}. Each `tool_result` block must have a corresponding "
             "`tool_use` block in the previous message."
         )
+    if btype == "image" and role == "assistant":  # the API's text, measured on the live API
+        raise bad(f"messages.{mi}.content: 'image' blocks are not permitted within assistant turns")
     check_fields(block, where, btype)
     if btype in _CALL_TAGS and not isinstance(block.get("input"), Mapping):
         raise bad(f"{where}.{btype}.input: Input should be a valid dictionary")

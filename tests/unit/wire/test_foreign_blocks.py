@@ -106,3 +106,69 @@ def test_one_table() -> None:
     assert not accepted & set(DROPPED)
     assert not accepted & CONVERTED
     assert not CONVERTED & set(DROPPED)
+
+
+PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5E"
+    "rkJggg=="
+)
+GENERATED_IMAGES = {
+    "gemini_v1_image": ({"type": "image", "base64": PNG, "mime_type": "image/png"},
+                        "google_genai"),
+    "openai_image_url": ({"type": "image_url",
+                          "image_url": {"url": f"data:image/png;base64,{PNG}"}}, "openai"),
+    "image_file": ({"type": "file", "base64": PNG, "mime_type": "image/png"}, "openai"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("mode", ["invoke", "ainvoke"])
+@pytest.mark.parametrize("name", sorted(GENERATED_IMAGES))
+async def test_another_providers_generated_image_is_left_out_with_a_warning(
+    mode: str, name: str
+) -> None:
+    """The API refuses an image in an assistant turn (the emulator answers its 400): the thread
+    goes on without it, its text kept, and the caller is told."""
+    image, provider = GENERATED_IMAGES[name]
+    ai = AIMessage([{"type": "text", "text": "Here it is."}, image],
+                   response_metadata={"model_provider": provider})  # fmt: skip
+    history = [HumanMessage("draw a cat"), ai, HumanMessage("describe it")]
+    llm, emu = emulated(MessagesEmulator())
+    with pytest.warns(UserWarning, match="image from another provider"):
+        if mode == "invoke":
+            llm.invoke(history)
+        else:
+            await llm.ainvoke(history)
+    assert emu.last_request["body"]["messages"][1]["content"] == [
+        {"type": "text", "text": "Here it is."}
+    ]
+
+
+@pytest.mark.parametrize(
+    "image",
+    [{"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": PNG}},
+     {"type": "image", "url": "https://example.com/cat.png"}],
+    ids=["native", "v1_url"],
+)  # fmt: skip
+def test_an_image_written_into_an_ai_message_is_a_value_error(image: dict[str, Any]) -> None:
+    llm, emu = emulated(MessagesEmulator())
+    history = [HumanMessage("q"), AIMessage([{"type": "text", "text": "a"}, image]),
+               HumanMessage("more")]  # fmt: skip
+    with pytest.raises(ValueError, match="'image' block cannot be in an assistant message"):
+        llm.invoke(history)
+    assert emu.requests == []
+
+
+def test_the_emulator_refuses_an_image_in_an_assistant_turn() -> None:
+    image = {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": PNG}}
+    body = {
+        "model": "claude-sonnet-4-5",
+        "max_tokens": 32,
+        "messages": [
+            {"role": "user", "content": "draw"},
+            {"role": "assistant", "content": [image]},
+            {"role": "user", "content": "describe it"},
+        ],
+    }
+    answer = MessagesEmulator().handle("POST", "/v1/messages", {"x-api-key": "k"}, body)
+    assert answer.status == 400
+    assert b"'image' blocks are not permitted within assistant turns" in answer.body
