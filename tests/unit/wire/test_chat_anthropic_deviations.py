@@ -182,6 +182,15 @@ def test_structured_output_tool_is_named_validly_from_a_free_text_title() -> Non
     assert spec.tool is not None and spec.tool["name"] == spec.forced == "Person_Info"
 
 
+def test_image_in_an_ai_message_is_not_sent() -> None:
+    """The API answers 400 ("'image' blocks are not permitted within assistant turns")."""
+    image = {"type": "image", "base64": "iVBORw0KGgo=", "mime_type": "image/png"}
+    ai = AIMessage([_text("a cat"), image], response_metadata={"model_provider": "google_genai"})
+    history = [H, ai, HumanMessage("describe it")]
+    assert [b["type"] for b in theirs_body(history)["messages"][1]["content"]] == ["text", "image"]
+    assert ours_body(history)["messages"][1]["content"] == [_text("a cat")]  # and a warning
+
+
 def test_tool_result_in_an_ai_message_is_refused() -> None:
     """The API takes ``tool_result`` in user turns only (its tool search answers with a
     ``tool_search_tool_result``, which is sent)."""
