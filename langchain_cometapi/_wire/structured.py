@@ -187,6 +187,7 @@ def _tool_spec(
     model_schema = is_pydantic(schema)
     if not model_schema:  # the tool is ours, named from the schema: its title may be any text
         name = _tools.safe_tool_name(name)
+        json_schema = _object_input(json_schema)
     tool: dict[str, Any] = (
         _tools.convert_tool(schema)  # type: ignore[arg-type]
         if model_schema
@@ -214,6 +215,20 @@ def _tool_spec(
     )
     checked = RunnableLambda(_require_tool_call(name)) | parser
     return StructuredSpec(tool, forced, {"ls_structured_output_format": trace}, checked)
+
+
+def _object_input(schema: dict[str, Any]) -> dict[str, Any]:
+    """A tool's ``input_schema`` is a JSON object (the API answers 400 otherwise): a schema
+    with ``properties`` and no ``type`` is one; an array or a bare union is not, and is a
+    ValueError naming the way that takes it."""
+    kind = schema.get("type", "object" if "properties" in schema else None)
+    if kind != "object":
+        raise ValueError(
+            f"with_structured_output(method='function_calling') sends the schema as a tool's "
+            f"input, which must be a JSON object; this schema's root is {kind or 'a union'!r}. "
+            "Wrap it in an object (a property holding it) or use method='json_schema'."
+        )
+    return {"type": "object", **schema}
 
 
 def _require_tool_call(name: str) -> Any:

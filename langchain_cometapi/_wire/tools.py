@@ -207,9 +207,25 @@ def safe_tool_name(name: str) -> str:
     return safe if safe.strip("_") else "output"
 
 
+#: Keys that make a dict a JSON schema rather than a tool or function definition (a tool has
+#: ``input_schema``, an OpenAI function ``parameters``, an OpenAI tool ``function``).
+_SCHEMA_KEYS = ("properties", "type", "anyOf", "oneOf", "allOf", "$ref", "additionalProperties")
+
+
+def _is_json_schema(schema: Any) -> bool:
+    """A JSON-schema dict, with or without ``properties`` (a map, an array, a union): read as
+    a function definition instead, langchain-core keeps only its name, and the schema, sent
+    as an empty object, would ask the model for ``{}``."""
+    if not isinstance(schema, Mapping):
+        return False
+    if any(key in schema for key in ("input_schema", "parameters", "function")):
+        return False
+    return any(key in schema for key in _SCHEMA_KEYS)
+
+
 def schema_of(schema: Any) -> tuple[str, dict[str, Any]]:
     """(name, JSON schema) for a pydantic model, TypedDict, function or JSON-schema dict."""
-    if isinstance(schema, Mapping) and "properties" in schema and "input_schema" not in schema:
+    if _is_json_schema(schema):
         name = str(schema.get("title") or "output")
         body = {k: v for k, v in schema.items() if k not in ("title", "description")}
         return name, body

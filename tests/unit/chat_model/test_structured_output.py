@@ -186,3 +186,41 @@ async def test_a_json_schema_title_any_text_names_a_valid_tool(
     assert isinstance(result, dict) and set(result) == {"name", "age"}
     body = emu.last_request["body"]
     assert body["tools"][0]["name"] == body["tool_choice"]["name"] == tool_name
+
+
+MAP_SCHEMA = {"title": "tags", "description": "Tag -> meaning.", "type": "object",
+              "additionalProperties": {"type": "string"}}  # fmt: skip
+LIST_SCHEMA = {"title": "names", "description": "Names.", "type": "array",
+               "items": {"type": "string"}}  # fmt: skip
+
+
+@pytest.mark.parametrize("mode", ["invoke", "ainvoke"])
+async def test_a_json_schema_without_properties_reaches_the_tool_whole(mode: str) -> None:
+    """A map-shaped schema (no ``properties``): it was read as a function definition, sent as
+    an empty object, and the reply was always ``{}``."""
+    llm, emu = emulated()
+    structured = llm.with_structured_output(MAP_SCHEMA, method="function_calling")
+    await structured.ainvoke("x") if mode == "ainvoke" else structured.invoke("x")
+    tool = emu.last_request["body"]["tools"][0]
+    assert tool["input_schema"] == {"type": "object", "additionalProperties": {"type": "string"}}
+    assert (tool["name"], tool["description"]) == ("tags", "Tag -> meaning.")
+
+
+def test_an_array_schema_reaches_structured_outputs_whole() -> None:
+    llm, emu = emulated()
+    result = llm.with_structured_output(LIST_SCHEMA, method="json_schema").invoke("x")
+    assert isinstance(result, list)
+    schema = emu.last_request["body"]["output_config"]["format"]["schema"]
+    assert (schema["type"], schema["items"]) == ("array", {"type": "string"})
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [LIST_SCHEMA, {"title": "u", "anyOf": [{"type": "string"}, {"type": "integer"}]}],
+    ids=["array", "union"],
+)
+def test_a_tool_input_that_is_no_object_is_refused_before_sending(schema: Any) -> None:
+    llm, emu = emulated()
+    with pytest.raises(ValueError, match="must be a JSON object"):
+        llm.with_structured_output(schema, method="function_calling").invoke("x")
+    assert emu.requests == []
