@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
@@ -27,6 +27,14 @@ _TOOL_EXTRAS = (
 _UNVERSIONED_SERVER_TOOLS = frozenset({"mcp_toolset"})
 
 
+def _openai_function(tool: Any, strict: bool | None) -> dict[str, Any]:
+    try:
+        fn: dict[str, Any] = convert_to_openai_tool(tool, strict=strict)["function"]
+    except Exception as exc:  # langchain-core raises several types for unusable tools
+        raise ValueError(f"cannot use {tool!r} as a tool: {exc}") from exc
+    return fn
+
+
 def is_server_tool(tool: Mapping[str, Any]) -> bool:
     """Anthropic server/built-in tools (web_search_20250305, code_execution_..., mcp_toolset)
     pass unchanged."""
@@ -46,10 +54,12 @@ def convert_tool(tool: ToolLike, *, strict: bool | None = None) -> dict[str, Any
         if strict is not None and "input_schema" in out:
             out["strict"] = strict
         return out
-    try:
-        fn = convert_to_openai_tool(tool, strict=strict)["function"]
-    except Exception as exc:  # langchain-core raises several types for unusable tools
-        raise ValueError(f"cannot use {tool!r} as a tool: {exc}") from exc
+    if _is_json_schema(tool) and "properties" not in tool and isinstance(tool.get("title"), str):
+        # a titled JSON schema without properties (a map): langchain-core keeps only its name
+        rest = {k: v for k, v in tool.items() if k not in ("title", "description")}
+        fn = {"name": tool["title"], "description": tool.get("description"), "parameters": rest}
+    else:
+        fn = _openai_function(tool, strict)
     schema = dict(fn.get("parameters") or {"type": "object", "properties": {}})
     schema.setdefault("type", "object")
     schema.setdefault("properties", {})
@@ -212,7 +222,7 @@ def safe_tool_name(name: str) -> str:
 _SCHEMA_KEYS = ("properties", "type", "anyOf", "oneOf", "allOf", "$ref", "additionalProperties")
 
 
-def _is_json_schema(schema: Any) -> bool:
+def _is_json_schema(schema: Any) -> TypeGuard[Mapping[str, Any]]:
     """A JSON-schema dict, with or without ``properties`` (a map, an array, a union): read as
     a function definition instead, langchain-core keeps only its name, and the schema, sent
     as an empty object, would ask the model for ``{}``."""

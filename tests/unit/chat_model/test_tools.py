@@ -326,3 +326,17 @@ def test_longest_tool_name_the_api_takes_is_sent() -> None:
     llm, emu = emulated()
     llm.bind_tools([_named("a" * 128), _named("Get-Weather_2")]).invoke("hi")
     assert [t["name"] for t in emu.last_request["body"]["tools"]] == ["a" * 128, "Get-Weather_2"]
+
+
+@pytest.mark.parametrize("mode", ["invoke", "ainvoke"])
+async def test_a_titled_json_schema_without_properties_is_bound_whole(mode: str) -> None:
+    """A map-shaped JSON schema as a tool: langchain-core keeps only its title, so the tool was
+    sent with an empty input and the model could only call it with ``{}``."""
+    llm, emu = emulated()
+    schema = {"title": "set_labels", "description": "Label -> colour.", "type": "object",
+              "additionalProperties": {"type": "string"}}  # fmt: skip
+    bound = llm.bind_tools([schema])
+    await bound.ainvoke("x") if mode == "ainvoke" else bound.invoke("x")
+    (tool,) = emu.last_request["body"]["tools"]
+    assert (tool["name"], tool["description"]) == ("set_labels", "Label -> colour.")
+    assert tool["input_schema"]["additionalProperties"] == {"type": "string"}
