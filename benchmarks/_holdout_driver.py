@@ -68,7 +68,10 @@ def drive(
     clock = ManualClock(0.0)
     emulator = MessagesEmulator(clock=clock)
     tap = _Tap(EmulatorTransport(emulator), clock, transform)
-    client = httpx2.Client(transport=tap, base_url="http://emulator")
+    # One HTTP client per instance name: instances of one name are one process's (a fresh
+    # instance per request shares what the process learnt, ``cache._shared``); each fleet
+    # worker is a process of its own.
+    clients: dict[str, httpx2.Client] = {}
     fresh = workload.fresh_instance if fresh is None else fresh
     instances: dict[str, ChatCometAPI] = {}
 
@@ -78,9 +81,11 @@ def drive(
         kwargs: dict[str, Any] = {"max_tokens": 4096}
         if workload.thinking:
             kwargs["thinking"] = workload.thinking
+        if step.instance not in clients:
+            clients[step.instance] = httpx2.Client(transport=tap, base_url="http://emulator")
         llm = ChatCometAPI(
             model=workload.model, api_key="bench", base_url="http://emulator",
-            http_client=client, max_retries=0,
+            http_client=clients[step.instance], max_retries=0,
             prompt_cache=(policy or "auto") if planner else "off", **kwargs,
         )
         if planner and llm._planner is not None:

@@ -36,6 +36,7 @@ from ._wire.validate import forcing_blocked, validate_sampling, validate_stop
 from .cache import _resend
 from .cache._planner import CachePlan, CachePlanner, CachePolicy
 from .cache._report import CacheReport
+from .cache._shared import planner_for
 from .tokens._estimate import estimate_request_tokens, estimate_text_tokens
 
 DEFAULT_MODEL = "claude-sonnet-4-6"
@@ -153,10 +154,9 @@ class ChatCometAPI(RuntimeCopyMixin, WarmBatchMixin, BaseChatModel):
         settings = {name: getattr(self, name) for name in CLIENT_SETTINGS}
         secrets = _settings.secret_values(self.default_headers, self.mcp_servers)
         self._client = MessagesClient(api_key=key, secrets=secrets, **settings)
-        policy = self.prompt_cache if isinstance(self.prompt_cache, CachePolicy) else None
-        caching = self.prompt_cache != "off"
         url = without_userinfo(self.base_url)  # the planner logs the endpoint it learns about
-        self._planner = CachePlanner(policy, base_url=url) if caching else None
+        client = self.http_client or self.http_async_client
+        self._planner = planner_for(self.prompt_cache, url, key, client)
 
     def _fresh_runtime(self) -> None:
         """After unpickling / deepcopy: new client, planner and report (see ``_copying``)."""

@@ -80,7 +80,8 @@ def _date_of(headers: Mapping[str, str] | None) -> str | None:
 
 
 class CachePlanner:
-    """One per ChatCometAPI instance: plans each request and learns from the usage returned.
+    """One per ChatCometAPI instance: plans each request and learns from the usage returned
+    (into a ``state`` the instances of one endpoint, key, policy and client share: ``_shared``).
 
     ``base_url`` names the endpoint, so what it refuses or ignores is remembered for every
     planner sending there.
@@ -92,11 +93,18 @@ class CachePlanner:
         *,
         clock: Callable[[], float] | None = None,
         base_url: str = "",
+        state: CacheState | None = None,
     ) -> None:
         self.policy = policy or CachePolicy()
-        # Without an explicit clock, time is the server's (see cache._clock): TTLs run there.
-        self._server_clock = ServerClock() if clock is None else None
-        self.state = CacheState(self.policy.history_size, clock or self._server_clock or time.time)
+        if state is not None:  # learnt with other planners (``_shared``), on its clock
+            self.state = state
+            self._server_clock = state.clock if isinstance(state.clock, ServerClock) else None
+        else:
+            # Without an explicit clock, time is the server's (see cache._clock): TTLs run there.
+            self._server_clock = ServerClock() if clock is None else None
+            self.state = CacheState(
+                self.policy.history_size, clock or self._server_clock or time.time
+            )
         self.endpoint: EndpointQuirks = quirks_for(base_url)
         self._ledgers = Ledgers()
         self._missing_1h = 0
