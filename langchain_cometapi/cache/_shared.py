@@ -16,6 +16,7 @@ through. Worker *processes* share nothing: a fleet behind a balancer learns per 
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 import weakref
 from collections import OrderedDict
@@ -37,6 +38,16 @@ _default: OrderedDict[_Key, CacheState] = OrderedDict()
 _by_client: weakref.WeakKeyDictionary[Any, OrderedDict[_Key, CacheState]] = (
     weakref.WeakKeyDictionary()
 )
+
+
+def _fresh_lock_in_child() -> None:
+    """A fork while another thread held the lock would leave it held forever in the child."""
+    global _lock
+    _lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_fresh_lock_in_child)
 
 
 def _key(base_url: str, api_key: str | None, policy: CachePolicy) -> _Key:
