@@ -119,6 +119,8 @@ class CandidateFinder:
         self.shared_end: int | None = None
         #: Last of the leading tools this tool list shares with another recent one.
         self.shared_tools_end: int | None = None
+        #: Tokens of the longest prefix another request is writing now (``CacheState.in_flight``).
+        self.writing = 0.0
 
     def find(self) -> tuple[list[Candidate], list[Candidate], list[int]]:
         """(candidates, the user's own markers, live positions in order)."""
@@ -143,10 +145,13 @@ class CandidateFinder:
         entries, hashes = state.entries, self.scan.hashes
         # Most positions are unknown: find the known ones at C level, visit only those.
         known = list(compress(range(len(hashes)), map(entries.__contains__, hashes)))
+        flying = state.in_flight
         for pos in known:
             entry = entries[hashes[pos]]
             gaps[pos] = now - entry.last_seen
-            if entry.alive_until > now:
+            if flying and flying.get(hashes[pos], 0.0) > now:  # being written: not readable yet
+                self.writing = self.prefix_tokens[pos]
+            elif entry.alive_until > now:
                 alive.append(pos)
         if context.learn:
             longest = alive[-1] if alive else -1
@@ -191,6 +196,9 @@ class CandidateFinder:
             self.prefix_tokens[pos] < self.context.floor and not live
         ):
             return
+        flying = self.context.state.in_flight
+        if flying and flying.get(self.scan.hashes[pos], 0.0) > self.context.now:
+            return  # another request is writing it: readable soon, written once is enough
         old = self.pool.get(pos)
         if old is None or max(reuse.values()) > max(old.reuse.values()):
             self.pool[pos] = Candidate(

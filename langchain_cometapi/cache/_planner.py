@@ -64,6 +64,13 @@ def _plan(
         return Planning(body, policy, state, learn, limits).run()
 
 
+#: How long a write planned but not yet answered keeps other requests off its prefix: about
+#: the time a long prompt takes to be processed (the entry is readable once the response
+#: begins), so a response that never comes (an error, an abandoned stream) blocks little.
+IN_FLIGHT_SECONDS = 10.0
+_MAX_IN_FLIGHT = 256
+
+
 @lru_cache(maxsize=4)
 def _restrictions(one_hour: bool, markers: bool) -> Restrictions:
     """One frozen record per combination, shared by every call (building one costs ~0.5 us)."""
@@ -120,7 +127,21 @@ class CachePlanner:
             body = strip_cache_control(body, only_ttl=True)
         out, plan, ledger = _plan(body, self.policy, self.state, True, self._limits())
         self._ledgers.add(plan, ledger)
+        if ledger.write_keys:
+            self._take_off(ledger.write_keys)
         return out, plan
+
+    def _take_off(self, keys: tuple[int, ...]) -> None:
+        """Requests planned before this one's response begins must neither count on reading
+        what it writes nor write it again (concurrent calls: LangGraph branches, ``gather``)."""
+        with self.state.lock:
+            flying = self.state.in_flight
+            now = self.state.clock()
+            if len(flying) > _MAX_IN_FLIGHT:
+                for key in [k for k, until in flying.items() if until <= now]:
+                    del flying[key]
+            for key in keys:
+                flying[key] = now + IN_FLIGHT_SECONDS
 
     def _unmarked(self, body: Mapping[str, Any]) -> tuple[dict[str, Any], CachePlan]:
         plan = CachePlan(
@@ -169,6 +190,8 @@ class CachePlanner:
         parsed = Usage.parse(usage)
         read, created = parsed.read, parsed.written
         with self.state.lock:
+            for key in ledger.write_keys:  # answered: readable from now on
+                self.state.in_flight.pop(key, None)
             self.state.observe_ratio(ledger.raw_estimate, parsed.prompt)
             self.state.observe_reads(plan.expected_read_tokens, read)
             for prefix in ledger.unseen:

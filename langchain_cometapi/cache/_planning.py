@@ -136,7 +136,9 @@ class Planning:
         if budget <= 0:
             self.notes.append("no free breakpoint: the body's own markers use the budget")
             candidates = []
-        choice = choose(candidates, fixed, max(budget, 0), prefix_tokens, alive, self.floor)
+        choice = choose(
+            candidates, fixed, max(budget, 0), prefix_tokens, alive, self.floor, finder.writing
+        )
         marks: dict[Location, str] = {}
         locations: list[Location] = []  # of every mark, the user's too (for the plan)
         use_blocks = split_at is not None

@@ -136,6 +136,7 @@ def _score(
     cumulative: Sequence[float],
     alive: Sequence[int],
     minimum: float,
+    writing: float = 0.0,
 ) -> _Score:
     """``evaluate`` without building the Choice (``choose`` builds only the winner's)."""
     if not chosen:  # marks nothing, reads and writes nothing
@@ -175,7 +176,9 @@ def _score(
         value -= _PREMIUM_1H * w1h + _PREMIUM_5M * w5
         # Later reads are credited only for tokens no live entry already covers: those
         # would be read later anyway, written or not.
-        floor = max(read, cumulative[alive[-1]] if alive else 0.0)
+        # ``writing``: tokens another request is writing now (readable soon, later reads of
+        # them are not this write's doing).
+        floor = max(read, cumulative[alive[-1]] if alive else 0.0, writing)
         shared: list[int] = []
         for k in written:
             if chosen[k].shared:
@@ -251,6 +254,7 @@ def choose(
     cumulative: Sequence[float],
     alive: Sequence[int],
     minimum: float,
+    writing: float = 0.0,
 ) -> Choice:
     """Best subset of at most ``budget`` candidates, always including the user's markers."""
     best: _Score | None = None
@@ -260,11 +264,11 @@ def choose(
         for subset in combinations(pool, size):
             # combinations keep the pool's order: only the user's markers need merging in
             chosen = sorted((*fixed, *subset), key=_position) if fixed else subset
-            score = _score(chosen, cumulative, alive, minimum)
+            score = _score(chosen, cumulative, alive, minimum, writing)
             if best is None or score[0] > best[0] + 1e-9:
                 best, best_chosen = score, chosen
     assert best is not None
-    return _choice(*_staked(best_chosen, best, cumulative, alive, minimum))
+    return _choice(*_staked(best_chosen, best, cumulative, alive, minimum, writing))
 
 
 def _staked(
@@ -273,6 +277,7 @@ def _staked(
     cumulative: Sequence[float],
     alive: Sequence[int],
     minimum: float,
+    writing: float,
 ) -> tuple[Sequence[Candidate], _Score]:
     """The winning set with its tail written at 1h instead, when what that protects pays for
     it. A 5m tail lets the whole conversation expire during a pause of 5 minutes to an hour:
@@ -297,7 +302,7 @@ def _staked(
         return chosen, score
     flipped = list(chosen)
     flipped[k] = replace(tail, ttl="1h")
-    other = _score(flipped, cumulative, alive, minimum)
+    other = _score(flipped, cumulative, alive, minimum, writing)
     # Tokens the API will likely read, not write: no premium on them in truth.
     unpaid = min(tail.likely_read, cumulative[tail.pos]) - read
     gain = _RESCUE * tail.late * stake + (_PREMIUM_1H - _PREMIUM_5M) * max(unpaid, 0.0)

@@ -121,6 +121,10 @@ class CacheState:
         # content fingerprint of each recent request's tail block -> the prefix it ended
         self.tails: OrderedDict[int, int] = OrderedDict()
         self.tool_lists = ToolLists()
+        #: Prefixes a request still unanswered is writing -> until when they count as unreadable
+        #: (``CachePlanner.plan`` sets, ``observe`` clears): the API reads an entry only once the
+        #: response that writes it has begun.
+        self.in_flight: dict[int, float] = {}
 
     def scratch_copy(self) -> CacheState:
         """A copy to plan a preview on exactly as ``plan`` would (a plan learns from its own
@@ -136,6 +140,7 @@ class CacheState:
         other._trials = deque(self._trials)
         other.tails = OrderedDict(self.tails)
         other.tool_lists = self.tool_lists.copy()
+        other.in_flight = dict(self.in_flight)
         return other
 
     # -- token memo ---------------------------------------------------------------
