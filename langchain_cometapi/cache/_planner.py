@@ -120,7 +120,9 @@ class CachePlanner:
         return _restrictions(self.endpoint.one_hour, not self.endpoint.markers_refused)
 
     def plan(self, body: Mapping[str, Any]) -> tuple[dict[str, Any], CachePlan]:
-        """Body with markers for sending now; records the request as sent."""
+        """Body with markers for sending now; records the request as sent, in flight until
+        ``observe`` gets its response (requests planned meanwhile do not count on reading what
+        it writes). To see a plan without sending, use ``preview``."""
         if self.endpoint.markers_refused:
             return self._unmarked(body)
         if self.endpoint.ttl_refused and has_ttl(body):

@@ -95,8 +95,10 @@ def test_rotating_tool_lists_read_the_shared_tools() -> None:
 
 
 def test_preview_does_not_learn_tool_lists() -> None:
-    planner = CachePlanner(clock=ManualClock())
+    clock = ManualClock()
+    planner = CachePlanner(clock=clock)
     planner.plan(_body(0))
+    clock.advance(60.0)  # the first request is answered (no longer in flight)
     preview = planner.preview(_body(1))
     assert ("tools", 19) in [bp.location for bp in preview.breakpoints]
     again, _ = planner.plan(_body(0))  # would part at 19 had the preview recorded list 1
