@@ -108,6 +108,9 @@ class CandidateFinder:
         self.volatile = split_at is None and context.state.splitter.volatile
         self.shifted = shifted
         self.anchor = anchor  # the previous turn's tail position (see _lookback)
+        # Read points and bridges are valued by what they read or lead to, not by a TTL of
+        # their own: the cheaper one allowed (a policy of one TTL forces it on every marker).
+        self.plain_ttl = "5m" if "5m" in context.ttls else context.ttls[0]
         self.usable_set = Markable(scan)
         self.pool: dict[int, Candidate] = {}
         self.tail_reuse: dict[str, float] | None = None  # expected reads of this turn's tail
@@ -242,7 +245,9 @@ class CandidateFinder:
                     c.own_reuse = self.tail_reuse
         for pos in alive:  # read points: free reads of entries that are live now
             if pos in self.usable_set and pos not in self.pool:
-                self.pool[pos] = Candidate(pos, "read", "live cache entry", "5m", {}, alive=True)
+                self.pool[pos] = Candidate(
+                    pos, "read", "live cache entry", self.plain_ttl, {}, alive=True
+                )
         if alive and "bridge" in allowed and tail is not None:
             self._bridges(alive[-1], tail, alive)
 
@@ -347,7 +352,8 @@ class CandidateFinder:
             at = reach[-1]
             if at not in self.pool:
                 self.pool[at] = Candidate(
-                    at, "bridge", "bridges a turn of 20+ blocks to the live prefix", "5m", {},
+                    at, "bridge", "bridges a turn of 20+ blocks to the live prefix", self.plain_ttl,
+                    {},
                     alive=at in alive,
                 )
             if len(self.pool) > _MAX_POOL:
