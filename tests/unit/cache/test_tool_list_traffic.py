@@ -98,13 +98,20 @@ def _comparable(sent: dict[str, Any], plan: Any) -> tuple[Any, ...]:
             plan.expected_write_1h_tokens, plan.system_split_at)
 
 
+def _decoy(body: dict[str, Any]) -> dict[str, Any]:
+    """The request with a tool list that shares its first tools and then parts."""
+    extra = {"name": "decoy", "description": "Never sent.", "input_schema": {"type": "object"}}
+    return {**body, "tools": [*body["tools"][:3], extra]}
+
+
 @_SETTINGS
 @given(seed=st.integers(0, 10**6), shape=shapes, where=st.sampled_from(["before", "between"]))
 def test_previews_of_tool_list_traffic_record_nothing(
     seed: int, shape: ToolTrafficShape, where: str
 ) -> None:
     """Twin planners get the same traffic; one also previews each request (just before planning
-    it, or while the previous answer is not yet observed) and must plan exactly like the other."""
+    it, or while the previous answer is not yet observed) and a list parting from it that is never
+    sent, and must plan exactly like the other."""
     requests = tool_script(seed, shape)
     plain = Replay.new(shape.planners, lambda c: CachePlanner(clock=c))
     previewed = Replay.new(shape.planners, lambda c: CachePlanner(clock=c))
@@ -112,7 +119,9 @@ def test_previews_of_tool_list_traffic_record_nothing(
     def preview(i: int) -> None:
         if i < len(requests):
             previewed.clock.set(max(previewed.clock(), previewed.origin + requests[i].at))
-            previewed.planners[requests[i].planner].preview(requests[i].body)
+            planner, body = previewed.planners[requests[i].planner], requests[i].body
+            planner.preview(body)
+            planner.preview(_decoy(body))  # never planned: a list parting from this one
 
     steps = previewed.steps(requests, (lambda i: preview(i + 1)) if where == "between" else None)
     for i, (_, sent, plan, _) in enumerate(plain.steps(requests)):
