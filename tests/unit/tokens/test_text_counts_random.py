@@ -8,33 +8,12 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from langchain_cometapi.tokens import _text
-from langchain_cometapi.tokens import estimate_block_tokens
+from langchain_cometapi.tokens import _text, estimate_block_tokens
 from langchain_cometapi.tokens._estimate import estimate_text_block_once
+from tests.helpers.random_text import texts
 
 _SETTINGS = settings(max_examples=300, deadline=None, derandomize=True,
                      suppress_health_check=[HealthCheck.too_slow])
-FRAGMENTS = (
-    "word", " ", "  ", "\t", "\n", "   \n", "camelCase", "HTTPServer", "x", "Z", "42", "2026",
-    "1234567", ".", "...", "!?", "{}", "->", "é", "ünï", "日本語", "😀", "👩‍💻", "aaaaaaaa",
-    "00000000", "ZZZZZZZZZZ", "abcdefghijklmnopqrst", "ABCDEFGHIJKLMNOPQRSTUV", "q9Xz", "_",
-)
-short = st.one_of(
-    st.lists(st.sampled_from(FRAGMENTS), max_size=8).map("".join),
-    st.text(alphabet="ab Z9.\n\t-é中😀aA", max_size=30),
-)
-#: Short texts, and texts past the 64-character threshold of the C-level paths with short
-#: random texts at both ends (one class may then occur only once, at either end).
-texts = st.one_of(
-    short,
-    st.builds(lambda a, fill, b: a + fill * 70 + b, short, st.sampled_from([" ", "a ", "é"]),
-              short),
-    st.lists(st.sampled_from(FRAGMENTS), min_size=12, max_size=60).map("".join),
-    st.lists(st.sampled_from([f for f in FRAGMENTS if f.isascii()]), min_size=12,
-             max_size=60).map("".join),  # long ASCII text: the translate paths
-)
-
-
 def _plain_counts(text: str) -> list[float]:
     """One regex pass per class, as the fallback was first written."""
     counts = [float(len(p.findall(text))) for p in _text._PATTERNS]
