@@ -20,7 +20,9 @@ from tests.helpers.cache_bodies import words
 from tests.helpers.cache_traffic import Request
 
 #: How an agent's tool list is made from the registry (see ``_tool_list``).
-LIST_STYLES = ("own", "extends", "reordered", "edited", "user_marker", "core_only")
+LIST_STYLES = (
+    "own", "extends", "reordered", "edited", "user_marker", "user_marker_1h", "core_only",
+)
 CHOICES = (None, {"type": "auto"}, {"type": "any"}, {"type": "tool", "name": "core_0"})
 
 
@@ -67,6 +69,8 @@ def _tool_list(style: str, agent: int, edited: bool) -> list[dict[str, Any]]:
         core[3] = {**core[3], "description": core[3]["description"] + " (v2)"}
     if style == "user_marker":
         core[5] = {**core[5], "cache_control": {"type": "ephemeral"}}
+    if style == "user_marker_1h":  # also after a tool other lists part at (edited, reordered)
+        core[5] = {**core[5], "cache_control": {"type": "ephemeral", "ttl": "1h"}}
     if style == "core_only":
         return core
     return [*core, *own]
