@@ -11,7 +11,7 @@ from typing import Any, Literal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from langchain_cometapi.cache._planner import CachePlanner, CachePolicy
+from langchain_cometapi.cache._planner import CachePlanner, CachePolicy, plan_cache
 from langchain_cometapi.cache._tool_lists import MAX_LISTS
 from langchain_cometapi.testing import ManualClock, MessagesEmulator
 from tests.helpers.cache_bodies import markers, strip_markers
@@ -116,7 +116,8 @@ def test_previews_of_tool_list_traffic_record_nothing(
 ) -> None:
     """Twin planners get the same traffic; one also previews each request (just before planning
     it, or while the previous answer is not yet observed) and a list parting from it that is never
-    sent, and must plan exactly like the other."""
+    sent (also with ``plan_cache(learn=False)`` on its state), and must plan exactly like the
+    other."""
     requests = tool_script(seed, shape)
     plain = Replay.new(shape.planners, lambda c: CachePlanner(clock=c))
     previewed = Replay.new(shape.planners, lambda c: CachePlanner(clock=c))
@@ -127,6 +128,7 @@ def test_previews_of_tool_list_traffic_record_nothing(
             planner, body = previewed.planners[requests[i].planner], requests[i].body
             planner.preview(body)
             planner.preview(_decoy(body))  # never planned: a list parting from this one
+            plan_cache(_decoy(body), planner.policy, planner.state, learn=False)
 
     steps = previewed.steps(requests, (lambda i: preview(i + 1)) if where == "between" else None)
     for i, (_, sent, plan, _) in enumerate(plain.steps(requests)):
