@@ -22,6 +22,7 @@ from tests.helpers.cache_traffic import Request
 #: How an agent's tool list is made from the registry (see ``_tool_list``).
 LIST_STYLES = (
     "own", "extends", "reordered", "edited", "user_marker", "user_marker_1h", "core_only",
+    "picked",
 )
 CHOICES = (None, {"type": "auto"}, {"type": "any"}, {"type": "tool", "name": "core_0"})
 
@@ -73,6 +74,9 @@ def _tool_list(style: str, agent: int, edited: bool) -> list[dict[str, Any]]:
         core[5] = {**core[5], "cache_control": {"type": "ephemeral", "ttl": "1h"}}
     if style == "core_only":
         return core
+    if style == "picked":  # tools picked per agent from the registry, in the registry's order
+        pick = random.Random(agent)
+        return [t for t in [*core, *own] if pick.random() < 0.7] or core
     return [*core, *own]
 
 

@@ -161,15 +161,19 @@ def test_automatic_ttl_on_tool_loops_without_a_long_gap_writes_no_1h_and_costs_n
 
 
 def test_tool_lists_stay_bounded_on_endless_new_lists() -> None:
-    """Every request a list never seen before (a per-request tool pick): at most ``MAX_LISTS``
-    are remembered, and the plans stay valid."""
-    shape = ToolTrafficShape(agents=40, requests=60, step_gap=20.0, new_tasks=1.0)
-    replay = Replay.new(1, lambda c: CachePlanner(clock=c))
-    lists = replay.planners[0].state.tool_lists
+    """Every task binds a list never seen before (tools picked per agent, so the lists part at
+    ever new places): at most ``MAX_LISTS`` lists are remembered, the planner's other memory
+    stays within its history, and the plans stay valid."""
+    shape = ToolTrafficShape(styles=("picked", "own"), agents=200, requests=120, step_gap=20.0,
+                             new_tasks=0.7)
+    replay = Replay.new(1, lambda c: CachePlanner(CachePolicy(history_size=16), clock=c))
+    state = replay.planners[0].state
     for request, sent, _, _ in replay.steps(tool_script(3, shape)):
         _check_body(sent, request.body)
-        assert len(lists._runs) <= MAX_LISTS
-    assert len(lists._runs) == MAX_LISTS
+        assert len(state.tool_lists._runs) <= MAX_LISTS
+        assert len(state.entries) <= 16 and len(state.tails) <= 16
+        assert len(state._trials) <= 16 * 4 and len(state.buckets) <= 512
+    assert len(state.tool_lists._runs) == MAX_LISTS
     assert replay.refused == []
 
 
