@@ -187,6 +187,20 @@ def script(seed: int, shape: TrafficShape) -> list[Request]:
     return out
 
 
+def exchange(
+    planner: CachePlanner, emulator: MessagesEmulator, body: dict[str, Any]
+) -> tuple[CachePlan, float | None]:
+    """Plan ``body``, send it to ``emulator`` and let the planner observe the answer: the plan and
+    the request's input cost (None when the emulator refused it)."""
+    out, plan = planner.plan(body)
+    response = emulator.handle("POST", "/v1/messages", HEADERS, out)
+    if response.status != 200:
+        return plan, None
+    usage: dict[str, Any] = response.json()["usage"]
+    planner.observe(plan, usage, dict(response.headers))
+    return plan, usage_price(usage)
+
+
 def usage_price(usage: dict[str, Any]) -> float:
     split = usage.get("cache_creation") or {}
     return input_cost(usage["input_tokens"], usage["cache_read_input_tokens"],
@@ -231,3 +245,35 @@ class Replay:
             self.cost += usage_price(usage)
             planner.observe(plan, usage, dict(response.headers))
             yield request, out, plan, usage
+
+
+def _comparable(sent: dict[str, Any], plan: CachePlan) -> tuple[Any, ...]:
+    return (sent, plan.breakpoints, plan.expected_read_tokens, plan.expected_write_5m_tokens,
+            plan.expected_write_1h_tokens, plan.system_split_at)
+
+
+def assert_previews_record_nothing(
+    requests: Sequence[Request], planners: int, where: str,
+    also: Callable[[CachePlanner, dict[str, Any]], None] | None = None,
+) -> None:
+    """Twin planners replay ``requests``; one also previews each request (``where``: "before"
+    planning it, or "between": the next one while this answer is not yet observed), and runs
+    ``also`` on it, and must plan exactly like the other (bodies, breakpoints, expectations)."""
+    plain = Replay.new(planners, lambda c: CachePlanner(clock=c))
+    previewed = Replay.new(planners, lambda c: CachePlanner(clock=c))
+
+    def preview(i: int) -> None:
+        if i < len(requests):
+            previewed.clock.set(max(previewed.clock(), previewed.origin + requests[i].at))
+            planner, body = previewed.planners[requests[i].planner], requests[i].body
+            planner.preview(body)
+            if also is not None:
+                also(planner, body)
+
+    steps = previewed.steps(requests, (lambda i: preview(i + 1)) if where == "between" else None)
+    for i, (_, sent, plan, _) in enumerate(plain.steps(requests)):
+        if where == "before":
+            preview(i)
+        _, twin_sent, twin_plan, _ = next(steps)
+        assert _comparable(twin_sent, twin_plan) == _comparable(sent, plan), i
+    assert plain.refused == previewed.refused == []

@@ -16,7 +16,7 @@ from langchain_cometapi.cache._state import CacheState
 from langchain_cometapi.cache._ttl import chained, late_next
 from langchain_cometapi.testing import ManualClock, MessagesEmulator
 from tests.helpers.cache_bodies import chat_body, words
-from tests.helpers.cache_traffic import usage_price
+from tests.helpers.cache_traffic import exchange
 
 HEADERS = {"x-api-key": "k", "anthropic-version": "2023-06-01"}
 TOOLS = [
@@ -51,14 +51,9 @@ def _replay(policy: CachePolicy) -> tuple[float, int]:
     for task in range(8):
         for step in range(9):
             clock.advance(900.0 if task % 2 and step == 4 else 10.0)
-            out, plan = planner.plan(_agent_body(task, step))
-            response = emulator.handle("POST", "/v1/messages", HEADERS, out)
-            if response.status != 200:
-                refused += 1
-                continue
-            usage: dict[str, Any] = response.json()["usage"]
-            cost += usage_price(usage)
-            planner.observe(plan, usage, dict(response.headers))
+            _, price = exchange(planner, emulator, _agent_body(task, step))
+            refused += price is None
+            cost += price or 0.0
         clock.advance(120.0)
     return cost, refused
 

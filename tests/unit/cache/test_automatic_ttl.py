@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from langchain_cometapi.cache import CachePolicy
 from langchain_cometapi.cache._planner import CachePlanner
 from langchain_cometapi.testing import ManualClock, MessagesEmulator
 from tests.helpers.cache_bodies import chat_body, markers
-from tests.helpers.cache_traffic import usage_price
+from tests.helpers.cache_traffic import exchange
 
 HEADERS = {"x-api-key": "k", "anthropic-version": "2023-06-01"}
 
@@ -27,15 +25,10 @@ def _replay(gap: float, turns: int = 10, users: int = 1) -> tuple[list[set[str]]
         for user in range(users):
             body = chat_body(turn)
             body["messages"][0]["content"] += f" (user {user})"
-            out, plan = planner.plan(body)
+            plan, price = exchange(planner, emulator, body)
             written.append({bp.ttl for bp in plan.breakpoints if bp.action == "write"})
-            response = emulator.handle("POST", "/v1/messages", HEADERS, out)
-            if response.status != 200:
-                refused += 1
-                continue
-            usage: dict[str, Any] = response.json()["usage"]
-            cost += usage_price(usage)
-            planner.observe(plan, usage, dict(response.headers))
+            refused += price is None
+            cost += price or 0.0
         clock.advance(gap)
     return written, refused, cost
 

@@ -11,7 +11,13 @@ from hypothesis import strategies as st
 
 from langchain_cometapi.cache._planner import CachePlanner, CachePolicy
 from tests.helpers.cache_bodies import markers, strip_markers
-from tests.helpers.cache_traffic import SYSTEM_STYLES, Replay, TrafficShape, script
+from tests.helpers.cache_traffic import (
+    SYSTEM_STYLES,
+    Replay,
+    TrafficShape,
+    assert_previews_record_nothing,
+    script,
+)
 
 _SETTINGS = settings(max_examples=25, deadline=None, derandomize=True,
                      suppress_health_check=[HealthCheck.too_slow])
@@ -68,11 +74,6 @@ def test_random_traffic_is_never_refused_and_keeps_the_prompt(
     assert replay.refused == []
 
 
-def _comparable(sent: dict[str, Any], plan: Any) -> tuple[Any, ...]:
-    return (sent, plan.breakpoints, plan.expected_read_tokens, plan.expected_write_5m_tokens,
-            plan.expected_write_1h_tokens, plan.system_split_at)
-
-
 @_SETTINGS
 @given(seed=st.integers(0, 10**6), shape=shapes, where=st.sampled_from(["before", "between"]))
 @example(seed=47, shape=TrafficShape(styles=["none"], requests=10, max_gap=900.0, users=1,
@@ -81,22 +82,7 @@ def test_preview_records_nothing(seed: int, shape: TrafficShape, where: str) -> 
     """Twin planners get the same traffic; one also previews requests (each one just before
     planning it, or the next one at its own time while the previous answer is not yet observed)
     and must plan exactly like the other."""
-    requests = script(seed, shape)
-    plain = Replay.new(shape.planners, lambda c: CachePlanner(clock=c))
-    previewed = Replay.new(shape.planners, lambda c: CachePlanner(clock=c))
-
-    def preview(i: int) -> None:
-        if i < len(requests):
-            previewed.clock.set(max(previewed.clock(), previewed.origin + requests[i].at))
-            previewed.planners[requests[i].planner].preview(requests[i].body)
-
-    steps = previewed.steps(requests, (lambda i: preview(i + 1)) if where == "between" else None)
-    for i, (_, sent, plan, _) in enumerate(plain.steps(requests)):
-        if where == "before":
-            preview(i)
-        _, twin_sent, twin_plan, _ = next(steps)
-        assert _comparable(twin_sent, twin_plan) == _comparable(sent, plan), i
-    assert plain.refused == previewed.refused == []
+    assert_previews_record_nothing(script(seed, shape), shape.planners, where)
 
 
 @_SETTINGS

@@ -15,7 +15,7 @@ from langchain_cometapi.cache._planner import CachePlanner, CachePolicy, plan_ca
 from langchain_cometapi.cache._tool_lists import MAX_LISTS
 from langchain_cometapi.testing import ManualClock, MessagesEmulator
 from tests.helpers.cache_bodies import markers, strip_markers
-from tests.helpers.cache_traffic import HEADERS, Replay
+from tests.helpers.cache_traffic import HEADERS, Replay, assert_previews_record_nothing
 from tests.helpers.tool_traffic import LIST_STYLES, ToolTrafficShape, tool_script
 
 _SETTINGS = settings(max_examples=12, deadline=None, derandomize=True,
@@ -98,11 +98,6 @@ def test_no_tool_marker_when_the_policy_excludes_tools(
     assert replay.refused == []
 
 
-def _comparable(sent: dict[str, Any], plan: Any) -> tuple[Any, ...]:
-    return (sent, plan.breakpoints, plan.expected_read_tokens, plan.expected_write_5m_tokens,
-            plan.expected_write_1h_tokens, plan.system_split_at)
-
-
 def _decoy(body: dict[str, Any]) -> dict[str, Any]:
     """The request with a tool list that shares its first tools and then parts."""
     extra = {"name": "decoy", "description": "Never sent.", "input_schema": {"type": "object"}}
@@ -118,25 +113,12 @@ def test_previews_of_tool_list_traffic_record_nothing(
     it, or while the previous answer is not yet observed) and a list parting from it that is never
     sent (also with ``plan_cache(learn=False)`` on its state), and must plan exactly like the
     other."""
-    requests = tool_script(seed, shape)
-    plain = Replay.new(shape.planners, lambda c: CachePlanner(clock=c))
-    previewed = Replay.new(shape.planners, lambda c: CachePlanner(clock=c))
 
-    def preview(i: int) -> None:
-        if i < len(requests):
-            previewed.clock.set(max(previewed.clock(), previewed.origin + requests[i].at))
-            planner, body = previewed.planners[requests[i].planner], requests[i].body
-            planner.preview(body)
-            planner.preview(_decoy(body))  # never planned: a list parting from this one
-            plan_cache(_decoy(body), planner.policy, planner.state, learn=False)
+    def decoys(planner: CachePlanner, body: dict[str, Any]) -> None:
+        planner.preview(_decoy(body))  # never planned: a list parting from this one
+        plan_cache(_decoy(body), planner.policy, planner.state, learn=False)
 
-    steps = previewed.steps(requests, (lambda i: preview(i + 1)) if where == "between" else None)
-    for i, (_, sent, plan, _) in enumerate(plain.steps(requests)):
-        if where == "before":
-            preview(i)
-        _, twin_sent, twin_plan, _ = next(steps)
-        assert _comparable(twin_sent, twin_plan) == _comparable(sent, plan), i
-    assert plain.refused == previewed.refused == []
+    assert_previews_record_nothing(tool_script(seed, shape), shape.planners, where, decoys)
 
 
 @_SETTINGS

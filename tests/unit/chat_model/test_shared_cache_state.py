@@ -7,10 +7,6 @@ from __future__ import annotations
 import gc
 import os
 import random
-import select
-import signal
-import threading
-import warnings
 from typing import Any
 
 import httpx2
@@ -20,6 +16,7 @@ from langchain_cometapi import ChatCometAPI
 from langchain_cometapi.cache import CachePolicy, _shared
 from langchain_cometapi.cache._shared import MAX_SHARED, shared_state
 from langchain_cometapi.testing import EmulatorTransport, MessagesEmulator
+from tests.helpers.forking import child_code_while_held
 
 STATIC = "You are the support assistant of a bicycle shop. " * 320
 
@@ -108,34 +105,8 @@ def test_a_state_lives_no_longer_than_its_client() -> None:
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 def test_registry_lock_held_at_fork_is_fresh_in_the_child() -> None:
-    lock = _shared._lock
-    held, release = threading.Event(), threading.Event()
+    def child() -> int:
+        shared_state("http://child", "k", CachePolicy(), None)
+        return 0
 
-    def hold() -> None:
-        with lock:
-            held.set()
-            release.wait(5)
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    held.wait(5)
-    read, write = os.pipe()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads (3.12+)
-        pid = os.fork()
-    if pid == 0:  # the child: the lock another thread held must not block it
-        try:
-            shared_state("http://child", "k", CachePolicy(), None)
-            os.write(write, b"\x00")
-        finally:
-            os._exit(0)
-    os.close(write)
-    readable, _, _ = select.select([read], [], [], 10)
-    answer = os.read(read, 1) if readable else b""
-    release.set()
-    holder.join()
-    if not answer:
-        os.kill(pid, signal.SIGKILL)
-    os.waitpid(pid, 0)
-    os.close(read)
-    assert answer == b"\x00", "the child deadlocked on the registry lock"
+    assert child_code_while_held(_shared._lock, child) == 0, "the child deadlocked"

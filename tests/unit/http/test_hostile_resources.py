@@ -8,14 +8,11 @@ import gc
 import gzip
 import json
 import os
-import select
-import signal
 import socket
 import threading
 import time
 import tracemalloc
 import uuid
-import warnings
 from collections.abc import Iterator
 
 import httpx2
@@ -23,6 +20,7 @@ import pytest
 
 from langchain_cometapi import ChatCometAPI, errors
 from langchain_cometapi.testing import EmulatorServer, MessagesEmulator
+from tests.helpers.forking import child_code_while_held
 from tests.helpers.hostile import (
     MODES,
     Handler,
@@ -205,40 +203,14 @@ def test_fork_gets_its_own_pool_and_locks(server: EmulatorServer) -> None:
     planner = llm._planner
     assert planner is not None
     parent_client = llm._client.sync_client()
-    held = threading.Event()
-    release = threading.Event()
 
-    def hold_lock() -> None:
-        with planner.state.lock:
-            held.set()
-            release.wait(5)
+    def child() -> int:  # must not deadlock on the lock, must not reuse the parent's socket
+        fresh = llm._client.sync_client() is not parent_client
+        text = llm.invoke("child").content
+        return 0 if fresh and text else 2
 
-    holder = threading.Thread(target=hold_lock)
-    holder.start()
-    held.wait(5)
-    read, write = os.pipe()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads (3.12+)
-        pid = os.fork()
-    if pid == 0:  # the child: must not deadlock on the lock, must not reuse the parent's socket
-        code = 1
-        try:
-            fresh = llm._client.sync_client() is not parent_client
-            text = llm.invoke("child").content
-            code = 0 if fresh and text else 2
-        finally:
-            os.write(write, bytes([code]))
-            os._exit(0)
-    os.close(write)
-    release.set()
-    holder.join()
-    readable, _, _ = select.select([read], [], [], 10)
-    answer = os.read(read, 1) if readable else b""
-    if not answer:
-        os.kill(pid, signal.SIGKILL)
-    os.waitpid(pid, 0)
-    os.close(read)
-    assert answer == b"\x00", "the child deadlocked, reused the parent's pool or failed"
+    code = child_code_while_held(planner.state.lock, child)
+    assert code == 0, "the child deadlocked, reused the parent's pool or failed"
     assert llm.invoke("parent again").content
 
 
