@@ -3,14 +3,17 @@
 Run: ``.venv/bin/python benchmarks/batch_warmup.py``. One loopback ``EmulatorServer`` whose
 emulator models requests in flight (``MessagesEmulator(latency=0.3)``: an entry is readable once
 the response that wrote it has begun), synthetic extraction inputs (a ~3.3k-token instruction
-prompt, a different ~400-token document each), ``batch`` with LangChain's default concurrency.
-Compared in the same run: ChatAnthropic with the system prompt marked by hand (what its docs
-suggest), ChatCometAPI with the warm-up turned off, and ChatCometAPI as shipped. Cost = input
-cost / the same inputs uncached (the emulator's own token counts). Emulator figures, not live.
+prompt, a different ~400-token document each), ``batch`` with LangChain's default concurrency,
+and the same inputs as concurrent ``ainvoke`` calls (``asyncio.gather``: no batch, so no
+warm-up; what LangGraph branches do). Compared in the same run: ChatAnthropic with the system
+prompt marked by hand (what its docs suggest), ChatCometAPI with the warm-up turned off, and
+ChatCometAPI as shipped. Cost = input cost / the same inputs uncached (the emulator's own token
+counts). Emulator figures, not live.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -39,13 +42,19 @@ def _inputs(n: int, marked: bool) -> list[list[BaseMessage]]:
     return [[system, HumanMessage(f"Document {i}:\n" + _text(300, i + 2))] for i in range(n)]
 
 
-def _run(make: Any, n: int, marked: bool) -> tuple[float, float]:
-    """(input cost / uncached, wall seconds) of one batch of ``n`` inputs."""
+async def _gathered(llm: Any, inputs: list[list[BaseMessage]]) -> list[Any]:
+    return list(await asyncio.gather(*(llm.ainvoke(one) for one in inputs)))
+
+
+def _run(make: Any, n: int, marked: bool, gather: bool = False) -> tuple[float, float]:
+    """(input cost / uncached, wall seconds) of one batch of ``n`` inputs (or of ``n`` concurrent
+    ``ainvoke`` calls)."""
     emulator = MessagesEmulator(latency=0.3)
     with EmulatorServer(emulator) as server:
         llm = make(server.base_url)
         started = time.perf_counter()
-        results = llm.batch(_inputs(n, marked))
+        inputs = _inputs(n, marked)
+        results = asyncio.run(_gathered(llm, inputs)) if gather else llm.batch(inputs)
         wall = time.perf_counter() - started
     usages = [Usage.parse(r.response_metadata["usage"]) for r in results]
     return sum(map(usage_cost, usages)) / sum(u.prompt for u in usages), wall
@@ -70,6 +79,13 @@ def main() -> None:
     for n in (5, 20):
         for name, (make, marked) in rows.items():
             cost, wall = _run(make, n, marked)
+            print(f"{name:<32}{n:>4}{cost:>8.3f}{wall:>9.2f}")
+    print(f"{'gathered ainvoke calls':<32}{'n':>4}{'cost':>8}{'wall s':>9}")
+    for n in (5, 20):
+        for name, (make, marked) in rows.items():
+            if "warm-up off" in name:  # no batch: the warm-up does not apply
+                continue
+            cost, wall = _run(make, n, marked, gather=True)
             print(f"{name:<32}{n:>4}{cost:>8.3f}{wall:>9.2f}")
     print("cost = input cost / uncached input cost (emulator with requests in flight)")
 
