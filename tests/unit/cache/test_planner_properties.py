@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import threading
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -12,6 +11,7 @@ from hypothesis import strategies as st
 from langchain_cometapi.cache._planner import CachePlanner, CachePolicy
 from langchain_cometapi.testing import ManualClock, MessagesEmulator
 from tests.helpers.cache_bodies import chat_body, markers, strip_markers, words
+from tests.helpers.threads import errors_in_threads
 
 HEADERS = {"x-api-key": "test", "anthropic-version": "2023-06-01"}
 
@@ -121,31 +121,22 @@ def test_random_bodies_obey_all_invariants(
 
 def test_many_threads_planning_and_observing_share_one_planner() -> None:
     planner = CachePlanner(CachePolicy(history_size=64))
-    errors: list[BaseException] = []
 
     def worker(seed: int) -> None:
-        try:
-            for turn in range(1, 30):
-                body = chat_body(turn % 6 + 1, system_words=800 + seed)
-                out, plan = planner.plan(body)
-                assert len(list(markers(out))) <= 4
-                planner.observe(
-                    plan,
-                    {
-                        "input_tokens": 100,
-                        "cache_read_input_tokens": turn * 10,
-                        "cache_creation_input_tokens": 5,
-                    },
-                )
-        except BaseException as exc:
-            errors.append(exc)
+        for turn in range(1, 30):
+            body = chat_body(turn % 6 + 1, system_words=800 + seed)
+            out, plan = planner.plan(body)
+            assert len(list(markers(out))) <= 4
+            planner.observe(
+                plan,
+                {
+                    "input_tokens": 100,
+                    "cache_read_input_tokens": turn * 10,
+                    "cache_creation_input_tokens": 5,
+                },
+            )
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert errors_in_threads(worker, 8) == []
     assert len(planner.state.entries) <= 64
 
 

@@ -16,6 +16,7 @@ from langchain_cometapi.cache._tool_lists import MAX_LISTS
 from langchain_cometapi.testing import ManualClock, MessagesEmulator
 from tests.helpers.cache_bodies import markers, strip_markers
 from tests.helpers.cache_traffic import HEADERS, Replay, assert_previews_record_nothing
+from tests.helpers.threads import errors_in_threads
 from tests.helpers.tool_traffic import LIST_STYLES, ToolTrafficShape, tool_script
 
 _SETTINGS = settings(max_examples=12, deadline=None, derandomize=True,
@@ -166,26 +167,17 @@ def test_concurrent_plans_and_observes_over_rotating_tool_lists() -> None:
     planner = CachePlanner(clock=clock)
     emulator = MessagesEmulator(clock=clock)
     requests = tool_script(11, ToolTrafficShape(agents=12, requests=120, step_gap=5.0))
-    errors: list[BaseException] = []
     lock = threading.Lock()
 
     def worker(part: int) -> None:
-        try:
-            for request in requests[part::4]:
-                out, plan = planner.plan(request.body)
-                _check_body(out, request.body)
-                with lock:
-                    response = emulator.handle("POST", "/v1/messages", HEADERS, out)
-                assert response.status == 200, response.body
-                planner.observe(plan, response.json()["usage"], dict(response.headers))
-                clock.advance(1.0)
-        except BaseException as exc:  # reported by the main thread
-            errors.append(exc)
+        for request in requests[part::4]:
+            out, plan = planner.plan(request.body)
+            _check_body(out, request.body)
+            with lock:
+                response = emulator.handle("POST", "/v1/messages", HEADERS, out)
+            assert response.status == 200, response.body
+            planner.observe(plan, response.json()["usage"], dict(response.headers))
+            clock.advance(1.0)
 
-    threads = [threading.Thread(target=worker, args=(k,)) for k in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert errors_in_threads(worker, 4) == []
     assert len(planner.state.tool_lists._runs) <= MAX_LISTS
