@@ -15,7 +15,7 @@ from ._kinds import SHARED_SEGMENTS, PrefixKind, needed_only_alone, tail_kind
 from ._pricing import PRICE_PLAIN, PRICE_READ, WRITE_PRICE
 from ._scan import Markable, Scan
 from ._select import READ_REACH, Candidate
-from ._ttl import chained, expected_reuse, late_next
+from ._ttl import chained, expected_reuse, late_next, odds, reuse_from
 
 __all__ = ["CandidateFinder", "foreign_ttl", "pick_ttl"]
 
@@ -264,10 +264,11 @@ class CandidateFinder:
         before = prefix_tokens[scan.system_end] if scan.system_end >= 0 else 0.0
         kind = tail_kind(scan, prefix_tokens[tail] - before)
         gap = self._conversation_gap(tail, gaps, kind)
-        reuse = expected_reuse(
+        p_short, p_late = odds(
             self.context, kind, self.app, gap, dynamic=self.changing or self.volatile,
             shifted=self.shifted,
         )
+        reuse = reuse_from(self.context, p_short, p_late)
         late = 0.0
         if (
             "5m" in reuse
@@ -277,10 +278,7 @@ class CandidateFinder:
         ):
             # A chain of entries 5m keeps alive: 1h on its tail is worth only what it keeps
             # through a pause (``_select``'s stake), not a chain of its own.
-            late = late_next(
-                self.context, kind, self.app, gap, dynamic=self.changing or self.volatile,
-                shifted=self.shifted,
-            )
+            late = late_next(self.context, p_short, p_late)
             reuse = dict.fromkeys(reuse, reuse["5m"])
         self.tail_reuse = reuse
         self._add(tail, "tail", "end of the conversation so far", reuse, alive)

@@ -17,7 +17,8 @@ from ._context import PlanContext
 from ._kinds import PRIORS, PrefixKind
 from ._select import expected_reads
 
-__all__ = ["CHAIN_SHARE", "LATE_EVIDENCE", "chained", "expected_reuse", "late_next"]
+__all__ = ["CHAIN_SHARE", "LATE_EVIDENCE", "chained", "expected_reuse", "late_next", "odds",
+           "reuse_from"]
 
 #: Share of late reuses below which 1h is not even considered: the write premium needs a habit
 #: of long gaps, not the occasional straggler.
@@ -33,15 +34,20 @@ _CHAIN_TRIALS = 2.0
 _GAP_MARGIN = 0.8
 
 
-def _odds(
+def odds(
     context: PlanContext,
     kind: PrefixKind,
     app: Hashable,
-    gap: float | None,
-    dynamic: bool,
-    shifted: bool,
+    gap: float | None = None,
+    dynamic: bool = False,
+    shifted: bool = False,
 ) -> tuple[float, float]:
-    """(P(next use within 5 minutes), P(within the hour | not within 5 minutes))."""
+    """(P(next use within 5 minutes), P(within the hour | not within 5 minutes)) of a prefix.
+
+    ``gap`` is the time since this conversation was last seen; ``dynamic`` marks a prefix behind
+    a system tail that changes per call (it recurs only when that does); ``shifted`` a
+    conversation whose earlier history changed since its last turn (its tail is never read).
+    """
     state = context.state
     p_short = state.probability(kind, app, PRIORS[kind])
     late = state.late_share(kind, app)
@@ -68,13 +74,12 @@ def expected_reuse(
     dynamic: bool = False,
     shifted: bool = False,
 ) -> dict[str, float]:
-    """Expected later reads per TTL allowed by the policy and the endpoint.
+    """Expected later reads per TTL allowed by the policy and the endpoint (see ``odds``)."""
+    return reuse_from(context, *odds(context, kind, app, gap, dynamic, shifted))
 
-    ``gap`` is the time since this conversation was last seen; ``dynamic`` marks a prefix behind
-    a system tail that changes per call (it recurs only when that does); ``shifted`` a
-    conversation whose earlier history changed since its last turn (its tail is never read).
-    """
-    p_short, late = _odds(context, kind, app, gap, dynamic, shifted)
+
+def reuse_from(context: PlanContext, p_short: float, late: float) -> dict[str, float]:
+    """Expected later reads per TTL of a prefix with these ``odds``."""
     out: dict[str, float] = {}
     short = expected_reads(p_short)
     for ttl in context.ttls:
@@ -88,20 +93,13 @@ def expected_reuse(
     return out
 
 
-def late_next(
-    context: PlanContext,
-    kind: PrefixKind,
-    app: Hashable,
-    gap: float | None = None,
-    dynamic: bool = False,
-    shifted: bool = False,
-) -> float:
-    """P(the next use comes after 5 minutes but within the hour): the chance a 1h entry saves
-    the rewrite of everything a 5m one would let expire (``_select``'s stake). Zero without a
-    habit of late reuse (``LATE_EVIDENCE``) or when the policy allows one TTL only."""
+def late_next(context: PlanContext, p_short: float, late: float) -> float:
+    """P(the next use comes after 5 minutes but within the hour), from a prefix's ``odds``: the
+    chance a 1h entry saves the rewrite of everything a 5m one would let expire (``_select``'s
+    stake). Zero without a habit of late reuse (``LATE_EVIDENCE``) or when the policy allows
+    one TTL only."""
     if "1h" not in context.ttls or "5m" not in context.ttls:
         return 0.0
-    p_short, late = _odds(context, kind, app, gap, dynamic, shifted)
     if late < LATE_EVIDENCE:
         return 0.0
     return (1.0 - min(p_short, 1.0)) * min(late, 1.0)

@@ -13,7 +13,7 @@ from langchain_cometapi.cache._planner import CachePlanner
 from langchain_cometapi.cache._scan import scan_body
 from langchain_cometapi.cache._select import Candidate, choose
 from langchain_cometapi.cache._state import CacheState
-from langchain_cometapi.cache._ttl import chained, late_next
+from langchain_cometapi.cache._ttl import chained, late_next, odds
 from langchain_cometapi.testing import ManualClock, MessagesEmulator
 from tests.helpers.cache_bodies import chat_body, words
 from tests.helpers.cache_traffic import exchange
@@ -145,12 +145,17 @@ def test_chain_habit_needs_evidence_of_quick_reuse_not_the_prior() -> None:
 def test_late_next_turn_is_zero_without_late_evidence_or_a_choice_of_ttl() -> None:
     state = CacheState()
     kind = PrefixKind.TAIL_CONTINUED
-    assert late_next(_context(state), kind, "app") == 0.0  # the late prior is below evidence
+
+    def late(ttls: tuple[str, ...] = ("5m", "1h")) -> float:
+        context = _context(state, ttls)
+        return late_next(context, *odds(context, kind, "app"))
+
+    assert late() == 0.0  # the late prior is below evidence
     for _ in range(3):
         state._add_trial((kind, "app"), False)
         state.bucket((kind, "app")).add_late()
-    assert late_next(_context(state), kind, "app") > 0.3
-    assert late_next(_context(state, ("5m",)), kind, "app") == 0.0
+    assert late() > 0.3
+    assert late(("5m",)) == 0.0
 
 
 def test_only_a_request_answering_tool_calls_is_a_tool_turn() -> None:
