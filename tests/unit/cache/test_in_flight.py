@@ -72,3 +72,14 @@ def test_plan_cache_without_observe_keeps_no_flight() -> None:
     plan_cache(_body(0), CachePolicy(), state)
     _, second = plan_cache(_body(1), CachePolicy(), state)
     assert "system" in _segments(second)
+
+
+def test_answered_or_expired_flights_do_not_pile_up() -> None:
+    """Writes never answered (errors, abandoned streams) are dropped once past their window,
+    so the record stays bounded however many are lost."""
+    clock = ManualClock()
+    planner = CachePlanner(clock=clock)
+    planner.state.in_flight.update((key, clock() - 1.0) for key in range(400))  # long expired
+    _, plan = planner.plan(_body(0))
+    assert plan.breakpoints
+    assert len(planner.state.in_flight) <= len(plan.breakpoints)
