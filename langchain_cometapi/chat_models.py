@@ -294,8 +294,9 @@ class ChatCometAPI(RuntimeCopyMixin, WarmBatchMixin, BaseChatModel):
         body, headers, plan = self._prepare(messages, stop, kwargs)
         assembler = StreamAssembler(coerce_text=reply_is_text_only(body), stream_usage=stream_usage)
         seen: dict[str, str] = {}
+        opened = _resend.events(self._client.stream, headers, self._planner, body, seen, plan)
         try:  # observed in ``finally``: a caller that stops early was billed for the input too
-            for event in _resend.events(self._client.stream, headers, self._planner, body, seen):
+            for event in opened:
                 if (chunk := assembler.feed(event)) is None:
                     continue
                 generation = generation_chunk(chunk)
@@ -316,7 +317,7 @@ class ChatCometAPI(RuntimeCopyMixin, WarmBatchMixin, BaseChatModel):
         body, headers, plan = self._prepare(messages, stop, kwargs)
         assembler = StreamAssembler(coerce_text=reply_is_text_only(body), stream_usage=stream_usage)
         seen: dict[str, str] = {}
-        opened = _resend.aevents(self._client.astream, headers, self._planner, body, seen)
+        opened = _resend.aevents(self._client.astream, headers, self._planner, body, seen, plan)
         try:  # as in ``_stream``
             async for event in opened:
                 if (chunk := assembler.feed(event)) is None:

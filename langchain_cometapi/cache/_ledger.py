@@ -59,6 +59,11 @@ class Ledgers:
             while len(self._items) > self._capacity:
                 self._items.popitem(last=False)
 
+    def get(self, plan: CachePlan) -> Ledger | None:
+        with self._lock:
+            found = self._items.get(id(plan))
+        return found[1] if found is not None and found[0] is plan else None
+
     def pop(self, plan: CachePlan) -> Ledger | None:
         with self._lock:
             found = self._items.pop(id(plan), None)

@@ -123,9 +123,9 @@ class CachePlanner:
         return _restrictions(self.endpoint.one_hour, not self.endpoint.markers_refused)
 
     def plan(self, body: Mapping[str, Any]) -> tuple[dict[str, Any], CachePlan]:
-        """Body with markers for sending now; records the request as sent, in flight until
-        ``observe`` gets its response (requests planned meanwhile do not count on reading what
-        it writes). To see a plan without sending, use ``preview``."""
+        """Body with markers for sending now; records the request as sent, in flight until its
+        response begins (``begun``) or ``observe`` gets it (requests planned meanwhile do not
+        count on reading what it writes). To see a plan without sending, use ``preview``."""
         if self.endpoint.markers_refused:
             return self._unmarked(body)
         if self.endpoint.ttl_refused and has_ttl(body):
@@ -147,6 +147,16 @@ class CachePlanner:
                     del flying[key]
             for key in keys:
                 flying[key] = now + IN_FLIGHT_SECONDS
+
+    def begun(self, plan: CachePlan) -> None:
+        """The response to ``plan`` has begun (a stream's first event): the API has processed
+        the prompt, so what it writes is readable now, before ``observe`` gets the usage."""
+        ledger = self._ledgers.get(plan)
+        if ledger is None or not ledger.write_keys:
+            return
+        with self.state.lock:
+            for key in ledger.write_keys:
+                self.state.in_flight.pop(key, None)
 
     def _unmarked(self, body: Mapping[str, Any]) -> tuple[dict[str, Any], CachePlan]:
         plan = CachePlan(

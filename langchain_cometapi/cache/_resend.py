@@ -4,7 +4,8 @@ The decision is the planner's (``CachePlanner.resend_after_refusal``: a pure fun
 400 and the body, remembered per base URL); this module only wraps the four ways a chat model
 sends (sync and async, JSON and stream) around it, so the model's wiring stays a call each.
 A stream is only resent when it failed before its first event: one that has yielded is never
-silently restarted.
+silently restarted. Its first event also tells the planner the prompt was processed
+(``CachePlanner.begun``): what the request writes is readable by the next ones from then on.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any, Protocol, TypeVar
 
 from ..errors import APIStatusError
+from ._plan import CachePlan
 from ._planner import CachePlanner
 
 __all__ = ["acreate", "aevents", "create", "events"]
@@ -56,6 +58,17 @@ async def acreate(
         return await send(retry, headers)
 
 
+def _begin(
+    seen: dict[str, str],
+    headers: dict[str, str],
+    planner: CachePlanner | None,
+    plan: CachePlan | None,
+) -> None:
+    seen.update(headers)
+    if planner is not None and plan is not None:
+        planner.begun(plan)
+
+
 class _Stream(Protocol[T_co]):
     """What a client's stream call returns: events, and the response headers once it opened."""
 
@@ -76,6 +89,7 @@ def events(
     planner: CachePlanner | None,
     body: Body,
     seen: dict[str, str],
+    plan: CachePlan | None = None,
 ) -> Iterator[T]:
     """The stream's events; ``seen`` receives the headers of the response that answered."""
     stream = open_stream(body, headers)
@@ -83,7 +97,7 @@ def events(
     try:
         for event in stream:
             if not started:
-                seen.update(stream.headers)
+                _begin(seen, stream.headers, planner, plan)
                 started = True
             yield event
     except APIStatusError as exc:
@@ -103,13 +117,14 @@ async def aevents(
     planner: CachePlanner | None,
     body: Body,
     seen: dict[str, str],
+    plan: CachePlan | None = None,
 ) -> AsyncIterator[T]:
     stream = open_stream(body, headers)
     started = False
     try:
         async for event in stream:
             if not started:
-                seen.update(stream.headers)
+                _begin(seen, stream.headers, planner, plan)
                 started = True
             yield event
     except APIStatusError as exc:

@@ -48,3 +48,32 @@ def test_gathered_coroutines_write_a_shared_system_prompt_once() -> None:
         return list(await asyncio.gather(*(llm.ainvoke(m) for m in _inputs())))
 
     assert _head_writes(asyncio.run(run())) == 1
+
+
+def _first_question() -> list[Any]:
+    return [SYSTEM, HumanMessage("claim 0: is hail covered?")]
+
+
+def _head_counted_on(llm: Any) -> bool:
+    """Whether a call planned now would count on reading the system prompt."""
+    return llm.plan_cache([SYSTEM, HumanMessage("another claim")]).expected_read_tokens > 2000
+
+
+def test_a_stream_that_began_lets_the_next_calls_read_its_writes() -> None:
+    llm = _model()
+    stream = llm.stream(_first_question())
+    next(stream)  # the response began: the prompt was processed and written
+    assert _head_counted_on(llm)
+    stream.close()
+
+
+def test_an_async_stream_that_began_lets_the_next_calls_read_its_writes() -> None:
+    async def run() -> bool:
+        llm = _model()
+        stream = llm.astream(_first_question())
+        await stream.__anext__()
+        counted = _head_counted_on(llm)
+        await stream.aclose()
+        return counted
+
+    assert asyncio.run(run())
