@@ -4,7 +4,9 @@ The API's rules are relaxed until the problem falls apart into independent piece
 breakpoints, no lookback, and every block prefix cached on its own (a read of a prefix refreshes
 that prefix, whatever else the request reads). What remains is one small decision problem per
 block prefix (its digest): at each request that holds it, its tokens are plain (1x), read from a
-live entry (0.1x, refreshing it) or written (1.25x for 5m, 2x for 1h). Solved exactly by dynamic
+live entry (0.1x, refreshing it, and lengthening its TTL for free when the read asks for a longer
+one, as the emulator does: the real API does not document what a longer marker on a live entry
+does) or written (1.25x for 5m, 2x for 1h). Solved exactly by dynamic
 programming over the requests that hold it, and summed, this is the cheapest any strategy could
 pay, with perfect foresight included: no planner can go below it, and a ratio against it says how
 far a strategy is from the physically possible (the real rules make the bound unreachable on
@@ -57,7 +59,9 @@ def _cheapest(times: Sequence[float], ttls: tuple[str, ...]) -> float:
         step: dict[str | None, float] = {}
         for state, paid in best.items():
             if state is not None and previous is not None and t - previous <= _SECONDS[state]:
-                step[state] = min(step.get(state, float("inf")), paid + PRICE_READ)
+                # A read may also lengthen the entry's TTL for free (the emulator's rule).
+                for longer in (s for s in ttls if _SECONDS[s] >= _SECONDS[state]):
+                    step[longer] = min(step.get(longer, float("inf")), paid + PRICE_READ)
             step[None] = min(step.get(None, float("inf")), paid + PRICE_PLAIN)
             for ttl in ttls:
                 step[ttl] = min(step.get(ttl, float("inf")), paid + WRITE_PRICE[ttl])

@@ -34,8 +34,9 @@ HEADERS = {"x-api-key": "k", "anthropic-version": "2023-06-01"}
         ([0.0, 100.0, 200.0], 1.25 + 0.1 + 0.1),  # 5m write, two reads
         ([0.0, 1000.0], 2.0),  # one late reuse: 1h (2.1) costs more than plain twice
         ([0.0, 1000.0, 2000.0], 2.0 + 0.1 + 0.1),  # two late reuses: 1h pays
-        ([0.0, 100.0, 1000.0, 1100.0], min(1.25 + 0.1 + 1.25 + 0.1, 2.0 + 0.3)),
+        ([0.0, 100.0, 1000.0, 1100.0], 1.25 + 0.1 + 0.1 + 0.1),  # lengthened to 1h at 100
         ([0.0, 5000.0], 2.0),  # beyond the hour: nothing to gain
+        ([0.0, 100.0, 1000.0], 1.25 + 0.1 + 0.1),  # 5m write, read that lengthens it to 1h
     ],
 )
 def test_the_cheapest_path_of_one_prefix_is_exact(times: list[float], expected: float) -> None:
@@ -68,3 +69,25 @@ def test_no_strategy_pays_less_than_the_bound(name: str) -> None:
     assert 0.0 < bound < plain
     for make in (lambda _clock: rolling, PlannerStrategy):
         assert bound <= _replay(requests, make) + 1e-6
+
+
+def _upgrading(_clock: Any) -> Any:
+    """Marks the system prompt 5m on the first request, 1h on the next ones: the emulator
+    lengthens a live entry read under a longer marker at no write cost."""
+    seen: list[float] = []
+
+    def mark(t: float, body: dict[str, Any]) -> dict[str, Any]:
+        ttl = {"ttl": "1h"} if seen else {}
+        seen.append(t)
+        marker = {"type": "ephemeral", **ttl}
+        block = {"type": "text", "text": body["system"], "cache_control": marker}
+        return {**body, "system": [block]}
+
+    return mark
+
+
+def test_the_bound_allows_for_a_read_that_lengthens_an_entry() -> None:
+    body = WORKLOADS["slow chat"]()[0][1]
+    requests = [(0.0, body), (100.0, body), (1000.0, body)]
+    floor = min_cacheable_tokens(str(body["model"]))
+    assert lower_bound_cost(requests, ("5m", "1h"), floor) <= _replay(requests, _upgrading) + 1e-6
