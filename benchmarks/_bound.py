@@ -28,9 +28,13 @@ _SECONDS = {"5m": 300.0, "1h": 3600.0}
 
 
 def lower_bound_cost(
-    requests: Sequence[tuple[float, dict[str, Any]]], ttls: tuple[str, ...], minimum: int = 0
+    requests: Sequence[tuple[float, dict[str, Any]]],
+    ttls: tuple[str, ...],
+    minimum: int = 0,
+    lengthen_on_read: bool = True,
 ) -> float:
-    """The least input cost (base-input-token units) of these requests under relaxed rules."""
+    """The least input cost (base-input-token units) of these requests under relaxed rules;
+    ``lengthen_on_read`` as the emulator's option of that name."""
     cost = 0.0
     held: dict[bytes, tuple[int, list[float]]] = {}
     for t, body in sorted(requests, key=lambda r: r[0]):
@@ -46,11 +50,11 @@ def lower_bound_cost(
             held.setdefault(p.digest, (p.cumulative - before, []))[1].append(t)
             before = p.cumulative
     for tokens, times in held.values():
-        cost += tokens * _cheapest(times, ttls)
+        cost += tokens * _cheapest(times, ttls, lengthen_on_read)
     return cost
 
 
-def _cheapest(times: Sequence[float], ttls: tuple[str, ...]) -> float:
+def _cheapest(times: Sequence[float], ttls: tuple[str, ...], lengthen: bool = True) -> float:
     """Least cost per token of one prefix held at these times (sorted). State: the TTL of the
     entry refreshed at the previous time, or None (none live)."""
     best: dict[str | None, float] = {None: 0.0}
@@ -60,7 +64,8 @@ def _cheapest(times: Sequence[float], ttls: tuple[str, ...]) -> float:
         for state, paid in best.items():
             if state is not None and previous is not None and t - previous <= _SECONDS[state]:
                 # A read may also lengthen the entry's TTL for free (the emulator's rule).
-                for longer in (s for s in ttls if _SECONDS[s] >= _SECONDS[state]):
+                kept = (s for s in ttls if _SECONDS[s] >= _SECONDS[state]) if lengthen else [state]
+                for longer in kept:
                     step[longer] = min(step.get(longer, float("inf")), paid + PRICE_READ)
             step[None] = min(step.get(None, float("inf")), paid + PRICE_PLAIN)
             for ttl in ttls:

@@ -10,6 +10,7 @@ cannot look cheap by failing.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,14 @@ from _workloads_holdout import Step, Workload
 
 from langchain_cometapi import ChatCometAPI
 from langchain_cometapi.testing import EmulatorTransport, ManualClock, MessagesEmulator
+
+#: ``--no-free-lengthening``: the emulator keeps an entry's own TTL when a longer marker reads it
+#: (the real API does not document that case), to show which figures depend on it.
+LENGTHEN_ON_READ = "--no-free-lengthening" not in sys.argv
+
+
+def emulator_for(clock: ManualClock) -> MessagesEmulator:
+    return MessagesEmulator(clock=clock, lengthen_on_read=LENGTHEN_ON_READ)
 
 Transform = Callable[[float, dict[str, Any]], dict[str, Any]]
 
@@ -66,7 +75,7 @@ def drive(
 ) -> dict[str, Any]:
     """Replay one workload; returns cost, errors and the wire bodies sent (time, body)."""
     clock = ManualClock(0.0)
-    emulator = MessagesEmulator(clock=clock)
+    emulator = emulator_for(clock)
     tap = _Tap(EmulatorTransport(emulator), clock, transform)
     # One HTTP client per instance name: instances of one name are one process's (a fresh
     # instance per request shares what the process learnt, ``cache._shared``); each fleet

@@ -1,7 +1,7 @@
 """Replay cache workloads through the offline emulator and compare caching strategies.
 
 Run: .venv/bin/python benchmarks/cache_workloads.py [--json]
-[--holdout | --holdout-v2 | --probe | --holdout-v3 | --holdout-v4]
+[--holdout | --holdout-v2 | --probe | --holdout-v3 | --holdout-v4] [--no-free-lengthening]
 
 Default: the tuning set of ``_workloads.py``, wire bodies replayed directly. ``--holdout`` runs
 ``_workloads_holdout.py`` and ``--holdout-v2`` runs ``_workloads_holdout_v2.py``, both end to end
@@ -34,6 +34,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _bound import lower_bound_cost
+from _holdout_driver import LENGTHEN_ON_READ, emulator_for
 from _strategies import (
     FleetStrategy,
     PlannerStrategy,
@@ -66,7 +67,7 @@ def replay(
     """Total input cost and number of non-200 answers for one strategy (a refused request
     costs its uncached price: the caller resends it without markers)."""
     clock = ManualClock(0.0)
-    emulator = MessagesEmulator(clock=clock)
+    emulator = emulator_for(clock)
     plain = MessagesEmulator(clock=clock)
     strategy = make(clock)
     cost, errors = 0.0, 0
@@ -110,10 +111,14 @@ def run_workload(requests: list[Request]) -> dict[str, Any]:
     floor = min_cacheable_tokens(MODEL)
     # The planner may split a system prompt, so the bound is taken over both block layouts.
     row["bound"] = min(
-        lower_bound_cost(requests, ("5m", "1h"), floor), lower_bound_cost(sent, ("5m", "1h"), floor)
+        _bound(requests, floor), _bound(sent, floor)
     ) / base
     row["best peer"] = min(row[p] for p in PEERS)
     return row
+
+
+def _bound(requests: list[Request], floor: int) -> float:
+    return lower_bound_cost(requests, ("5m", "1h"), floor, LENGTHEN_ON_READ)
 
 
 def run_holdout(workload: Any) -> dict[str, Any]:
@@ -142,7 +147,7 @@ def run_holdout(workload: Any) -> dict[str, Any]:
     floor = min_cacheable_tokens(workload.model)
     requests, sent = base["sent"], runs["planner"]["sent"]
     row["bound"] = min(
-        lower_bound_cost(requests, ("5m", "1h"), floor), lower_bound_cost(sent, ("5m", "1h"), floor)
+        _bound(requests, floor), _bound(sent, floor)
     ) / base["cost"]
     row["best peer"] = min(row[p] for p in PEERS)
     return row

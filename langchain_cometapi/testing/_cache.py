@@ -85,8 +85,9 @@ class CacheStats:
 class PromptCache:
     """Thread-safe store of cache entries with an injectable clock."""
 
-    def __init__(self, clock: Callable[[], float]) -> None:
+    def __init__(self, clock: Callable[[], float], lengthen_on_read: bool = True) -> None:
         self._clock = clock
+        self._lengthen = lengthen_on_read
         self._entries: dict[bytes, CacheEntry] = {}
         self._lock = threading.Lock()
         self._requests = self._with_bp = self._hits = self._misses = 0
@@ -160,7 +161,7 @@ class PromptCache:
             self._hits += 1
             key = positions[hit].digest
             entry = self._entries[key]
-            ttl = positions[hit].ttl or entry.ttl
+            ttl = (positions[hit].ttl or entry.ttl) if self._lengthen else entry.ttl
             if TTL_SECONDS.get(entry.ttl, 300.0) > TTL_SECONDS.get(ttl, 300.0):
                 ttl = entry.ttl
             self._entries[key] = replace(

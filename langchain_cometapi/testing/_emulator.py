@@ -56,6 +56,10 @@ class MessagesEmulator:
     begins (``EmulatorResponse.begin``, which both transports call), so requests sent
     concurrently all miss and all write a shared prefix, as on the real API. None keeps the
     cache atomic: a request's writes are readable by the very next request.
+
+    ``lengthen_on_read`` (default True): a read under a marker with a longer TTL than the entry
+    (``1h`` on a live ``5m`` entry) lengthens the entry for free. The real API does not document
+    this case; False keeps the entry's own TTL, to check that a figure does not depend on it.
     """
 
     def __init__(
@@ -71,6 +75,7 @@ class MessagesEmulator:
         strict_models: bool = True,
         seed: int = 0,
         latency: float | None = None,
+        lengthen_on_read: bool = True,
     ) -> None:
         if latency is not None and not latency >= 0:
             raise ValueError(f"latency must be None or a number of seconds >= 0; got {latency}")
@@ -87,7 +92,7 @@ class MessagesEmulator:
         # False: serve any model id (a gateway's own names), not only Claude-shaped ones.
         self.strict_models = strict_models
         self.seed = seed
-        self.cache = PromptCache(clock)
+        self.cache = PromptCache(clock, lengthen_on_read)
         self.requests: list[dict[str, Any]] = []
         self._queue: collections.deque[Reply] = collections.deque()
         self._lock = threading.Lock()

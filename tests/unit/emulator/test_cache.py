@@ -135,6 +135,22 @@ def test_one_hour_ttl_outlives_five_minutes() -> None:
     assert usage(post(emu, body(system=system_cached(ttl="1h"))))["cache_read_input_tokens"] == 0
 
 
+
+@pytest.mark.parametrize(("lengthen", "alive_after_20_min"), [(True, True), (False, False)])
+def test_a_longer_marker_on_a_live_entry_lengthens_it_only_if_asked(
+    lengthen: bool, alive_after_20_min: bool
+) -> None:
+    clock = ManualClock()
+    emu = MessagesEmulator(clock=clock, lengthen_on_read=lengthen)
+    written = usage(post(emu, body(system=system_cached())))["cache_creation_input_tokens"]
+    clock.advance(60)
+    read = usage(post(emu, body(system=system_cached(ttl="1h"))))  # a read, no write either way
+    assert read["cache_read_input_tokens"] == written and read["cache_creation_input_tokens"] == 0
+    clock.advance(1200)
+    later = usage(post(emu, body(system=system_cached())))
+    assert (later["cache_read_input_tokens"] == written) is alive_after_20_min
+
+
 TOOLS = [
     {
         "name": f"tool_{i}",

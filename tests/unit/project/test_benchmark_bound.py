@@ -91,3 +91,8 @@ def test_the_bound_allows_for_a_read_that_lengthens_an_entry() -> None:
     requests = [(0.0, body), (100.0, body), (1000.0, body)]
     floor = min_cacheable_tokens(str(body["model"]))
     assert lower_bound_cost(requests, ("5m", "1h"), floor) <= _replay(requests, _upgrading) + 1e-6
+
+
+def test_without_free_lengthening_a_read_keeps_the_entry_s_ttl() -> None:
+    # 5m write and read, then rewritten or 1h from the start: 1h and two reads is cheapest
+    assert _cheapest([0.0, 100.0, 1000.0], ("5m", "1h"), False) == pytest.approx(2.0 + 0.1 + 0.1)
