@@ -1,7 +1,8 @@
 """Replay cache workloads through the offline emulator and compare caching strategies.
 
 Run: .venv/bin/python benchmarks/cache_workloads.py [--json]
-[--holdout | --holdout-v2 | --probe | --holdout-v3 | --holdout-v4] [--no-free-lengthening]
+[--holdout | --holdout-v2 | --probe | --holdout-v3 | --holdout-v4 | --holdout-v5]
+[--no-free-lengthening]
 
 Default: the tuning set of ``_workloads.py``, wire bodies replayed directly. ``--holdout`` runs
 ``_workloads_holdout.py`` and ``--holdout-v2`` runs ``_workloads_holdout_v2.py``, both end to end
@@ -12,6 +13,9 @@ through ``ChatCometAPI`` (LangChain messages in). Only holdout v2 is a holdout i
 changes of the 2026-12-07 session; same columns as ``--holdout-v2``. ``--holdout-v4``
 (``_workloads_holdout_v4.py``) is sealed too: written before the planner changes of the session
 that tunes for approval pauses and TTL choice, and run once, by the lead, at its end.
+``--holdout-v5`` (``_workloads_holdout_v5.py``) is sealed likewise: written before the planner
+changes of the second 2026-12-07 session (automatic TTL on agent fleets, dynamic system text on
+Haiku, pauses past the hour, plan speed) and run once, by the lead, at that session's end.
 
 Each strategy replays the same request bodies, in time order on a manual clock, against a
 fresh MessagesEmulator (Anthropic's cache rules: prefix digests, per-model minimum, 20-block
@@ -189,6 +193,9 @@ def _end_to_end_set() -> dict[str, Any] | None:
     if "--probe" in sys.argv:
         from _workloads_probe import PROBE
         return PROBE
+    if "--holdout-v5" in sys.argv:
+        from _workloads_holdout_v5 import HOLDOUT_V5
+        return HOLDOUT_V5
     if "--holdout-v4" in sys.argv:
         from _workloads_holdout_v4 import HOLDOUT_V4
         return HOLDOUT_V4

@@ -1,10 +1,10 @@
-"""The probe set and the sealed holdouts v3 and v4 of benchmarks/ build deterministic workloads.
+"""The probe set and the sealed holdouts v3-v5 of benchmarks/ build deterministic workloads.
 
 A workload set is only worth its "before" column if every run replays the same traffic: a builder
 that draws from an unseeded source, or a sealed set edited after it was run, would silently change
 what the figures mean. Each sealed set is pinned by a digest of everything it sends. Cheap: only
 the first requests of each workload go through ``ChatCometAPI`` and the emulator here, the full
-benchmark is ``benchmarks/cache_workloads.py --probe / --holdout-v3 / --holdout-v4``.
+benchmark is ``benchmarks/cache_workloads.py --probe / --holdout-v3 / --holdout-v4 / --holdout-v5``.
 """
 
 from __future__ import annotations
@@ -27,10 +27,11 @@ from _holdout_driver import drive  # noqa: E402
 from _workloads_holdout import Workload  # noqa: E402
 from _workloads_holdout_v3 import HOLDOUT_V3  # noqa: E402
 from _workloads_holdout_v4 import HOLDOUT_V4  # noqa: E402
+from _workloads_holdout_v5 import HOLDOUT_V5  # noqa: E402
 from _workloads_probe import PROBE  # noqa: E402
 
 SETS: dict[str, dict[str, Callable[[], Workload]]] = {
-    "probe": PROBE, "holdout_v3": HOLDOUT_V3, "holdout_v4": HOLDOUT_V4,
+    "probe": PROBE, "holdout_v3": HOLDOUT_V3, "holdout_v4": HOLDOUT_V4, "holdout_v5": HOLDOUT_V5,
 }
 BUILDERS = [(s, name) for s, builders in SETS.items() for name in builders]
 # Digest of every step holdout v3 sends (sealed: not to be tuned on). A change here means the
@@ -39,6 +40,9 @@ HOLDOUT_V3_DIGEST = "7460359322488c3cbf8a4033c1ccd5b25d3aacf88b233093c83d8bf2fc0
 # Holdout v4 (sealed, written before the approval-pause / TTL session's planner changes); its
 # digest also covers each workload's ``allow_1h`` mark.
 HOLDOUT_V4_DIGEST = "e4cb244bf7660a5c0414dec271d9388cdd14460e2cc016a6c5ee737a4a41e5eb"
+# Holdout v5 (sealed, written before the second 2026-12-07 session's planner changes: TTL on agent
+# fleets, dynamic system text on Haiku, pauses past the hour); covers ``allow_1h`` too.
+HOLDOUT_V5_DIGEST = "48ac39cf13d6d064b6891cf3b51898666794821282f7d33eda0158203975595f"
 
 
 def _fingerprint(workload: Workload) -> str:
@@ -90,3 +94,8 @@ def test_sealed_holdout_v4_is_unchanged() -> None:
     joined = "".join(_fingerprint(w) + str(w.allow_1h) for w in (m() for m in HOLDOUT_V4.values()))
     assert hashlib.sha256(joined.encode()).hexdigest() == HOLDOUT_V4_DIGEST
 
+
+
+def test_sealed_holdout_v5_is_unchanged() -> None:
+    joined = "".join(_fingerprint(w) + str(w.allow_1h) for w in (m() for m in HOLDOUT_V5.values()))
+    assert hashlib.sha256(joined.encode()).hexdigest() == HOLDOUT_V5_DIGEST
