@@ -31,11 +31,33 @@ from .validate import (
 __all__ = ["BODY_FIELDS", "CALL_OPTIONS", "RequestDefaults", "WireRequest", "build_request"]
 
 #: invoke() keyword arguments that are ours to interpret, not body fields to pass through.
+#: ``stream`` is LangChain's per-call switch (``invoke(..., stream=True)`` streams, ``False``
+#: does not): the path taken already says it, so it never reaches the body.
 CALL_OPTIONS = frozenset(
     {
         "tools", "tool_choice", "parallel_tool_calls", "betas", "extra_headers", "stream_usage",
-        "reuse_last_container",
+        "reuse_last_container", "stream",
     }
+)  # fmt: skip
+
+#: Per-call arguments that are settings of the model or of its HTTP client, never body fields:
+#: the API would answer 400 ("Extra inputs are not permitted") after the request was sent.
+#: ``timeout`` and ``extra_query`` are request options of the anthropic SDK that ChatAnthropic
+#: passes through per call; ``extra_body`` (also the SDK's) is merged into the body.
+CLIENT_ONLY = {
+    "timeout": "timeout is a setting of the model, not of one call: use "
+    "llm.model_copy(update={'timeout': ...}) for a model with another timeout",
+    "extra_query": "query parameters are not sent to the Messages endpoint; pass body fields "
+    "as call arguments or extra_body={...}",
+}
+CLIENT_ONLY.update(
+    dict.fromkeys(
+        ("default_request_timeout", "max_retries", "streaming", "base_url", "anthropic_api_url",
+         "api_base", "default_headers", "auth", "anthropic_version", "prompt_cache",
+         "http_client", "http_async_client", "model_name"),
+        "it is a constructor setting of ChatCometAPI, not a call argument: set it on the model "
+        "(llm.model_copy(update={...}))",
+    )
 )  # fmt: skip
 
 
@@ -90,6 +112,7 @@ def build_request(
     kwargs = reveal_call_secrets(kwargs)  # a copy, credentials hidden by ``bind`` opened
     refuse_secret_names(kwargs, "the call arguments")
     options = {k: kwargs.pop(k) for k in list(kwargs) if k in CALL_OPTIONS}
+    extra_body = _request_options(kwargs)
     check_message_contents(messages)
     mid_system = model_info(str(kwargs.get("model", defaults.model))).mid_system
     system, turns = convert_messages(messages, lenient=lenient, mid_system=mid_system)
@@ -107,6 +130,7 @@ def build_request(
     body.update({k: v for k, v in defaults.extra_fields.items() if v is not None})
     body.update({k: v for k, v in defaults.model_kwargs.items() if k != "output_config"})
     body.update(kwargs)
+    body.update(extra_body)
     if options.get("reuse_last_container", defaults.reuse_last_container):
         _reuse_container(body, messages)
     _relax_forced_choice(body)
@@ -129,6 +153,18 @@ def counting_body(
     except (ValueError, TypeError):
         turns = [{"role": m.type, "content": m.content} for m in messages]
         return {"model": defaults.model, "messages": turns, **kwargs}
+
+
+def _request_options(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The anthropic SDK's ``extra_body`` (popped: merged over the body last, as the SDK does);
+    a client-only setting given per call is a ValueError before anything is sent."""
+    for name, why in CLIENT_ONLY.items():
+        if name in kwargs:
+            raise ValueError(f"{name} was passed to the call, but {why}; nothing was sent.")
+    extra = kwargs.pop("extra_body", None)
+    if extra is not None and not isinstance(extra, Mapping):
+        raise ValueError(f"extra_body must be a dict of body fields, got {type(extra).__name__}.")
+    return dict(extra or {})
 
 
 def _sampling_fields(defaults: RequestDefaults, kwargs: dict[str, Any]) -> dict[str, Any]:

@@ -209,8 +209,8 @@ def check_fields(body: Mapping[str, Any]) -> None:
         raise ValueError(f"model must be a non-empty model id, got {model!r}.")
     if "stream" in body:
         raise ValueError(
-            "'stream' is chosen by the call (stream()/astream(), or streaming=True); remove it "
-            "from model_kwargs and the call arguments."
+            "'stream' is chosen by the call (stream()/astream(), streaming=True, or LangChain's "
+            "invoke(..., stream=True)); remove it from model_kwargs and extra_body."
         )
     metadata = body.get("metadata")
     user_id = metadata.get("user_id") if isinstance(metadata, Mapping) else None

@@ -1,0 +1,99 @@
+"""Per-call keyword arguments that LangChain or the anthropic SDK interpret, not the API.
+
+``invoke(..., stream=True)`` is LangChain's per-call streaming switch (``_should_stream``);
+``extra_body`` is the anthropic SDK's request option that ChatAnthropic passes through, merged
+into the body. Client settings given per call (``timeout``, ``max_retries``...) would reach the
+body as unknown fields, which the API answers with a 400 after the request was sent: they are a
+ValueError before sending instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from langchain_cometapi.testing import MessagesEmulator, Reply
+from tests.helpers.chat_model import emulated
+
+PATHS = ("invoke", "ainvoke", "stream", "astream")
+
+
+async def _call(llm: Any, path: str, **kwargs: Any) -> str:
+    if path == "invoke":
+        return str(llm.invoke("hi", **kwargs).text)
+    if path == "ainvoke":
+        return str((await llm.ainvoke("hi", **kwargs)).text)
+    if path == "stream":
+        return "".join(c.text for c in llm.stream("hi", **kwargs))
+    return "".join([c.text async for c in llm.astream("hi", **kwargs)])
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("stream", [True, False])
+async def test_langchain_stream_switch_picks_the_path_and_is_no_body_field(
+    path: str, stream: bool
+) -> None:
+    llm, emu = emulated(MessagesEmulator())
+    emu.script(Reply.text("Hello"))
+    assert await _call(llm, path, stream=stream) == "Hello"
+    sent = emu.requests[-1]["body"]
+    # invoke obeys the switch; stream()/astream() always stream (LangChain's own rule)
+    streamed = stream or path in ("stream", "astream")
+    assert sent.get("stream", False) is streamed
+
+
+def test_stream_in_model_kwargs_is_still_refused() -> None:
+    llm, emu = emulated(MessagesEmulator(), model_kwargs={"stream": True})
+    with pytest.raises(ValueError, match="'stream' is chosen by the call"):
+        llm.invoke("hi")
+    assert emu.requests == []
+
+
+@pytest.mark.parametrize("path", PATHS)
+async def test_extra_body_is_merged_into_the_body(path: str) -> None:
+    llm, emu = emulated(MessagesEmulator())
+    emu.script(Reply.text("Hello"))
+    extra = {"metadata": {"user_id": "user-1"}, "top_k": 5}
+    assert await _call(llm, path, extra_body=extra) == "Hello"
+    sent = emu.requests[-1]["body"]
+    assert sent["metadata"] == {"user_id": "user-1"} and sent["top_k"] == 5
+    assert "extra_body" not in sent
+
+
+def test_extra_body_that_is_not_a_dict_is_refused() -> None:
+    llm, emu = emulated(MessagesEmulator())
+    with pytest.raises(ValueError, match="extra_body must be a dict"):
+        llm.invoke("hi", extra_body=["metadata"])
+    assert emu.requests == []
+
+
+CLIENT_SETTINGS = {
+    "timeout": 30,
+    "extra_query": {"beta": "true"},
+    "default_request_timeout": 30,
+    "max_retries": 0,
+    "streaming": True,
+    "base_url": "https://elsewhere.example",
+    "default_headers": {"X-Api-Key": "sk-never-shown-0123456789"},
+    "model_name": "claude-opus-4-1",
+}
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("name", CLIENT_SETTINGS)
+async def test_client_settings_given_per_call_are_refused_before_sending(
+    path: str, name: str
+) -> None:
+    llm, emu = emulated(MessagesEmulator())
+    with pytest.raises(ValueError, match=f"^{name} was passed to the call") as caught:
+        await _call(llm, path, **{name: CLIENT_SETTINGS[name]})
+    assert emu.requests == []
+    assert "sk-never-shown" not in str(caught.value)
+
+
+def test_client_setting_refused_in_a_binding_too() -> None:
+    llm, emu = emulated(MessagesEmulator())
+    with pytest.raises(ValueError, match="timeout was passed to the call"):
+        llm.bind(timeout=5).invoke("hi")
+    assert emu.requests == []
