@@ -185,6 +185,7 @@ class ChatCometAPI(RuntimeCopyMixin, WarmBatchMixin, BaseChatModel):
     def lc_secrets(self) -> dict[str, str]:
         secrets = {"api_key": "COMETAPI_KEY", "mcp_servers": "COMETAPI_MCP_SERVERS"}
         return {**secrets, **_settings.header_secrets(self.default_headers), **url_secret(self.base_url)}  # noqa: E501  # fmt: skip
+    lc_attributes = property(lambda self: _settings.header_attributes(self.default_headers))
 
     def __repr_args__(self) -> Any:  # credential headers and a password in base_url masked
         for name, value in super().__repr_args__():

@@ -1,0 +1,119 @@
+"""``dumps``/``dumpd`` then ``loads``/``load`` gives back a working model, secrets never written.
+
+LangChain stores a model in a chain's serialized form (LangSmith, hub prompts with a model) and
+rebuilds it with ``load(..., secrets_map=...)``: the key, a password in ``base_url`` and each
+credential header are written as secret references and filled from ``secrets_map`` (or the
+environment, with ``secrets_from_env=True``) on load.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import httpx2
+import pytest
+from langchain_core.load import dumpd, dumps, load, loads
+from langchain_core.prompts import (
+    ChatPromptTemplate,
+    HumanMessagePromptTemplate,
+    PromptTemplate,
+)
+from langchain_core.runnables import RunnableSequence
+
+from langchain_cometapi import ChatCometAPI
+from langchain_cometapi.testing import EmulatorTransport, MessagesEmulator
+from tests.helpers.responses import PATHS, call
+
+KEY = "sk-roundtrip-0123456789"
+TOKEN = "tok-upstream-secret-77"
+HEADERS = {"X-Upstream-Token": TOKEN, "X-Team": "search"}
+SECRETS = {"COMETAPI_KEY": KEY, "COMETAPI_HEADER_X_UPSTREAM_TOKEN": TOKEN}
+ALLOWED: dict[str, Any] = {
+    "valid_namespaces": ["langchain_cometapi"],
+    "allowed_objects": [ChatCometAPI],
+}
+
+CHAIN_CLASSES = [RunnableSequence, ChatPromptTemplate, HumanMessagePromptTemplate, PromptTemplate]
+
+
+def _loads(text: str, **kwargs: Any) -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # load() is beta in langchain-core
+        return loads(text, **ALLOWED, **kwargs)
+
+
+def test_settings_and_key_survive_a_round_trip() -> None:
+    llm = ChatCometAPI(api_key=KEY, model="claude-opus-4-1", temperature=0.3, stop=["END"],
+                       max_tokens=100, effort="low", model_kwargs={"top_k": 5})  # fmt: skip
+    text = dumps(llm)
+    assert KEY not in text
+    loaded = _loads(text, secrets_map=SECRETS)
+    assert loaded.api_key.get_secret_value() == KEY
+    for name in ("model", "temperature", "stop", "max_tokens", "effort", "model_kwargs"):
+        assert getattr(loaded, name) == getattr(llm, name), name
+
+
+def test_credential_headers_are_references_that_load_fills_in() -> None:
+    llm = ChatCometAPI(api_key=KEY, default_headers=HEADERS)
+    text = dumps(llm)
+    assert TOKEN not in text and KEY not in text
+    assert "COMETAPI_HEADER_X_UPSTREAM_TOKEN" in text and "search" in text
+    loaded = _loads(text, secrets_map=SECRETS)
+    assert loaded.default_headers == HEADERS
+
+
+def test_dumpd_and_load_of_a_chain_with_credential_headers() -> None:
+    chain = ChatPromptTemplate.from_messages([("human", "{q}")]) | ChatCometAPI(
+        api_key=KEY, default_headers=HEADERS
+    )
+    serialized = dumpd(chain)
+    assert TOKEN not in str(serialized)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        loaded = load(serialized, secrets_map=SECRETS, valid_namespaces=["langchain_cometapi"],
+                      allowed_objects=[ChatCometAPI, *CHAIN_CLASSES])  # fmt: skip
+    assert loaded.last.default_headers == HEADERS
+
+
+def test_an_unresolved_header_reference_is_a_clear_error() -> None:
+    text = dumps(ChatCometAPI(api_key=KEY, default_headers=HEADERS))
+    with pytest.raises(ValueError, match="COMETAPI_HEADER_X_UPSTREAM_TOKEN") as caught:
+        _loads(text, secrets_map={"COMETAPI_KEY": KEY})
+    assert "secrets_map" in str(caught.value) and TOKEN not in str(caught.value)
+
+
+def test_header_references_are_read_from_the_environment_when_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = dumps(ChatCometAPI(api_key=KEY, default_headers=HEADERS))
+    for name, value in SECRETS.items():
+        monkeypatch.setenv(name, value)
+    assert _loads(text, secrets_from_env=True).default_headers == HEADERS
+
+
+@pytest.mark.parametrize("path", PATHS)
+async def test_a_loaded_model_sends_the_headers(path: str) -> None:
+    text = dumps(ChatCometAPI(api_key=KEY, default_headers=HEADERS))
+    loaded = _loads(text, secrets_map=SECRETS)
+    sent: list[httpx2.Headers] = []
+
+    def record(request: httpx2.Request) -> None:
+        sent.append(request.headers)
+
+    async def arecord(request: httpx2.Request) -> None:
+        record(request)
+
+    transport = EmulatorTransport(MessagesEmulator())
+    wired = loaded.model_copy(  # clients are not serialised: the loaded model gets the emulator's
+        update={
+            "http_client": httpx2.Client(transport=transport, event_hooks={"request": [record]}),
+            "http_async_client": httpx2.AsyncClient(
+                transport=transport, event_hooks={"request": [arecord]}
+            ),
+        }
+    )
+    await call(wired, path)
+    assert len(sent) == 1
+    assert sent[0]["x-upstream-token"] == TOKEN and sent[0]["x-team"] == "search"
+    assert sent[0]["x-api-key"] == KEY
