@@ -50,6 +50,16 @@ class RuntimeCopyMixin:
             clone._settings_changed()
         return clone
 
+    def __eq__(self, other: object) -> bool:
+        """Equal settings make equal models, as with ChatAnthropic: the client, planner and
+        report are built per instance (a copy gets fresh ones), so pydantic's comparison of
+        private attributes made a model unequal even to its own deepcopy."""
+        if type(other) is not type(self):
+            return NotImplemented
+        return bool(self.__dict__ == other.__dict__)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable settings: unhashable, as before
+
     def close(self) -> None:
         """Close the pooled connections this instance uses (user-supplied clients are left)."""
         self._client.close()

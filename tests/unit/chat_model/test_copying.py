@@ -50,3 +50,19 @@ def test_deepcopy_after_use_shares_user_clients_only() -> None:
     assert clone._report is not llm._report and clone.cache_report.requests == 0
     assert clone.invoke("again").content == "two"
     assert llm.cache_report.requests == 1
+
+
+def test_models_with_the_same_settings_are_equal() -> None:
+    """As ChatAnthropic's are: equality is about settings, not the runtime parts (client,
+    planner, report) each instance builds for itself; models stay unhashable (mutable)."""
+    settings = {"api_key": "sk-same-0123456789", "model": "claude-sonnet-4-6", "temperature": 0.2}
+    llm = ChatCometAPI(**settings)
+    assert llm == ChatCometAPI(**settings)
+    assert llm == copy.deepcopy(llm) == pickle.loads(pickle.dumps(llm))
+    assert llm == llm.model_copy()
+    assert llm != ChatCometAPI(**{**settings, "temperature": 0.3})
+    assert llm != ChatCometAPI(**{**settings, "api_key": "sk-other-0123456789"})
+    assert llm != llm.model_copy(update={"timeout": 5.0})
+    assert llm != "ChatCometAPI"
+    with pytest.raises(TypeError):
+        hash(llm)
