@@ -215,7 +215,7 @@ class ChatCometAPI(RuntimeCopyMixin, WarmBatchMixin, BaseChatModel):
         )
         if (temperature := kwargs.get("temperature", self.temperature)) is not None:
             params["ls_temperature"] = temperature
-        if stops := stop or self.stop:
+        if stops := stop or kwargs.get("stop_sequences") or self.stop:
             params["ls_stop"] = stops
         return params
 

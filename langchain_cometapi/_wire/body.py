@@ -54,7 +54,7 @@ CLIENT_ONLY.update(
     dict.fromkeys(
         ("default_request_timeout", "max_retries", "streaming", "base_url", "anthropic_api_url",
          "api_base", "default_headers", "auth", "anthropic_version", "prompt_cache",
-         "http_client", "http_async_client", "model_name"),
+         "http_client", "http_async_client", "model_name", "model_kwargs"),
         "it is a constructor setting of ChatCometAPI, not a call argument: set it on the model "
         "(llm.model_copy(update={...}))",
     )
@@ -113,6 +113,7 @@ def build_request(
     refuse_secret_names(kwargs, "the call arguments")
     options = {k: kwargs.pop(k) for k in list(kwargs) if k in CALL_OPTIONS}
     extra_body = _request_options(kwargs)
+    stop = _call_stop(stop, kwargs)
     check_message_contents(messages)
     mid_system = model_info(str(kwargs.get("model", defaults.model))).mid_system
     system, turns = convert_messages(messages, lenient=lenient, mid_system=mid_system)
@@ -165,6 +166,18 @@ def _request_options(kwargs: dict[str, Any]) -> dict[str, Any]:
     if extra is not None and not isinstance(extra, Mapping):
         raise ValueError(f"extra_body must be a dict of body fields, got {type(extra).__name__}.")
     return dict(extra or {})
+
+
+def _call_stop(stop: Sequence[str] | None, kwargs: dict[str, Any]) -> Sequence[str] | None:
+    """``stop_sequences`` per call is ChatAnthropic's name for ``stop`` (popped): checked as
+    ``stop`` is, instead of reaching the body unchecked or silently replacing a ``stop``."""
+    if kwargs.get("stop_sequences") is None:
+        kwargs.pop("stop_sequences", None)
+        return stop
+    given = validate_stop(kwargs.pop("stop_sequences"))
+    if stop is not None and given != list(stop):
+        raise ValueError("stop and stop_sequences were both given with different values; pass one.")
+    return given
 
 
 def _sampling_fields(defaults: RequestDefaults, kwargs: dict[str, Any]) -> dict[str, Any]:

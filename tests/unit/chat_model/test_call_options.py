@@ -77,6 +77,7 @@ CLIENT_SETTINGS = {
     "base_url": "https://elsewhere.example",
     "default_headers": {"X-Api-Key": "sk-never-shown-0123456789"},
     "model_name": "claude-opus-4-1",
+    "model_kwargs": {"top_k": 5},
 }
 
 
@@ -97,3 +98,37 @@ def test_client_setting_refused_in_a_binding_too() -> None:
     with pytest.raises(ValueError, match="timeout was passed to the call"):
         llm.bind(timeout=5).invoke("hi")
     assert emu.requests == []
+
+
+@pytest.mark.parametrize("path", PATHS)
+async def test_stop_sequences_per_call_is_stop_under_chat_anthropic_name(path: str) -> None:
+    llm, emu = emulated(MessagesEmulator(), stop=["DEFAULT"])
+    emu.script(Reply.text("Hello"))
+    await _call(llm, path, stop_sequences=["HALT"])
+    assert emu.requests[-1]["body"]["stop_sequences"] == ["HALT"]
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize(
+    ("kwargs", "fragment"),
+    [
+        ({"stop_sequences": [""]}, "non-empty"),
+        ({"stop_sequences": "HALT"}, "list of strings"),
+        ({"stop_sequences": ["  "]}, "only whitespace"),
+        ({"stop": ["A"], "stop_sequences": ["B"]}, "both given"),
+    ],
+)
+async def test_bad_stop_sequences_per_call_are_refused_before_sending(
+    path: str, kwargs: dict[str, Any], fragment: str
+) -> None:
+    llm, emu = emulated(MessagesEmulator())
+    with pytest.raises(ValueError, match=fragment):
+        await _call(llm, path, **kwargs)
+    assert emu.requests == []
+
+
+def test_stop_sequences_per_call_is_traced_as_ls_stop() -> None:
+    llm, _ = emulated(MessagesEmulator(), stop=["DEFAULT"])
+    assert llm._get_ls_params(stop_sequences=["HALT"])["ls_stop"] == ["HALT"]
+    assert llm._get_ls_params(stop=["S"])["ls_stop"] == ["S"]
+    assert llm._get_ls_params()["ls_stop"] == ["DEFAULT"]
