@@ -8,11 +8,7 @@ from typing import Any, Literal
 import httpx2
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import LangSmithParams, LanguageModelInput
-from langchain_core.language_models.chat_models import (
-    BaseChatModel,
-    agenerate_from_stream,
-    generate_from_stream,
-)
+from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable
@@ -263,8 +259,6 @@ class ChatCometAPI(RuntimeCopyMixin, WarmBatchMixin, BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        if self.streaming:
-            return generate_from_stream(self._stream(messages, stop, run_manager, **kwargs))
         body, headers, plan = self._prepare(messages, stop, kwargs)
         data, answered = _resend.create(self._client.create, headers, self._planner, body)
         self._observe(plan, data.get("usage"), answered)
@@ -277,8 +271,6 @@ class ChatCometAPI(RuntimeCopyMixin, WarmBatchMixin, BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        if self.streaming:
-            return await agenerate_from_stream(self._astream(messages, stop, run_manager, **kwargs))
         body, headers, plan = self._prepare(messages, stop, kwargs)
         data, answered = await _resend.acreate(self._client.acreate, headers, self._planner, body)
         self._observe(plan, data.get("usage"), answered)
