@@ -22,6 +22,7 @@ from ._http.client import CLIENT_SETTINGS, MessagesClient
 from ._http.credentials import hide_url, url_secret, without_userinfo
 from ._models import default_profile
 from ._version import __version__
+from ._wire import serialized as _serialized
 from ._wire import settings as _settings
 from ._wire import structured as _structured
 from ._wire import tools as _tools
@@ -179,9 +180,9 @@ class ChatCometAPI(RuntimeCopyMixin, WarmBatchMixin, BaseChatModel):
 
     @property
     def lc_secrets(self) -> dict[str, str]:
-        secrets = {"api_key": "COMETAPI_KEY", "mcp_servers": "COMETAPI_MCP_SERVERS"}
-        return {**secrets, **_settings.header_secrets(self.default_headers), **url_secret(self.base_url)}  # noqa: E501  # fmt: skip
-    lc_attributes = property(lambda self: _settings.header_attributes(self.default_headers))
+        secrets = _serialized.secret_refs(self.default_headers, self.mcp_servers)
+        return {"api_key": "COMETAPI_KEY", **secrets, **url_secret(self.base_url)}
+    lc_attributes = property(_serialized.lc_attributes)  # credentials as top-level references
 
     def __repr_args__(self) -> Any:  # credential headers and a password in base_url masked
         for name, value in super().__repr_args__():

@@ -23,6 +23,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from .._models import model_info
+from .serialized import fold_secret_kwargs, secret_header
 
 #: ChatAnthropic argument -> the ChatCometAPI field that means the same.
 ALIASES: dict[str, str] = {
@@ -118,7 +119,7 @@ def constructor_values(values: dict[str, Any], fields: set[str]) -> dict[str, An
     """
     for name in [n for n in values if n in REFUSED]:
         raise ValueError(REFUSED[name])
-    _fold_header_kwargs(values)
+    fold_secret_kwargs(values)
     _refuse_dotted_credential_headers(values.get("default_headers"))
     _warn_anthropic_proxy_env(values)
     for old, new in ALIASES.items():
@@ -187,13 +188,7 @@ def redact_mcp_servers(servers: Any) -> Any:
     ]
 
 
-#: Header names that carry credentials (``Authorization``, ``x-api-key``, ``Cookie``...).
-_SECRET_HEADER = re.compile(r"auth|cookie|key|token|secret|password|credential", re.IGNORECASE)
 _HEADER_PARAMS = ("default_headers", "extra_headers")
-
-
-def secret_header(name: str) -> bool:
-    return bool(_SECRET_HEADER.search(name))
 
 
 def mask_headers(headers: Any) -> Any:
@@ -201,54 +196,6 @@ def mask_headers(headers: Any) -> Any:
     if not isinstance(headers, Mapping):
         return headers
     return {k: ("**********" if secret_header(str(k)) else v) for k, v in headers.items()}
-
-
-#: How ``dumps()`` writes a credential header: a top-level kwarg of its own, since LangChain's
-#: ``load`` fills in only top-level secret references (one nested in ``default_headers`` is
-#: escaped as user data and would come back as a dict in place of the value).
-_HEADER_KWARG = "default_headers[{}]"
-
-
-def _header_env(name: str) -> str:
-    return "COMETAPI_HEADER_" + re.sub(r"\W", "_", name).upper()
-
-
-def header_secrets(headers: Mapping[str, Any] | None) -> dict[str, str]:
-    """``lc_secrets`` entries for credential headers: ``dumps()`` writes a secret reference
-    (``COMETAPI_HEADER_<NAME>``) in their place, never the value (see ``header_attributes``)."""
-    return {
-        _HEADER_KWARG.format(name): _header_env(name)
-        for name in headers or {}
-        if secret_header(name) and "." not in name
-    }
-
-
-def header_attributes(headers: Mapping[str, Any] | None) -> dict[str, Any]:
-    """``lc_attributes`` for ``dumps()``: ``default_headers`` without its credential headers,
-    each written as a top-level ``default_headers[<name>]`` kwarg that ``header_secrets``
-    turns into a reference; the constructor folds them back (``_fold_header_kwargs``)."""
-    secret = header_secrets(headers)
-    if not secret or not isinstance(headers, Mapping):
-        return {}
-    plain = {k: v for k, v in headers.items() if _HEADER_KWARG.format(k) not in secret}
-    hidden = {_HEADER_KWARG.format(k): v for k, v in headers.items() if k not in plain}
-    return {"default_headers": plain or None, **hidden}
-
-
-def _fold_header_kwargs(values: dict[str, Any]) -> None:
-    """``default_headers[<name>]`` kwargs (a loaded ``dumps()``) back into ``default_headers``;
-    a reference ``load`` left unresolved (None) is a ValueError saying which secret to pass."""
-    prefix = _HEADER_KWARG.format("")[:-1]
-    for key in [k for k in values if isinstance(k, str) and k.startswith(prefix)]:
-        name, value = key[len(prefix) : -1], values.pop(key)
-        if value is None:
-            env = _header_env(name)
-            raise ValueError(
-                f"the credential header {name!r} was serialised as the secret reference {env}, "
-                f"which load() left empty: pass secrets_map={{{env!r}: ...}} (or set {env} and "
-                "pass secrets_from_env=True)"
-            )
-        values["default_headers"] = {**(values.get("default_headers") or {}), name: value}
 
 
 def redact_params(params: Mapping[str, Any]) -> dict[str, Any]:

@@ -117,3 +117,39 @@ async def test_a_loaded_model_sends_the_headers(path: str) -> None:
     assert len(sent) == 1
     assert sent[0]["x-upstream-token"] == TOKEN and sent[0]["x-team"] == "search"
     assert sent[0]["x-api-key"] == KEY
+
+
+MCP_TOKEN = "tok-mcp-secret-55"
+SERVERS = [
+    {"type": "url", "url": "https://mcp.example/sse", "name": "docs-search",
+     "authorization_token": MCP_TOKEN},
+    {"type": "url", "url": "https://open.example/sse", "name": "open"},
+]  # fmt: skip
+
+
+def test_mcp_tokens_are_references_and_the_servers_come_back_whole() -> None:
+    text = dumps(ChatCometAPI(api_key=KEY, mcp_servers=SERVERS))
+    assert MCP_TOKEN not in text and "COMETAPI_MCP_TOKEN_DOCS_SEARCH" in text
+    assert "https://open.example/sse" in text  # the rest of the setting is not a secret
+    secrets = {"COMETAPI_KEY": KEY, "COMETAPI_MCP_TOKEN_DOCS_SEARCH": MCP_TOKEN}
+    assert _loads(text, secrets_map=secrets).mcp_servers == SERVERS
+
+
+def test_mcp_servers_without_a_token_load_with_no_secret_at_all() -> None:
+    servers = [SERVERS[1]]
+    text = dumps(ChatCometAPI(api_key=KEY, mcp_servers=servers))
+    assert _loads(text, secrets_map={"COMETAPI_KEY": KEY}).mcp_servers == servers
+
+
+def test_an_unresolved_mcp_token_is_a_clear_error_not_a_dropped_server() -> None:
+    text = dumps(ChatCometAPI(api_key=KEY, mcp_servers=SERVERS))
+    with pytest.raises(ValueError, match="COMETAPI_MCP_TOKEN_DOCS_SEARCH"):
+        _loads(text, secrets_map={"COMETAPI_KEY": KEY})
+
+
+def test_an_mcp_url_that_embeds_a_credential_is_a_reference_too() -> None:
+    servers = [{"type": "url", "url": "https://mcp.example/sse?key=url-secret-31", "name": "q"}]
+    text = dumps(ChatCometAPI(api_key=KEY, mcp_servers=servers))
+    assert "url-secret-31" not in text and "COMETAPI_MCP_URL_Q" in text
+    secrets = {"COMETAPI_KEY": KEY, "COMETAPI_MCP_URL_Q": servers[0]["url"]}
+    assert _loads(text, secrets_map=secrets).mcp_servers == servers
