@@ -103,7 +103,10 @@ def lc_attributes(model: Any) -> dict[str, Any]:
 
 
 def fold_secret_kwargs(values: dict[str, Any]) -> None:
-    """The kwargs ``lc_attributes`` wrote (a loaded ``dumps()``) back into their settings."""
+    """The kwargs ``lc_attributes`` wrote (a loaded ``dumps()``) back into their settings.
+    A ``base_url`` that held a password is written whole as ``COMETAPI_BASE_URL``."""
+    if "base_url" in values and values["base_url"] is None:
+        _require(None, "base_url (it held a password)", "COMETAPI_BASE_URL")
     for key in [k for k in values if isinstance(k, str)]:
         if header := _HEADER_KEY.match(key):
             _fold_header(values, header.group(1), values.pop(key))

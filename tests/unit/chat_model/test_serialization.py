@@ -153,3 +153,13 @@ def test_an_mcp_url_that_embeds_a_credential_is_a_reference_too() -> None:
     assert "url-secret-31" not in text and "COMETAPI_MCP_URL_Q" in text
     secrets = {"COMETAPI_KEY": KEY, "COMETAPI_MCP_URL_Q": servers[0]["url"]}
     assert _loads(text, secrets_map=secrets).mcp_servers == servers
+
+
+def test_a_base_url_with_a_password_is_a_reference_that_load_needs() -> None:
+    url = "https://user:url-pass-88@gateway.example"
+    text = dumps(ChatCometAPI(api_key=KEY, base_url=url))
+    assert "url-pass-88" not in text
+    assert _loads(text, secrets_map={"COMETAPI_KEY": KEY, "COMETAPI_BASE_URL": url}).base_url == url
+    with pytest.raises(ValueError, match="COMETAPI_BASE_URL") as caught:
+        _loads(text, secrets_map={"COMETAPI_KEY": KEY})
+    assert "secrets_map" in str(caught.value)
