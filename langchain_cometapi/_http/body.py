@@ -19,6 +19,7 @@ import httpx2
 from pydantic import SecretStr
 
 from . import errors
+from .credentials import Redactor
 from .deadline import expired
 
 MAX_BODY_BYTES = 64 * 1024 * 1024  # a decoded (decompressed) success body
@@ -95,20 +96,24 @@ class Payload(bytes):
         return f"<request body, {len(self)} bytes>"
 
 
-def _open_secret(value: Any) -> Any:
+def _open_secret(value: Any, opened: list[str]) -> Any:
     """JSON for a ``SecretStr`` the body builder kept a credential in; TypeError otherwise."""
     if isinstance(value, SecretStr):
-        return value.get_secret_value()
+        opened.append(value.get_secret_value())
+        return opened[-1]
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-def encode(body: Mapping[str, Any]) -> bytes:
-    """The request as strict JSON (a ValueError, nothing sent, for what the API cannot parse)."""
+def encode(body: Mapping[str, Any], redact: Redactor | None = None) -> bytes:
+    """The request as strict JSON (a ValueError, nothing sent, for what the API cannot parse).
+    Each credential opened for it (a ``SecretStr``) is remembered by ``redact``: a server that
+    echoes the body into an error must not put an MCP token given per call in the message."""
+    opened: list[str] = []
     try:
-        return Payload(
+        content = Payload(
             json.dumps(
                 body, ensure_ascii=False, allow_nan=False, separators=(",", ":"),
-                default=_open_secret,
+                default=lambda value: _open_secret(value, opened),
             ).encode()
         )  # fmt: skip
     except (TypeError, ValueError, RecursionError) as exc:
@@ -118,3 +123,6 @@ def encode(body: Mapping[str, Any]) -> bytes:
             "and model_kwargs must be JSON-serialisable, without NaN or Infinity; nothing "
             "was sent"
         ) from exc
+    if redact is not None and opened:
+        redact.remember_values(opened)
+    return content

@@ -219,7 +219,7 @@ class MessagesClient:
         self, body: Mapping[str, Any], extra_headers: Mapping[str, str] | None = None
     ) -> tuple[dict[str, Any], dict[str, str]]:
         """One Messages call; returns the response body and its headers."""
-        content = bodies.encode(body)
+        content = bodies.encode(body, self._redact)
         headers = self._headers_for(False, extra_headers, user=self._user_client is not None)
         return call_with_retries(
             lambda: self._create_once(content, headers), self.max_retries, self._sleep
@@ -246,7 +246,7 @@ class MessagesClient:
     async def acreate(
         self, body: Mapping[str, Any], extra_headers: Mapping[str, str] | None = None
     ) -> tuple[dict[str, Any], dict[str, str]]:
-        content = bodies.encode(body)
+        content = bodies.encode(body, self._redact)
         user = self._user_async_client is not None
         headers = self._headers_for(False, extra_headers, user=user)
         return await acall_with_retries(
@@ -276,7 +276,7 @@ class MessagesClient:
         self, body: Mapping[str, Any], extra_headers: Mapping[str, str] | None = None
     ) -> EventStream:
         """Messages events (ping dropped); raises on an error event or a cut stream."""
-        content = bodies.encode({**body, "stream": True})
+        content = bodies.encode({**body, "stream": True}, self._redact)
         headers = self._headers_for(True, extra_headers, user=self._user_client is not None)
         opened = EventStream()
         opened._events = self._events(content, headers, opened.headers)
@@ -339,7 +339,7 @@ class MessagesClient:
     def astream(
         self, body: Mapping[str, Any], extra_headers: Mapping[str, str] | None = None
     ) -> EventStream:
-        content = bodies.encode({**body, "stream": True})
+        content = bodies.encode({**body, "stream": True}, self._redact)
         user = self._user_async_client is not None
         headers = self._headers_for(True, extra_headers, user=user)
         opened = EventStream()

@@ -20,7 +20,7 @@ import json
 import logging
 import re
 import weakref
-from collections.abc import Generator, Mapping
+from collections.abc import Generator, Iterable, Mapping
 from typing import Literal
 from urllib.parse import quote, quote_plus
 
@@ -98,7 +98,12 @@ class Redactor:
     def remember(self, headers: Mapping[str, str] | None) -> None:
         """Also redact the credential headers of one call (``extra_headers``) from now on; the
         last ``_RECENT`` such values are kept (a per-tenant key per call must not grow this)."""
-        new = [v for k, v in (headers or {}).items() if credential_header(k) and v]
+        self.remember_values([v for k, v in (headers or {}).items() if credential_header(k)])
+
+    def remember_values(self, values: Iterable[str]) -> None:
+        """Also redact these credentials of one call (an MCP ``authorization_token`` in the
+        body, given per call, bound or by ``model_copy``), kept as ``remember`` keeps them."""
+        new = [v for v in values if v]
         if all(v in self._recent for v in new):
             return
         for value in new:

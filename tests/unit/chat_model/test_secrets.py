@@ -347,3 +347,28 @@ async def test_a_call_refused_before_sending_shows_no_mcp_token(path: str) -> No
     with pytest.raises(ValueError, match="finite") as info:
         await call(llm.bind(temperature=float("nan")), path)
     assert leaks(exception_text(info.value, locals_of=("langchain_cometapi/",))) == []
+
+
+def _echo_body(request: httpx2.Request) -> httpx2.Response:
+    """A gateway that quotes the request it refused (the body holds the MCP token)."""
+    error = {"type": "invalid_request_error", "message": f"bad: {request.content.decode()}"}
+    return httpx2.Response(400, json={"type": "error", "error": error})
+
+
+#: Every way an MCP token reaches a request besides the constructor.
+MCP_ROUTES: dict[str, Callable[[ChatCometAPI], Any]] = {
+    "model_copy": lambda llm: llm.model_copy(update={"mcp_servers": MCP_SERVERS}),
+    "bind": lambda llm: llm.bind(mcp_servers=MCP_SERVERS),
+    "extra_body": lambda llm: llm.bind(extra_body={"mcp_servers": MCP_SERVERS}),
+    "constructor": lambda llm: model_with(Recorder(_echo_body), mcp_servers=MCP_SERVERS),
+}
+
+
+@pytest.mark.parametrize("route", MCP_ROUTES)
+@pytest.mark.parametrize("path", PATHS)
+async def test_an_echoed_mcp_token_is_redacted_however_it_was_given(path: str, route: str) -> None:
+    runnable = MCP_ROUTES[route](model_with(Recorder(_echo_body)))
+    with pytest.raises(errors.BadRequestError) as info:
+        await call(runnable, path)
+    assert "bad: {" in str(info.value)  # the echo is there: the test would prove nothing else
+    assert leaks(exception_text(info.value)) == []
