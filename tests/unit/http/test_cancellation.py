@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,6 +12,8 @@ import pytest
 
 from langchain_cometapi import ChatCometAPI
 from langchain_cometapi.testing import EmulatorServer, MessagesEmulator, Reply
+from tests.helpers.hostile import drip, event, json_reply, serving, sse_head
+from tests.helpers.responses import message, text_stream
 
 pytestmark = [pytest.mark.enable_socket, pytest.mark.allow_hosts(["127.0.0.1"])]
 
@@ -124,3 +128,32 @@ async def test_cancelled_task_leaves_nothing_open(server: EmulatorServer) -> Non
     assert _busy(llm._client.async_client()) == []
     assert (await llm.ainvoke("again")).content == "after"
     await llm._client.aclose()
+
+
+@pytest.mark.parametrize("streaming", [False, True], ids=["json", "streaming"])
+async def test_ainvoke_timed_out_mid_reply_leaves_nothing_behind(streaming: bool) -> None:
+    """``asyncio.wait_for(llm.ainvoke(...), t)`` expiring while the reply is still arriving (a
+    JSON body or, with ``streaming=True``, an event stream, dripped byte by byte): the
+    connection is closed, no task is left running and nothing warns."""
+    text = "steady progress " * 40
+    payload = (
+        sse_head() + b"".join(event(e) for e in text_stream(text))
+        if streaming
+        else json_reply(message([{"type": "text", "text": text}]))
+    )
+    with serving(drip(payload, 0.002)) as slow, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        llm = ChatCometAPI(base_url=slow.base_url, api_key="sk-cancel-0123456789",
+                           prompt_cache="off", streaming=streaming, max_retries=0)  # fmt: skip
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(llm.ainvoke("hi"), 0.1)
+        for _ in range(50):
+            if not _busy(llm._client.async_client()):
+                break
+            await asyncio.sleep(0.01)
+        assert _busy(llm._client.async_client()) == []
+        assert [t for t in asyncio.all_tasks() if t is not asyncio.current_task()] == []
+        await llm.aclose()
+        del llm
+        gc.collect()
+    assert [str(w.message) for w in caught] == []
