@@ -115,8 +115,8 @@ class ChatCometAPI(RuntimeCopyMixin, WarmBatchMixin, BaseChatModel):
         """ChatAnthropic's names mapped or refused; unknown arguments become body fields, with
         a warning (LangChain's way), unless they look like credentials (``_wire.settings``)."""
         if isinstance(values, dict):
-            names = set(cls.model_fields) | {f.alias for f in cls.model_fields.values() if f.alias}
-            return _settings.constructor_values(values, names)
+            aliases = {f.alias: n for n, f in cls.model_fields.items() if f.alias}
+            return _settings.constructor_values(values, {*cls.model_fields, *aliases}, aliases)
         return values
 
     @field_validator("base_url", "default_headers", "mcp_servers", mode="before")

@@ -109,10 +109,14 @@ def _refuse_dotted_credential_headers(headers: Any) -> None:
             )
 
 
-def constructor_values(values: dict[str, Any], fields: set[str]) -> dict[str, Any]:
+def constructor_values(
+    values: dict[str, Any], fields: set[str], field_aliases: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """Constructor arguments -> field values + ``model_kwargs`` (mutates and returns ``values``).
 
-    ``fields``: the model's field names and aliases. ChatAnthropic aliases are renamed,
+    ``fields``: the model's field names and aliases (``field_aliases``: alias -> name; a
+    field given under both with different values is refused, not decided silently by
+    pydantic for the alias). ChatAnthropic aliases are renamed,
     refused names raise, field names inside ``model_kwargs`` move out to their field (with a
     warning, as in ChatAnthropic), and other unknown names go to ``model_kwargs`` with a
     warning, unless they look like credentials.
@@ -125,6 +129,12 @@ def constructor_values(values: dict[str, Any], fields: set[str]) -> dict[str, An
     for old, new in ALIASES.items():
         if old in values:
             _rename(values, old, new)
+    for alias, name in (field_aliases or {}).items():
+        if alias in values and name in values and reveal(values[alias]) != reveal(values[name]):
+            raise ValueError(
+                f"{name} and {alias} (its other name) were both given, with different values; "
+                "pass one."
+            )
     extra = dict(values.get("model_kwargs") or {})
     for name in [n for n in extra if n in fields or n in ALIASES]:
         warnings.warn(  # LangChain's wording, which ChatAnthropic users match on

@@ -4,6 +4,7 @@ where they do not, and no credential-looking argument ever reaches the body, rep
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import pytest
 from langchain_core.load import dumps
@@ -167,3 +168,24 @@ def test_a_max_tokens_given_is_kept_and_8192_stays_the_default(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # max_tokens in model_kwargs warns, as in ChatAnthropic
         assert ChatCometAPI(api_key="k", **settings).max_tokens == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "alias", "first", "second"),
+    [
+        ("model", "model_name", "claude-opus-4-1", "claude-sonnet-4-5"),
+        ("stop", "stop_sequences", ["a"], ["b"]),
+        ("timeout", "default_request_timeout", 5, 7),
+        ("base_url", "api_base", "https://a.example", "https://b.example"),
+        ("api_key", "cometapi_api_key", "sk-first-0123456789", "sk-second-0123456789"),
+    ],
+)
+def test_a_field_and_its_alias_that_disagree_are_refused(
+    name: str, alias: str, first: Any, second: Any
+) -> None:
+    """Before, the alias won silently and the other value was dropped."""
+    with pytest.raises(ValueError, match=f"{name} and {alias}") as caught:
+        ChatCometAPI(**{"api_key": "sk-test-0123456789", name: first, alias: second})
+    assert "sk-first" not in str(caught.value) and "sk-second" not in str(caught.value)
+    same = ChatCometAPI(**{"api_key": "sk-test-0123456789", name: first, alias: first})
+    assert getattr(same, name) is not None
