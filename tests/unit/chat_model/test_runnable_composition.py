@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx2
 import pytest
-from langchain_core.exceptions import ModelAPIError, ModelRateLimitError
+from langchain_core.exceptions import ModelAPIError, ModelError, ModelRateLimitError
 from langchain_core.rate_limiters import BaseRateLimiter
 from langchain_core.runnables import ConfigurableField, RunnableLambda
 
@@ -104,3 +104,21 @@ def test_model_built_by_configurable_fields_is_a_chat_cometapi() -> None:
     built, _ = configured._prepare({"configurable": {"model": "claude-opus-4-1"}})
     assert isinstance(built, ChatCometAPI) and built.model == "claude-opus-4-1"
     assert built.default_headers == {"X-Team": "search"} and built.model_kwargs == {}
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_batch_as_completed_puts_each_result_and_error_at_its_index(mode: str) -> None:
+    llm, emu = emulated(MessagesEmulator())
+    emu.script(Reply.text("first"), Reply.error(400, "messages: refused"), Reply.text("third"))
+    inputs: list[Any] = ["one", "two", [("human", " ")], "four"]  # the blank one: never sent
+    if mode == "sync":
+        got = dict(llm.batch_as_completed(inputs, {"max_concurrency": 1}, return_exceptions=True))
+    else:
+        stream = llm.abatch_as_completed(inputs, {"max_concurrency": 1}, return_exceptions=True)
+        got = {i: out async for i, out in stream}
+    assert sorted(got) == [0, 1, 2, 3]
+    assert isinstance(got[2], ValueError) and not isinstance(got[2], ModelError)
+    texts = {i: out.text for i, out in got.items() if not isinstance(out, Exception)}
+    errors = [i for i, out in got.items() if isinstance(out, ModelError)]
+    assert len(emu.requests) == 3 and len(texts) == 2 and len(errors) == 1
+    assert sorted(texts.values()) == ["first", "third"]
