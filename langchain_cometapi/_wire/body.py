@@ -165,6 +165,7 @@ def _request_options(kwargs: dict[str, Any]) -> dict[str, Any]:
     extra = kwargs.pop("extra_body", None)
     if extra is not None and not isinstance(extra, Mapping):
         raise ValueError(f"extra_body must be a dict of body fields, got {type(extra).__name__}.")
+    refuse_secret_names(extra or {}, "the extra_body fields")
     return dict(extra or {})
 
 

@@ -214,6 +214,8 @@ def redact_params(params: Mapping[str, Any]) -> dict[str, Any]:
     out = {k: (_REDACTED if looks_secret(k) else v) for k, v in params.items()}
     if "mcp_servers" in out:
         out["mcp_servers"] = redact_mcp_servers(out["mcp_servers"])
+    if isinstance(extra := out.get("extra_body"), Mapping):  # body fields, like call options
+        out["extra_body"] = redact_params(extra)
     for name in _HEADER_PARAMS:
         if name in out:
             out[name] = mask_headers(out[name])
@@ -222,7 +224,7 @@ def redact_params(params: Mapping[str, Any]) -> dict[str, Any]:
 
 _MASK = "**********"
 #: Call options (and settings) whose values hold credentials in nested places.
-_NESTED_SECRETS = ("extra_headers", "default_headers", "mcp_servers")
+_NESTED_SECRETS = ("extra_headers", "default_headers", "mcp_servers", "extra_body")
 
 
 def _hide(value: Any, json_mode: bool) -> Any:
@@ -238,6 +240,8 @@ def hide_secrets(name: str, value: Any, *, json_mode: bool = False) -> Any:
     and whole values of credential-like names."""
     if name in ("default_headers", "extra_headers") and isinstance(value, Mapping):
         return {k: _hide(v, json_mode) if secret_header(str(k)) else v for k, v in value.items()}
+    if name == "extra_body" and isinstance(value, Mapping):  # body fields, each by its name
+        return {k: hide_secrets(str(k), v, json_mode=json_mode) for k, v in value.items()}
     if name == "mcp_servers" and isinstance(value, list):
         return [
             {k: _hide(v, json_mode) if k in _MCP_SECRET_KEYS else v for k, v in s.items()}

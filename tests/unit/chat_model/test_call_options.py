@@ -132,3 +132,20 @@ def test_stop_sequences_per_call_is_traced_as_ls_stop() -> None:
     assert llm._get_ls_params(stop_sequences=["HALT"])["ls_stop"] == ["HALT"]
     assert llm._get_ls_params(stop=["S"])["ls_stop"] == ["S"]
     assert llm._get_ls_params()["ls_stop"] == ["DEFAULT"]
+
+
+def test_credential_like_extra_body_fields_are_refused() -> None:
+    llm, emu = emulated(MessagesEmulator())
+    with pytest.raises(ValueError, match="look like credentials") as caught:
+        llm.invoke("hi", extra_body={"api_key": "sk-never-shown-0123456789"})
+    assert emu.requests == [] and "sk-never-shown" not in str(caught.value)
+
+
+@pytest.mark.parametrize("path", PATHS)
+async def test_an_mcp_token_in_a_bound_extra_body_is_still_sent(path: str) -> None:
+    servers = [{"type": "url", "url": "https://mcp.example/sse", "name": "docs",
+                "authorization_token": "tok-bound-extra-body"}]  # fmt: skip
+    llm, emu = emulated(MessagesEmulator())
+    emu.script(Reply.text("Hello"))
+    await _call(llm.bind(extra_body={"mcp_servers": servers}), path)
+    assert emu.requests[-1]["body"]["mcp_servers"] == servers

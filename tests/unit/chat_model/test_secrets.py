@@ -179,6 +179,7 @@ RUNNABLES: dict[str, Callable[[ChatCometAPI], Any]] = {
     "model_copy": lambda llm: llm.model_copy(update={"max_tokens": 5}),
     "bound_call_headers": lambda llm: llm.bind(extra_headers={"x-api-key": CALL_KEY}),
     "bound_mcp_servers": lambda llm: llm.bind(mcp_servers=MCP_SERVERS),
+    "bound_extra_body": lambda llm: llm.bind(extra_body={"mcp_servers": MCP_SERVERS}),
     "bound_tools_and_headers": lambda llm: llm.bind_tools(
         [Answer], extra_headers={"Authorization": f"Bearer {CALL_KEY}"}
     ),
@@ -216,7 +217,8 @@ def test_model_dump_json_of_bindings_shows_no_secret() -> None:
 
 def test_model_params_show_no_secret() -> None:
     llm = _planted_model()
-    call = {"extra_headers": {"x-api-key": CALL_KEY}, "mcp_servers": MCP_SERVERS}
+    call = {"extra_headers": {"x-api-key": CALL_KEY}, "mcp_servers": MCP_SERVERS,
+            "extra_body": {"mcp_servers": MCP_SERVERS}}  # fmt: skip
     for shown in (
         llm._identifying_params,
         llm._get_ls_params(**call),
