@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Container, Hashable, Sequence
 from itertools import compress
 
+from .._models import TTL_SECONDS
 from ._context import PlanContext
 from ._kinds import SHARED_SEGMENTS, PrefixKind, needed_only_alone, tail_kind
 from ._pricing import PRICE_PLAIN, PRICE_READ, WRITE_PRICE
@@ -24,6 +25,8 @@ __all__ = ["CandidateFinder", "foreign_ttl", "pick_ttl"]
 _HEAD, _DOCUMENTS = PrefixKind.HEAD, PrefixKind.DOCUMENTS
 #: The subset search tries every combination: keep the pool small.
 _MAX_POOL = 12
+#: A gap this planner takes for "within 5 minutes" (``_ttl``'s margin).
+_SHORT_GAP = 0.8 * TTL_SECONDS["5m"]
 #: A 1h entry with less life left than this is not counted on to outlast a pause.
 _ANCHOR_LIFE = 1800.0
 
@@ -263,7 +266,8 @@ class CandidateFinder:
         scan, prefix_tokens = self.scan, self.prefix_tokens
         before = prefix_tokens[scan.system_end] if scan.system_end >= 0 else 0.0
         kind = tail_kind(scan, prefix_tokens[tail] - before)
-        gap = self._conversation_gap(tail, gaps, kind)
+        tool_turn = _tool_turn(scan)
+        gap = self._conversation_gap(tail, gaps, kind, tool_turn)
         p_short, p_late = odds(
             self.context, kind, self.app, gap, dynamic=self.changing or self.volatile,
             shifted=self.shifted,
@@ -273,7 +277,7 @@ class CandidateFinder:
         if (
             "5m" in reuse
             and _net(reuse, "5m") > 0.0
-            and _tool_turn(scan)
+            and tool_turn
             and chained(self.context, kind, self.app)
         ):
             # A chain of entries 5m keeps alive: 1h on its tail is worth only what it keeps
@@ -311,12 +315,17 @@ class CandidateFinder:
         return 0.0
 
     def _conversation_gap(
-        self, tail: int, gaps: dict[int, float], kind: PrefixKind
+        self, tail: int, gaps: dict[int, float], kind: PrefixKind, tool_turn: bool = False
     ) -> float | None:
         """Time between this conversation's turns as seen here: since its previous turn if that
         was planned here; else, if an older turn was (the ones in between went to other planners
         of a fleet), the time since then over the user turns added since, which is also learnt
-        as one outcome for this kind of prefix (a fleet planner sees no gap otherwise)."""
+        as one outcome for this kind of prefix (a fleet planner sees no gap otherwise).
+
+        Not so in a tool loop (``tool_turn``) when that mean is long: the next step is the
+        model's own, seconds away, unless a human must approve, so a long mean over steps other
+        planners served says one of them was a pause (now over), not that steps are slow; a 1h
+        tail bet on it is read by nobody. A short mean still says every step was quick."""
         scan, anchor = self.scan, self.anchor
         since = scan.message_starts[scan.message_of[anchor]] if anchor is not None else 0
         lowest = max(since, scan.system_end + 1)  # in the messages, from the previous turn on
@@ -332,6 +341,8 @@ class CandidateFinder:
             return None
         turns = scan.message_roles[scan.message_of[older] + 1 :].count("user")
         gap = gaps[older] / max(turns, 1)
+        if tool_turn and gap > _SHORT_GAP:
+            return None
         if self.context.learn and gap > 0:
             self.context.state.average_gap(kind, self.app, gap)
         return gap
