@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Container, Hashable, Sequence
 from itertools import compress
 
-from .._models import TTL_SECONDS
 from ._context import PlanContext
 from ._kinds import SHARED_SEGMENTS, PrefixKind, needed_only_alone, tail_kind
 from ._pricing import PRICE_PLAIN, PRICE_READ, WRITE_PRICE
 from ._scan import Markable, Scan
 from ._select import READ_REACH, Candidate
-from ._ttl import chained, expected_reuse, late_next, odds, reuse_from
+from ._ttl import SHORT_GAP, chained, expected_reuse, late_next, odds, reuse_from
 
 __all__ = ["CandidateFinder", "foreign_ttl", "pick_ttl"]
 
@@ -25,8 +24,6 @@ __all__ = ["CandidateFinder", "foreign_ttl", "pick_ttl"]
 _HEAD, _DOCUMENTS = PrefixKind.HEAD, PrefixKind.DOCUMENTS
 #: The subset search tries every combination: keep the pool small.
 _MAX_POOL = 12
-#: A gap this planner takes for "within 5 minutes" (``_ttl``'s margin).
-_SHORT_GAP = 0.8 * TTL_SECONDS["5m"]
 #: A 1h entry with less life left than this is not counted on to outlast a pause.
 _ANCHOR_LIFE = 1800.0
 
@@ -320,12 +317,8 @@ class CandidateFinder:
         """Time between this conversation's turns as seen here: since its previous turn if that
         was planned here; else, if an older turn was (the ones in between went to other planners
         of a fleet), the time since then over the user turns added since, which is also learnt
-        as one outcome for this kind of prefix (a fleet planner sees no gap otherwise).
-
-        Not so in a tool loop (``tool_turn``) when that mean is long: the next step is the
-        model's own, seconds away, unless a human must approve, so a long mean over steps other
-        planners served says one of them was a pause (now over), not that steps are slow; a 1h
-        tail bet on it is read by nobody. A short mean still says every step was quick."""
+        as one outcome for this kind of prefix (a fleet planner sees no gap otherwise); not in a
+        tool loop when that mean is long: it tells of an approval pause now over, not slow steps."""
         scan, anchor = self.scan, self.anchor
         since = scan.message_starts[scan.message_of[anchor]] if anchor is not None else 0
         lowest = max(since, scan.system_end + 1)  # in the messages, from the previous turn on
@@ -341,7 +334,7 @@ class CandidateFinder:
             return None
         turns = scan.message_roles[scan.message_of[older] + 1 :].count("user")
         gap = gaps[older] / max(turns, 1)
-        if tool_turn and gap > _SHORT_GAP:
+        if tool_turn and gap > SHORT_GAP:
             return None
         if self.context.learn and gap > 0:
             self.context.state.average_gap(kind, self.app, gap)
