@@ -14,6 +14,11 @@ end; retrieved snippets and a request UUID appended per request); batch extracti
 separated by 10-30 minute pauses; an agent with large parallel tool results and a 10-20 minute
 human-approval pause mid-loop; three apps with images through one planner; and a fleet with
 seeded RANDOM assignment of requests to 8 workers. Run: ``cache_workloads.py --probe``.
+
+Added later and tuned on (each docstring says so): agents with approval pauses (one instance,
+sticky fleets), and, with the automatic-TTL work on fleets and long pauses, agents spread
+round-robin over 8 workers, a Haiku app whose system prompt carries a date and a seconds clock,
+and agents whose approvals mostly outlast the hour.
 """
 
 from __future__ import annotations
