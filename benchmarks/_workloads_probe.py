@@ -14,6 +14,11 @@ end; retrieved snippets and a request UUID appended per request); batch extracti
 separated by 10-30 minute pauses; an agent with large parallel tool results and a 10-20 minute
 human-approval pause mid-loop; three apps with images through one planner; and a fleet with
 seeded RANDOM assignment of requests to 8 workers. Run: ``cache_workloads.py --probe``.
+
+Added later and tuned on (each docstring says so): agents with approval pauses (one instance,
+sticky fleets), and, with the automatic-TTL work on fleets and long pauses, agents spread
+round-robin over 8 workers, a Haiku app whose system prompt carries a date and a seconds clock,
+and agents whose approvals mostly outlast the hour.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from typing import Any
 
 from _workload_parts import (
     agent_task,
+    agent_task_paused,
     between,
     chat,
     clock_text,
@@ -292,12 +298,75 @@ def fleet_random(seed: int = 313) -> Workload:
     return Workload("probe fleet random x8", "claude-opus-4-7", ordered)
 
 
+def fleet_rr_approvals(seed: int = 321) -> Workload:
+    """Sonnet-4-5 agents: 6 tasks of 7-11 steps started over 20 minutes, every request sent
+    round-robin to one of 8 workers (a worker sees a task's steps only now and then), half the
+    tasks waiting once for an 8-40 minute approval (added with the autottl work: tunable)."""
+    rng = random.Random(seed)
+    tools = _schema_tools(rng, 9, 100)
+    system = system_of(rng, 3000, "You are a billing operations agent.")
+    steps: list[Step] = []
+    ident = [0]
+    for k in range(6):
+        n = rng.randint(7, 11)
+        more, _ = agent_task(rng, system, tools, rng.uniform(0, 1200), n,
+                             rng.randint(2, n - 2) if k % 2 else None, (480, 2400), ident)
+        steps += more
+    ordered = _sorted(steps)
+    for i, step in enumerate(ordered):
+        step.instance = f"worker-{i % 8}"
+    return Workload("probe fleet rr approvals", "claude-sonnet-4-5", ordered, allow_1h=True)
+
+
+def dynamic_system_haiku(seed: int = 322) -> Workload:
+    """Haiku-4-5 (4096 minimum): a 6k-token system prompt headed by the date (it changes at
+    midnight) and ending with the user's line and the request's time to the second; 8 users,
+    half answering in 15-90 s, half after 6-40 minutes (added with the autottl work: tunable)."""
+    rng = random.Random(seed)
+    rules = words(rng, tokens_words(6000))
+    steps: list[Step] = []
+    for u in range(8):
+        who = f"Signed-in user: {rng.choice(('Ines', 'Jon', 'Kofi', 'Lea'))}-{u}"
+
+        def system(t: float, who: str = who) -> SystemMessage:
+            day, hms = clock_text(t, 21)
+            return SystemMessage(f"Date: {day}\nYou are a pharmacy help desk.\n{rules}\n"
+                                 f"{who}\nRequest time: {hms}")
+
+        lo, hi = (15, 90) if u % 2 == 0 else (360, 2400)
+        steps += chat(rng, system, 7, between(lo, hi), rng.uniform(0, 2400))
+    return Workload("probe dyn system haiku", "claude-haiku-4-5", _sorted(steps),
+                    allow_1h=True)
+
+
+def agent_long_pauses(seed: int = 323) -> Workload:
+    """Sonnet-4-6, one instance: 7 agent tasks, most waiting once or twice for an approval
+    that takes 1-3 hours (a few 10-40 minutes): heads written for the hour expire unread
+    (added with the autottl work: tunable)."""
+    rng = random.Random(seed)
+    tools = _schema_tools(rng, 8, 100)
+    system = system_of(rng, 2800, "You are a procurement agent.")
+    steps: list[Step] = []
+    ident = [0]
+    t = 0.0
+    for _ in range(7):
+        n = rng.randint(6, 10)
+        at = rng.sample(range(2, n), rng.choice((1, 1, 2)))
+        pauses = {i: (rng.uniform(3600, 10800) if rng.random() < 0.75
+                      else rng.uniform(600, 2400)) for i in at}
+        more = agent_task_paused(rng, system, tools, t, n, pauses, ident)
+        steps += more
+        t = more[-1].t + rng.uniform(60, 900)
+    return Workload("probe agent pauses 1-3h", "claude-sonnet-4-6", steps, allow_1h=True)
+
+
 PROBE = {
     w.__name__: w
     for w in (
         mixed_speeds, five_minute_edge, beyond_hour, fast_then_away, below_min_opus46,
         remove_oldest_pair, trim_tokens, dynamic_system, rag_system_snippets, batch_bursts,
         agent_approval_pause, apps_with_images, fleet_random, agent_pauses,
-        fleet_sticky_pauses, fleet_sticky_approvals,
+        fleet_sticky_pauses, fleet_sticky_approvals, fleet_rr_approvals, dynamic_system_haiku,
+        agent_long_pauses,
     )
 }

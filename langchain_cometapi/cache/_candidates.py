@@ -15,7 +15,7 @@ from ._kinds import SHARED_SEGMENTS, PrefixKind, needed_only_alone, tail_kind
 from ._pricing import PRICE_PLAIN, PRICE_READ, WRITE_PRICE
 from ._scan import Markable, Scan
 from ._select import READ_REACH, Candidate
-from ._ttl import chained, expected_reuse, late_next, odds, reuse_from
+from ._ttl import SHORT_GAP, chained, expected_reuse, late_next, odds, reuse_from
 
 __all__ = ["CandidateFinder", "foreign_ttl", "pick_ttl"]
 
@@ -263,7 +263,8 @@ class CandidateFinder:
         scan, prefix_tokens = self.scan, self.prefix_tokens
         before = prefix_tokens[scan.system_end] if scan.system_end >= 0 else 0.0
         kind = tail_kind(scan, prefix_tokens[tail] - before)
-        gap = self._conversation_gap(tail, gaps, kind)
+        tool_turn = _tool_turn(scan)
+        gap = self._conversation_gap(tail, gaps, kind, tool_turn)
         p_short, p_late = odds(
             self.context, kind, self.app, gap, dynamic=self.changing or self.volatile,
             shifted=self.shifted,
@@ -273,7 +274,7 @@ class CandidateFinder:
         if (
             "5m" in reuse
             and _net(reuse, "5m") > 0.0
-            and _tool_turn(scan)
+            and tool_turn
             and chained(self.context, kind, self.app)
         ):
             # A chain of entries 5m keeps alive: 1h on its tail is worth only what it keeps
@@ -311,12 +312,13 @@ class CandidateFinder:
         return 0.0
 
     def _conversation_gap(
-        self, tail: int, gaps: dict[int, float], kind: PrefixKind
+        self, tail: int, gaps: dict[int, float], kind: PrefixKind, tool_turn: bool = False
     ) -> float | None:
         """Time between this conversation's turns as seen here: since its previous turn if that
         was planned here; else, if an older turn was (the ones in between went to other planners
         of a fleet), the time since then over the user turns added since, which is also learnt
-        as one outcome for this kind of prefix (a fleet planner sees no gap otherwise)."""
+        as one outcome for this kind of prefix (a fleet planner sees no gap otherwise); not in a
+        tool loop when that mean is long: it tells of an approval pause now over, not slow steps."""
         scan, anchor = self.scan, self.anchor
         since = scan.message_starts[scan.message_of[anchor]] if anchor is not None else 0
         lowest = max(since, scan.system_end + 1)  # in the messages, from the previous turn on
@@ -332,6 +334,8 @@ class CandidateFinder:
             return None
         turns = scan.message_roles[scan.message_of[older] + 1 :].count("user")
         gap = gaps[older] / max(turns, 1)
+        if tool_turn and gap > SHORT_GAP:
+            return None
         if self.context.learn and gap > 0:
             self.context.state.average_gap(kind, self.app, gap)
         return gap

@@ -32,6 +32,9 @@ _PRIOR_WEIGHT = 2.0
 #: 1h costs 2x to write: one late reuse is not a habit (a fleet worker sees every eighth call).
 _LATE_WEIGHT = 4.0
 _SHARED_RATE = 0.2
+#: Weight of the prior "a conversation that comes back after a pause comes back within the
+#: hour" against returns seen after it.
+_RETURN_WEIGHT = 2.0
 #: A written entry the API did not read back is seen, not inferred from silence: it weighs more
 #: than a trial that lapsed unseen here.
 _SEEN_MISS = 2.0
@@ -60,6 +63,9 @@ class Bucket:
     hits: float = 0.0
     trials: float = 0.0
     late: float = 0.0
+    #: Misses seen again only after the hour (decayed with ``late``): against ``late``, how
+    #: often a conversation that comes back after a pause comes back within the hour.
+    beyond: float = 0.0
 
     def add_trial(self, hit: bool, weight: float = 1.0) -> None:
         self.hits = self.hits * _DECAY + hit * weight
@@ -74,6 +80,12 @@ class Bucket:
 
     def add_late(self, weight: float = 1.0) -> None:
         self.late = self.late * _DECAY + weight
+        self.beyond *= _DECAY
+
+    def add_beyond(self, weight: float = 1.0) -> None:
+        """A miss seen again only after the hour. It leaves ``late`` as it is: ``late_share``
+        counts such a miss as not late already (it is in the trials)."""
+        self.beyond = self.beyond * _DECAY + weight
 
     def p(self, prior: float) -> float:
         """P(seen again within 5 minutes)."""
@@ -83,6 +95,11 @@ class Bucket:
         """P(seen again within the hour | not within 5 minutes); open trials count as not yet."""
         misses = max(0.0, self.trials - self.hits)
         return min(1.0, (self.late + prior * _LATE_WEIGHT) / (misses + _LATE_WEIGHT))
+
+    def return_share(self) -> float:
+        """P(within the hour | seen again after 5 minutes): misses that never come back (a
+        conversation that ended) do not count. The prior is "within the hour"."""
+        return (self.late + _RETURN_WEIGHT) / (self.late + self.beyond + _RETURN_WEIGHT)
 
 
 _LIVE: weakref.WeakSet[CacheState] = weakref.WeakSet()
@@ -175,6 +192,14 @@ class CacheState:
             return own.late_share(LATE_PRIOR)
         return self.bucket((kind, None)).late_share(LATE_PRIOR)
 
+    def return_share(self, kind: PrefixKind, app: Hashable) -> float:
+        """P(within the hour | seen again after 5 minutes), like ``late_share``: this
+        application's own evidence once it has some, else every application's."""
+        own = self.bucket((kind, app))
+        if own.late + own.beyond > 0.0:
+            return own.return_share()
+        return self.bucket((kind, None)).return_share()
+
     def sweep(self, now: float) -> None:
         """Close trials whose 5 minutes passed without a sighting (misses)."""
         queue = self._trials
@@ -234,8 +259,10 @@ class CacheState:
         for key in ((kind, app), (kind, None)):
             bucket = self.bucket(key)
             bucket.add_trial(gap <= _FIVE_MINUTES)
-            if gap > _FIVE_MINUTES:
-                bucket.add_late(float(gap <= _ONE_HOUR))
+            if gap > _ONE_HOUR:
+                bucket.add_beyond()
+            elif gap > _FIVE_MINUTES:
+                bucket.add_late()
 
     def observe_reads(self, expected: int, actual: int) -> None:
         """Track how often the API reads more than this planner knew was cached: then other
@@ -273,16 +300,22 @@ class CacheState:
             if entry.trial_open and gap <= _FIVE_MINUTES:
                 entry.trial_open = False
                 self._add_trial(entry.bucket, True)
-            elif entry.awaiting_late and gap <= _ONE_HOUR:
-                weight = 1.0 - self.shared  # others may have reused it in between
-                self.bucket(entry.bucket).add_late(weight)
-                if entry.bucket[1] is not None:
-                    self.bucket((entry.bucket[0], None)).add_late(weight)
+            elif entry.awaiting_late:
+                self._add_return(entry.bucket, gap <= _ONE_HOUR)
             entry.awaiting_late = False
         entry.last_seen = now
         if entry.rearm and entry.bucket is not None:
             self._open(key, entry, now)
         return entry
+
+    def _add_return(self, bucket: BucketKey, late: bool) -> None:
+        """A missed prefix is seen again, within the hour (late) or after it."""
+        weight = 1.0 - self.shared  # others may have reused it in between
+        for key in (bucket, (bucket[0], None)) if bucket[1] is not None else (bucket,):
+            if late:
+                self.bucket(key).add_late(weight)
+            else:
+                self.bucket(key).add_beyond(weight)
 
     def restart(self, key: int, now: float) -> None:
         """A request contains this prefix, and its outcome is counted on a longer one of the

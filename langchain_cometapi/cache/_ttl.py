@@ -17,8 +17,8 @@ from ._context import PlanContext
 from ._kinds import PRIORS, PrefixKind
 from ._select import expected_reads
 
-__all__ = ["CHAIN_SHARE", "LATE_EVIDENCE", "chained", "expected_reuse", "late_next", "odds",
-           "reuse_from"]
+__all__ = ["CHAIN_SHARE", "LATE_EVIDENCE", "SHORT_GAP", "chained", "expected_reuse", "late_next",
+           "odds", "reuse_from"]
 
 #: Share of late reuses below which 1h is not even considered: the write premium needs a habit
 #: of long gaps, not the occasional straggler.
@@ -32,6 +32,8 @@ CHAIN_SHARE = 0.5
 _CHAIN_TRIALS = 2.0
 #: A gap counts as "within" a TTL when it is under this share of it (next gaps vary).
 _GAP_MARGIN = 0.8
+#: A gap taken for "within 5 minutes".
+SHORT_GAP = _GAP_MARGIN * TTL_SECONDS["5m"]
 
 
 def odds(
@@ -55,7 +57,9 @@ def odds(
         short_gap = gap <= _GAP_MARGIN * TTL_SECONDS["5m"]
         p_short = 0.5 * p_short + 0.5 * short_gap
         if not short_gap and gap <= _GAP_MARGIN * TTL_SECONDS["1h"]:
-            late = 0.5 * late + 0.5
+            # this conversation came back after minutes: as its kind's returns do (a person's
+            # habit; an agent whose pauses mostly outlast the hour is no such evidence)
+            late = 0.5 * late + 0.5 * state.return_share(kind, app)
     if shifted:
         p_short *= 0.25
         late *= 0.25

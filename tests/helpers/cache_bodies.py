@@ -59,3 +59,25 @@ def chat_body(
         "system": "You help.\n" + words(system_words),
         "messages": messages,
     }
+
+
+AGENT_TOOLS = [
+    {"name": f"tool_{i}", "description": words(60, i),
+     "input_schema": {"type": "object", "properties": {"p": {"type": "string"}}}}
+    for i in range(5)
+]
+
+
+def agent_body(task: int, steps: int) -> dict[str, Any]:
+    """A tool loop after ``steps`` tool calls: each step an assistant tool_use and its result."""
+    first = {"role": "user", "content": f"task {task}: " + words(60, task)}
+    messages: list[dict[str, Any]] = [first]
+    for s in range(steps):
+        ident = f"toolu_{task:03d}_{s:03d}"
+        messages.append({"role": "assistant", "content": [
+            {"type": "text", "text": words(12, s)},
+            {"type": "tool_use", "id": ident, "name": "tool_1", "input": {"p": words(4, s)}}]})
+        messages.append({"role": "user", "content": [
+            {"type": "tool_result", "tool_use_id": ident, "content": words(500, task * 31 + s)}]})
+    return {"model": "claude-sonnet-4-6", "max_tokens": 256, "tools": AGENT_TOOLS,
+            "system": "You operate the cluster.\n" + words(1800), "messages": messages}

@@ -3,8 +3,6 @@ only where what it keeps through the pause pays for it (``_select._staked``)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from langchain_cometapi.cache import CachePolicy
 from langchain_cometapi.cache._candidates import _tool_turn, foreign_ttl
 from langchain_cometapi.cache._context import PlanContext
@@ -15,30 +13,10 @@ from langchain_cometapi.cache._select import Candidate, choose
 from langchain_cometapi.cache._state import CacheState
 from langchain_cometapi.cache._ttl import chained, late_next, odds
 from langchain_cometapi.testing import ManualClock, MessagesEmulator
-from tests.helpers.cache_bodies import chat_body, words
+from tests.helpers.cache_bodies import agent_body, chat_body, words
 from tests.helpers.cache_traffic import exchange
 
 HEADERS = {"x-api-key": "k", "anthropic-version": "2023-06-01"}
-TOOLS = [
-    {"name": f"tool_{i}", "description": words(60, i),
-     "input_schema": {"type": "object", "properties": {"p": {"type": "string"}}}}
-    for i in range(5)
-]
-
-
-def _agent_body(task: int, steps: int) -> dict[str, Any]:
-    """A tool loop after ``steps`` tool calls: each step an assistant tool_use and its result."""
-    first = {"role": "user", "content": f"task {task}: " + words(60, task)}
-    messages: list[dict[str, Any]] = [first]
-    for s in range(steps):
-        ident = f"toolu_{task:03d}_{s:03d}"
-        messages.append({"role": "assistant", "content": [
-            {"type": "text", "text": words(12, s)},
-            {"type": "tool_use", "id": ident, "name": "tool_1", "input": {"p": words(4, s)}}]})
-        messages.append({"role": "user", "content": [
-            {"type": "tool_result", "tool_use_id": ident, "content": words(500, task * 31 + s)}]})
-    return {"model": "claude-sonnet-4-6", "max_tokens": 256, "tools": TOOLS,
-            "system": "You operate the cluster.\n" + words(1800), "messages": messages}
 
 
 def _replay(policy: CachePolicy) -> tuple[float, int]:
@@ -51,7 +29,7 @@ def _replay(policy: CachePolicy) -> tuple[float, int]:
     for task in range(8):
         for step in range(9):
             clock.advance(900.0 if task % 2 and step == 4 else 10.0)
-            _, price = exchange(planner, emulator, _agent_body(task, step))
+            _, price = exchange(planner, emulator, agent_body(task, step))
             refused += price is None
             cost += price or 0.0
         clock.advance(120.0)
@@ -159,7 +137,7 @@ def test_late_next_turn_is_zero_without_late_evidence_or_a_choice_of_ttl() -> No
 
 
 def test_only_a_request_answering_tool_calls_is_a_tool_turn() -> None:
-    agent = _agent_body(1, 3)
+    agent = agent_body(1, 3)
     chat = {"model": "claude-sonnet-4-6", "system": "s " + words(50), "messages": [
         {"role": "user", "content": "hello " + words(20)},
         {"role": "assistant", "content": [{"type": "text", "text": words(30)}]},
