@@ -18,6 +18,7 @@ __all__ = [
     "fingerprint",
     "marker_ttl",
     "nested_markers",
+    "text_chars",
 ]
 
 #: Block types that may carry cache_control (thinking blocks and unknown types may not).
@@ -114,3 +115,17 @@ def eligible(block: Any) -> bool:
     if kind not in ELIGIBLE_TYPES:
         return False
     return not (kind == "text" and not block.get("text"))
+
+
+def text_chars(content: Any) -> int:
+    """Characters of a message's text: its text blocks' strings and its tool results' string
+    contents (what ``_fastpath`` counts to know a prompt is surely large)."""
+    if isinstance(content, list):  # the common case first (a value is a list or a str)
+        total = 0
+        for block in content:
+            if type(block) is dict or isinstance(block, Mapping):
+                text = block.get("text") or block.get("content")
+                if isinstance(text, str):
+                    total += len(text)
+        return total
+    return len(content) if isinstance(content, str) else 0

@@ -14,10 +14,31 @@ from typing import Any
 
 from ._blocks import IMAGE_TYPES, nested_markers
 
-__all__ = ["NOT_COPIED", "copy_of", "strict_copy_or_none"]
+__all__ = ["NOT_COPIED", "NOT_PLAIN", "copy_of", "plain_block", "plain_text", "strict_copy_or_none"]
 
 #: Stands for a message that was not copied: it equals no message.
 NOT_COPIED = object()
+#: Stands for content that is not plain text (``plain_text``).
+NOT_PLAIN = object()
+
+
+def plain_text(content: Any) -> object:
+    """The content's text object when it is a str or one plain text block, else ``NOT_PLAIN``:
+    such a message carries no marker, image or nested block and is fully known by its text."""
+    if type(content) is str:
+        return content
+    if type(content) is list and len(content) == 1:
+        return plain_block(content[0])
+    return NOT_PLAIN
+
+
+def plain_block(block: Any) -> object:
+    """The text of a block that holds nothing but its type and text, else ``NOT_PLAIN``."""
+    if type(block) is dict and len(block) == 2 and block.get("type") == "text":
+        text = block.get("text")
+        if type(text) is str:
+            return text
+    return NOT_PLAIN
 
 
 def copy_of(message: Any, content: Any, text: object) -> object:

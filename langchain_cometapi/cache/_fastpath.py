@@ -12,6 +12,7 @@ from typing import Any
 from .._models import min_cacheable_tokens
 from .._wire.validate import count_cache_markers
 from ..tokens import _estimate as _tokens
+from ._blocks import text_chars
 from ._plan import CachePlan
 from ._policy import CachePolicy
 from ._pricing import PRICE_PLAIN
@@ -24,14 +25,14 @@ _SMALL_SHARE = 0.5
 
 
 def far_below_minimum(
-    body: Mapping[str, Any], policy: CachePolicy, state: CacheState
+    body: Mapping[str, Any], policy: CachePolicy, state: CacheState, known: tuple[int, int] = (0, 0)
 ) -> tuple[CachePlan, int] | None:
     """A no-marker plan for a prompt far below the minimum and the raw token estimate behind it
     (0 when not estimated), else None (plan it in full)."""
     model = str(body.get("model", ""))
     minimum = policy.min_tokens or min_cacheable_tokens(model)
     limit = _SMALL_SHARE * minimum
-    if _surely_large(body, _LARGE_CHARS_PER_TOKEN * limit):
+    if _surely_large(body, _LARGE_CHARS_PER_TOKEN * limit, known):
         return None
     bound = _token_upper_bound(body, limit)
     if bound is not None:
@@ -59,23 +60,20 @@ _FRAMING = 16  # generous per-message and per-block framing, in tokens
 _LARGE_CHARS_PER_TOKEN = 8
 
 
-def _surely_large(body: Mapping[str, Any], chars: float) -> bool:
+def _surely_large(body: Mapping[str, Any], chars: float, known: tuple[int, int] = (0, 0)) -> bool:
     """Whether the message texts alone hold ``chars`` characters (then the prompt cannot be far
     below the minimum, and the full pass may skip estimating it twice). Stops once it knows.
     Texts are those of text blocks and the string content of tool results (an agent's history
     is mostly results: counting only text blocks sent it to the full estimate on every call)."""
-    total = 0
-    for turn in reversed(body.get("messages") or ()):
+    counted, total = known
+    if total >= chars:
+        return True
+    messages = body.get("messages") or ()
+    for m in range(len(messages) - 1, counted - 1, -1):
+        turn = messages[m]
         # ``type(x) is dict or`` skips the slow ABC check in the common case
         content = turn.get("content") if type(turn) is dict or isinstance(turn, Mapping) else None
-        if isinstance(content, list):  # the common case first (a value is a list or a str)
-            for block in content:
-                if type(block) is dict or isinstance(block, Mapping):
-                    text = block.get("text") or block.get("content")
-                    if isinstance(text, str):
-                        total += len(text)
-        elif isinstance(content, str):
-            total += len(content)
+        total += text_chars(content)
         if total >= chars:
             return True
     return False

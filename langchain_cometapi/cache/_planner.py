@@ -56,12 +56,14 @@ def _plan(
     limits: Restrictions,
 ) -> tuple[dict[str, Any], CachePlan, Ledger]:
     state = state if state is not None else CacheState(policy.history_size)
-    small = far_below_minimum(body, policy, state)
-    if small is not None:
-        plan, raw = small
-        return dict(body), plan, Ledger(raw_estimate=raw)
     with state.lock:
-        return Planning(body, policy, state, learn, limits).run()
+        shared = state.recent_scans.lineage(body.get("messages"))
+        known = (shared[1], shared[0].text_chars[shared[1]]) if shared is not None else (0, 0)
+        small = far_below_minimum(body, policy, state, known)
+        if small is not None:
+            plan, raw = small
+            return dict(body), plan, Ledger(raw_estimate=raw)
+        return Planning(body, policy, state, learn, limits, shared).run()
 
 
 #: How long a write planned but not yet answered keeps other requests off its prefix. The entry

@@ -74,7 +74,7 @@ class Planning:
 
     __slots__ = (
         "body", "context", "floor", "learn", "limits", "minimum", "model", "notes", "now",
-        "policy", "state",
+        "policy", "shared", "state",
     )  # fmt: skip
 
     def __init__(
@@ -84,8 +84,10 @@ class Planning:
         state: CacheState,
         learn: bool,
         limits: Restrictions,
+        shared: tuple[Scan, int] | None = None,
     ) -> None:
         self.body = body
+        self.shared = shared
         self.learn = learn
         self.policy = policy
         self.state = state
@@ -116,7 +118,9 @@ class Planning:
                 cuts = (0, state.splitter.shared_cut or 0, split_at, len(splittable))
                 parts = [splittable[a:b] for a, b in pairwise(cuts) if b > a]
                 blocks = [*blocks[:-1], *({"type": "text", "text": part} for part in parts)]
-        scan = scan_body(self.body, blocks, state.token_memo_for_scan(), state.recent_scans)
+        scan = scan_body(
+            self.body, blocks, state.token_memo_for_scan(), state.recent_scans, self.shared
+        )
         ratio = state.ratio
         prefix_tokens = list(map(mul, scan.prefix_tokens, repeat(ratio)))  # at C level
         static_end = scan.system_end - (split_at is not None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from langchain_cometapi.cache._fastpath import _surely_large, _token_upper_bound
 from langchain_cometapi.cache._planner import CachePlanner
 
@@ -48,3 +50,32 @@ def test_tool_results_count_toward_a_surely_large_prompt() -> None:
                      {"role": "user", "content": [result]}]
     assert _surely_large({"messages": messages}, 4096)
     assert not _surely_large({"messages": messages[:3]}, 4096)
+
+
+def test_a_continuing_conversation_is_known_large_without_walking_its_history(
+    monkeypatch: Any,
+) -> None:
+    """The characters of the messages a request shares with its conversation's previous
+    request are that request's record (``_recent.ScanCache.lineage``): only the new turn is
+    walked to know the prompt is large."""
+    import langchain_cometapi.cache._fastpath as fastpath
+
+    words = "alpha beta gamma delta " * 60
+    history = [{"role": "user" if i % 2 == 0 else "assistant",
+                "content": [{"type": "text", "text": f"{i} {words}"}]} for i in range(30)]
+    planner = CachePlanner()
+    planner.plan({"model": "claude-sonnet-4-5", "max_tokens": 10, "messages": history[:29]})
+    walked: list[object] = []
+
+    def counting(content: object) -> int:
+        walked.append(content)
+        return real(content)
+
+    real = fastpath.text_chars
+    monkeypatch.setattr(fastpath, "text_chars", counting)
+    fresh = [{"role": m["role"], "content": [dict(b) for b in m["content"]]} for m in history]
+    _, plan = planner.plan({"model": "claude-sonnet-4-5", "max_tokens": 10, "messages": fresh})
+    assert not any("far below" in note for note in plan.notes)
+    assert len(walked) <= 1  # the new turn only
+    assert _surely_large({"messages": []}, 4096, known=(0, 5000))
+    assert not _surely_large({"messages": []}, 4096, known=(0, 4000))

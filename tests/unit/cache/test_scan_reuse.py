@@ -210,3 +210,72 @@ def test_new_scan_is_the_dataclass_default_in_every_field() -> None:
     assert fast == slow
     other = new_scan()
     assert other.block_fps is not fast.block_fps and other.user_ttl is not fast.user_ttl
+
+
+_TEXTS = [words(40, salt) for salt in range(12)]  # one object per text, as a converter reuses
+
+
+def _chat(turns: int, last: str) -> dict[str, Any]:
+    texts = _TEXTS[:turns]
+    messages = [{"role": "user" if i % 2 == 0 else "assistant",
+                 "content": [{"type": "text", "text": t}]} for i, t in enumerate(texts)]
+    return _body([*messages, {"role": "user", "content": last}])
+
+
+def test_the_next_request_extends_its_conversations_scan_in_place() -> None:
+    """Same head, same leading messages: the previous scan is cut back to them and extended
+    (nothing copied, flat in conversation length), and equals a full scan."""
+    recent, memo = ScanCache(), {}
+    first = scan_body(_chat(9, "one more question"), SYSTEM, memo, recent)
+    for last in ("another question", "yet another one, longer than the others were"):
+        body = _chat(9, last)
+        extended = scan_body(body, SYSTEM, memo, recent)
+        assert extended is first
+        assert _fields(extended) == _fields(scan_body(body, SYSTEM))
+        assert extended.text_chars == scan_body(body, SYSTEM).text_chars
+
+
+def test_another_head_copies_the_scan_instead_of_extending_it() -> None:
+    """A request with another system prompt, model, tools or setting keeps the earlier scan as
+    it was (its messages are copied from it): it is still what its own head's requests find."""
+    body = _chat(7, "question")
+    other_system = [{"type": "text", "text": "Another assistant.\n" + words(300, 5)}]
+    tools = [{"name": "t", "description": "d", "input_schema": {"type": "object"}}]
+    for system, other in (
+        (other_system, body),
+        (SYSTEM, {**body, "model": "claude-opus-4-1"}),
+        (SYSTEM, {**body, "tools": tools}),
+        (SYSTEM, {**body, "tool_choice": {"type": "auto"}}),
+        (SYSTEM, {**body, "thinking": {"type": "enabled", "budget_tokens": 2048}}),
+        (SYSTEM, {**body, "output_format": {"type": "json_schema", "schema": {}}}),
+    ):
+        recent, memo = ScanCache(), {}
+        first = scan_body(body, SYSTEM, memo, recent)
+        kept = _fields(first)
+        scanned = scan_body(other, system, memo, recent)
+        assert scanned is not first and _fields(first) == kept
+        assert _fields(scanned) == _fields(scan_body(other, system))
+
+
+def test_a_request_that_fails_while_extending_leaves_no_half_built_scan(
+    monkeypatch: Any,
+) -> None:
+    recent, memo = ScanCache(), {}
+    scan_body(_chat(9, "question"), SYSTEM, memo, recent)
+    failing = _chat(9, "a text the estimator chokes on")
+
+    def choke(text: str, *, model: str | None = None) -> int:
+        raise RuntimeError("estimator failed")
+
+    import langchain_cometapi.cache._scan as scan_module
+
+    with monkeypatch.context() as patched:
+        patched.setattr(scan_module._tokens, "estimate_text_block_once", choke)
+        try:
+            scan_body(failing, SYSTEM, memo, recent)
+        except RuntimeError:
+            pass
+        else:
+            raise AssertionError("the estimator was not reached")
+    for body in (failing, _chat(9, "the next question")):  # the same request retried, the next
+        assert _fields(scan_body(body, SYSTEM, memo, recent)) == _fields(scan_body(body, SYSTEM))
