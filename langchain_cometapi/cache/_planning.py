@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
-from itertools import pairwise, repeat
-from operator import mul
+from itertools import pairwise
 from typing import Any
 
 from .._models import min_cacheable_tokens
@@ -23,6 +22,7 @@ from ._ledger import Ledger, Unseen
 from ._lookback import previous_tail
 from ._plan import Action, Breakpoint, CachePlan, Location, new_breakpoint
 from ._policy import CachePolicy
+from ._positions import scaled_tokens
 from ._pricing import PRICE_PLAIN, input_cost
 from ._scan import Markable, Scan, scan_body
 from ._select import Choice, choose
@@ -121,8 +121,7 @@ class Planning:
         scan = scan_body(
             self.body, blocks, state.token_memo_for_scan(), state.recent_scans, self.shared
         )
-        ratio = state.ratio
-        prefix_tokens = list(map(mul, scan.prefix_tokens, repeat(ratio)))  # at C level
+        prefix_tokens = scaled_tokens(scan, state.ratio)
         static_end = scan.system_end - (split_at is not None)
         app: Hashable = scan.hashes[static_end] if static_end >= 0 else ("no-system", self.model)
         anchor = previous_tail(scan, Markable(scan))  # where the previous turn's tail sat

@@ -8,10 +8,12 @@ next request), and every later stage of a planning pass reads it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import mul
 
 from ._plan import Location
 
-__all__ = ["HeadInputs", "Markable", "Scan", "new_scan"]
+__all__ = ["HeadInputs", "Markable", "Scan", "new_scan", "scaled_tokens"]
 
 #: What a scan's head (tools and system positions, base tokens, head key) was built from: the
 #: model, the fingerprints of the tools (the object ``ScanCache`` keeps for equal tools, None
@@ -46,6 +48,10 @@ class Scan:
     base_tokens: int = 0  # billed once per request, before the first block (tool-use prompt)
     head_key: int = 0  # the head's fingerprint, with the settings that key the messages' cache
     head_inputs: HeadInputs | None = None  # None: a head that cannot be taken over (markers)
+    #: ``prefix_tokens`` times ``scaled_ratio`` (the learnt estimate ratio), for the positions
+    #: scaled so far: an extended scan scales only its new positions (``scaled_tokens``)
+    scaled: list[float] = field(default_factory=list)
+    scaled_ratio: float = 0.0
 
     def __len__(self) -> int:
         return len(self.block_fps)
@@ -86,7 +92,21 @@ def new_scan() -> Scan:
     scan.system_block_ends, scan.message_starts, scan.message_roles = [], [], []
     scan.message_keys, scan.message_copies, scan.text_chars = [], [], [0]
     scan.has_images, scan.base_tokens, scan.head_key, scan.head_inputs = False, 0, 0, None
+    scan.scaled, scan.scaled_ratio = [], 0.0
     return scan
+
+
+def scaled_tokens(scan: Scan, ratio: float) -> list[float]:
+    """``scan.prefix_tokens`` times ``ratio`` (API units), at C level. Kept on the scan: when
+    it was extended in place with the ratio unchanged, only the new positions are scaled (the
+    list is shared, so nothing may change it)."""
+    scaled, tokens = scan.scaled, scan.prefix_tokens
+    if scan.scaled_ratio != ratio:
+        scaled = scan.scaled = list(map(mul, tokens, repeat(ratio)))
+        scan.scaled_ratio = ratio
+    elif len(scaled) < len(tokens):
+        scaled.extend(map(mul, tokens[len(scaled) :], repeat(ratio)))
+    return scaled
 
 
 class Markable:
@@ -99,10 +119,8 @@ class Markable:
         self._eligible, self._user_ttl = scan.eligible, scan.user_ttl  # kept, not copied
 
     def __contains__(self, pos: object) -> bool:
-        eligible = self._eligible
-        return (
-            isinstance(pos, int)
-            and 0 <= pos < len(eligible)
-            and eligible[pos]
-            and pos not in self._user_ttl
-        )
+        try:  # an int in range; anything else raises below (a bool is an int)
+            at: int = pos  # type: ignore[assignment]
+            return at >= 0 and self._eligible[at] and at not in self._user_ttl
+        except (TypeError, IndexError):
+            return False

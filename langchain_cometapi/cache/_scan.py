@@ -326,6 +326,7 @@ def _cut(scan: Scan, end: int, count: int) -> None:
     del scan.block_fps[end:], scan.prefix_tokens[end:], scan.eligible[end:]
     del scan.message_of[end:], scan.message_starts[count:], scan.message_roles[count:]
     del scan.message_keys[count:], scan.message_copies[count:], scan.text_chars[count + 1 :]
+    del scan.scaled[end:]
 
 
 def _copied_positions(scan: Scan, copied: int) -> int:

@@ -6,6 +6,7 @@ import copy
 import dataclasses
 from typing import Any
 
+from langchain_cometapi.cache._positions import Markable, scaled_tokens
 from langchain_cometapi.cache._scan import Scan, ScanCache, _shared_messages, new_scan, scan_body
 from tests.helpers.cache_bodies import words
 
@@ -279,3 +280,26 @@ def test_a_request_that_fails_while_extending_leaves_no_half_built_scan(
             raise AssertionError("the estimator was not reached")
     for body in (failing, _chat(9, "the next question")):  # the same request retried, the next
         assert _fields(scan_body(body, SYSTEM, memo, recent)) == _fields(scan_body(body, SYSTEM))
+
+
+def test_markable_positions_are_eligible_ints_in_range_without_a_users_marker() -> None:
+    scan = new_scan()
+    scan.eligible.extend([True, False, True, True])
+    scan.user_ttl[3] = "5m"
+    markable = Markable(scan)
+    assert [p for p in range(-2, 6) if p in markable] == [0, 2]
+    assert True not in markable and False in markable  # a bool is the int it stands for
+    for odd in (2.0, "2", None, (2,)):
+        assert odd not in markable
+
+
+def test_scaled_tokens_of_an_extended_scan_equal_a_fresh_scaling() -> None:
+    """The scaled prefix tokens are kept on the scan; extended in place, only its new positions
+    are scaled, and a new ratio rescales them all."""
+    recent, memo = ScanCache(), {}
+    scan = scan_body(_chat(9, "question"), SYSTEM, memo, recent)
+    first = scaled_tokens(scan, 0.9)
+    assert first == [t * 0.9 for t in scan.prefix_tokens]
+    for last, ratio in (("another question, longer", 0.9), ("a third one", 1.1)):
+        scan = scan_body(_chat(9, last), SYSTEM, memo, recent)
+        assert scaled_tokens(scan, ratio) == [t * ratio for t in scan.prefix_tokens]
