@@ -40,7 +40,7 @@ def apply_markers(
     in_tools: list[Location] = []
     in_messages: list[Location] = []
     for loc in marks:  # one pass, appends only: a plan has a few marks
-        area = loc[0] if type(loc[0]) is str else str(loc[0])
+        area = loc[0]
         if area == "messages":
             in_messages.append(loc)
         elif area == "system":
@@ -72,13 +72,13 @@ def _marked_messages(
     messages = list(source or ())
     copied: dict[int, list[Any]] = {}  # message index -> its content blocks, copied once
     for loc in locations:
-        m, index = int(loc[1]), int(loc[2])
+        m, index = loc[1], loc[2]
+        assert type(m) is int and type(index) is int  # from ``Scan.location``
         blocks = copied.get(m)
         if blocks is None:
-            message = dict(messages[m])
+            message = messages[m] = dict(messages[m])
             content = message.get("content")
             blocks = [content] if isinstance(content, str) else list(content or ())
             message["content"] = copied[m] = blocks
-            messages[m] = message
         blocks[index] = _marked(blocks[index], marks[loc])
     return messages

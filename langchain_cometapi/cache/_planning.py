@@ -50,6 +50,8 @@ class Restrictions:
 
 def split_candidate(system: Any) -> tuple[list[Any], str | None]:
     """System as a block list, plus the text of its last block when that block may be split."""
+    if type(system) is str and system:  # the common case, one plain block: nothing to test
+        return [{"type": "text", "text": system}], system
     if isinstance(system, str):
         blocks: list[Any] = [{"type": "text", "text": system}] if system else []
     elif isinstance(system, list):
