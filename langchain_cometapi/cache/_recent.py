@@ -70,6 +70,10 @@ class ScanCache:
             return
         first = id(scan.message_keys[0])
         items, lineage = self._items, self._lineage
+        if lineage.get(first) is scan and items.get((head, first)) is scan:  # extended in place
+            items.move_to_end((head, first))
+            lineage.move_to_end(first)
+            return
         items[head, first] = scan
         items.move_to_end((head, first))
         while len(items) > self._capacity:

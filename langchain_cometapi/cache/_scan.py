@@ -124,11 +124,12 @@ class _Builder:
         plain = plain_text(content)
         scan.message_keys.append(plain)
         scan.message_copies.append(copy_of(message, content, plain))
-        scan.text_chars.append(scan.text_chars[-1] + text_chars(content))
         if plain is not NOT_PLAIN:
             assert isinstance(plain, str)
+            scan.text_chars.append(scan.text_chars[-1] + len(plain))  # ``text_chars`` of it
             self.text(plain, m, self.framing)
             return
+        scan.text_chars.append(scan.text_chars[-1] + text_chars(content))
         for b, block in enumerate(content if isinstance(content, list) else ()):
             if isinstance(block, Mapping) and block.get("type") in IMAGE_TYPES:
                 scan.has_images = True
