@@ -18,7 +18,7 @@ from pydantic.functional_validators import field_validator, model_validator
 
 from ._batching import WarmBatchMixin
 from ._copying import RuntimeCopyMixin
-from ._http.client import CLIENT_SETTINGS, MessagesClient
+from ._http.client import CLIENT_SETTINGS, CallOptions, MessagesClient
 from ._http.credentials import hide_url, url_secret, without_userinfo
 from ._models import default_profile
 from ._version import __version__
@@ -226,14 +226,13 @@ class ChatCometAPI(RuntimeCopyMixin, WarmBatchMixin, BaseChatModel):
 
     def _prepare(
         self, messages: Sequence[BaseMessage], stop: list[str] | None, kwargs: dict[str, Any]
-    ) -> tuple[dict[str, Any], dict[str, str] | None, CachePlan | None]:
+    ) -> tuple[dict[str, Any], CallOptions, CachePlan | None]:
         request = build_request(messages, self._defaults(), stop, kwargs)
-        body, headers = request.body, request.headers
-        self._client.require_auth(headers)
+        body, options = request.body, self._client.prepare(request.headers, request.request_options)
         if self._planner is None:
-            return body, headers, None
+            return body, options, None
         planned, plan = self._planner.plan(body)
-        return planned, headers, plan
+        return planned, options, plan
 
     def _observe(self, plan: CachePlan | None, usage: Any, headers: Mapping[str, str]) -> None:
         if not isinstance(usage, Mapping):  # the planner reads the Date of the headers below

@@ -40,24 +40,19 @@ CALL_OPTIONS = frozenset(
     }
 )  # fmt: skip
 
+#: The anthropic SDK's request options that ChatAnthropic passes through per call: applied to
+#: that request by the HTTP client (``WireRequest.request_options``), never body fields.
+#: (``extra_body``, also the SDK's, is merged into the body.)
+REQUEST_OPTIONS = ("timeout", "extra_query")
+
 #: Per-call arguments that are settings of the model or of its HTTP client, never body fields:
 #: the API would answer 400 ("Extra inputs are not permitted") after the request was sent.
-#: ``timeout`` and ``extra_query`` are request options of the anthropic SDK that ChatAnthropic
-#: passes through per call; ``extra_body`` (also the SDK's) is merged into the body.
-CLIENT_ONLY = {
-    "timeout": "timeout is a setting of the model, not of one call: use "
-    "llm.model_copy(update={'timeout': ...}) for a model with another timeout",
-    "extra_query": "query parameters are not sent to the Messages endpoint; pass body fields "
-    "as call arguments or extra_body={...}",
-}
-CLIENT_ONLY.update(
-    dict.fromkeys(
-        ("default_request_timeout", "max_retries", "streaming", "base_url", "anthropic_api_url",
-         "api_base", "default_headers", "auth", "anthropic_version", "prompt_cache",
-         "http_client", "http_async_client", "model_name", "model_kwargs"),
-        "it is a constructor setting of ChatCometAPI, not a call argument: set it on the model "
-        "(llm.model_copy(update={...}))",
-    )
+CLIENT_ONLY = dict.fromkeys(
+    ("default_request_timeout", "max_retries", "streaming", "base_url", "anthropic_api_url",
+     "api_base", "default_headers", "auth", "anthropic_version", "prompt_cache", "http_client",
+     "http_async_client", "model_name", "model_kwargs"),
+    "it is a constructor setting of ChatCometAPI, not a call argument: set it on the model "
+    "(llm.model_copy(update={...}))",
 )  # fmt: skip
 
 
@@ -98,6 +93,8 @@ EFFORTS = ("low", "medium", "high", "xhigh", "max")
 class WireRequest:
     body: dict[str, Any]
     headers: dict[str, str] | None
+    #: The call's ``REQUEST_OPTIONS`` that were given (checked by the HTTP client).
+    request_options: dict[str, Any] = field(default_factory=dict)
 
 
 def build_request(
@@ -112,6 +109,8 @@ def build_request(
     kwargs = reveal_call_secrets(kwargs)  # a copy, credentials hidden by ``bind`` opened
     refuse_secret_names(kwargs, "the call arguments")
     options = {k: kwargs.pop(k) for k in list(kwargs) if k in CALL_OPTIONS}
+    sending = {k: kwargs.pop(k) for k in REQUEST_OPTIONS if k in kwargs}
+    refuse_secret_names(_query_names(sending), "the extra_query parameters")
     extra_body = _request_options(kwargs)
     stop = _call_stop(stop, kwargs)
     check_message_contents(messages)
@@ -140,7 +139,7 @@ def build_request(
         check_prefill(body)
     if "mcp_servers" in body:  # tokens stay SecretStr until encoded: a traceback's locals show
         body["mcp_servers"] = hide_secrets("mcp_servers", body["mcp_servers"])  # the body
-    return WireRequest(body, _headers(body, defaults, options))
+    return WireRequest(body, _headers(body, defaults, options), sending)
 
 
 def counting_body(
@@ -154,6 +153,13 @@ def counting_body(
     except (ValueError, TypeError):
         turns = [{"role": m.type, "content": m.content} for m in messages]
         return {"model": defaults.model, "messages": turns, **kwargs}
+
+
+def _query_names(sending: Mapping[str, Any]) -> list[str]:
+    """The names of a call's ``extra_query`` (a query parameter named like a key would travel
+    in the URL and be recorded by tracers, as a body field named so would)."""
+    query = sending.get("extra_query")
+    return [str(name) for name in query] if isinstance(query, Mapping) else []
 
 
 def _request_options(kwargs: dict[str, Any]) -> dict[str, Any]:

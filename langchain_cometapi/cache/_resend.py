@@ -20,7 +20,9 @@ from ._planner import CachePlanner
 __all__ = ["acreate", "aevents", "create", "events"]
 
 Body = dict[str, Any]
-Headers = dict[str, str] | None
+#: What the sender takes besides the body (the call's headers and request options), passed on
+#: unchanged to the resend too.
+Headers = TypeVar("Headers")
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
 
