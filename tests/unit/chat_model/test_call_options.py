@@ -2,9 +2,10 @@
 
 ``invoke(..., stream=True)`` is LangChain's per-call streaming switch (``_should_stream``);
 ``extra_body`` is the anthropic SDK's request option that ChatAnthropic passes through, merged
-into the body. Client settings given per call (``timeout``, ``max_retries``...) would reach the
-body as unknown fields, which the API answers with a 400 after the request was sent: they are a
-ValueError before sending instead.
+into the body (``timeout`` and ``extra_query``, the SDK's other request options, are in
+test_per_call_request_options.py). Client settings given per call (``max_retries``,
+``base_url``...) would reach the body as unknown fields, which the API answers with a 400 after
+the request was sent: they are a ValueError before sending instead.
 """
 
 from __future__ import annotations
@@ -69,8 +70,6 @@ def test_extra_body_that_is_not_a_dict_is_refused() -> None:
 
 
 CLIENT_SETTINGS = {
-    "timeout": 30,
-    "extra_query": {"beta": "true"},
     "default_request_timeout": 30,
     "max_retries": 0,
     "streaming": True,
@@ -95,8 +94,8 @@ async def test_client_settings_given_per_call_are_refused_before_sending(
 
 def test_client_setting_refused_in_a_binding_too() -> None:
     llm, emu = emulated(MessagesEmulator())
-    with pytest.raises(ValueError, match="timeout was passed to the call"):
-        llm.bind(timeout=5).invoke("hi")
+    with pytest.raises(ValueError, match="max_retries was passed to the call"):
+        llm.bind(max_retries=5).invoke("hi")
     assert emu.requests == []
 
 
