@@ -18,7 +18,32 @@ import copy
 from types import TracebackType
 from typing import Any, ClassVar
 
+from langchain_core.runnables import ConfigurableField, Runnable, RunnableConfig
+from langchain_core.runnables.configurable import RunnableConfigurableFields
 from pydantic import SecretStr
+
+from ._wire.settings import model_defaults
+
+
+class FollowingFields(RunnableConfigurableFields):  # type: ignore[type-arg]
+    """``configurable_fields(...)`` whose configured model is built from the settings the user
+    gave (and the configured ones), not from every field of the default instance: LangChain
+    passes them all, so a ``max_tokens`` and ``profile`` derived from the first model were
+    kept for another model (Claude 3 Haiku got Sonnet's 8192, a 400 on every call)."""
+
+    def _prepare(self, config: RunnableConfig | None = None) -> tuple[Runnable[Any, Any], Any]:
+        built, config = super()._prepare(config)
+        default: Any = self.default
+        if built is default:
+            return built, config
+        chosen = config.get("configurable", {})
+        configured = {
+            key
+            for key, spec in self.fields.items()
+            if not isinstance(spec, ConfigurableField) or spec.id in chosen
+        }
+        given = default.model_fields_set | configured
+        return type(built)(**{name: getattr(built, name) for name in given}), config
 
 
 class RuntimeCopyMixin:
@@ -29,7 +54,20 @@ class RuntimeCopyMixin:
         {"api_key", "base_url", "auth", "timeout", "max_retries", "anthropic_version",
          "default_headers", "betas", "http_client", "http_async_client", "prompt_cache"}
     )  # fmt: skip
+    #: the settings ``max_tokens`` and ``profile`` follow when the user left them out
+    _model_fields: ClassVar[frozenset[str]] = frozenset({"model", "betas"})
     _client: Any
+    _report: Any
+
+    def _follow_model(self) -> None:
+        """``max_tokens`` and ``profile`` the user did not set follow ``model`` (and the 1M
+        beta): at construction and whenever a copy changes them (``_wire.settings``)."""
+        model: Any = self  # a pydantic model: its fields are declared by the class
+        given = model.model_fields_set
+        if model.profile is None:  # ``profile=None`` asks for the model's own
+            given.discard("profile")
+        for name, value in model_defaults(model.model, model.betas, given).items():
+            object.__setattr__(self, name, value)
 
     def _fresh_runtime(self) -> None:
         raise NotImplementedError
@@ -45,10 +83,22 @@ class RuntimeCopyMixin:
         self._connect()
 
     def model_copy(self, *, update: Any = None, deep: bool = False) -> Any:
+        """A copy is a new instance with its own ``cache_report`` (its calls are not the
+        original's; the learnt cache state stays shared, per endpoint and key, by design),
+        settings that follow a changed model, and a client for changed connection settings."""
         clone = super().model_copy(update=update, deep=deep)  # type: ignore[misc]
+        clone.__pydantic_private__["_report"] = type(self._report)()
+        if update and self._model_fields.intersection(update):
+            clone._follow_model()
         if update and self._runtime_fields.intersection(update):
             clone._settings_changed()
         return clone
+
+    def configurable_fields(self, **kwargs: Any) -> Any:
+        """LangChain's, building a configured model from what the user gave (see
+        ``FollowingFields``)."""
+        plain = super().configurable_fields(**kwargs)  # type: ignore[misc]  # checks the names
+        return FollowingFields(default=plain.default, fields=plain.fields)
 
     def __eq__(self, other: object) -> bool:
         """Equal settings make equal models, as with ChatAnthropic: the client, planner and

@@ -28,15 +28,18 @@ from langchain_core.language_models import ModelProfile
 
 __all__ = [
     "CONTEXT_1M_BETA",
+    "DEFAULT_MAX_TOKENS",
     "LOOKBACK_BLOCKS",
     "MAX_BREAKPOINTS",
     "TTL_SECONDS",
     "ModelInfo",
+    "default_max_tokens",
     "default_profile",
     "effort_turns_on_thinking",
     "min_cacheable_tokens",
     "model_info",
     "normalize_model",
+    "output_limit",
     "tool_prompt_tokens",
 ]
 
@@ -48,6 +51,10 @@ LOOKBACK_BLOCKS: Final = 20
 TTL_SECONDS: Final[dict[str, float]] = {"5m": 300.0, "1h": 3600.0}
 #: The beta that opens a 1M-token context window on the models that support it.
 CONTEXT_1M_BETA: Final = "context-1m-2025-08-07"
+#: The beta that lets Claude 3.7 Sonnet write up to 128K tokens (its row says 64K).
+OUTPUT_128K_BETA: Final = "output-128k-2025-02-19"
+#: ``max_tokens`` when none is given (the Messages API requires one); see ``default_max_tokens``.
+DEFAULT_MAX_TOKENS: Final = 8192
 
 
 @dataclass(frozen=True)
@@ -182,6 +189,22 @@ def model_info(model: str | None) -> ModelInfo:
             return row
         name = name.rpartition("-")[0]
     return UNKNOWN
+
+
+def output_limit(model: str | None, betas: Sequence[str] = ()) -> int:
+    """The largest ``max_tokens`` ``model`` accepts with these betas (0: unknown)."""
+    info = model_info(model)
+    if info.family == "claude-3-7-sonnet" and OUTPUT_128K_BETA in betas:
+        return 128_000
+    return info.max_output_tokens
+
+
+def default_max_tokens(model: str | None) -> int:
+    """``max_tokens`` for a model the user gave none for: 8192, or the model's own output limit
+    where that is lower (Claude 3 Haiku, Opus and Sonnet: 4096), as ChatAnthropic defaults to
+    the model's limit; 8192 there would be a 400 on every call."""
+    ceiling = model_info(model).max_output_tokens
+    return ceiling if 0 < ceiling < DEFAULT_MAX_TOKENS else DEFAULT_MAX_TOKENS
 
 
 def tool_prompt_tokens(model: str | None, tool_choice: str | None) -> int:

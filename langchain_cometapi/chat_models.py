@@ -20,7 +20,6 @@ from ._batching import WarmBatchMixin
 from ._copying import RuntimeCopyMixin
 from ._http.client import CLIENT_SETTINGS, CallOptions, MessagesClient
 from ._http.credentials import hide_url, url_secret, without_userinfo
-from ._models import default_profile
 from ._version import __version__
 from ._wire import serialized as _serialized
 from ._wire import settings as _settings
@@ -134,13 +133,12 @@ class ChatCometAPI(RuntimeCopyMixin, WarmBatchMixin, BaseChatModel):
 
     @model_validator(mode="after")
     def _build(self) -> ChatCometAPI:
+        self._follow_model()  # max_tokens and profile the user left out
         validate_sampling(self.thinking, self.max_tokens, self.temperature, self.top_k, self.top_p)
         if self.timeout is not None and self.timeout <= 0:
             raise ValueError("timeout must be positive (seconds) or None.")
         if self.stop is not None:
             validate_stop(self.stop)
-        if self.profile is None:
-            self.profile = default_profile(self.model, self.betas)
         self._connect()
         self._add_version("langchain-cometapi", __version__)  # metadata["lc_versions"]
         return self
@@ -222,6 +220,7 @@ class ChatCometAPI(RuntimeCopyMixin, WarmBatchMixin, BaseChatModel):
             **{name: getattr(self, name) for name in SETTINGS},
             extra_fields={n: _settings.hide_secrets(n, getattr(self, n)) for n in BODY_FIELDS},
             reuse_last_container=bool(self.reuse_last_container),
+            max_tokens_given="max_tokens" in self.model_fields_set,
         )
 
     def _prepare(

@@ -15,12 +15,13 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage
 
-from .._models import effort_turns_on_thinking, model_info
+from .._models import default_max_tokens, effort_turns_on_thinking, model_info
 from . import structured, tools
 from .request import convert_messages
 from .settings import hide_secrets, refuse_secret_names, reveal_call_secrets
 from .validate import (
     check_message_contents,
+    check_output_limit,
     check_prefill,
     forcing_blocked,
     validate_body,
@@ -76,6 +77,8 @@ class RequestDefaults:
     #: Body fields sent as given when set (mcp_servers, context_management, container, ...).
     extra_fields: Mapping[str, Any] = field(default_factory=dict)
     reuse_last_container: bool = False
+    #: Whether the user set ``max_tokens``; if not, a call's own ``model`` gets its default.
+    max_tokens_given: bool = True
 
 
 #: The chat model's fields of the same name that ``RequestDefaults`` takes as they are.
@@ -135,11 +138,13 @@ def build_request(
         _reuse_container(body, messages)
     _relax_forced_choice(body)
     validate_body(body)
+    headers = _headers(body, defaults, options)
     if not lenient:  # a slice trim_messages counts may end anywhere
         check_prefill(body)
+        check_output_limit(body, _betas(defaults, headers))
     if "mcp_servers" in body:  # tokens stay SecretStr until encoded: a traceback's locals show
         body["mcp_servers"] = hide_secrets("mcp_servers", body["mcp_servers"])  # the body
-    return WireRequest(body, _headers(body, defaults, options), sending)
+    return WireRequest(body, headers, sending)
 
 
 def counting_body(
@@ -187,9 +192,18 @@ def _call_stop(stop: Sequence[str] | None, kwargs: dict[str, Any]) -> Sequence[s
     return given
 
 
+def _max_tokens(defaults: RequestDefaults, model: str, kwargs: dict[str, Any]) -> Any:
+    """The call's ``max_tokens``, else the model's: the user's setting, or (none given) the
+    default of the model this call sends, which a per-call ``model=`` may change."""
+    if "max_tokens" in kwargs:
+        return kwargs.pop("max_tokens")
+    return defaults.max_tokens if defaults.max_tokens_given else default_max_tokens(model)
+
+
 def _sampling_fields(defaults: RequestDefaults, kwargs: dict[str, Any]) -> dict[str, Any]:
-    max_tokens = kwargs.pop("max_tokens", defaults.max_tokens)
-    body: dict[str, Any] = {"model": kwargs.pop("model", defaults.model), "max_tokens": max_tokens}
+    model = kwargs.pop("model", defaults.model)
+    max_tokens = _max_tokens(defaults, str(model), kwargs)
+    body: dict[str, Any] = {"model": model, "max_tokens": max_tokens}
     thinking = kwargs.pop("thinking", defaults.thinking)
     temperature = kwargs.pop("temperature", defaults.temperature)
     top_k = kwargs.pop("top_k", defaults.top_k)
@@ -317,6 +331,12 @@ def _relax_forced_choice(body: dict[str, Any]) -> None:
         "type": "auto",
         **{k: v for k, v in choice.items() if k == "disable_parallel_tool_use"},
     }
+
+
+def _betas(defaults: RequestDefaults, headers: Mapping[str, str] | None) -> list[str]:
+    """Every beta this request carries: the model's and the call's ``anthropic-beta``."""
+    sent = [v for k, v in (headers or {}).items() if k.lower() == "anthropic-beta"]
+    return [*(defaults.betas or ()), *(b.strip() for v in sent for b in str(v).split(","))]
 
 
 def _headers(

@@ -16,13 +16,14 @@ from __future__ import annotations
 import os
 import re
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from typing import Any
 
 from pydantic import SecretStr
 
-from .._models import model_info
+from .._models import default_max_tokens, default_profile
 from .serialized import fold_secret_kwargs, secret_header
 
 #: ChatAnthropic argument -> the ChatCometAPI field that means the same.
@@ -161,24 +162,22 @@ def constructor_values(
         )
         extra[name] = values.pop(name)
     values["model_kwargs"] = extra
-    _default_max_tokens(values)
     return values
 
 
-#: ``max_tokens`` when none is given (the Messages API requires one).
-DEFAULT_MAX_TOKENS = 8192
-
-
-def _default_max_tokens(values: dict[str, Any]) -> None:
-    """No ``max_tokens`` given: 8192, or the model's own output limit where that is lower
-    (Claude 3 Haiku, Opus and Sonnet: 4096), as ChatAnthropic defaults to the model's limit;
-    8192 there would be a 400 on every call."""
-    if "max_tokens" in values:
-        return
-    model = values.get("model", values.get("model_name"))
-    ceiling = model_info(model if isinstance(model, str) else None).max_output_tokens
-    if 0 < ceiling < DEFAULT_MAX_TOKENS:
-        values["max_tokens"] = ceiling
+def model_defaults(
+    model: str, betas: Sequence[str] | None, given: AbstractSet[str]
+) -> dict[str, Any]:
+    """The settings the user left out (not in ``given``) that follow ``model``: ``max_tokens``
+    (``default_max_tokens``) and ``profile`` (the registry's, with the 1M window under its
+    beta). Recomputed whenever the model changes (``_copying``), so that a copy for Claude 3
+    Haiku does not keep Sonnet's 8192, which the API refuses."""
+    found: dict[str, Any] = {}
+    if "max_tokens" not in given:
+        found["max_tokens"] = default_max_tokens(model)
+    if "profile" not in given:
+        found["profile"] = default_profile(model, betas)
+    return found
 
 
 _REDACTED = "<redacted>"

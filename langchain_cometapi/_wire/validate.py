@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .._models import model_info, setting_refusal
+from .._models import model_info, output_limit, setting_refusal
 from .media import check_image_type, checked_url
 
 #: ``between_tools``: the 5.5 generation's thinking between tool calls (langchain-anthropic's
@@ -95,6 +95,19 @@ def validate_body(body: Mapping[str, Any]) -> None:
     if markers > 4:
         raise ValueError(
             f"the request carries {markers} cache_control markers; the API allows at most 4."
+        )
+
+
+def check_output_limit(body: Mapping[str, Any], betas: Sequence[str]) -> None:
+    """A ``max_tokens`` above what the model can write (``_models.output_limit``; unknown
+    models are not checked) is a 400 after a round trip: a ValueError that says the limit."""
+    model, max_tokens = str(body.get("model", "")), body.get("max_tokens")
+    limit = output_limit(model, betas)
+    if limit and isinstance(max_tokens, int) and max_tokens > limit:
+        raise ValueError(
+            f"max_tokens={max_tokens} is more than {model} can write ({limit} tokens), which "
+            f"the API refuses: pass max_tokens={limit} or less, or leave max_tokens unset for "
+            "the model's default; nothing was sent."
         )
 
 

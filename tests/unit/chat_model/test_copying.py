@@ -66,3 +66,39 @@ def test_models_with_the_same_settings_are_equal() -> None:
     assert llm != "ChatCometAPI"
     with pytest.raises(TypeError):
         hash(llm)
+
+
+COPY_PATHS = ("invoke", "ainvoke", "stream", "astream")
+
+
+async def _call(llm: ChatCometAPI, path: str) -> None:
+    if path == "invoke":
+        llm.invoke("hi")
+    elif path == "ainvoke":
+        await llm.ainvoke("hi")
+    elif path == "stream":
+        list(llm.stream("hi"))
+    else:
+        async for _ in llm.astream("hi"):
+            pass
+
+
+@pytest.mark.parametrize("path", COPY_PATHS)
+@pytest.mark.parametrize(
+    "update", [None, {"temperature": 0.5}, {"model": "claude-haiku-4-5"}, {"timeout": 9.0}]
+)
+async def test_a_model_copy_has_its_own_cache_report(
+    path: str, update: dict[str, object] | None
+) -> None:
+    """A copy is a new instance: its calls count in its report, never in the original's (and
+    the reverse), as for deepcopy and pickle; the learnt cache state stays shared by design."""
+    llm, emu = emulated(MessagesEmulator(), prompt_cache="auto")
+    emu.script(Reply.text("one"), Reply.text("two"), Reply.text("three"))
+    await _call(llm, path)
+    clone = llm.model_copy(update=update)
+    assert clone.cache_report.requests == 0
+    await _call(clone, path)
+    await _call(clone, path)
+    assert (llm.cache_report.requests, clone.cache_report.requests) == (1, 2)
+    assert clone._planner is not None and llm._planner is not None
+    assert clone._planner.state is llm._planner.state  # one learnt state per endpoint and key

@@ -27,7 +27,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "_wire": ("errors", "_models"),
     "_http": ("errors", "_version", "_wire.usage"),
     "cache": ("errors", "_models", "tokens", "_wire.usage", "_wire.validate"),
-    "_copying": (),
+    "_copying": ("_wire",),
     "_batching": ("_wire", "cache"),
     "chat_models": (
         "errors",
