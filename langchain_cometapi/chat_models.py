@@ -221,6 +221,7 @@ class ChatCometAPI(RuntimeCopyMixin, WarmBatchMixin, BaseChatModel):
             extra_fields={n: _settings.hide_secrets(n, getattr(self, n)) for n in BODY_FIELDS},
             reuse_last_container=bool(self.reuse_last_container),
             max_tokens_given="max_tokens" in self.model_fields_set,
+            header_betas=_settings.header_betas(self.default_headers),
         )
 
     def _prepare(

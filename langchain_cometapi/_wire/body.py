@@ -18,7 +18,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 from .._models import default_max_tokens, effort_turns_on_thinking, model_info
 from . import structured, tools
 from .request import convert_messages
-from .settings import hide_secrets, refuse_secret_names, reveal_call_secrets
+from .settings import header_betas, hide_secrets, refuse_secret_names, reveal_call_secrets
 from .validate import (
     check_message_contents,
     check_output_limit,
@@ -79,6 +79,8 @@ class RequestDefaults:
     reuse_last_container: bool = False
     #: Whether the user set ``max_tokens``; if not, a call's own ``model`` gets its default.
     max_tokens_given: bool = True
+    #: Betas the instance's ``default_headers`` send (``anthropic-beta``): they raise output limits.
+    header_betas: tuple[str, ...] = ()
 
 
 #: The chat model's fields of the same name that ``RequestDefaults`` takes as they are.
@@ -334,9 +336,8 @@ def _relax_forced_choice(body: dict[str, Any]) -> None:
 
 
 def _betas(defaults: RequestDefaults, headers: Mapping[str, str] | None) -> list[str]:
-    """Every beta this request carries: the model's and the call's ``anthropic-beta``."""
-    sent = [v for k, v in (headers or {}).items() if k.lower() == "anthropic-beta"]
-    return [*(defaults.betas or ()), *(b.strip() for v in sent for b in str(v).split(","))]
+    """Every beta this request carries: the model's, its default headers' and the call's."""
+    return [*(defaults.betas or ()), *defaults.header_betas, *header_betas(headers)]
 
 
 def _headers(

@@ -287,3 +287,9 @@ def secret_values(
             found += [v for k, v in server.items() if k in _MCP_SECRET_KEYS]
     found += list(extra)
     return [str(reveal(v)) for v in found if isinstance(v, (str, SecretStr)) and str(reveal(v))]
+
+
+def header_betas(headers: Mapping[str, Any] | None) -> tuple[str, ...]:
+    """The betas an ``anthropic-beta`` header among these headers names."""
+    sent = [v for k, v in (headers or {}).items() if str(k).lower() == "anthropic-beta"]
+    return tuple(b.strip() for v in sent for b in str(v).split(",") if b.strip())

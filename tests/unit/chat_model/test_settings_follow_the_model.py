@@ -9,6 +9,7 @@ Haiku then got 8192, which the API and the emulator refuse with a 400). An expli
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from langchain_core.runnables import ConfigurableField
 from langchain_cometapi import ChatCometAPI
 from langchain_cometapi.testing import MessagesEmulator, Reply
 from tests.helpers.chat_model import emulated
+from tests.helpers.responses import Recorder, json_response, message, model_with
 
 PATHS = ("invoke", "ainvoke", "stream", "astream")
 HAIKU_3 = "claude-3-haiku-20240307"
@@ -150,3 +152,16 @@ def test_configured_max_tokens_and_model_together_are_both_applied() -> None:
     assert configurable._prepare(chosen)[0].max_tokens == 300
     only_model = {"configurable": {"model": HAIKU_3}}
     assert configurable._prepare(only_model)[0].max_tokens == 4096
+
+
+@pytest.mark.parametrize("path", ["invoke", "ainvoke"])
+def test_a_beta_in_the_default_headers_raises_the_output_limit(path: str) -> None:
+    recorder = Recorder(json_response(message()))
+    llm = model_with(
+        recorder,
+        model="claude-3-7-sonnet-20250219",
+        max_tokens=100_000,
+        default_headers={"anthropic-beta": "output-128k-2025-02-19"},
+    )
+    asyncio.run(_call(llm, path))
+    assert recorder.bodies()[0]["max_tokens"] == 100_000
