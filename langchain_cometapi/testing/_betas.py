@@ -12,7 +12,7 @@ from typing import Any
 
 from ._errors import bad
 
-__all__ = ["check_betas"]
+__all__ = ["check_betas", "enabled_betas"]
 
 _TOOL_BETAS = {
     "web_fetch_20250910": ("web-fetch-2025-09-10",),
@@ -47,14 +47,15 @@ _EDIT_TAGS = {
 }
 
 
-def _enabled(headers: Mapping[str, str]) -> set[str]:
+def enabled_betas(headers: Mapping[str, str]) -> set[str]:
+    """The betas a request's (lower-cased) headers enable."""
     raw = headers.get("anthropic-beta", "")
     return {b.strip() for b in raw.split(",") if b.strip()}
 
 
 def check_betas(body: Mapping[str, Any], headers: Mapping[str, str]) -> None:
     """Raise ApiError when ``body`` uses a beta feature its headers do not enable."""
-    betas = _enabled(headers)
+    betas = enabled_betas(headers)
     for ti, tool in enumerate(body.get("tools") or ()):
         kind = tool.get("type") if isinstance(tool, Mapping) else None
         needs = _TOOL_BETAS.get(str(kind))

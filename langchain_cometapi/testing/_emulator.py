@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ._betas import check_betas
+from ._betas import check_betas, enabled_betas
 from ._cache import CacheEntry, CacheStats, PromptCache
 from ._default_reply import default_reply
 from ._endpoints import count_tokens, model_list, model_object
@@ -190,7 +190,7 @@ class MessagesEmulator:
                 request_id,
             )
         try:
-            validate_request(parsed, strict_fields=self.strict_fields)
+            validate_request(parsed, strict_fields=self.strict_fields, betas=enabled_betas(lower))
             if self.strict_models:
                 check_model(str(parsed["model"]))
             check_betas(parsed, lower)

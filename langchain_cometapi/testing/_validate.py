@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 from ._blocks import check_block, check_fields, check_tool_result_order
 from ._errors import ApiError, bad
-from ._models import check_model, check_prefill, max_output_tokens
+from ._models import canonical_model, check_model, check_prefill, max_output_tokens
 
 __all__ = ["ApiError", "cache_control_sites", "check_model", "validate_request"]
 
@@ -62,11 +62,17 @@ _COUNT_FIELDS = frozenset(
 )  # fmt: skip
 
 
-def validate_request(body: Any, *, strict_fields: bool = True, count_tokens: bool = False) -> None:
+def validate_request(
+    body: Any,
+    *,
+    strict_fields: bool = True,
+    count_tokens: bool = False,
+    betas: Collection[str] = (),
+) -> None:
     """Raise :class:`ApiError` for a body the real endpoint would reject.
 
     ``count_tokens``: the body of ``POST /v1/messages/count_tokens`` (no ``max_tokens``, and
-    only the fields that endpoint takes).
+    only the fields that endpoint takes). ``betas``: those the request's headers enable.
     """
     if not isinstance(body, Mapping):
         raise bad("Input should be a valid dictionary or object to extract fields from")
@@ -82,7 +88,7 @@ def validate_request(body: Any, *, strict_fields: bool = True, count_tokens: boo
     model = body["model"]
     if not isinstance(model, str) or not model:
         raise bad("model: Input should be a valid string")
-    max_tokens = 1_000_000 if count_tokens else _check_max_tokens(model, body["max_tokens"])
+    max_tokens = 1_000_000 if count_tokens else _check_max_tokens(model, body["max_tokens"], betas)
     _check_sampling(body)
     _check_system(body.get("system"))
     _check_tools(body.get("tools"))
@@ -92,12 +98,18 @@ def validate_request(body: Any, *, strict_fields: bool = True, count_tokens: boo
     _check_thinking(body, max_tokens)
 
 
-def _check_max_tokens(model: str, max_tokens: Any) -> int:
+#: Raises Claude 3.7 Sonnet's output limit to 128K (Anthropic's extended output beta).
+_OUTPUT_128K = "output-128k-2025-02-19"
+
+
+def _check_max_tokens(model: str, max_tokens: Any, betas: Collection[str]) -> int:
     if not isinstance(max_tokens, int) or isinstance(max_tokens, bool):
         raise bad("max_tokens: Input should be a valid integer")
     if max_tokens < 1:
         raise bad("max_tokens: Input should be greater than or equal to 1")
     limit = max_output_tokens(model)
+    if _OUTPUT_128K in betas and canonical_model(model).startswith("claude-3-7-sonnet"):
+        limit = 128_000
     if limit is not None and max_tokens > limit:
         raise bad(
             f"max_tokens: {max_tokens} > {limit}, which is the maximum allowed number of "

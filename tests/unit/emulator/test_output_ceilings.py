@@ -11,7 +11,7 @@ import pytest
 
 from langchain_cometapi._models import default_profile
 from langchain_cometapi.testing import MessagesEmulator, max_output_tokens
-from tests.helpers.emulator import body, post
+from tests.helpers.emulator import KEY, body, client, post
 
 #: Anthropic's models overview ("Max output").
 DOCUMENTED = {
@@ -41,3 +41,13 @@ def test_the_profile_names_the_same_output_limit(model: str) -> None:
     """``profile["max_output_tokens"]`` (read by middleware) is the ceiling the API applies."""
     profile = default_profile(model)
     assert profile is not None and profile.get("max_output_tokens") == DOCUMENTED[model]
+
+
+@pytest.mark.parametrize(("beta", "status"), [("output-128k-2025-02-19", 200), (None, 400)])
+def test_claude_3_7_sonnet_writes_128k_only_under_the_extended_output_beta(
+    beta: str | None, status: int
+) -> None:
+    headers = {**KEY, **({"anthropic-beta": f"other-2025-01-01, {beta}"} if beta else {})}
+    payload = body(model="claude-3-7-sonnet-20250219", max_tokens=100_000)
+    with client(MessagesEmulator()) as c:
+        assert c.post("/v1/messages", headers=headers, json=payload).status_code == status
