@@ -7,17 +7,26 @@ positions when a turn adds more blocks than the API's lookback can see past.
 
 from __future__ import annotations
 
-from collections.abc import Container, Hashable, Sequence
+from collections.abc import Container, Hashable
 from itertools import compress
 
 from ._context import PlanContext
 from ._kinds import SHARED_SEGMENTS, PrefixKind, needed_only_alone, tail_kind
-from ._pricing import PRICE_PLAIN, PRICE_READ, WRITE_PRICE
 from ._scan import Markable, Scan
 from ._select import READ_REACH, Candidate
-from ._ttl import SHORT_GAP, chained, expected_reuse, late_next, odds, reuse_from
+from ._ttl import (
+    SHORT_GAP,
+    chained,
+    expected_reuse,
+    foreign_ttl,
+    late_next,
+    net,
+    odds,
+    pick_ttl,
+    reuse_from,
+)
 
-__all__ = ["CandidateFinder", "foreign_ttl", "pick_ttl"]
+__all__ = ["CandidateFinder", "foreign_ttl", "pick_ttl"]  # the last two live in ``_ttl``
 
 #: Enum members bound once: reading one off the class is slow (an attribute lookup through
 #: the Enum metaclass, before Python 3.12), and each plan needs a few.
@@ -26,50 +35,6 @@ _HEAD, _DOCUMENTS = PrefixKind.HEAD, PrefixKind.DOCUMENTS
 _MAX_POOL = 12
 #: A 1h entry with less life left than this is not counted on to outlast a pause.
 _ANCHOR_LIFE = 1800.0
-
-
-_SAVING = PRICE_PLAIN - PRICE_READ
-_PREMIUM = {ttl: price - PRICE_PLAIN for ttl, price in WRITE_PRICE.items()}
-
-
-def pick_ttl(reuse: dict[str, float]) -> str:
-    """The TTL whose expected later reads best pay for its write premium (the first of equals,
-    as ``max`` picks; a loop, not ``max`` with a key function: it runs a few times a plan)."""
-    best, best_net = "", 0.0
-    for ttl, reads in reuse.items():
-        net = _SAVING * reads - _PREMIUM[ttl]
-        if not best or net > best_net:
-            best, best_net = ttl, net
-    if not best:
-        raise ValueError("no TTL to choose from")
-    return best
-
-
-def _net(reuse: dict[str, float], ttl: str) -> float:
-    return _SAVING * reuse[ttl] - _PREMIUM[ttl]
-
-
-def foreign_ttl(
-    reuse: dict[str, float] | None, anchor: int, marks: Sequence[tuple[Candidate, str]]
-) -> str | None:
-    """The TTL another planner of the fleet most likely wrote the previous turn's tail with:
-    the one this plan gives this turn's tail (same code, similar evidence; 5m when it marks no
-    tail); None when it would not write one (``reuse``: this turn's tail), or when no marker of
-    this plan can reach the previous tail (then the API's read says nothing about that entry)."""
-    if not reuse:
-        return None
-    for c, _ in marks:
-        if 0 <= c.pos - anchor <= READ_REACH:
-            break
-    else:
-        return None
-    ttl = pick_ttl(reuse)
-    if _net(reuse, ttl) <= 0:
-        return None
-    for c, chosen in marks:
-        if c.segment == "tail":
-            return chosen
-    return "5m" if "5m" in reuse else ttl
 
 
 def _tool_turn(scan: Scan) -> bool:
@@ -273,7 +238,7 @@ class CandidateFinder:
         late = 0.0
         if (
             "5m" in reuse
-            and _net(reuse, "5m") > 0.0
+            and net(reuse, "5m") > 0.0
             and tool_turn
             and chained(self.context, kind, self.app)
         ):

@@ -10,15 +10,16 @@ whose users answer within minutes) the 1h figure equals the 5m one and the cheap
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 
 from .._models import TTL_SECONDS
 from ._context import PlanContext
 from ._kinds import PRIORS, PrefixKind
-from ._select import expected_reads
+from ._pricing import PRICE_PLAIN, PRICE_READ, WRITE_PRICE
+from ._select import READ_REACH, Candidate, expected_reads
 
-__all__ = ["CHAIN_SHARE", "LATE_EVIDENCE", "SHORT_GAP", "chained", "expected_reuse", "late_next",
-           "odds", "reuse_from"]
+__all__ = ["CHAIN_SHARE", "LATE_EVIDENCE", "SHORT_GAP", "chained", "expected_reuse", "foreign_ttl",
+           "late_next", "net", "odds", "pick_ttl", "reuse_from"]
 
 #: Share of late reuses below which 1h is not even considered: the write premium needs a habit
 #: of long gaps, not the occasional straggler.
@@ -118,3 +119,48 @@ def chained(context: PlanContext, kind: PrefixKind, app: Hashable) -> bool:
     if state.bucket((kind, app)).trials < _CHAIN_TRIALS:
         return False
     return state.probability(kind, app, PRIORS[kind]) >= CHAIN_SHARE
+
+
+_SAVING = PRICE_PLAIN - PRICE_READ
+_PREMIUM = {ttl: price - PRICE_PLAIN for ttl, price in WRITE_PRICE.items()}
+
+
+def pick_ttl(reuse: dict[str, float]) -> str:
+    """The TTL whose expected later reads best pay for its write premium (the first of equals,
+    as ``max`` picks; a loop, not ``max`` with a key function: it runs a few times a plan)."""
+    best, best_net = "", 0.0
+    for ttl, reads in reuse.items():
+        value = _SAVING * reads - _PREMIUM[ttl]
+        if not best or value > best_net:
+            best, best_net = ttl, value
+    if not best:
+        raise ValueError("no TTL to choose from")
+    return best
+
+
+def net(reuse: dict[str, float], ttl: str) -> float:
+    """What a write at ``ttl`` is expected to earn over its premium (per token)."""
+    return _SAVING * reuse[ttl] - _PREMIUM[ttl]
+
+
+def foreign_ttl(
+    reuse: dict[str, float] | None, anchor: int, marks: Sequence[tuple[Candidate, str]]
+) -> str | None:
+    """The TTL another planner of the fleet most likely wrote the previous turn's tail with:
+    the one this plan gives this turn's tail (same code, similar evidence; 5m when it marks no
+    tail); None when it would not write one (``reuse``: this turn's tail), or when no marker of
+    this plan can reach the previous tail (then the API's read says nothing about that entry)."""
+    if not reuse:
+        return None
+    for c, _ in marks:
+        if 0 <= c.pos - anchor <= READ_REACH:
+            break
+    else:
+        return None
+    ttl = pick_ttl(reuse)
+    if net(reuse, ttl) <= 0:
+        return None
+    for c, chosen in marks:
+        if c.segment == "tail":
+            return chosen
+    return "5m" if "5m" in reuse else ttl

@@ -4,14 +4,14 @@ only where what it keeps through the pause pays for it (``_select._staked``)."""
 from __future__ import annotations
 
 from langchain_cometapi.cache import CachePolicy
-from langchain_cometapi.cache._candidates import _tool_turn, foreign_ttl
+from langchain_cometapi.cache._candidates import _tool_turn
 from langchain_cometapi.cache._context import PlanContext
 from langchain_cometapi.cache._kinds import PrefixKind
 from langchain_cometapi.cache._planner import CachePlanner
 from langchain_cometapi.cache._scan import scan_body
 from langchain_cometapi.cache._select import Candidate, choose
 from langchain_cometapi.cache._state import CacheState
-from langchain_cometapi.cache._ttl import chained, late_next, odds
+from langchain_cometapi.cache._ttl import chained, foreign_ttl, late_next, odds
 from langchain_cometapi.testing import ManualClock, MessagesEmulator
 from tests.helpers.cache_bodies import agent_body, chat_body, words
 from tests.helpers.cache_traffic import exchange
