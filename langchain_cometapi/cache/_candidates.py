@@ -11,7 +11,7 @@ from collections.abc import Container, Hashable
 from itertools import compress
 
 from ._context import PlanContext
-from ._kinds import SHARED_SEGMENTS, PrefixKind, needed_only_alone, tail_kind
+from ._kinds import SHARED_SEGMENTS, PrefixKind, head_need, needed_only_alone, tail_kind
 from ._scan import Markable, Scan
 from ._select import READ_REACH, Candidate
 from ._ttl import (
@@ -89,6 +89,7 @@ class CandidateFinder:
         self.shared_tools_end: int | None = None
         #: Tokens of the longest prefix another request is writing now (``CacheState.in_flight``).
         self.writing = 0.0
+        self.need = head_need(scan)  # who needs the head in this request
 
     def find(self) -> tuple[list[Candidate], list[Candidate], list[int]]:
         """(candidates, the user's own markers, live positions in order)."""
@@ -134,6 +135,8 @@ class CandidateFinder:
                         state.restart(key, now)
                         continue
                     counted.add(entry.bucket)
+                    state.sighted(key, now, self.need)
+                    continue
                 state.sighted(key, now)
         return alive, gaps
 
@@ -179,7 +182,7 @@ class CandidateFinder:
         allowed = context.policy.segments
         dynamic = self.split_at is not None
         if "tools" in allowed and scan.tools_end >= 0:
-            reuse = expected_reuse(context, _HEAD, app)
+            reuse = expected_reuse(context, _HEAD, app, need=self.need)
             self._add(scan.tools_end, "tools", "end of tool definitions", reuse, alive)
             run_end = self.shared_tools_end
             if run_end is not None:
@@ -188,7 +191,7 @@ class CandidateFinder:
         static_end = scan.system_end - dynamic
         if "system" in allowed and static_end > scan.tools_end:
             why = "end of static system prompt" if dynamic else "end of system prompt"
-            reuse = expected_reuse(context, _HEAD, app, dynamic=self.volatile)
+            reuse = expected_reuse(context, _HEAD, app, dynamic=self.volatile, need=self.need)
             self._add(static_end, "system", why, reuse, alive)
             self._drop_covered_tools(scan.tools_end, static_end)
             shared = self.shared_end

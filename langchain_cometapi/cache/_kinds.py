@@ -20,6 +20,7 @@ __all__ = [
     "SHARED_SEGMENTS",
     "SHORT_FIRST_TURN",
     "PrefixKind",
+    "head_need",
     "needed_only_alone",
     "tail_kind",
     "tail_kind_of_first",
@@ -35,6 +36,10 @@ class PrefixKind(str, Enum):
     TAIL_FIRST_SHORT = "tail-first-short"  # end of a short first turn (reads like a chat)
     TAIL_CONTINUED = "tail-cont"  # end of a conversation that already continued
     DYNAMIC = "dyn"  # the full system text including a tail that changes per call
+    #: The head as needed by a new conversation, or by one returning after its own entries
+    #: expired: only their late shares are learnt apart (``head_need``).
+    HEAD_NEW = "prefix-new"
+    HEAD_RETURN = "prefix-return"
 
 
 #: Prior P(seen again within 5 minutes) per kind, before this instance has evidence. A first
@@ -47,6 +52,8 @@ PRIORS: Final[dict[PrefixKind, float]] = {
     PrefixKind.TAIL_FIRST_SHORT: 0.3,
     PrefixKind.TAIL_CONTINUED: 0.7,
     PrefixKind.DYNAMIC: 0.2,
+    PrefixKind.HEAD_NEW: 0.5,
+    PrefixKind.HEAD_RETURN: 0.5,
 }
 
 #: Prior share of reuses that come after 5 minutes but within the hour. Low: a 1h entry costs
@@ -63,6 +70,17 @@ def tail_kind(scan: Scan, first_turn_tokens: float) -> PrefixKind:
     if users > 1:
         return PrefixKind.TAIL_CONTINUED
     return tail_kind_of_first(first_turn_tokens)
+
+
+def head_need(scan: Scan) -> PrefixKind:
+    """Who needs the head in this request: a new conversation (one user turn) or a returning
+    one. The next need after each differs: an agent task's start is followed by its own steps
+    and then its approval pause (often past the hour), a return from that pause by the next
+    task's start (minutes). One late share for both would bet the hour at the start on what
+    follows returns."""
+    if scan.message_roles.count("user") > 1:
+        return PrefixKind.HEAD_RETURN
+    return PrefixKind.HEAD_NEW
 
 
 def tail_kind_of_first(first_turn_tokens: float) -> PrefixKind:

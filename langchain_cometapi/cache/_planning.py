@@ -229,11 +229,11 @@ class Planning:
     ) -> None:
         state, now = self.state, self.now
         head = (_HEAD, app)
-        tools = state.record(scan.hashes[scan.tools_end], now, head, True) \
+        tools = state.record(scan.hashes[scan.tools_end], now, head, True, finder.need) \
             if scan.tools_end >= 0 else None
         static_end = scan.system_end - (split_at is not None)
         if static_end > scan.tools_end:
-            state.record(scan.hashes[static_end], now, head, True)
+            state.record(scan.hashes[static_end], now, head, True, finder.need)
             if tools is not None and tools.bucket == head:  # one head: its outcome is the
                 state.restart(scan.hashes[scan.tools_end], now)  # system prompt's
         if split_at is not None:

@@ -48,6 +48,9 @@ class Entry:
     awaiting_late: bool = False  # the trial missed; a reuse within the hour counts as late
     alive_until: float = 0.0  # believed expiry of the API-side cache entry
     ttl: str = "5m"
+    #: Who opened the running trial of a head (``_kinds.head_need``): its late share is learnt
+    #: for that need apart, besides the head's own bucket.
+    need: PrefixKind | None = None
 
 
 _LIVE: weakref.WeakSet[CacheState] = weakref.WeakSet()
@@ -131,14 +134,21 @@ class CacheState:
         glob = self.bucket((kind, None)).p(prior)
         return self.bucket((kind, app)).p(glob)
 
-    def late_share(self, kind: PrefixKind, app: Hashable) -> float:
+    def late_share(
+        self, kind: PrefixKind, app: Hashable, need: PrefixKind | None = None
+    ) -> float:
         """P(seen again within the hour | not within 5 minutes): this application's own
         evidence once it has some (the global bucket holds the same trials: blending the two
-        would count them twice), else every application's."""
+        would count them twice), else every application's. ``need``: of a head needed so
+        (``Entry.need``), once trials of that need were seen."""
         own = self.bucket((kind, app))
-        if own.trials >= 1.0:
-            return own.late_share(LATE_PRIOR)
-        return self.bucket((kind, None)).late_share(LATE_PRIOR)
+        share = own.late_share(LATE_PRIOR) if own.trials >= 1.0 else \
+            self.bucket((kind, None)).late_share(LATE_PRIOR)
+        if need is not None:
+            split = self.bucket((need, app))
+            if split.trials >= 1.0:
+                return min(share, split.late_share(LATE_PRIOR))
+        return share
 
     def return_share(self, kind: PrefixKind, app: Hashable) -> float:
         """P(within the hour | seen again after 5 minutes), like ``late_share``: this
@@ -161,6 +171,8 @@ class CacheState:
             if entry.bucket is not None:
                 # Unseen here is weaker evidence when others read what this planner wrote.
                 self._add_trial(entry.bucket, False, 1.0 - self.shared)
+                if entry.need is not None:
+                    self._add_trial((entry.need, entry.bucket[1]), False, 1.0 - self.shared)
 
     def _add_trial(self, bucket: BucketKey, hit: bool, weight: float = 1.0) -> None:
         self.bucket(bucket).add_trial(hit, weight)
@@ -235,8 +247,11 @@ class CacheState:
         entry.trial_open = False
         self._add_trial(entry.bucket, False)
 
-    def sighted(self, key: int, now: float) -> Entry | None:
-        """A request contains this prefix: resolve open trials as hits, reopen if re-armable."""
+    def sighted(
+        self, key: int, now: float, need: PrefixKind | None = None
+    ) -> Entry | None:
+        """A request contains this prefix: resolve open trials as hits, reopen if re-armable
+        (``need``: who needs it now, for a head)."""
         entry = self.entries.get(key)
         if entry is None:
             return None
@@ -245,12 +260,18 @@ class CacheState:
         if gap <= 0:
             return entry
         if entry.bucket is not None:
+            split = None if entry.need is None else (entry.need, entry.bucket[1])
             if entry.trial_open and gap <= _FIVE_MINUTES:
                 entry.trial_open = False
                 self._add_trial(entry.bucket, True)
+                if split is not None:
+                    self._add_trial(split, True)
             elif entry.awaiting_late:
                 self._add_return(entry.bucket, gap <= _ONE_HOUR)
+                if split is not None:
+                    self._add_return(split, gap <= _ONE_HOUR)
             entry.awaiting_late = False
+            entry.need = need
         entry.last_seen = now
         if entry.rearm and entry.bucket is not None:
             self._open(key, entry, now)
@@ -277,11 +298,15 @@ class CacheState:
         entry.trial_open = entry.awaiting_late = False
         entry.last_seen = now
 
-    def record(self, key: int, now: float, bucket: BucketKey | None, rearm: bool) -> Entry:
-        """Remember a candidate prefix so later calls can tell whether it recurs."""
+    def record(
+        self, key: int, now: float, bucket: BucketKey | None, rearm: bool,
+        need: PrefixKind | None = None,
+    ) -> Entry:
+        """Remember a candidate prefix so later calls can tell whether it recurs (``need``: who
+        needs a head now, see ``sighted``)."""
         entry = self.entries.get(key)
         if entry is None:
-            entry = self.entries[key] = Entry(last_seen=now, bucket=bucket, rearm=rearm)
+            entry = self.entries[key] = Entry(last_seen=now, bucket=bucket, rearm=rearm, need=need)
             if bucket is not None:
                 self._open(key, entry, now)
             while len(self.entries) > self.history_size:

@@ -44,16 +44,18 @@ def odds(
     gap: float | None = None,
     dynamic: bool = False,
     shifted: bool = False,
+    need: PrefixKind | None = None,
 ) -> tuple[float, float]:
     """(P(next use within 5 minutes), P(within the hour | not within 5 minutes)) of a prefix.
 
     ``gap`` is the time since this conversation was last seen; ``dynamic`` marks a prefix behind
     a system tail that changes per call (it recurs only when that does); ``shifted`` a
-    conversation whose earlier history changed since its last turn (its tail is never read).
+    conversation whose earlier history changed since its last turn (its tail is never read);
+    ``need`` who needs a head now (``_kinds.head_need``: its late share is learnt apart).
     """
     state = context.state
     p_short = state.probability(kind, app, PRIORS[kind])
-    late = state.late_share(kind, app)
+    late = state.late_share(kind, app, need)
     if gap is not None:
         short_gap = gap <= _GAP_MARGIN * TTL_SECONDS["5m"]
         p_short = 0.5 * p_short + 0.5 * short_gap
@@ -78,9 +80,10 @@ def expected_reuse(
     gap: float | None = None,
     dynamic: bool = False,
     shifted: bool = False,
+    need: PrefixKind | None = None,
 ) -> dict[str, float]:
     """Expected later reads per TTL allowed by the policy and the endpoint (see ``odds``)."""
-    return reuse_from(context, *odds(context, kind, app, gap, dynamic, shifted))
+    return reuse_from(context, *odds(context, kind, app, gap, dynamic, shifted, need))
 
 
 def reuse_from(context: PlanContext, p_short: float, late: float) -> dict[str, float]:

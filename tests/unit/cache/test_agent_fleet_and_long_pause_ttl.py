@@ -111,3 +111,48 @@ def test_agents_whose_pauses_mostly_outlast_the_hour_cost_no_more_than_5m_only()
     auto = _paused_cost(CachePolicy(), pauses)
     five = _paused_cost(CachePolicy(ttl="5m"), pauses)
     assert auto <= five, auto / five
+
+
+def _head_need_cost(policy: CachePolicy, pauses: list[float], between: float) -> float:
+    """One planner; agent tasks of 9 steps 10 s apart, each waiting ``pause`` before its fifth
+    step, the next task starting ``between`` seconds after the last step of the one before."""
+    clock = ManualClock()
+    emulator = MessagesEmulator(clock=clock)
+    planner = CachePlanner(policy, clock=clock)
+    cost = 0.0
+    for task, pause in enumerate(pauses):
+        for step in range(9):
+            clock.advance(pause if step == 4 else 10.0)
+            _, price = exchange(planner, emulator, agent_body(task, step))
+            assert price is not None
+            cost += price
+        clock.advance(between)
+    return cost
+
+
+def test_a_head_needed_by_a_new_task_learns_its_late_share_apart_from_returns() -> None:
+    """Each task's start needs the head, then its approval (past the hour) the next time; the
+    return from that approval needs it, then the next task's start 10 minutes later. The head
+    kind's one late share (half late) would bet the hour at a start; a start's own is low.
+    The last task needs no approval (the return before it has a next start to be read by)."""
+    pauses = [7200.0, 5400.0, 9000.0, 7200.0, 6300.0, 8100.0, 7200.0, 9000.0, 10.0]
+    auto = _head_need_cost(CachePolicy(), pauses, 600.0)
+    five = _head_need_cost(CachePolicy(ttl="5m"), pauses, 600.0)
+    assert auto <= five, auto / five
+
+
+def test_the_late_share_of_a_head_need_only_lowers_the_kind_s_own() -> None:
+    """1h on a head only when both its kind and this need show late reuse (``late_share``)."""
+    state = CacheState()
+    head, new, back = PrefixKind.HEAD, PrefixKind.HEAD_NEW, PrefixKind.HEAD_RETURN
+    for _ in range(4):
+        state.bucket((head, "app")).add_trial(False)
+        state.bucket((head, "app")).add_late()
+        state.bucket((back, "app")).add_trial(False)
+        state.bucket((back, "app")).add_late()
+        state.bucket((new, "app")).add_trial(False)
+        state.bucket((head, "app")).add_trial(False)  # more misses: a returns' share above
+    kind_share = state.late_share(head, "app")
+    assert state.late_share(head, "app", new) < kind_share
+    assert state.late_share(head, "app", back) == kind_share < state.late_share(back, "app")
+    assert odds(_context(state), head, "app", need=new)[1] < odds(_context(state), head, "app")[1]
