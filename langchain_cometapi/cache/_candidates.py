@@ -90,6 +90,7 @@ class CandidateFinder:
         #: Tokens of the longest prefix another request is writing now (``CacheState.in_flight``).
         self.writing = 0.0
         self.need = head_need(scan)  # who needs the head in this request
+        self.tail_need: PrefixKind | None = None  # and this tail (``_add_tail``)
 
     def find(self) -> tuple[list[Candidate], list[Candidate], list[int]]:
         """(candidates, the user's own markers, live positions in order)."""
@@ -233,9 +234,11 @@ class CandidateFinder:
         kind = tail_kind(scan, prefix_tokens[tail] - before)
         tool_turn = _tool_turn(scan)
         gap = self._conversation_gap(tail, gaps, kind, tool_turn)
+        if tool_turn and gap is not None and gap > SHORT_GAP:  # a person's chat: timed by them
+            self.tail_need = PrefixKind.AFTER_PAUSE
         p_short, p_late = odds(
             self.context, kind, self.app, gap, dynamic=self.changing or self.volatile,
-            shifted=self.shifted,
+            shifted=self.shifted, need=self.tail_need,
         )
         reuse = reuse_from(self.context, p_short, p_late)
         late = 0.0

@@ -40,6 +40,10 @@ class PrefixKind(str, Enum):
     #: expired: only their late shares are learnt apart (``head_need``).
     HEAD_NEW = "prefix-new"
     HEAD_RETURN = "prefix-return"
+    #: The end of a conversation that came back after more than a few minutes: what follows
+    #: such a return is learnt apart (a slow chat's next turn is late again, an agent's one
+    #: approval is over).
+    AFTER_PAUSE = "tail-after-pause"
 
 
 #: Prior P(seen again within 5 minutes) per kind, before this instance has evidence. A first
@@ -54,6 +58,7 @@ PRIORS: Final[dict[PrefixKind, float]] = {
     PrefixKind.DYNAMIC: 0.2,
     PrefixKind.HEAD_NEW: 0.5,
     PrefixKind.HEAD_RETURN: 0.5,
+    PrefixKind.AFTER_PAUSE: 0.7,
 }
 
 #: Prior share of reuses that come after 5 minutes but within the hour. Low: a 1h entry costs

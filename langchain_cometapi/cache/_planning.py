@@ -248,7 +248,8 @@ class Planning:
         if scan.message_starts:  # then positions exist: ``scan.total`` is the last one's
             head_tokens = scan.tokens_at(scan.system_end)
             first = (scan.prefix_tokens[-1] - head_tokens) * max(state.ratio, 1e-6)
-            state.record(scan.hashes[-1], now, (tail_kind(scan, first), app), False)
+            state.record(scan.hashes[-1], now, (tail_kind(scan, first), app), False,
+                         finder.tail_need)
             tail = finder.tail_pos
             if tail is not None:
                 state.remember_tail(_content_key(scan, tail), scan.hashes[tail])

@@ -134,21 +134,20 @@ class CacheState:
         glob = self.bucket((kind, None)).p(prior)
         return self.bucket((kind, app)).p(glob)
 
-    def late_share(
-        self, kind: PrefixKind, app: Hashable, need: PrefixKind | None = None
-    ) -> float:
+    def late_share(self, kind: PrefixKind, app: Hashable) -> float:
         """P(seen again within the hour | not within 5 minutes): this application's own
         evidence once it has some (the global bucket holds the same trials: blending the two
-        would count them twice), else every application's. ``need``: of a head needed so
-        (``Entry.need``), once trials of that need were seen."""
+        would count them twice), else every application's."""
         own = self.bucket((kind, app))
-        share = own.late_share(LATE_PRIOR) if own.trials >= 1.0 else \
-            self.bucket((kind, None)).late_share(LATE_PRIOR)
-        if need is not None:
-            split = self.bucket((need, app))
-            if split.trials >= 1.0:
-                return min(share, split.late_share(LATE_PRIOR))
-        return share
+        if own.trials >= 1.0:
+            return own.late_share(LATE_PRIOR)
+        return self.bucket((kind, None)).late_share(LATE_PRIOR)
+
+    def need_share(self, need: PrefixKind, app: Hashable) -> float | None:
+        """``late_share`` of the prefixes opened by one need (``Entry.need``), once one was
+        seen to an outcome; None before."""
+        split = self.bucket((need, app))
+        return split.late_share(LATE_PRIOR) if split.trials >= 1.0 else None
 
     def return_share(self, kind: PrefixKind, app: Hashable) -> float:
         """P(within the hour | seen again after 5 minutes), like ``late_share``: this
@@ -246,6 +245,8 @@ class CacheState:
             return
         entry.trial_open = False
         self._add_trial(entry.bucket, False)
+        if entry.need is not None:
+            self._add_trial((entry.need, entry.bucket[1]), False)
 
     def sighted(
         self, key: int, now: float, need: PrefixKind | None = None

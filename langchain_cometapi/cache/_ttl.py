@@ -51,11 +51,12 @@ def odds(
     ``gap`` is the time since this conversation was last seen; ``dynamic`` marks a prefix behind
     a system tail that changes per call (it recurs only when that does); ``shifted`` a
     conversation whose earlier history changed since its last turn (its tail is never read);
-    ``need`` who needs a head now (``_kinds.head_need``: its late share is learnt apart).
+    ``need`` who needs the prefix now (a head: ``_kinds.head_need``; a tail after a pause:
+    ``AFTER_PAUSE``), whose late share is learnt apart and caps the kind's.
     """
     state = context.state
     p_short = state.probability(kind, app, PRIORS[kind])
-    late = state.late_share(kind, app, need)
+    late = state.late_share(kind, app)
     if gap is not None:
         short_gap = gap <= _GAP_MARGIN * TTL_SECONDS["5m"]
         p_short = 0.5 * p_short + 0.5 * short_gap
@@ -63,6 +64,9 @@ def odds(
             # this conversation came back after minutes: as its kind's returns do (a person's
             # habit; an agent whose pauses mostly outlast the hour is no such evidence)
             late = 0.5 * late + 0.5 * state.return_share(kind, app)
+    if need is not None:  # what follows this need, once seen: it can only lower the bet
+        split = state.need_share(need, app)
+        late = late if split is None or split >= late else split
     if shifted:
         p_short *= 0.25
         late *= 0.25

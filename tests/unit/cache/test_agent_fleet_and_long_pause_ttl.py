@@ -141,10 +141,11 @@ def test_a_head_needed_by_a_new_task_learns_its_late_share_apart_from_returns() 
     assert auto <= five, auto / five
 
 
-def test_the_late_share_of_a_head_need_only_lowers_the_kind_s_own() -> None:
-    """1h on a head only when both its kind and this need show late reuse (``late_share``)."""
+def test_the_late_share_of_a_need_only_lowers_the_kind_s_own() -> None:
+    """1h on a head only when both its kind and this need show late reuse (``odds``)."""
     state = CacheState()
     head, new, back = PrefixKind.HEAD, PrefixKind.HEAD_NEW, PrefixKind.HEAD_RETURN
+    assert state.need_share(new, "app") is None  # no outcome of this need yet: the kind's
     for _ in range(4):
         state.bucket((head, "app")).add_trial(False)
         state.bucket((head, "app")).add_late()
@@ -152,7 +153,8 @@ def test_the_late_share_of_a_head_need_only_lowers_the_kind_s_own() -> None:
         state.bucket((back, "app")).add_late()
         state.bucket((new, "app")).add_trial(False)
         state.bucket((head, "app")).add_trial(False)  # more misses: a returns' share above
-    kind_share = state.late_share(head, "app")
-    assert state.late_share(head, "app", new) < kind_share
-    assert state.late_share(head, "app", back) == kind_share < state.late_share(back, "app")
-    assert odds(_context(state), head, "app", need=new)[1] < odds(_context(state), head, "app")[1]
+    kind_late = odds(_context(state), head, "app")[1]
+    assert odds(_context(state), head, "app", need=new)[1] < kind_late
+    assert odds(_context(state), head, "app", need=back)[1] == kind_late
+    assert kind_late < (state.need_share(back, "app") or 0.0)
+
