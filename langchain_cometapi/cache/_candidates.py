@@ -273,14 +273,18 @@ class CandidateFinder:
 
     def _lasting_1h(self, alive: list[int], tail: int) -> float:
         """Prefix tokens of the longest entry believed live at 1h for at least half an hour
-        more: what a request after a pause could still read if this tail were written at 5m."""
+        more: what a request after a pause could still read if this tail were written at 5m.
+        Else the head in the share of reads other planners make (``CacheState.shared``): behind
+        a fleet sharing the API's cache their conversations' starts keep it warm. Not a read
+        under this tail's 1h marker: whether that lengthens a 5m entry is not documented."""
         state, hashes = self.context.state, self.scan.hashes
         until = self.context.now + _ANCHOR_LIFE
         for pos in reversed(alive):
             entry = state.entries.get(hashes[pos]) if pos < tail else None
             if entry is not None and entry.ttl == "1h" and entry.alive_until >= until:
                 return self.prefix_tokens[pos]
-        return 0.0
+        head = self.scan.system_end if self.scan.system_end >= 0 else self.scan.tools_end
+        return state.shared * self.prefix_tokens[head] if 0 <= head < tail else 0.0
 
     def _conversation_gap(
         self, tail: int, gaps: dict[int, float], kind: PrefixKind, tool_turn: bool = False

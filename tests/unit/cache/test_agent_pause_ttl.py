@@ -4,7 +4,7 @@ only where what it keeps through the pause pays for it (``_select._staked``)."""
 from __future__ import annotations
 
 from langchain_cometapi.cache import CachePolicy
-from langchain_cometapi.cache._candidates import _tool_turn
+from langchain_cometapi.cache._candidates import CandidateFinder, _tool_turn
 from langchain_cometapi.cache._context import PlanContext
 from langchain_cometapi.cache._kinds import PrefixKind
 from langchain_cometapi.cache._planner import CachePlanner
@@ -160,3 +160,26 @@ def test_chat_turns_keep_the_late_share_rule_not_the_tool_loop_stake() -> None:
         planner.observe(plan, response.json()["usage"], dict(response.headers))
         written += [bp.ttl for bp in plan.breakpoints if bp.segment == "tail" and turn > 8]
     assert written and set(written) == {"1h"}
+
+
+def _stake_floor(shared: float) -> tuple[float, float]:
+    """What a 1h tail is believed not to keep (``stake_floor``) on an agent body, and the
+    head's prefix tokens, when ``shared`` of the reads come from other planners' entries."""
+    body = agent_body(1, 3)
+    scan = scan_body(body, [{"type": "text", "text": body["system"]}], {})
+    state = CacheState()
+    state.shared = shared
+    context = PlanContext(CachePolicy(), state, 0.0, False, 1024.0, ("5m", "1h"))
+    tokens = [float(t) for t in scan.prefix_tokens]
+    finder = CandidateFinder(context, scan, tokens, "app", None, False, None)
+    return finder._lasting_1h([], len(tokens) - 1), tokens[scan.system_end]
+
+
+def test_a_head_other_planners_keep_warm_is_not_at_stake_in_a_pause() -> None:
+    """Behind a fleet whose planners share the API's cache, other conversations need the
+    tools and system (their starts) and keep that entry warm through this one's pause: a 1h
+    tail is worth what it keeps above it, in the share of reads others make."""
+    alone, head = _stake_floor(0.0)
+    fleet, _ = _stake_floor(0.5)
+    assert alone == 0.0
+    assert fleet == 0.5 * head > 0.0
