@@ -13,7 +13,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from itertools import combinations
-from operator import attrgetter
+from operator import itemgetter
 
 from .._models import LOOKBACK_BLOCKS
 from ._pricing import PRICE_PLAIN, PRICE_READ, WRITE_PRICE
@@ -104,15 +104,28 @@ def _effective_ttls(chosen: Sequence[Candidate]) -> list[str]:
 
 #: value, effective TTLs, read position, indices of written candidates, read, 5m and 1h writes
 _Score = tuple[float, list[str], int, list[int], float, float, float]
+#: A candidate with what every subset's score reads of it, computed once per search: its
+#: position, prefix tokens, the live entry it reads (-1: none), whether it is written when no
+#: entry at or after it is read, and its TTL.
+_Fact = tuple[Candidate, int, float, int, bool, str]
 
 
-def evaluate(
-    chosen: Sequence[Candidate],
+def _facts(
+    candidates: Sequence[Candidate],
     cumulative: Sequence[float],
     alive: Sequence[int],
     minimum: float,
-) -> Choice:
-    return _choice(chosen, _score(chosen, cumulative, alive, minimum))
+) -> list[_Fact]:
+    facts: list[_Fact] = []
+    for c in candidates:
+        reach = -1
+        if alive:
+            i = bisect_right(alive, c.pos) - 1
+            if i >= 0 and c.pos - alive[i] <= READ_REACH:
+                reach = alive[i]
+        cum = cumulative[c.pos]
+        facts.append((c, c.pos, cum, reach, not c.alive and cum >= minimum, c.ttl))
+    return facts
 
 
 def _choice(chosen: Sequence[Candidate], score: _Score) -> Choice:
@@ -120,15 +133,8 @@ def _choice(chosen: Sequence[Candidate], score: _Score) -> Choice:
     positions: list[int] = []
     for k in written:
         positions.append(chosen[k].pos)
-    return Choice(
-        marks=list(zip(chosen, ttls, strict=True)),
-        value=value,
-        read_pos=read_pos,
-        written=positions,
-        read_tokens=round(read),
-        write_5m=round(w5),
-        write_1h=round(w1h),
-    )
+    marks = list(zip(chosen, ttls, strict=True))
+    return Choice(marks, value, read_pos, positions, round(read), round(w5), round(w1h))
 
 
 def _score(
@@ -138,66 +144,70 @@ def _score(
     minimum: float,
     writing: float = 0.0,
 ) -> _Score:
-    """``evaluate`` without building the Choice (``choose`` builds only the winner's)."""
-    if not chosen:  # marks nothing, reads and writes nothing
+    """``_scored`` of a set not yet turned into facts (``_staked``'s flipped one)."""
+    floor = cumulative[alive[-1]] if alive else 0.0
+    return _scored(_facts(chosen, cumulative, alive, minimum), cumulative, max(floor, writing))
+
+
+def _scored(subset: Sequence[_Fact], cumulative: Sequence[float], base: float) -> _Score:
+    """A set's value and accounting (``choose`` builds only the winner's Choice). ``base``:
+    the prefix tokens no write earns later reads on (the longest live entry, or what another
+    request is writing now: readable soon, later reads of it are not this write's doing)."""
+    if not subset:  # marks nothing, reads and writes nothing
         return 0.0, [], -1, [], 0.0, 0.0, 0.0
     # Loops, not comprehensions: a subset holds a few candidates, and a comprehension is a
     # function call of its own (before Python 3.12).
     ttls: list[str] = []
     read_pos = -1
-    for c in chosen:
-        ttls.append(c.ttl)
-        if alive:
-            i = bisect_right(alive, c.pos) - 1
-            if i >= 0 and c.pos - alive[i] <= READ_REACH and alive[i] > read_pos:
-                read_pos = alive[i]
+    for f in subset:
+        ttls.append(f[5])
+        if f[3] > read_pos:
+            read_pos = f[3]
     if ttls.count("5m") != len(ttls):  # else nothing to cap or upgrade (the common case)
-        ttls = _effective_ttls(chosen)
+        ttls = _effective_ttls([f[0] for f in subset])
     read = cumulative[read_pos] if read_pos >= 0 else 0.0
     written: list[int] = []
     touched: list[float] = []  # prefix tokens of the live entries chosen
-    for k, c in enumerate(chosen):
-        if c.alive:
-            touched.append(cumulative[c.pos])
-        elif c.pos > read_pos and cumulative[c.pos] >= minimum:
-            written.append(k)
+    for k, f in enumerate(subset):
+        if f[4]:
+            if f[1] > read_pos:
+                written.append(k)
+        elif f[0].alive:
+            touched.append(f[2])
     value = _SAVING * read
     w5 = w1h = 0.0
     if written:
-        last_1h = (
-            max((cumulative[chosen[k].pos] for k in written if ttls[k] == "1h"), default=0.0)
-            if "1h" in ttls
-            else 0.0
-        )
-        last = cumulative[chosen[written[-1]].pos]
+        last_1h = 0.0
+        if "1h" in ttls:
+            for k in written:
+                if ttls[k] == "1h" and subset[k][2] > last_1h:
+                    last_1h = subset[k][2]
+        last = subset[written[-1]][2]
         w1h = last_1h - read if last_1h - read > 0.0 else 0.0  # max(0.0, ...), as comparisons
         covered = last_1h if last_1h > read else read
         w5 = last - covered if last - covered > 0.0 else 0.0
         value -= _PREMIUM_1H * w1h + _PREMIUM_5M * w5
         # Later reads are credited only for tokens no live entry already covers: those
         # would be read later anyway, written or not.
-        # ``writing``: tokens another request is writing now (readable soon, later reads of
-        # them are not this write's doing).
-        floor = max(read, cumulative[alive[-1]] if alive else 0.0, writing)
+        floor = base if base > read else read
         shared: list[int] = []
         for k in written:
-            if chosen[k].shared:
+            if subset[k][0].shared:
                 shared.append(k)
         if shared:
-            value += _with_shared(chosen, written, shared, ttls, cumulative, floor)
+            value += _with_shared(subset, written, shared, ttls, floor)
         else:
-            value += _later(chosen, written, ttls, cumulative, floor)
+            value += _later(subset, written, ttls, floor)
     # Tiny credit for touching live entries: it keeps shared prefixes warm for other callers.
     value += 1e-6 * sum(touched)
     return value, ttls, read_pos, written, read, w5, w1h
 
 
 def _with_shared(
-    chosen: Sequence[Candidate],
+    subset: Sequence[_Fact],
     written: Sequence[int],
     shared: Sequence[int],
     ttls: Sequence[str],
-    cumulative: Sequence[float],
     floor: float,
 ) -> float:
     """Later reads when a shared prefix is written. Two families of readers add up: other
@@ -206,35 +216,31 @@ def _with_shared(
     entry: its tail when one is written, else the shared head (at the tail's reuse). A request
     that could read a longer live entry of its own credits nothing to the shared one (``floor``):
     its next need would write it just as well."""
-    value = _later(chosen, shared, ttls, cumulative, floor)
+    value = _later(subset, shared, ttls, floor)
     own: list[int] = []
     for k in written:
-        if not chosen[k].shared:
+        if not subset[k][0].shared:
             own.append(k)
     if own:
-        return value + _later(chosen, own, ttls, cumulative, floor)
+        return value + _later(subset, own, ttls, floor)
     last = shared[-1]
-    own_reuse = chosen[last].own_reuse.get(ttls[last], 0.0)
-    return value + _SAVING * own_reuse * max(0.0, cumulative[chosen[last].pos] - floor)
+    own_reuse = subset[last][0].own_reuse.get(ttls[last], 0.0)
+    return value + _SAVING * own_reuse * max(0.0, subset[last][2] - floor)
 
 
 def _later(
-    chosen: Sequence[Candidate],
-    written: Sequence[int],
-    ttls: Sequence[str],
-    cumulative: Sequence[float],
-    floor: float,
+    subset: Sequence[_Fact], written: Sequence[int], ttls: Sequence[str], floor: float
 ) -> float:
     """Value of the expected later reads of the written entries (nested: a read of a longer
     entry covers the shorter ones, so each token earns the best reuse of an entry holding it)."""
     value = 0.0
     best_later = 0.0
-    upper = cumulative[chosen[written[-1]].pos]
+    upper = subset[written[-1]][2]
     for i in range(len(written) - 1, -1, -1):
         # ``max`` as comparisons (a few per subset): ``max(a, b)`` is ``b if b > a else a``
-        reads = chosen[written[i]].reuse.get(ttls[written[i]], 0.0)
+        reads = subset[written[i]][0].reuse.get(ttls[written[i]], 0.0)
         best_later = reads if reads > best_later else best_later
-        below = cumulative[chosen[written[i - 1]].pos] if i else 0.0
+        below = subset[written[i - 1]][2] if i else 0.0
         lower = below if below > floor else floor
         span = upper - lower
         value += _SAVING * best_later * (span if span > 0.0 else 0.0)
@@ -244,7 +250,7 @@ def _later(
     return value
 
 
-_position = attrgetter("pos")  # a candidate's position, read at C level by ``sorted``
+_position = itemgetter(1)  # a fact's position, read at C level by ``sorted``
 
 
 def choose(
@@ -258,17 +264,21 @@ def choose(
 ) -> Choice:
     """Best subset of at most ``budget`` candidates, always including the user's markers."""
     best: _Score | None = None
-    best_chosen: Sequence[Candidate] = ()
-    pool = sorted(candidates, key=_position)
+    best_chosen: Sequence[_Fact] = ()
+    pool = sorted(_facts(candidates, cumulative, alive, minimum), key=_position)
+    pinned = _facts(fixed, cumulative, alive, minimum) if fixed else []
+    base = cumulative[alive[-1]] if alive else 0.0
+    base = writing if writing > base else base
     for size in range(min(budget, len(pool)), -1, -1):
         for subset in combinations(pool, size):
             # combinations keep the pool's order: only the user's markers need merging in
-            chosen = sorted((*fixed, *subset), key=_position) if fixed else subset
-            score = _score(chosen, cumulative, alive, minimum, writing)
+            chosen = sorted((*pinned, *subset), key=_position) if pinned else subset
+            score = _scored(chosen, cumulative, base)
             if best is None or score[0] > best[0] + 1e-9:
                 best, best_chosen = score, chosen
     assert best is not None
-    return _choice(*_staked(best_chosen, best, cumulative, alive, minimum, writing))
+    winner = [f[0] for f in best_chosen]
+    return _choice(*_staked(winner, best, cumulative, alive, minimum, writing))
 
 
 def _staked(
