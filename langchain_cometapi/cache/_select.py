@@ -116,6 +116,8 @@ def _facts(
     alive: Sequence[int],
     minimum: float,
 ) -> list[_Fact]:
+    """Each candidate's facts, once per search: a candidate sits in half the subsets scored,
+    and what depends on it alone (its live entry is a bisect) need not be redone in each."""
     facts: list[_Fact] = []
     for c in candidates:
         reach = -1
