@@ -40,3 +40,15 @@ async def acall(llm: Any, messages: list[Any], stream: bool) -> None:
             pass
     else:
         await llm.ainvoke(messages)
+
+
+async def call_text(llm: Any, path: str, **kwargs: Any) -> str:
+    """The reply's text to "hi" on one of the four paths (invoke, ainvoke, stream, astream),
+    with ``kwargs`` passed to the call."""
+    if path == "invoke":
+        return str(llm.invoke("hi", **kwargs).text)
+    if path == "ainvoke":
+        return str((await llm.ainvoke("hi", **kwargs)).text)
+    if path == "stream":
+        return "".join(c.text for c in llm.stream("hi", **kwargs))
+    return "".join([c.text async for c in llm.astream("hi", **kwargs)])

@@ -15,19 +15,9 @@ from typing import Any
 import pytest
 
 from langchain_cometapi.testing import MessagesEmulator, Reply
-from tests.helpers.chat_model import emulated
+from tests.helpers.chat_model import call_text, emulated
 
 PATHS = ("invoke", "ainvoke", "stream", "astream")
-
-
-async def _call(llm: Any, path: str, **kwargs: Any) -> str:
-    if path == "invoke":
-        return str(llm.invoke("hi", **kwargs).text)
-    if path == "ainvoke":
-        return str((await llm.ainvoke("hi", **kwargs)).text)
-    if path == "stream":
-        return "".join(c.text for c in llm.stream("hi", **kwargs))
-    return "".join([c.text async for c in llm.astream("hi", **kwargs)])
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -37,7 +27,7 @@ async def test_langchain_stream_switch_picks_the_path_and_is_no_body_field(
 ) -> None:
     llm, emu = emulated(MessagesEmulator())
     emu.script(Reply.text("Hello"))
-    assert await _call(llm, path, stream=stream) == "Hello"
+    assert await call_text(llm, path, stream=stream) == "Hello"
     sent = emu.requests[-1]["body"]
     # invoke obeys the switch; stream()/astream() always stream (LangChain's own rule)
     streamed = stream or path in ("stream", "astream")
@@ -56,7 +46,7 @@ async def test_extra_body_is_merged_into_the_body(path: str) -> None:
     llm, emu = emulated(MessagesEmulator())
     emu.script(Reply.text("Hello"))
     extra = {"metadata": {"user_id": "user-1"}, "top_k": 5}
-    assert await _call(llm, path, extra_body=extra) == "Hello"
+    assert await call_text(llm, path, extra_body=extra) == "Hello"
     sent = emu.requests[-1]["body"]
     assert sent["metadata"] == {"user_id": "user-1"} and sent["top_k"] == 5
     assert "extra_body" not in sent
@@ -87,7 +77,7 @@ async def test_client_settings_given_per_call_are_refused_before_sending(
 ) -> None:
     llm, emu = emulated(MessagesEmulator())
     with pytest.raises(ValueError, match=f"^{name} was passed to the call") as caught:
-        await _call(llm, path, **{name: CLIENT_SETTINGS[name]})
+        await call_text(llm, path, **{name: CLIENT_SETTINGS[name]})
     assert emu.requests == []
     assert "sk-never-shown" not in str(caught.value)
 
@@ -103,7 +93,7 @@ def test_client_setting_refused_in_a_binding_too() -> None:
 async def test_stop_sequences_per_call_is_stop_under_chat_anthropic_name(path: str) -> None:
     llm, emu = emulated(MessagesEmulator(), stop=["DEFAULT"])
     emu.script(Reply.text("Hello"))
-    await _call(llm, path, stop_sequences=["HALT"])
+    await call_text(llm, path, stop_sequences=["HALT"])
     assert emu.requests[-1]["body"]["stop_sequences"] == ["HALT"]
 
 
@@ -122,7 +112,7 @@ async def test_bad_stop_sequences_per_call_are_refused_before_sending(
 ) -> None:
     llm, emu = emulated(MessagesEmulator())
     with pytest.raises(ValueError, match=fragment):
-        await _call(llm, path, **kwargs)
+        await call_text(llm, path, **kwargs)
     assert emu.requests == []
 
 
@@ -146,5 +136,5 @@ async def test_an_mcp_token_in_a_bound_extra_body_is_still_sent(path: str) -> No
                 "authorization_token": "tok-bound-extra-body"}]  # fmt: skip
     llm, emu = emulated(MessagesEmulator())
     emu.script(Reply.text("Hello"))
-    await _call(llm.bind(extra_body={"mcp_servers": servers}), path)
+    await call_text(llm.bind(extra_body={"mcp_servers": servers}), path)
     assert emu.requests[-1]["body"]["mcp_servers"] == servers

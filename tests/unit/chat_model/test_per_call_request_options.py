@@ -17,6 +17,7 @@ import pytest
 
 from langchain_cometapi import ChatCometAPI, errors
 from langchain_cometapi.testing import EmulatorTransport, MessagesEmulator, Reply
+from tests.helpers.chat_model import call_text
 
 PATHS = ("invoke", "ainvoke", "stream", "astream")
 ALL_FIVE = {"connect": 5.0, "read": 5.0, "write": 5.0, "pool": 5.0}
@@ -52,21 +53,11 @@ def _model(**settings: Any) -> tuple[ChatCometAPI, MessagesEmulator, Recording]:
     return llm, emu, transport
 
 
-async def _call(llm: Any, path: str, **kwargs: Any) -> str:
-    if path == "invoke":
-        return str(llm.invoke("hi", **kwargs).text)
-    if path == "ainvoke":
-        return str((await llm.ainvoke("hi", **kwargs)).text)
-    if path == "stream":
-        return "".join(c.text for c in llm.stream("hi", **kwargs))
-    return "".join([c.text async for c in llm.astream("hi", **kwargs)])
-
-
 @pytest.mark.parametrize("path", PATHS)
 async def test_a_call_timeout_applies_to_that_request_only(path: str) -> None:
     llm, emu, transport = _model()
-    await _call(llm, path, timeout=5)
-    await _call(llm, path)
+    await call_text(llm, path, timeout=5)
+    await call_text(llm, path)
     (_, first), (_, second) = transport.seen
     assert first == ALL_FIVE
     assert second == dict.fromkeys(ALL_FIVE, 30)  # the client's own again
@@ -74,23 +65,23 @@ async def test_a_call_timeout_applies_to_that_request_only(path: str) -> None:
 
 
 @pytest.mark.parametrize("path", PATHS)
-async def test_a_bound_timeout_applies_to_each_call(path: str) -> None:
+async def test_a_bound_timeout_applies_to_eachcall_text(path: str) -> None:
     llm, _, transport = _model()
-    await _call(llm.bind(timeout=5), path)
+    await call_text(llm.bind(timeout=5), path)
     assert transport.seen[-1][1] == ALL_FIVE
 
 
 @pytest.mark.parametrize("path", PATHS)
 async def test_an_httpx_timeout_applies_phase_by_phase(path: str) -> None:
     llm, _, transport = _model()
-    await _call(llm, path, timeout=httpx2.Timeout(7, connect=2))
+    await call_text(llm, path, timeout=httpx2.Timeout(7, connect=2))
     assert transport.seen[-1][1] == {"connect": 2, "read": 7, "write": 7, "pool": 7}
 
 
 @pytest.mark.parametrize("path", PATHS)
 async def test_a_call_timeout_of_none_means_no_timeout(path: str) -> None:
     llm, _, transport = _model()
-    await _call(llm, path, timeout=None)
+    await call_text(llm, path, timeout=None)
     assert transport.seen[-1][1] == dict.fromkeys(ALL_FIVE)
 
 
@@ -100,8 +91,8 @@ async def test_a_reply_slower_than_the_call_timeout_times_out(path: str) -> None
     llm, emu, _ = _model()
     emu.script(Reply.delay(0.2), Reply.text("Hello"))
     with pytest.raises(errors.APITimeoutError):
-        await _call(llm, path, timeout=0.05)
-    assert await _call(llm, path) == "Hello"
+        await call_text(llm, path, timeout=0.05)
+    assert await call_text(llm, path) == "Hello"
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -115,7 +106,7 @@ async def test_retries_of_a_call_keep_its_timeout_and_the_model_retry_policy(pat
     llm._client._async_sleep = no_wait
     emu.script(Reply.overloaded(), Reply.overloaded(), Reply.text("Hello"))
     with pytest.raises(errors.APIStatusError):
-        await _call(llm, path, timeout=5)
+        await call_text(llm, path, timeout=5)
     assert [timeout for _, timeout in transport.seen] == [ALL_FIVE, ALL_FIVE]  # 1 + 1 retry
 
 
@@ -137,15 +128,15 @@ async def test_an_invalid_call_timeout_is_refused_before_sending(
 ) -> None:
     llm, emu, _ = _model()
     with pytest.raises(ValueError, match=fragment):
-        await _call(llm, path, timeout=timeout)
+        await call_text(llm, path, timeout=timeout)
     assert emu.requests == []
 
 
 @pytest.mark.parametrize("path", PATHS)
 async def test_extra_query_is_that_request_query_string(path: str) -> None:
     llm, emu, transport = _model()
-    await _call(llm, path, extra_query={"beta": "true", "n": [1, 2]})
-    await _call(llm, path)
+    await call_text(llm, path, extra_query={"beta": "true", "n": [1, 2]})
+    await call_text(llm, path)
     (with_query, _), (without, _) = transport.seen
     assert with_query.path == "/v1/messages"
     assert with_query.params.multi_items() == [("beta", "true"), ("n", "1"), ("n", "2")]
@@ -168,6 +159,6 @@ async def test_an_invalid_extra_query_is_refused_before_sending(
 ) -> None:
     llm, emu, _ = _model()
     with pytest.raises(ValueError, match=fragment) as caught:
-        await _call(llm, path, extra_query=query)
+        await call_text(llm, path, extra_query=query)
     assert emu.requests == []
     assert "sk-never-shown" not in str(caught.value)

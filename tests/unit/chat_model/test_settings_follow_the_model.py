@@ -17,22 +17,12 @@ from langchain_core.runnables import ConfigurableField
 
 from langchain_cometapi import ChatCometAPI
 from langchain_cometapi.testing import MessagesEmulator, Reply
-from tests.helpers.chat_model import emulated
+from tests.helpers.chat_model import call_text, emulated
 from tests.helpers.responses import Recorder, json_response, message, model_with
 
 PATHS = ("invoke", "ainvoke", "stream", "astream")
 HAIKU_3 = "claude-3-haiku-20240307"
 CONTEXT_1M = "context-1m-2025-08-07"
-
-
-async def _call(llm: Any, path: str, **kwargs: Any) -> str:
-    if path == "invoke":
-        return str(llm.invoke("hi", **kwargs).text)
-    if path == "ainvoke":
-        return str((await llm.ainvoke("hi", **kwargs)).text)
-    if path == "stream":
-        return "".join(c.text for c in llm.stream("hi", **kwargs))
-    return "".join([c.text async for c in llm.astream("hi", **kwargs)])
 
 
 def _sent_max_tokens(emu: MessagesEmulator) -> list[int]:
@@ -43,8 +33,8 @@ def _sent_max_tokens(emu: MessagesEmulator) -> list[int]:
 async def test_a_call_for_another_model_gets_that_model_default_max_tokens(path: str) -> None:
     llm, emu = emulated(MessagesEmulator(), model="claude-sonnet-4-6")
     emu.script(Reply.text("Hello"), Reply.text("Hello"))
-    assert await _call(llm, path, model=HAIKU_3) == "Hello"
-    assert await _call(llm, path) == "Hello"
+    assert await call_text(llm, path, model=HAIKU_3) == "Hello"
+    assert await call_text(llm, path) == "Hello"
     assert _sent_max_tokens(emu) == [4096, 8192]
 
 
@@ -52,7 +42,7 @@ async def test_a_call_for_another_model_gets_that_model_default_max_tokens(path:
 async def test_a_max_tokens_the_user_set_is_kept_for_another_model(path: str) -> None:
     llm, emu = emulated(MessagesEmulator(), model="claude-sonnet-4-6", max_tokens=1000)
     emu.script(Reply.text("Hello"))
-    await _call(llm, path, model=HAIKU_3)
+    await call_text(llm, path, model=HAIKU_3)
     assert _sent_max_tokens(emu) == [1000]
 
 
@@ -71,7 +61,7 @@ async def test_a_max_tokens_above_the_model_output_limit_is_refused_before_sendi
 ) -> None:
     llm, emu = emulated(MessagesEmulator(), **settings)
     with pytest.raises(ValueError, match=r"max_tokens=\d+ is more than .* can write"):
-        await _call(llm, path, **call)
+        await call_text(llm, path, **call)
     assert emu.requests == []
 
 
@@ -82,7 +72,7 @@ async def test_a_copy_for_another_model_gets_that_model_max_tokens_and_profile(p
     copy = llm.model_copy(update={"model": HAIKU_3})
     assert copy.max_tokens == 4096
     assert copy.profile is not None and copy.profile["max_output_tokens"] == 4096
-    assert await _call(copy, path) == "Hello"
+    assert await call_text(copy, path) == "Hello"
     assert _sent_max_tokens(emu) == [4096]
     assert llm.max_tokens == 8192  # the original keeps its own
     assert llm.profile is not None and llm.profile["max_output_tokens"] == 128_000
@@ -127,8 +117,8 @@ async def test_a_configured_model_gets_its_own_max_tokens_and_profile(path: str)
     configurable, emu = _configurable()
     emu.script(Reply.text("Hello"), Reply.text("Hello"))
     haiku = configurable.with_config(configurable={"model": HAIKU_3})
-    assert await _call(haiku, path) == "Hello"
-    assert await _call(configurable, path) == "Hello"
+    assert await call_text(haiku, path) == "Hello"
+    assert await call_text(configurable, path) == "Hello"
     assert _sent_max_tokens(emu) == [4096, 8192]
     built, _ = configurable._prepare({"configurable": {"model": HAIKU_3}})
     assert built.profile["max_output_tokens"] == 4096
@@ -139,7 +129,7 @@ async def test_a_configured_model_gets_its_own_max_tokens_and_profile(path: str)
 async def test_a_configured_model_keeps_a_max_tokens_the_user_set(path: str) -> None:
     configurable, emu = _configurable(max_tokens=1000)
     emu.script(Reply.text("Hello"))
-    await _call(configurable.with_config(configurable={"model": HAIKU_3}), path)
+    await call_text(configurable.with_config(configurable={"model": HAIKU_3}), path)
     assert _sent_max_tokens(emu) == [1000]
 
 
@@ -163,5 +153,5 @@ def test_a_beta_in_the_default_headers_raises_the_output_limit(path: str) -> Non
         max_tokens=100_000,
         default_headers={"anthropic-beta": "output-128k-2025-02-19"},
     )
-    asyncio.run(_call(llm, path))
+    asyncio.run(call_text(llm, path))
     assert recorder.bodies()[0]["max_tokens"] == 100_000
