@@ -91,19 +91,8 @@ def test_a_late_gap_is_a_habit_only_as_often_as_returns_come_within_the_hour() -
 
 def _paused_cost(policy: CachePolicy, pauses: list[float]) -> float:
     """One planner, one agent task of 9 steps per pause, each waiting that long before its
-    fifth step."""
-    clock = ManualClock()
-    emulator = MessagesEmulator(clock=clock)
-    planner = CachePlanner(policy, clock=clock)
-    cost = 0.0
-    for task, pause in enumerate(pauses):
-        for step in range(9):
-            clock.advance(pause if step == 4 else 10.0)
-            _, price = exchange(planner, emulator, agent_body(task, step))
-            assert price is not None
-            cost += price
-        clock.advance(120.0)
-    return cost
+    fifth step, two minutes between tasks."""
+    return _head_need_cost(policy, pauses, 120.0)
 
 
 def test_agents_whose_pauses_mostly_outlast_the_hour_cost_no_more_than_5m_only() -> None:
