@@ -1,4 +1,4 @@
-"""Run one function on several threads at once and collect what they raised: an assert inside a
+"""Run functions on threads and hand back what they raised: an assert inside a
 thread is otherwise printed and lost, and the test would pass."""
 
 from __future__ import annotations
@@ -24,3 +24,22 @@ def errors_in_threads(worker: Callable[[int], None], count: int) -> list[BaseExc
     for thread in threads:
         thread.join()
     return errors
+
+
+def outcome_within(run: Callable[[], object], within: float) -> BaseException | None:
+    """What ``run`` raised (None if it returned), run on a daemon thread; fails if it is still
+    running after ``within`` seconds (a regression then fails instead of hanging the suite)."""
+    seen: list[BaseException | None] = []
+
+    def target() -> None:
+        try:
+            run()
+            seen.append(None)
+        except BaseException as exc:  # handed back to the test
+            seen.append(exc)
+
+    worker = threading.Thread(target=target, daemon=True)
+    worker.start()
+    worker.join(within)
+    assert not worker.is_alive(), f"the call was still running after {within} s"
+    return seen[0]

@@ -10,36 +10,19 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import threading
 import time
-from collections.abc import Callable
 
 import pytest
 
 from langchain_cometapi import ChatCometAPI, errors
 from tests.helpers.hostile import MODES, Request, event, serving, sse_head
 from tests.helpers.responses import text_stream
+from tests.helpers.threads import outcome_within
 
 pytestmark = [pytest.mark.enable_socket, pytest.mark.allow_hosts(["127.0.0.1"])]
 
 KEY = "sk-call-timeout-0123456789"
 
-
-def _outcome(run: Callable[[], object], within: float) -> BaseException | None:
-    seen: list[BaseException | None] = []
-
-    def target() -> None:
-        try:
-            run()
-            seen.append(None)
-        except BaseException as exc:  # handed back to the test
-            seen.append(exc)
-
-    worker = threading.Thread(target=target, daemon=True)
-    worker.start()
-    worker.join(within)
-    assert not worker.is_alive(), f"the call was still running after {within} s"
-    return seen[0]
 
 
 def _run(llm: ChatCometAPI, mode: str, stream: bool) -> None:
@@ -76,6 +59,6 @@ def test_a_call_timeout_bounds_a_silent_peer_on_our_own_pool(mode: str, stream: 
             base_url=srv.base_url, api_key=KEY, timeout=30, max_retries=0, prompt_cache="off"
         )
         began = time.monotonic()
-        raised = _outcome(lambda: _run(llm, mode, stream), within=2.5)
+        raised = outcome_within(lambda: _run(llm, mode, stream), within=2.5)
     assert isinstance(raised, errors.APITimeoutError), raised
     assert time.monotonic() - began < 2.0

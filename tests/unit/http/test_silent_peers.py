@@ -13,7 +13,7 @@ import contextlib
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import httpx2
 import pytest
@@ -21,28 +21,12 @@ import pytest
 from langchain_cometapi import ChatCometAPI, errors
 from tests.helpers.hostile import MODES, Request, call, event, json_reply, serving, sse_head
 from tests.helpers.responses import message, text_stream
+from tests.helpers.threads import outcome_within
 
 pytestmark = [pytest.mark.enable_socket, pytest.mark.allow_hosts(["127.0.0.1", "127.0.0.2"])]
 
 KEY = "sk-silent-0123456789"
 
-
-def _outcome(run: Callable[[], object], within: float) -> BaseException | None:
-    """What ``run`` raised (None if it returned); fails if it is still running after ``within``."""
-    seen: list[BaseException | None] = []
-
-    def target() -> None:
-        try:
-            run()
-            seen.append(None)
-        except BaseException as exc:  # handed back to the test
-            seen.append(exc)
-
-    worker = threading.Thread(target=target, daemon=True)
-    worker.start()
-    worker.join(within)
-    assert not worker.is_alive(), f"the call was still running after {within} s"
-    return seen[0]
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -57,7 +41,7 @@ def test_a_stream_that_goes_silent_is_a_timeout(mode: str) -> None:
     with serving(handle) as srv:
         llm = ChatCometAPI(base_url=srv.base_url, api_key=KEY, timeout=0.5, max_retries=0)
         began = time.monotonic()
-        raised = _outcome(lambda: call(llm, mode, stream=True), within=4.0)
+        raised = outcome_within(lambda: call(llm, mode, stream=True), within=4.0)
     assert isinstance(raised, errors.APITimeoutError), raised
     assert time.monotonic() - began < 2.0
 
@@ -102,7 +86,7 @@ def test_a_peer_that_never_reads_the_request_cannot_hold_the_call(
         asyncio.run(arun())
 
     began = time.monotonic()
-    raised = _outcome(run, within=6.0)
+    raised = outcome_within(run, within=6.0)
     assert isinstance(raised, errors.APITimeoutError), raised
     assert time.monotonic() - began < 4.0
 
@@ -157,7 +141,7 @@ def test_a_dripping_body_ends_at_the_total_deadline(mode: str, client: str) -> N
             base_url=srv.base_url, api_key=KEY, timeout=0.5, max_retries=0, **clients
         )  # type: ignore[arg-type]
         began = time.monotonic()
-        raised = _outcome(lambda: call(llm, mode), within=8.0)
+        raised = outcome_within(lambda: call(llm, mode), within=8.0)
     assert isinstance(raised, errors.APITimeoutError), raised
     assert client == "own" or "total deadline passed" in str(raised)
     assert time.monotonic() - began < 2.0
