@@ -190,3 +190,48 @@ def agent_task_paused(
 
 def system_of(rng: random.Random, tokens: int, head: str) -> SystemMessage:
     return SystemMessage(_system(rng, tokens, head))
+
+
+def manual_turns(
+    rng: random.Random, system: SystemMessage, manuals: list[str], weights: list[float],
+    turns: int, start: float, by_popularity: bool, gap: tuple[float, float] = (20, 120),
+) -> list[Step]:
+    """One RAG conversation whose every user turn carries 2-3 of a few popularity-weighted
+    manuals as separate text blocks before the question (retrieval results pasted into the
+    turn). ``by_popularity`` sends the chosen manuals most popular first (a fixed order);
+    otherwise in the order they were drawn (a retriever's scores)."""
+    steps: list[Step] = []
+    history: list[BaseMessage] = []
+    t = start
+    for _ in range(turns):
+        chosen: list[int] = []
+        want = rng.choice((2, 2, 3))
+        while len(chosen) < want:
+            pick = rng.choices(range(len(manuals)), weights)[0]
+            if pick not in chosen:
+                chosen.append(pick)
+        if by_popularity:
+            chosen.sort()
+        blocks: list[str | dict[Any, Any]] = [
+            {"type": "text", "text": f"<manual id={i}>\n{manuals[i]}\n</manual>"} for i in chosen
+        ]
+        blocks.append({"type": "text", "text": words(rng, rng.randint(15, 60))})
+        history = [*history, HumanMessage(content=blocks)]
+        steps.append(Step(t, [system, *history]))
+        history = [*history, _answer(rng, 120, 400)]
+        t += rng.uniform(*gap)
+    return steps
+
+
+def manual_corpus(
+    rng: random.Random, system: SystemMessage, conversations: int, by_popularity: bool
+) -> list[Step]:
+    """RAG conversations of 1-4 turns started over 40 minutes, each user turn carrying 2-3 of 7
+    manuals of 1.5k-4k tokens (popularity 1/rank) before its question (``manual_turns``)."""
+    manuals = [words(rng, int(rng.randint(1500, 4000) / 1.25)) for _ in range(7)]
+    weights = [1.0 / (k + 1) for k in range(7)]
+    steps: list[Step] = []
+    for _ in range(conversations):
+        steps += manual_turns(rng, system, manuals, weights, rng.randint(1, 4),
+                              rng.uniform(0, 2400), by_popularity)
+    return steps

@@ -18,7 +18,8 @@ seeded RANDOM assignment of requests to 8 workers. Run: ``cache_workloads.py --p
 Added later and tuned on (each docstring says so): agents with approval pauses (one instance,
 sticky fleets), and, with the automatic-TTL work on fleets and long pauses, agents spread
 round-robin over 8 workers, a Haiku app whose system prompt carries a date and a seconds clock,
-and agents whose approvals mostly outlast the hour.
+and agents whose approvals mostly outlast the hour; and RAG chats whose user turns carry 2-3 of
+7 popularity-weighted manuals before the question (two variants, see ``_rag_corpus``).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from _workload_parts import (
     chat,
     clock_text,
     drop_oldest_pair,
+    manual_corpus,
     png_data_url,
     request_id,
     shifting_chat,
@@ -360,6 +362,24 @@ def agent_long_pauses(seed: int = 323) -> Workload:
     return Workload("probe agent pauses 1-3h", "claude-sonnet-4-6", steps, allow_1h=True)
 
 
+def _rag_corpus(seed: int, model: str, sys_tokens: int, fixed: bool, name: str) -> Workload:
+    """Twenty RAG conversations of 1-4 turns started over 40 minutes (``manual_corpus``)."""
+    rng = random.Random(seed)
+    system = system_of(rng, sys_tokens, "You are the product support assistant.")
+    return Workload(name, model, _sorted(manual_corpus(rng, system, 20, fixed)))
+
+def rag_corpus_opus46(seed: int = 331) -> Workload:
+    """Opus-4-6 (4096 minimum), a 1.2k-token system below it; manuals in drawn order (tunable:
+    modelled on the description of holdout v5's "RAG small corpus", added with that rule)."""
+    return _rag_corpus(seed, "claude-opus-4-6", 1200, False, "probe RAG corpus opus-4-6")
+
+
+def rag_corpus_sonnet46(seed: int = 332) -> Workload:
+    """Sonnet-4-6 (1024 minimum), a 1.8k-token system above it; manuals most popular first
+    (tunable, as above)."""
+    return _rag_corpus(seed, "claude-sonnet-4-6", 1800, True, "probe RAG corpus sonnet-4-6")
+
+
 PROBE = {
     w.__name__: w
     for w in (
@@ -367,6 +387,6 @@ PROBE = {
         remove_oldest_pair, trim_tokens, dynamic_system, rag_system_snippets, batch_bursts,
         agent_approval_pause, apps_with_images, fleet_random, agent_pauses,
         fleet_sticky_pauses, fleet_sticky_approvals, fleet_rr_approvals, dynamic_system_haiku,
-        agent_long_pauses,
+        agent_long_pauses, rag_corpus_opus46, rag_corpus_sonnet46,
     )
 }
