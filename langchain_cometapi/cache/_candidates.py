@@ -204,6 +204,8 @@ class CandidateFinder:
             reuse = expected_reuse(
                 context, _DOCUMENTS, app, dynamic=self.changing or self.volatile
             )
+            if doc_end not in gaps and "1h" in reuse:  # first sight: no late bet (see below)
+                reuse["1h"] = reuse.get("5m", 0.0)
             self._add(doc_end, "documents", "end of leading documents", reuse, alive)
         tail = self.tail_pos = self.tail(scan, self.usable_set)
         if "tail" in allowed and tail is not None:
@@ -293,8 +295,12 @@ class CandidateFinder:
         was planned here; else, if an older turn was (the ones in between went to other planners
         of a fleet), the time since then over the user turns added since, which is also learnt
         as one outcome for this kind of prefix (a fleet planner sees no gap otherwise); not in a
-        tool loop when that mean is long: it tells of an approval pause now over, not slow steps."""
+        tool loop when that mean is long: it tells of an approval pause now over, not slow steps.
+        None for a first turn: what it shares with earlier requests (the system prompt, leading
+        documents) other conversations sent; the time since then is not this one's habit."""
         scan, anchor = self.scan, self.anchor
+        if scan.message_roles.count("user") < 2:
+            return None
         since = scan.message_starts[scan.message_of[anchor]] if anchor is not None else 0
         lowest = max(since, scan.system_end + 1)  # in the messages, from the previous turn on
         previous = older = -1  # the latest known position in each range (a few are known)
