@@ -56,8 +56,9 @@ def test_a_first_turn_takes_no_gap_from_documents_another_conversation_sent() ->
 
 def test_documents_seen_for_the_first_time_are_not_written_for_the_hour() -> None:
     """Conversations on the same popular manuals, one every 7 minutes, every other one going
-    on for a second turn: the documents come back late each time and earn 1h bets. Manuals no request held before are
-    not what that evidence is about: their first turn is not written for the hour."""
+    on for a second turn: the documents come back late each time and earn 1h bets. Manuals
+    no request held before are not what that evidence is about: a first turn holding them is
+    not written for the hour (the popular set's later first turns still are)."""
     clock = ManualClock()
     emulator = MessagesEmulator(clock=clock)
     planner = CachePlanner(clock=clock)
