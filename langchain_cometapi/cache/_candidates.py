@@ -204,7 +204,9 @@ class CandidateFinder:
             reuse = expected_reuse(
                 context, _DOCUMENTS, app, dynamic=self.changing or self.volatile
             )
-            if doc_end not in gaps and "1h" in reuse:  # first sight: no late bet (see below)
+            if doc_end not in gaps and "1h" in reuse:
+                # Documents never seen here: the kind's late share is earned by the popular
+                # sets that keep coming back, not by a set no request held before.
                 reuse["1h"] = reuse.get("5m", 0.0)
             self._add(doc_end, "documents", "end of leading documents", reuse, alive)
         tail = self.tail_pos = self.tail(scan, self.usable_set)
