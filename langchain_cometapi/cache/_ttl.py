@@ -35,6 +35,7 @@ _CHAIN_TRIALS = 2.0
 _GAP_MARGIN = 0.8
 #: A gap taken for "within 5 minutes".
 SHORT_GAP = _GAP_MARGIN * TTL_SECONDS["5m"]
+_WITHIN_HOUR = _GAP_MARGIN * TTL_SECONDS["1h"]
 
 
 def odds(
@@ -58,9 +59,9 @@ def odds(
     p_short = state.probability(kind, app, PRIORS[kind])
     late = state.late_share(kind, app)
     if gap is not None:
-        short_gap = gap <= _GAP_MARGIN * TTL_SECONDS["5m"]
+        short_gap = gap <= SHORT_GAP
         p_short = 0.5 * p_short + 0.5 * short_gap
-        if not short_gap and gap <= _GAP_MARGIN * TTL_SECONDS["1h"]:
+        if not short_gap and gap <= _WITHIN_HOUR:
             # this conversation came back after minutes: as its kind's returns do (a person's
             # habit; an agent whose pauses mostly outlast the hour is no such evidence)
             late = 0.5 * late + 0.5 * state.return_share(kind, app)
