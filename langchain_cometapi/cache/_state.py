@@ -53,6 +53,15 @@ class Entry:
     need: PrefixKind | None = None
 
 
+def _outcome_buckets(entry: Entry) -> tuple[BucketKey, ...]:
+    """Where a trial's outcome is counted: the entry's bucket and, for a head, its need's."""
+    if entry.bucket is None:
+        return ()
+    if entry.need is None:
+        return (entry.bucket,)
+    return (entry.bucket, (entry.need, entry.bucket[1]))
+
+
 _LIVE: weakref.WeakSet[CacheState] = weakref.WeakSet()
 
 
@@ -167,11 +176,9 @@ class CacheState:
                 continue
             entry.trial_open = False
             entry.awaiting_late = True
-            if entry.bucket is not None:
-                # Unseen here is weaker evidence when others read what this planner wrote.
-                self._add_trial(entry.bucket, False, 1.0 - self.shared)
-                if entry.need is not None:
-                    self._add_trial((entry.need, entry.bucket[1]), False, 1.0 - self.shared)
+            # Unseen here is weaker evidence when others read what this planner wrote.
+            for bucket in _outcome_buckets(entry):
+                self._add_trial(bucket, False, 1.0 - self.shared)
 
     def _add_trial(self, bucket: BucketKey, hit: bool, weight: float = 1.0) -> None:
         self.bucket(bucket).add_trial(hit, weight)
@@ -244,9 +251,8 @@ class CacheState:
         if entry is None or entry.bucket is None or not entry.trial_open:
             return
         entry.trial_open = False
-        self._add_trial(entry.bucket, False)
-        if entry.need is not None:
-            self._add_trial((entry.need, entry.bucket[1]), False)
+        for bucket in _outcome_buckets(entry):
+            self._add_trial(bucket, False)
 
     def sighted(
         self, key: int, now: float, need: PrefixKind | None = None
@@ -261,16 +267,13 @@ class CacheState:
         if gap <= 0:
             return entry
         if entry.bucket is not None:
-            split = None if entry.need is None else (entry.need, entry.bucket[1])
             if entry.trial_open and gap <= _FIVE_MINUTES:
                 entry.trial_open = False
-                self._add_trial(entry.bucket, True)
-                if split is not None:
-                    self._add_trial(split, True)
+                for bucket in _outcome_buckets(entry):
+                    self._add_trial(bucket, True)
             elif entry.awaiting_late:
-                self._add_return(entry.bucket, gap <= _ONE_HOUR)
-                if split is not None:
-                    self._add_return(split, gap <= _ONE_HOUR)
+                for bucket in _outcome_buckets(entry):
+                    self._add_return(bucket, gap <= _ONE_HOUR)
             entry.awaiting_late = False
             entry.need = need
         entry.last_seen = now
