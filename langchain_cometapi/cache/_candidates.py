@@ -18,7 +18,6 @@ from ._ttl import (
     SHORT_GAP,
     chained,
     expected_reuse,
-    foreign_ttl,
     late_next,
     net,
     odds,
@@ -26,7 +25,7 @@ from ._ttl import (
     reuse_from,
 )
 
-__all__ = ["CandidateFinder", "foreign_ttl", "pick_ttl"]  # the last two live in ``_ttl``
+__all__ = ["CandidateFinder"]
 
 #: Enum members bound once: reading one off the class is slow (an attribute lookup through
 #: the Enum metaclass, before Python 3.12), and each plan needs a few.

@@ -14,7 +14,7 @@ from itertools import pairwise
 from typing import Any
 
 from .._models import min_cacheable_tokens
-from ._candidates import CandidateFinder, foreign_ttl
+from ._candidates import CandidateFinder
 from ._context import PlanContext
 from ._edit import apply_markers
 from ._kinds import SHORT_FIRST_TURN, PrefixKind, tail_kind, tail_kind_of_first
@@ -27,6 +27,7 @@ from ._pricing import PRICE_PLAIN, input_cost
 from ._scan import Markable, Scan, scan_body
 from ._select import Choice, choose
 from ._state import CacheState
+from ._ttl import foreign_ttl
 
 __all__ = ["Planning", "Restrictions", "split_candidate"]
 
