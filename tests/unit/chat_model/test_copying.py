@@ -13,7 +13,7 @@ from pydantic import SecretStr
 
 from langchain_cometapi import ChatCometAPI
 from langchain_cometapi.testing import EmulatorServer, MessagesEmulator, Reply
-from tests.helpers.chat_model import emulated
+from tests.helpers.chat_model import call_text, emulated
 
 
 def test_pickle_round_trip_keeps_settings_and_works() -> None:
@@ -71,16 +71,6 @@ def test_models_with_the_same_settings_are_equal() -> None:
 COPY_PATHS = ("invoke", "ainvoke", "stream", "astream")
 
 
-async def _call(llm: ChatCometAPI, path: str) -> None:
-    if path == "invoke":
-        llm.invoke("hi")
-    elif path == "ainvoke":
-        await llm.ainvoke("hi")
-    elif path == "stream":
-        list(llm.stream("hi"))
-    else:
-        async for _ in llm.astream("hi"):
-            pass
 
 
 @pytest.mark.parametrize("path", COPY_PATHS)
@@ -94,11 +84,11 @@ async def test_a_model_copy_has_its_own_cache_report(
     the reverse), as for deepcopy and pickle; the learnt cache state stays shared by design."""
     llm, emu = emulated(MessagesEmulator(), prompt_cache="auto")
     emu.script(Reply.text("one"), Reply.text("two"), Reply.text("three"))
-    await _call(llm, path)
+    await call_text(llm, path)
     clone = llm.model_copy(update=update)
     assert clone.cache_report.requests == 0
-    await _call(clone, path)
-    await _call(clone, path)
+    await call_text(clone, path)
+    await call_text(clone, path)
     assert (llm.cache_report.requests, clone.cache_report.requests) == (1, 2)
     assert clone._planner is not None and llm._planner is not None
     assert clone._planner.state is llm._planner.state  # one learnt state per endpoint and key

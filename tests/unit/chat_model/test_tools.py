@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from typing_extensions import TypedDict
 
 from langchain_cometapi.testing import Reply
-from tests.helpers.chat_model import emulated, stream_sum
+from tests.helpers.chat_model import call_text, emulated, stream_sum
 
 
 @tool
@@ -311,14 +311,7 @@ async def test_tool_names_the_api_refuses_are_a_value_error_before_sending(
     llm, emu = emulated()
     bound = llm.bind_tools(tools)
     with pytest.raises(ValueError, match=fragment):
-        if path == "invoke":
-            bound.invoke("hi")
-        elif path == "ainvoke":
-            await bound.ainvoke("hi")
-        elif path == "stream":
-            list(bound.stream("hi"))
-        else:
-            [chunk async for chunk in bound.astream("hi")]
+        await call_text(bound, path)
     assert emu.requests == []
 
 
