@@ -10,8 +10,14 @@ does) or written (1.25x for 5m, 2x for 1h). Solved exactly by dynamic
 programming over the requests that hold it, and summed, this is the cheapest any strategy could
 pay, with perfect foresight included: no planner can go below it, and a ratio against it says how
 far a strategy is from the physically possible (the real rules make the bound unreachable on
-most workloads; see docs/caching.md). The one rule kept: a request whose whole prompt is under
-the model's minimum caches nothing.
+most workloads; see docs/caching.md).
+
+One rule is kept: the model's minimum. An entry exists only for a prefix of at least the minimum,
+so a request reads either nothing or a prefix reaching at least its first block at the minimum:
+the blocks up to that one are read, written or paid plain together, one prefix of their own (a
+system prompt under the minimum is shared by two conversations only through entries that also hold
+their first messages, which differ). A request whose whole prompt is under the minimum caches
+nothing.
 """
 
 from __future__ import annotations
@@ -47,6 +53,8 @@ def lower_bound_cost(
             continue
         before = 0
         for p in positions:
+            if p.cumulative < minimum:
+                continue  # only ever read, written or paid with the first block at the minimum
             held.setdefault(p.digest, (p.cumulative - before, []))[1].append(t)
             before = p.cumulative
     for tokens, times in held.values():

@@ -96,3 +96,28 @@ def test_the_bound_allows_for_a_read_that_lengthens_an_entry() -> None:
 def test_without_free_lengthening_a_read_keeps_the_entry_s_ttl() -> None:
     # 5m write and read, then rewritten or 1h from the start: 1h and two reads is cheapest
     assert _cheapest([0.0, 100.0, 1000.0], ("5m", "1h"), False) == pytest.approx(2.0 + 0.1 + 0.1)
+
+
+def _shared_system_pair(system_words: int) -> list[tuple[float, dict[str, Any]]]:
+    """Two conversations 10 s apart: one system prompt, first messages of their own, each request
+    over the minimum on its own."""
+    system = "rules " * system_words
+    return [
+        (float(t), {"model": "claude-sonnet-4-5", "max_tokens": 64, "system": system,
+                    "messages": [{"role": "user", "content": f"{who} " * 1500}]})
+        for t, who in ((0, "first"), (10, "second"))
+    ]
+
+
+def test_a_system_prompt_under_the_minimum_is_shared_by_no_entry() -> None:
+    # Under the minimum the system prompt can only be cached with a first message after it,
+    # which differs: the two requests have nothing to share, the bound is their sum.
+    floor = min_cacheable_tokens("claude-sonnet-4-5")
+    short = _shared_system_pair(200)
+    alone = sum(lower_bound_cost([r], ("5m", "1h"), floor) for r in short)
+    assert lower_bound_cost(short, ("5m", "1h"), floor) == pytest.approx(alone)
+    assert lower_bound_cost(short, ("5m", "1h"), floor) <= _replay(short, lambda _c: rolling)
+    # Over the minimum it is an entry of its own, written once and read by the second request.
+    long = _shared_system_pair(1500)
+    alone = sum(lower_bound_cost([r], ("5m", "1h"), floor) for r in long)
+    assert lower_bound_cost(long, ("5m", "1h"), floor) < alone - 1000
