@@ -90,11 +90,14 @@ class CandidateFinder:
         self.writing = 0.0
         self.need = head_need(scan)  # who needs the head in this request
         self.tail_need: PrefixKind | None = None  # and this tail (``_add_tail``)
+        #: Seconds since each remembered position was last seen (``find``).
+        self.gaps: dict[int, float] = {}
 
     def find(self) -> tuple[list[Candidate], list[Candidate], list[int]]:
         """(candidates, the user's own markers, live positions in order)."""
         scan = self.scan
         alive, gaps = self._sight()
+        self.gaps = gaps
         self._speculate(alive)
         fixed = [
             Candidate(pos, "user", "user's own marker", ttl, {"5m": 1.0, "1h": 1.0},

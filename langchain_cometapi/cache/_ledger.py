@@ -31,6 +31,10 @@ class Unseen(NamedTuple):
     #: have written it with (the fleet runs the same code on similar evidence), so a read means
     #: "reused within that TTL" and a miss "not"; None when nothing tells (not checked then).
     ttl: str | None = None
+    #: For a head this plan marks: seconds since this planner last saw it. Not read although
+    #: marked, it was used by nobody for 5 minutes; seen here within the hour, its last use was
+    #: a late one (``CacheState.late_elsewhere``). None when nothing tells.
+    gap: float | None = None
 
 
 class Ledger(NamedTuple):

@@ -217,6 +217,8 @@ class CachePlanner:
                     self.state.foreign_turn(prefix.kind, prefix.app, reached, prefix.ttl)
                 elif reached:
                     self.state.add_hit(prefix.kind, prefix.app)  # kept warm by another planner
+                elif prefix.gap is not None:
+                    self.state.late_elsewhere(prefix.kind, prefix.app, prefix.gap)
             if plan.expected_read_tokens > 0 and read == 0:
                 for key in ledger.live_keys:
                     self.state.forget_cached(key)

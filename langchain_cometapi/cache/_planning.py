@@ -190,9 +190,11 @@ class Planning:
         # entry) covers every shorter prefix and says nothing of other planners.
         longest = alive[-1] if alive else -1
         out: list[Unseen] = []
+        marked = [c.pos for c, _ in choice.marks]
         for pos, kind in ends.items():
             if pos > longest:
-                out.append(Unseen(kind, app, prefix_tokens[pos]))
+                gap = finder.gaps.get(pos) if kind is _HEAD and pos in marked else None
+                out.append(Unseen(kind, app, prefix_tokens[pos], None, gap))
         if anchor is None:
             return tuple(out)
         known = scan.hashes[anchor] in self.state.entries

@@ -191,6 +191,20 @@ class CacheState:
         self.bucket((kind, app)).reused_elsewhere()
         self.bucket((kind, None)).reused_elsewhere()
 
+    def late_elsewhere(self, kind: PrefixKind, app: Hashable, gap: float) -> None:
+        """A prefix this planner marked was not read: nobody used it for 5 minutes. Seen here
+        ``gap`` seconds ago, within the hour, its last use by anyone was then a late one: a 1h
+        entry would have been read (seen here longer ago, nothing tells when). Counted at the
+        share of what this planner sees that others serve (``shared``): its own trials count
+        the rest, and alone it times them itself."""
+        weight = self.shared
+        if weight <= 0.0 or not _FIVE_MINUTES < gap <= _ONE_HOUR:
+            return
+        for key in ((kind, app), (kind, None)):
+            bucket = self.bucket(key)
+            bucket.add_trial(False, weight)
+            bucket.add_late(weight)
+
     def foreign_turn(self, kind: PrefixKind, app: Hashable, read: bool, ttl: str) -> None:
         """The previous turn of a conversation was planned by another planner of the fleet,
         which wrote its tail with ``ttl`` (what this planner would have chosen); whether the
