@@ -132,10 +132,11 @@ class CachePlanner:
             return self._unmarked(body)
         if self.endpoint.ttl_refused and has_ttl(body):
             body = strip_cache_control(body, only_ttl=True)
-        out, plan, ledger = _plan(body, self.policy, self.state, True, self._limits())
+        with self.state.lock:  # no other call plans between this plan and its writes' take-off
+            out, plan, ledger = _plan(body, self.policy, self.state, True, self._limits())
+            if ledger.write_keys:
+                self._take_off(ledger.write_keys)
         self._ledgers.add(plan, ledger)
-        if ledger.write_keys:
-            self._take_off(ledger.write_keys)
         return out, plan
 
     def _take_off(self, keys: tuple[int, ...]) -> None:

@@ -5,6 +5,7 @@ that prefix unmarked, and values its own writes only above it."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from langchain_cometapi.cache import CachePolicy
@@ -83,3 +84,40 @@ def test_answered_or_expired_flights_do_not_pile_up() -> None:
     _, plan = planner.plan(_body(0))
     assert plan.breakpoints
     assert len(planner.state.in_flight) <= len(plan.breakpoints)
+
+
+def test_a_plan_and_the_take_off_of_its_writes_are_one_step_for_other_threads(
+    monkeypatch: Any,
+) -> None:
+    """Thread B plans while thread A is between planning its write of the system prompt and
+    taking it off for others: B must wait and then leave the prompt unmarked, not write it too."""
+    planner = CachePlanner(clock=ManualClock())
+    original = CachePlanner._take_off
+    a_planned, b_done = threading.Event(), threading.Event()
+    calls = [0]
+
+    def slow_take_off(self: CachePlanner, keys: tuple[int, ...]) -> None:
+        calls[0] += 1
+        if calls[0] == 1:  # A, just planned: give B the chance to plan in between
+            a_planned.set()
+            b_done.wait(0.5)
+        original(self, keys)
+
+    monkeypatch.setattr(CachePlanner, "_take_off", slow_take_off)
+    plans: dict[str, Any] = {}
+
+    def a() -> None:
+        plans["a"] = planner.plan(_body(0))[1]
+
+    def b() -> None:
+        a_planned.wait(2.0)
+        plans["b"] = planner.plan(_body(1))[1]
+        b_done.set()
+
+    threads = [threading.Thread(target=a), threading.Thread(target=b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(5.0)
+    assert "system" in _segments(plans["a"])
+    assert _segments(plans["b"]) == []
