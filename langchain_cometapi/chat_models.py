@@ -25,7 +25,14 @@ from ._wire import serialized as _serialized
 from ._wire import settings as _settings
 from ._wire import structured as _structured
 from ._wire import tools as _tools
-from ._wire.body import BODY_FIELDS, SETTINGS, RequestDefaults, build_request, counting_body
+from ._wire.body import (
+    BODY_FIELDS,
+    SETTINGS,
+    RequestDefaults,
+    build_request,
+    call_max_tokens,
+    counting_body,
+)
 from ._wire.response import chat_result, message_from_response
 from ._wire.stream import StreamAssembler, generation_chunk, reply_is_text_only
 from ._wire.validate import forcing_blocked, validate_sampling, validate_stop
@@ -202,11 +209,10 @@ class ChatCometAPI(RuntimeCopyMixin, WarmBatchMixin, BaseChatModel):
     def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
         """``ls_provider="anthropic"``, the API spoken: LangChain's middleware picks provider
         features by it (tool search; summarisation trusts reported usage only then)."""
+        model = kwargs.get("model", self.model)
         params = LangSmithParams(
-            ls_provider="anthropic",
-            ls_model_name=kwargs.get("model", self.model),
-            ls_model_type="chat",
-            ls_max_tokens=kwargs.get("max_tokens", self.max_tokens),
+            ls_provider="anthropic", ls_model_name=model, ls_model_type="chat",
+            ls_max_tokens=call_max_tokens(self._defaults(), model, kwargs),
         )
         if (temperature := kwargs.get("temperature", self.temperature)) is not None:
             params["ls_temperature"] = temperature

@@ -29,7 +29,10 @@ from .validate import (
     validate_stop,
 )
 
-__all__ = ["BODY_FIELDS", "CALL_OPTIONS", "RequestDefaults", "WireRequest", "build_request"]
+__all__ = [
+    "BODY_FIELDS", "CALL_OPTIONS", "RequestDefaults", "WireRequest", "build_request",
+    "call_max_tokens",
+]
 
 #: invoke() keyword arguments that are ours to interpret, not body fields to pass through.
 #: ``stream`` is LangChain's per-call switch (``invoke(..., stream=True)`` streams, ``False``
@@ -200,6 +203,12 @@ def _max_tokens(defaults: RequestDefaults, model: str, kwargs: dict[str, Any]) -
     if "max_tokens" in kwargs:
         return kwargs.pop("max_tokens")
     return defaults.max_tokens if defaults.max_tokens_given else default_max_tokens(model)
+
+
+def call_max_tokens(defaults: RequestDefaults, model: str, kwargs: Mapping[str, Any]) -> Any:
+    """The ``max_tokens`` a call with these keyword arguments sends (for tracing: LangSmith's
+    ``ls_max_tokens``), without consuming them."""
+    return _max_tokens(defaults, model, dict(kwargs))
 
 
 def _sampling_fields(defaults: RequestDefaults, kwargs: dict[str, Any]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import asyncio
 from typing import Any
 
 import pytest
+from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.runnables import ConfigurableField
 
 from langchain_cometapi import ChatCometAPI
@@ -155,3 +156,23 @@ def test_a_beta_in_the_default_headers_raises_the_output_limit(path: str) -> Non
     )
     asyncio.run(call_text(llm, path))
     assert recorder.bodies()[0]["max_tokens"] == 100_000
+
+
+class _TracedMaxTokens(BaseCallbackHandler):
+    """The ``ls_max_tokens`` each chat model run is traced with."""
+
+    def __init__(self) -> None:
+        self.seen: list[Any] = []
+
+    def on_chat_model_start(self, serialized: Any, messages: Any, **kwargs: Any) -> None:
+        self.seen.append((kwargs.get("metadata") or {}).get("ls_max_tokens"))
+
+
+@pytest.mark.parametrize("path", PATHS)
+async def test_the_traced_max_tokens_is_the_one_sent_for_another_model(path: str) -> None:
+    llm, emu = emulated(MessagesEmulator(), model="claude-sonnet-4-6")
+    emu.script(Reply.text("Hello"), Reply.text("Hello"))
+    traced = _TracedMaxTokens()
+    await call_text(llm, path, model=HAIKU_3, config={"callbacks": [traced]})
+    await call_text(llm, path, config={"callbacks": [traced]})
+    assert traced.seen == _sent_max_tokens(emu) == [4096, 8192]
