@@ -22,7 +22,7 @@ from langchain_core.runnables import ConfigurableField, Runnable, RunnableConfig
 from langchain_core.runnables.configurable import RunnableConfigurableFields
 from pydantic import SecretStr
 
-from ._wire.settings import model_defaults
+from ._wire.settings import model_defaults, refuse_dotted_credential_headers
 
 
 class FollowingFields(RunnableConfigurableFields):  # type: ignore[type-arg]
@@ -86,6 +86,8 @@ class RuntimeCopyMixin:
         """A copy is a new instance with its own ``cache_report`` (its calls are not the
         original's; the learnt cache state stays shared, per endpoint and key, by design),
         settings that follow a changed model, and a client for changed connection settings."""
+        if update and "default_headers" in update:  # model_copy does not run the validators
+            refuse_dotted_credential_headers(update["default_headers"])
         clone = super().model_copy(update=update, deep=deep)  # type: ignore[misc]
         clone.__pydantic_private__["_report"] = type(self._report)()
         if update and self._model_fields.intersection(update):

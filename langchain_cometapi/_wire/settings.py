@@ -99,7 +99,7 @@ def _warn_anthropic_proxy_env(values: Mapping[str, Any]) -> None:
     )
 
 
-def _refuse_dotted_credential_headers(headers: Any) -> None:
+def refuse_dotted_credential_headers(headers: Any) -> None:
     """``dumps()`` replaces a credential header by a secret reference through a dotted path
     (``default_headers.<name>``): a name with a dot would be written in clear. Refused."""
     for name in headers if isinstance(headers, Mapping) else ():
@@ -125,7 +125,7 @@ def constructor_values(
     for name in [n for n in values if n in REFUSED]:
         raise ValueError(REFUSED[name])
     fold_secret_kwargs(values)
-    _refuse_dotted_credential_headers(values.get("default_headers"))
+    refuse_dotted_credential_headers(values.get("default_headers"))
     _warn_anthropic_proxy_env(values)
     for old, new in ALIASES.items():
         if old in values:

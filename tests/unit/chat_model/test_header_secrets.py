@@ -81,3 +81,14 @@ def test_a_credential_header_name_with_a_dot_is_refused() -> None:
     assert "dotted-secret-1" not in str(info.value)
     llm, _ = emulated(default_headers={"x.team": "search"})  # not a credential: kept
     assert "search" in dumps(llm)
+
+
+def test_a_credential_header_name_with_a_dot_is_refused_by_model_copy_too() -> None:
+    """``model_copy(update=...)`` runs no validator of its own: the same refusal, before a copy
+    whose ``dumps()`` would write the header in clear exists."""
+    llm, _ = emulated()
+    with pytest.raises(ValueError, match=r"contains a '\.'") as info:
+        llm.model_copy(update={"default_headers": {"x.auth.token": "dotted-secret-2"}})
+    assert "dotted-secret-2" not in str(info.value)
+    kept = llm.model_copy(update={"default_headers": {"x.team": "search"}})
+    assert "search" in dumps(kept)
