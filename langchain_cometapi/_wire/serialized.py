@@ -19,6 +19,7 @@ is a ValueError that names the reference to pass, never a silently missing crede
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -78,9 +79,14 @@ def _mcp_env(index: int, field: str, server: Mapping[str, Any]) -> str:
 
 
 def secret_refs(headers: Any, servers: Any) -> dict[str, str]:
-    """``lc_secrets`` entries: each credential's top-level kwarg -> its reference's name."""
+    """``lc_secrets`` entries: each credential's top-level kwarg -> its reference's name.
+    Two servers whose names give one reference (the same name, or "a-b" and "a_b") each get
+    their index after it: one reference for both would load one server's token into both."""
     refs = {_HEADER.format(n): _env("COMETAPI_HEADER_", n) for n in _secret_headers(headers)}
-    refs.update({_MCP.format(i, f): _mcp_env(i, f, s) for i, f, s in _mcp_secrets(servers)})
+    found = [(i, f, _mcp_env(i, f, s)) for i, f, s in _mcp_secrets(servers)]
+    names = Counter(env for _, _, env in found)
+    refs.update({_MCP.format(i, f): env if names[env] == 1 else f"{env}_{i}"
+                 for i, f, env in found})
     return refs
 
 

@@ -135,6 +135,20 @@ def test_mcp_tokens_are_references_and_the_servers_come_back_whole() -> None:
     assert _loads(text, secrets_map=secrets).mcp_servers == SERVERS
 
 
+def test_mcp_servers_whose_names_give_one_reference_get_a_reference_each() -> None:
+    servers = [
+        {"type": "url", "url": "https://a.example/sse", "name": "docs-search",
+         "authorization_token": "tok-a-66"},
+        {"type": "url", "url": "https://b.example/sse", "name": "docs_search",
+         "authorization_token": "tok-b-77"},
+    ]  # fmt: skip
+    text = dumps(ChatCometAPI(api_key=KEY, mcp_servers=servers))
+    assert "tok-a-66" not in text and "tok-b-77" not in text
+    secrets = {"COMETAPI_KEY": KEY, "COMETAPI_MCP_TOKEN_DOCS_SEARCH_0": "tok-a-66",
+               "COMETAPI_MCP_TOKEN_DOCS_SEARCH_1": "tok-b-77"}
+    assert _loads(text, secrets_map=secrets).mcp_servers == servers
+
+
 def test_mcp_servers_without_a_token_load_with_no_secret_at_all() -> None:
     servers = [SERVERS[1]]
     text = dumps(ChatCometAPI(api_key=KEY, mcp_servers=servers))
