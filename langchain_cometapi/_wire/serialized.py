@@ -19,8 +19,7 @@ is a ValueError that names the reference to pass, never a silently missing crede
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -78,15 +77,21 @@ def _mcp_env(index: int, field: str, server: Mapping[str, Any]) -> str:
     return _env(_MCP_ENV[field], name if isinstance(name, str) and name else str(index))
 
 
+def _mcp_ref(index: int, field: str, servers: Sequence[Any]) -> str:
+    """The reference of one server's credential. Servers whose names give one reference (the
+    same name, or "a-b" and "a_b") each get their index after it: one reference for both would
+    load one server's token into both."""
+    own = _mcp_env(index, field, servers[index])
+    for i, server in enumerate(servers):
+        if i != index and isinstance(server, Mapping) and _mcp_env(i, field, server) == own:
+            return f"{own}_{index}"
+    return own
+
+
 def secret_refs(headers: Any, servers: Any) -> dict[str, str]:
-    """``lc_secrets`` entries: each credential's top-level kwarg -> its reference's name.
-    Two servers whose names give one reference (the same name, or "a-b" and "a_b") each get
-    their index after it: one reference for both would load one server's token into both."""
+    """``lc_secrets`` entries: each credential's top-level kwarg -> its reference's name."""
     refs = {_HEADER.format(n): _env("COMETAPI_HEADER_", n) for n in _secret_headers(headers)}
-    found = [(i, f, _mcp_env(i, f, s)) for i, f, s in _mcp_secrets(servers)]
-    names = Counter(env for _, _, env in found)
-    refs.update({_MCP.format(i, f): env if names[env] == 1 else f"{env}_{i}"
-                 for i, f, env in found})
+    refs.update({_MCP.format(i, f): _mcp_ref(i, f, servers) for i, f, _ in _mcp_secrets(servers)})
     return refs
 
 
@@ -129,7 +134,7 @@ def _fold_mcp(values: dict[str, Any], index: int, field: str, value: Any) -> Non
     servers = list(values.get("mcp_servers") or [])
     if index >= len(servers) or not isinstance(servers[index], Mapping):
         raise ValueError(f"a {field} for mcp_servers[{index}], which is not there")
-    _require(value, f"mcp_servers[{index}]'s {field}", _mcp_env(index, field, servers[index]))
+    _require(value, f"mcp_servers[{index}]'s {field}", _mcp_ref(index, field, servers))
     servers[index] = {**servers[index], field: value}
     values["mcp_servers"] = servers
 

@@ -147,6 +147,9 @@ def test_mcp_servers_whose_names_give_one_reference_get_a_reference_each() -> No
     secrets = {"COMETAPI_KEY": KEY, "COMETAPI_MCP_TOKEN_DOCS_SEARCH_0": "tok-a-66",
                "COMETAPI_MCP_TOKEN_DOCS_SEARCH_1": "tok-b-77"}
     assert _loads(text, secrets_map=secrets).mcp_servers == servers
+    del secrets["COMETAPI_MCP_TOKEN_DOCS_SEARCH_1"]
+    with pytest.raises(ValueError, match="COMETAPI_MCP_TOKEN_DOCS_SEARCH_1"):
+        _loads(text, secrets_map=secrets)
 
 
 def test_mcp_servers_without_a_token_load_with_no_secret_at_all() -> None:
