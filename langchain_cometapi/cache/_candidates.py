@@ -92,6 +92,8 @@ class CandidateFinder:
         self.tail_need: PrefixKind | None = None  # and this tail (``_add_tail``)
         #: Seconds since each remembered position was last seen (``find``).
         self.gaps: dict[int, float] = {}
+        #: This conversation's gap between turns as seen here (``_conversation_gap``), or None.
+        self.conversation_gap: float | None = None
 
     def find(self) -> tuple[list[Candidate], list[Candidate], list[int]]:
         """(candidates, the user's own markers, live positions in order)."""
@@ -239,7 +241,7 @@ class CandidateFinder:
         before = prefix_tokens[scan.system_end] if scan.system_end >= 0 else 0.0
         kind = tail_kind(scan, prefix_tokens[tail] - before)
         tool_turn = _tool_turn(scan)
-        gap = self._conversation_gap(tail, gaps, kind, tool_turn)
+        gap = self.conversation_gap = self._conversation_gap(tail, gaps, kind, tool_turn)
         if tool_turn and gap is not None and gap > SHORT_GAP:  # a person's chat: timed by them
             self.tail_need = PrefixKind.AFTER_PAUSE
         p_short, p_late = odds(

@@ -33,7 +33,9 @@ class Unseen(NamedTuple):
     ttl: str | None = None
     #: For a head this plan marks: seconds since this planner last saw it. Not read although
     #: marked, it was used by nobody for 5 minutes; seen here within the hour, its last use was
-    #: a late one (``CacheState.late_elsewhere``). None when nothing tells.
+    #: a late one (``CacheState.late_elsewhere``). For the previous turn planned elsewhere: the
+    #: conversation's mean gap between turns as seen here (``CacheState.foreign_turn``). None
+    #: when nothing tells.
     gap: float | None = None
 
 

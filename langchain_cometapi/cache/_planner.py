@@ -215,7 +215,9 @@ class CachePlanner:
             for prefix in ledger.unseen:
                 reached = read >= 0.95 * prefix.tokens
                 if prefix.ttl is not None:  # another planner's previous turn: read back or not
-                    self.state.foreign_turn(prefix.kind, prefix.app, reached, prefix.ttl)
+                    self.state.foreign_turn(
+                        prefix.kind, prefix.app, reached, prefix.ttl, prefix.gap
+                    )
                 elif reached:
                     self.state.add_hit(prefix.kind, prefix.app)  # kept warm by another planner
                 elif prefix.gap is not None:

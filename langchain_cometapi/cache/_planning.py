@@ -208,7 +208,7 @@ class Planning:
             ttl = None
             if users > 1 and prefix_tokens[anchor] >= self.minimum:
                 ttl = foreign_ttl(finder.tail_reuse, anchor, choice.marks)
-            out.append(Unseen(kind, app, prefix_tokens[anchor], ttl))
+            out.append(Unseen(kind, app, prefix_tokens[anchor], ttl, finder.conversation_gap))
         return tuple(out)
 
     # -- evidence -------------------------------------------------------------------

@@ -205,7 +205,9 @@ class CacheState:
             bucket.add_trial(False, weight)
             bucket.add_late(weight)
 
-    def foreign_turn(self, kind: PrefixKind, app: Hashable, read: bool, ttl: str) -> None:
+    def foreign_turn(
+        self, kind: PrefixKind, app: Hashable, read: bool, ttl: str, gap: float | None = None
+    ) -> None:
         """The previous turn of a conversation was planned by another planner of the fleet,
         which wrote its tail with ``ttl`` (what this planner would have chosen); whether the
         API read it tells whether the conversation came back within that TTL.
@@ -214,9 +216,17 @@ class CacheState:
         lateness is unknown (it counts as late at the share already believed, leaving that share
         unchanged). A 1h entry read is a late reuse or a quick one, split at the believed
         P(within 5 minutes); a 1h entry not read is a miss that was not late either.
+
+        Unless this planner saw the conversation before and its turns came back after minutes
+        within the hour (``gap``, their mean since then): then an entry not read was a 5m one
+        (a 1h one would have been read) and the miss such a return, late as often as the kind's
+        returns are. Without that, a tail not read may as well be a history that shifted (a
+        trimmed window's tails are never read), or a 1h one the conversation outlasted.
         """
         p_short = self.probability(kind, app, PRIORS[kind])
         late_share = self.late_share(kind, app)
+        if not read and gap is not None and _FIVE_MINUTES < gap <= _ONE_HOUR:
+            ttl, late_share = "5m", self.return_share(kind, app)
         for key in ((kind, app), (kind, None)):
             bucket = self.bucket(key)
             if ttl == "5m" and read:
