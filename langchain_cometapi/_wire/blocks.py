@@ -331,6 +331,9 @@ def tool_result_block(item: Mapping[str, Any]) -> Block:
     if isinstance(content, list):
         inner = [b for b in (convert_content(content, "tool")) if b]
         hoisted = [b.pop("cache_control") for b in inner if "cache_control" in b]
+        # a marker on a block left out (blank text) still marks the result, as in ChatAnthropic
+        written = [cache_control(b) for b in content if isinstance(b, Mapping)]
+        hoisted = [m for m in written if m is not None] or hoisted
         if inner:
             block["content"] = inner
         else:

@@ -81,10 +81,12 @@ def convert_messages(
             "the conversation has no user or assistant turn with content (only a system prompt "
             "or blank text)."
         )
-    if turns[0]["role"] != "user":
+    if not any(turn["role"] == "user" for turn in turns):
+        # An assistant turn first (a chat UI's greeting) is fine when a user turn follows: the
+        # API answers it (recorded real traffic) and ChatAnthropic sends it.
         raise ValueError(
-            "the first turn is from the assistant; the Messages API needs the conversation to "
-            "start with a user turn (add a HumanMessage first)."
+            "the conversation has only assistant turns; the Messages API needs a user turn "
+            "(add a HumanMessage)."
         )
     _finish(turns)
     _check_tool_pairs(turns)
