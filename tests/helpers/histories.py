@@ -67,7 +67,12 @@ MEDIA: list[dict[str, Any]] = [
     {"type": "document", "source": {"type": "text", "media_type": "text/plain", "data": "doc"},
      "title": "T", "citations": {"enabled": True}},
 ]  # fmt: skip
-media = st.sampled_from(MEDIA)
+#: Parts Claude cannot take (a ValueError here; ChatAnthropic sends them and the API refuses).
+REFUSED = [
+    {"type": "input_audio", "input_audio": {"data": "UklGRg==", "format": "wav"}},
+    {"type": "audio", "base64": "UklGRg==", "mime_type": "audio/wav"},
+]
+media = st.sampled_from(MEDIA + REFUSED)
 human_items = st.one_of(texts, text_blocks, media)
 human_content = st.one_of(words, texts, st.lists(human_items, min_size=1, max_size=3))
 
@@ -107,7 +112,9 @@ binds = st.one_of(
     st.fixed_dictionaries(
         {"tools": st.sampled_from([[GetWeather], [get_time], [TOOL_DICT], [OPENAI_TOOL],
                                    [GetWeather, get_time, TOOL_DICT, OPENAI_TOOL]])},
-        optional={"tool_choice": st.sampled_from(["auto", "any", "GetWeather"])},
+        optional={"tool_choice": st.sampled_from(["auto", "any", "GetWeather", "none",
+                                                  "required"]),
+                  "parallel_tool_calls": st.booleans()},
     ).filter(lambda b: b.get("tool_choice") != "GetWeather" or GetWeather in b["tools"]),
 )  # fmt: skip
 
@@ -131,6 +138,9 @@ OWN_REPLY_BLOCKS = [
     {"type": "server_tool_use", "id": "srvtoolu_1", "name": "web_search",
      "input": {"query": "q"}},
     {"type": "web_search_tool_result", "tool_use_id": "srvtoolu_1", "content": []},
+    {"type": "refusal", "refusal": "I can't."},
+    {"type": "text", "text": "annotated", "annotations": []},
+    {"type": "non_standard", "value": {"type": "text", "text": "wrapped"}},
 ]  # fmt: skip
 ai_items = st.one_of(texts, text_blocks, st.sampled_from(OWN_REPLY_BLOCKS))
 ai_content = st.one_of(texts, st.lists(ai_items, max_size=3))
@@ -144,12 +154,15 @@ _CLAUDE_ONLY = {"thinking", "redacted_thinking", "reasoning", "server_tool_use",
                 "web_search_tool_result"}  # fmt: skip
 
 
-def _without_claude_blocks(content: Any) -> Any:
-    """Content another provider could have written: Claude's signed and server-tool blocks
-    out (other providers' own shapes come whole from tests/helpers/foreign.py)."""
+def _as_written_by(provider: str | None, content: Any) -> Any:
+    """Content ``provider`` could have written: another provider's reply holds no Claude-signed
+    or server-tool blocks (its own shapes come whole from tests/helpers/foreign.py), and only a
+    v1 reply, which always names its provider, holds v1 ``reasoning``."""
     if isinstance(content, str):
         return content
-    return [b for b in content if not (isinstance(b, dict) and b.get("type") in _CLAUDE_ONLY)]
+    left_out = {"reasoning"} if provider is None else set() if provider == "anthropic" else (
+        _CLAUDE_ONLY)  # fmt: skip
+    return [b for b in content if not (isinstance(b, dict) and b.get("type") in left_out)]
 
 
 def _call_block(form: str, call: dict[str, Any]) -> dict[str, Any] | None:
@@ -179,8 +192,7 @@ def tool_round(draw: st.DrawFn, round_no: int) -> list[BaseMessage]:
         content = ([content] if isinstance(content, str) and content else
                    [] if isinstance(content, str) else list(content)) + blocks  # fmt: skip
     provider = draw(st.sampled_from(PROVIDERS))
-    if provider not in OWN:  # another provider's reply holds no Claude-signed blocks
-        content = _without_claude_blocks(content)
+    content = _as_written_by(provider, content)
     extra: dict[str, Any] = {}
     if provider:
         extra["response_metadata"] = {"model_provider": provider}
@@ -203,8 +215,8 @@ def tool_round(draw: st.DrawFn, round_no: int) -> list[BaseMessage]:
 
 @st.composite
 def tool_message(draw: st.DrawFn, tool_id: str) -> ToolMessage:
-    content = draw(st.one_of(
-        texts, st.lists(st.one_of(text_blocks, st.sampled_from(MEDIA[:4])), max_size=2)))  # fmt: skip
+    items = st.one_of(texts, text_blocks, st.sampled_from(MEDIA[:4]))
+    content = draw(st.one_of(texts, st.lists(items, max_size=2)))
     status = draw(st.sampled_from(["success", "error"]))
     artifact = draw(st.sampled_from([None, {"rows": 3}]))
     return ToolMessage(content, tool_call_id=tool_id, status=status, artifact=artifact)
@@ -216,7 +228,10 @@ def histories(draw: st.DrawFn) -> list[BaseMessage]:
     messages: list[BaseMessage] = []
     if draw(st.booleans()):
         messages.append(SystemMessage(draw(st.one_of(words, st.lists(text_blocks, max_size=2)))))
-    if draw(st.integers(0, 3)) == 0:  # a thread that started on another provider
+    opening = draw(st.sampled_from(["user", "user", "user", "greeting", "foreign"]))
+    if opening == "greeting":  # a chat UI's greeting before the user's first message
+        messages.append(AIMessage("Hi! How can I help?"))
+    if opening == "foreign":  # a thread that started on another provider
         messages.extend(FOREIGN[draw(st.sampled_from(sorted(FOREIGN)))]()[:-1])
     for round_no in range(draw(st.integers(1, 3))):
         messages.append(HumanMessage(draw(human_content)))
@@ -226,12 +241,10 @@ def histories(draw: st.DrawFn) -> list[BaseMessage]:
         if kind == "answer":
             provider = draw(st.sampled_from(PROVIDERS))
             meta = {"model_provider": provider} if provider else {}
-            content = draw(ai_content)
-            if provider not in OWN:
-                content = _without_claude_blocks(content)
+            content = _as_written_by(provider, draw(ai_content))
             messages.append(AIMessage(content, response_metadata=meta))
         else:
             messages.extend(draw(tool_round(round_no)))
-    if draw(st.integers(0, 4)):
+    if draw(st.integers(0, 9)):  # else a final AIMessage (a prefill) or ToolMessage
         messages.append(HumanMessage(draw(human_content)))
     return messages
