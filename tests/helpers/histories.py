@@ -201,8 +201,9 @@ def tool_round(draw: st.DrawFn, round_no: int) -> list[BaseMessage]:
             {"id": c["id"], "type": "function",
              "function": {"name": c["name"], "arguments": "{}"}} for c in calls]}  # fmt: skip
     if draw(st.booleans()):
+        args = draw(st.sampled_from(["{oops", '{"word": "grass"}']))  # not JSON / refused
         extra["invalid_tool_calls"] = [{"id": f"bad_{round_no}", "name": "lookup",
-                                        "args": "{oops", "error": None,
+                                        "args": args, "error": None,
                                         "type": "invalid_tool_call"}]  # fmt: skip
     messages: list[BaseMessage] = [AIMessage(content, tool_calls=calls, **extra)]
     answered = [c["id"] for c in calls]

@@ -376,3 +376,15 @@ async def test_stream_cache_counts_when_message_delta_has_none() -> None:
     ours = (await ours_called({"events": events}, "astream")).usage_metadata
     assert ours is not None and ours["input_token_details"]["cache_read"] == 300
     assert ours["input_tokens"] == 310
+
+
+def test_tool_message_cache_control_kwarg_is_kept() -> None:
+    """A marker set on a ToolMessage's ``additional_kwargs`` goes on its tool_result (the
+    user's marker, where the API takes it); ChatAnthropic ignores it."""
+    call = {"id": "t1", "name": "f", "args": {}}
+    result = ToolMessage("r", tool_call_id="t1", additional_kwargs={"cache_control": CC})
+    history = [H, AIMessage("", tool_calls=[call]), result]
+    theirs, ours = theirs_body(history), ours_body(history)
+    assert "cache_control" not in theirs["messages"][2]["content"][0]
+    assert ours["messages"][2]["content"][0].pop("cache_control") == CC
+    assert ours == theirs
