@@ -249,3 +249,16 @@ def histories(draw: st.DrawFn) -> list[BaseMessage]:
     if draw(st.integers(0, 9)):  # else a final AIMessage (a prefill) or ToolMessage
         messages.append(HumanMessage(draw(human_content)))
     return messages
+
+
+#: Constructor settings: the default model (no prefill), models that still continue a prefill,
+#: sampling and stop settings, budgeted and adaptive thinking, effort.
+model_settings = st.sampled_from([
+    {},
+    {"model": "claude-sonnet-4-5"},
+    {"model": "claude-3-5-haiku-latest"},
+    {"temperature": 0.3, "stop": ["END"]},
+    {"model": "claude-sonnet-4-5", "thinking": {"type": "enabled", "budget_tokens": 2000}},
+    {"model": "claude-opus-4-6", "thinking": {"type": "adaptive"}},
+    {"model": "claude-opus-4-6", "effort": "low"},
+])  # fmt: skip
