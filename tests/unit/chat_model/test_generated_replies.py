@@ -8,6 +8,8 @@ four paths (invoke/ainvoke answer the JSON, stream/astream the events):
 
 * our AIMessage from the JSON equals our summed stream: content, tool_calls, usage_metadata and
   the key response_metadata (id, model, stop reason and sequence);
+* the next request built from either message (its tool calls answered) is the same body, up to
+  adjacent text blocks (the stream shapes below), and the offline emulator accepts it;
 * both equal ChatAnthropic's (its ``_format_output`` of the SDK Message, its ``_stream`` over the
   SDK events) up to the deviations docs/migrating.md names, normalised in :func:`_theirs_as_ours`.
 
@@ -26,9 +28,11 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from langchain_core.messages import AIMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
+from langchain_cometapi.testing import MessagesEmulator
 from tests.helpers.chat_anthropic import (
+    ours_body,
     ours_called,
     theirs_message,
     theirs_streamed,
@@ -106,6 +110,37 @@ def _blocks_only(reply: dict[str, Any]) -> bool:
     return any(b["type"] != "text" or b.get("citations") for b in reply["content"])
 
 
+def _next_turn(message: AIMessage) -> list[BaseMessage]:
+    answers = [ToolMessage("r", tool_call_id=c["id"]) for c in message.tool_calls]
+    return [HumanMessage("q"), message, *(answers or [HumanMessage("more")])]
+
+
+def _joined(body: dict[str, Any]) -> list[Any]:
+    """The turns with adjacent uncited text blocks as one (a text-only answer is one string
+    on invoke and text blocks on a stream with tools, see :func:`_content`)."""
+    turns = []
+    for turn in body["messages"]:
+        blocks: list[Any] = []
+        for block in turn["content"]:
+            plain = block.get("type") == "text" and set(block) == {"type", "text"}
+            if plain and blocks and set(blocks[-1]) == {"type", "text"}:
+                blocks[-1] = {**blocks[-1], "text": blocks[-1]["text"] + block["text"]}
+            else:
+                blocks.append(dict(block) if plain else block)
+        turns.append({"role": turn["role"], "content": blocks})
+    return turns
+
+
+def _sent_back(invoked: AIMessage, streamed: AIMessage) -> None:
+    body = ours_body(_next_turn(streamed))
+    assert _joined(body) == _joined(ours_body(_next_turn(invoked)))
+    status = EMULATOR.handle("POST", "/v1/messages", {"x-api-key": "k"}, body).status
+    assert status == 200, "the message sent back is refused"
+
+
+EMULATOR = MessagesEmulator()
+
+
 @GENERATED
 @given(st.data())
 async def test_invoke_and_stream_of_one_reply_agree_with_chat_anthropic(data: Any) -> None:
@@ -115,9 +150,11 @@ async def test_invoke_and_stream_of_one_reply_agree_with_chat_anthropic(data: An
     tools = (TOOL,) if _blocks_only(reply) else data.draw(st.sampled_from([(), (TOOL,)]))
     invoke_path = data.draw(st.sampled_from([p for p in PATHS if "invoke" in p]))
     stream_path = data.draw(st.sampled_from([p for p in PATHS if "stream" in p]))
-    invoked = _view(await ours_called(reply, invoke_path, tools))
-    streamed = _view(await ours_called({"events": events}, stream_path, tools))
+    invoked_message = await ours_called(reply, invoke_path, tools)
+    streamed_message = await ours_called({"events": events}, stream_path, tools)
+    invoked, streamed = _view(invoked_message), _view(streamed_message)
     assert streamed == invoked
+    _sent_back(invoked_message, streamed_message)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         theirs = _view(theirs_message(reply))
