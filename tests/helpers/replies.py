@@ -48,6 +48,23 @@ SERVER = [
 ]  # fmt: skip
 
 
+#: Other server tools' calls and results, as the API returns them (each needs its tool bound).
+OTHER_SERVER = [
+    [{"type": "server_tool_use", "id": "srvtoolu_02", "name": "web_fetch",
+      "input": {"url": "https://example.com"}},
+     {"type": "web_fetch_tool_result", "tool_use_id": "srvtoolu_02",
+      "content": {"type": "web_fetch_result", "url": "https://example.com",
+                  "retrieved_at": "2025-01-01T00:00:00Z",
+                  "content": {"type": "document", "source": {"type": "text",
+                              "media_type": "text/plain", "data": "page"}}}}],
+    [{"type": "server_tool_use", "id": "srvtoolu_03", "name": "code_execution",
+      "input": {"code": "print(1)"}},
+     {"type": "code_execution_tool_result", "tool_use_id": "srvtoolu_03",
+      "content": {"type": "code_execution_result", "stdout": "1\n", "stderr": "",
+                  "return_code": 0, "content": []}}],
+]  # fmt: skip
+
+
 @st.composite
 def reply_content(draw: st.DrawFn) -> tuple[list[dict[str, Any]], str]:
     """(content blocks, stop reason): thinking first, then text and server tool blocks, then
@@ -56,13 +73,24 @@ def reply_content(draw: st.DrawFn) -> tuple[list[dict[str, Any]], str]:
     if draw(st.booleans()):
         content.append(draw(st.one_of(thinking, st.just(REDACTED))))
     if draw(st.integers(0, 3)) == 0:
-        content.extend(SERVER)
+        content.extend(draw(st.sampled_from([SERVER, *OTHER_SERVER])))
     content.extend(draw(st.lists(texts, max_size=3)))
     calls = draw(st.integers(0, 2))
     for i in range(calls):
         content.append({"type": "tool_use", "id": f"toolu_0{i}", "name": f"tool_{i}",
                         "input": draw(st.sampled_from(ARGS))})  # fmt: skip
-    stops = ["tool_use"] if calls else ["end_turn", "max_tokens", "stop_sequence", "refusal"]
+    stops = (
+        ["tool_use"]
+        if calls
+        else [
+            "end_turn",
+            "max_tokens",
+            "stop_sequence",
+            "refusal",
+            "pause_turn",
+            "model_context_window_exceeded",
+        ]
+    )
     return content, draw(st.sampled_from(stops))
 
 
