@@ -264,7 +264,8 @@ def _converted(item: Mapping[str, Any], kind: str, role: str, *, foreign: bool) 
     if kind == "invalid_tool_call":
         if not (item.get("id") and item.get("name")):
             return None  # nothing the API could pair a tool_result with
-        return {"type": "tool_use", "id": item["id"], "name": item["name"], "input": {}}
+        return {"type": "tool_use", "id": item["id"], "name": item["name"],
+                "input": invalid_call_input(item.get("args"))}  # fmt: skip
     if kind in ("server_tool_call", "server_tool_result") and foreign:
         # another provider's built-in tool (OpenAI web search or code interpreter, Gemini
         # grounding): a record Claude cannot replay, like those tools' v0 blocks in DROPPED
@@ -279,6 +280,17 @@ def _converted(item: Mapping[str, Any], kind: str, role: str, *, foreign: bool) 
     if not isinstance(value, Mapping):
         return None
     return convert_block(value, role, foreign=foreign)
+
+
+def invalid_call_input(args: Any) -> dict[str, Any]:
+    """The input to send for an invalid tool call: its arguments when they are a JSON object
+    (a call refused for another reason, such as an unknown tool), so the model sees what it
+    sent, as ChatAnthropic sends them; ``{}`` when they do not parse."""
+    try:
+        parsed = json.loads(args) if isinstance(args, str) else args
+    except ValueError:
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
 
 
 def _reasoning(item: Mapping[str, Any], *, foreign: bool) -> Block | None:
@@ -331,6 +343,9 @@ def tool_result_block(item: Mapping[str, Any]) -> Block:
     if isinstance(content, list):
         inner = [b for b in (convert_content(content, "tool")) if b]
         hoisted = [b.pop("cache_control") for b in inner if "cache_control" in b]
+        # a marker on a block left out (blank text) still marks the result, as in ChatAnthropic
+        written = [cache_control(b) for b in content if isinstance(b, Mapping)]
+        hoisted = [m for m in written if m is not None] or hoisted
         if inner:
             block["content"] = inner
         else:

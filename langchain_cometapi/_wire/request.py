@@ -24,7 +24,7 @@ from langchain_core.messages import (
     ToolMessage,
 )
 
-from .blocks import convert_content, tool_result_block
+from .blocks import convert_content, invalid_call_input, tool_result_block
 
 Block = dict[str, Any]
 
@@ -76,19 +76,25 @@ def convert_messages(
         # Token counting (trim_messages probes any slice of a history): shape, don't judge.
         _finish(turns)
         return (system or None), turns
+    _check_turns(turns)
+    _finish(turns)
+    _check_tool_pairs(turns)
+    return (system or None), turns
+
+
+def _check_turns(turns: list[dict[str, Any]]) -> None:
+    """A user turn is needed; an assistant turn first (a chat UI's greeting) is fine when a
+    user turn follows: the API answers it (recorded real traffic) and ChatAnthropic sends it."""
     if not turns:
         raise ValueError(
             "the conversation has no user or assistant turn with content (only a system prompt "
             "or blank text)."
         )
-    if turns[0]["role"] != "user":
+    if not any(turn["role"] == "user" for turn in turns):
         raise ValueError(
-            "the first turn is from the assistant; the Messages API needs the conversation to "
-            "start with a user turn (add a HumanMessage first)."
+            "the conversation has only assistant turns; the Messages API needs a user turn "
+            "(add a HumanMessage)."
         )
-    _finish(turns)
-    _check_tool_pairs(turns)
-    return (system or None), turns
 
 
 def _finish(turns: list[dict[str, Any]]) -> None:
@@ -246,20 +252,22 @@ def _hashable(block: Mapping[str, Any]) -> bool:
 
 def _answered_invalid_calls(message: AIMessage, answered: set[str]) -> list[Block]:
     """Invalid tool calls (arguments that were not JSON) that a ToolMessage answers, typically
-    with the error, go out as ``tool_use`` blocks with input ``{}`` so the pair stays valid (as
-    ChatAnthropic sends them); unanswered ones stay out, as the API would refuse a call with no
-    result. Most replies have none: then nothing is walked (a str content would be walked
-    character by character, ~1 ms per long conversation on every call)."""
+    with the error, go out as ``tool_use`` blocks (input: the arguments if they parse, else
+    ``{}``) so the pair stays valid (as ChatAnthropic sends them); unanswered ones stay out, as
+    the API would refuse a call with no result. Most replies have none: then nothing is walked
+    (a str content would be walked character by character, ~1 ms per long conversation on every
+    call)."""
     if not message.invalid_tool_calls:
         return []
     content = message.content if isinstance(message.content, list) else []
     present = {b.get("id") for b in content if isinstance(b, Mapping) and _hashable(b)}
     present |= {tc.get("id") for tc in message.tool_calls}
     return [
-        {"type": "tool_use", "id": call["id"], "name": call["name"], "input": {}}
+        {"type": "tool_use", "id": call["id"], "name": call["name"],
+         "input": invalid_call_input(call.get("args"))}
         for call in message.invalid_tool_calls
         if call.get("id") in answered and call.get("name") and call.get("id") not in present
-    ]
+    ]  # fmt: skip
 
 
 def _tool_results_first(blocks: list[Block]) -> list[Block]:

@@ -314,7 +314,9 @@ class StreamAssembler:
                 meta[key] = self.meta[key]
         meta["usage"] = dict(self.usage)
         meta["model_provider"] = PROVIDER
-        chunk = _chunk(content="" if self.coerce_text else [], chunk_position="last")
+        # a reply with no block at all sums to "", as invoke's message of it, not to []
+        empty = self.coerce_text or not self._kinds
+        chunk = _chunk(content="" if empty else [], chunk_position="last")
         chunk.response_metadata = meta
         if self.stream_usage:
             chunk.usage_metadata = usage_metadata(self.usage)

@@ -59,5 +59,5 @@ def test_counting_accepts_any_slice(llm: ChatCometAPI, messages: list[Any]) -> N
 
 
 def test_invoke_still_refuses_what_the_api_would(llm: ChatCometAPI) -> None:
-    with pytest.raises(ValueError, match="first turn is from the assistant"):
-        llm.invoke(HISTORY[2:5])
+    with pytest.raises(ValueError, match="do not answer a tool call"):
+        llm.invoke(HISTORY[3:4])  # an orphan tool result (an assistant-first slice is valid)

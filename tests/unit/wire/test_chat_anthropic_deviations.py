@@ -319,3 +319,72 @@ async def test_stream_with_a_compaction_block_keeps_the_answer_as_a_block() -> N
     assert [b for b in theirs.content_blocks if b["type"] == "text"] == []
     ours = await ours_called({"events": events}, "astream")
     assert [b.get("text") for b in ours.content_blocks if b["type"] == "text"] == ["answer"]
+
+
+@pytest.mark.parametrize(
+    "history",
+    [
+        [HumanMessage(["  ", _text("hi")])],
+        [H, AIMessage("\n"), HumanMessage("hi")],
+        [H, AIMessage(["ans", " "]), HumanMessage([_text("hi"), "\t"])],
+    ],
+    ids=["string item", "string content", "around other blocks"],
+)
+def test_whitespace_only_strings_are_left_out(history: list[Any]) -> None:
+    """ChatAnthropic leaves out a whitespace-only text *block* but sends a whitespace-only
+    *string* (a message's content, or a string item of its list) as a text block, which the API
+    refuses alone ("text content blocks must contain non-whitespace text") and ignores beside
+    other blocks; one rule here for both forms (found by test_chat_anthropic_generated.py)."""
+    theirs, ours = theirs_body(history), ours_body(history)
+    blank = [b for m in theirs["messages"] for b in m["content"] if not b["text"].strip()]
+    assert blank
+    assert all(b["text"].strip() for m in ours["messages"] for b in m["content"])
+    kept = [b for m in theirs["messages"] for b in m["content"] if b not in blank]
+    assert [b for m in ours["messages"] for b in m["content"]] == kept
+
+
+def test_parallel_tool_calls_allowed_is_the_api_default() -> None:
+    """``parallel_tool_calls=True`` is the API's default: ChatAnthropic spells it out as
+    ``tool_choice: {"type": "auto", "disable_parallel_tool_use": false}``; we send nothing,
+    the same request (``False`` is sent by both as ``disable_parallel_tool_use: true``)."""
+    bind = {"tools": [GetWeather], "parallel_tool_calls": True}
+    theirs, ours = theirs_body([H], bind=bind), ours_body([H], bind=bind)
+    assert theirs.pop("tool_choice") == {"type": "auto", "disable_parallel_tool_use": False}
+    assert "tool_choice" not in ours
+    assert ours == theirs
+
+
+async def test_stream_reports_the_reply_id() -> None:
+    """ChatAnthropic's summed stream has neither the reply id nor a ``response_metadata["id"]``;
+    ours has both, as its invoke does (found by test_generated_replies.py)."""
+    events = _stream([TEXT], {"output_tokens": 7})
+    theirs = theirs_streamed(events)
+    assert "id" not in theirs.response_metadata
+    assert not str(theirs.id).startswith("msg_")
+    ours = await ours_called({"events": events}, "stream")
+    assert (ours.id, ours.response_metadata["id"]) == ("msg_1", "msg_1")
+
+
+async def test_stream_cache_counts_when_message_delta_has_none() -> None:
+    """With a ``message_delta`` of only ``output_tokens``, ChatAnthropic loses the cache counts
+    of ``message_start`` too; ours keeps them (found by test_generated_replies.py)."""
+    usage = {"input_tokens": 10, "cache_read_input_tokens": 300, "output_tokens": 1}
+    events = _stream([TEXT], {"output_tokens": 7})
+    events[0] = {"type": "message_start", "message": _reply([], usage)}
+    theirs = theirs_streamed(events).usage_metadata
+    assert theirs is not None and not theirs["input_token_details"].get("cache_read")
+    ours = (await ours_called({"events": events}, "astream")).usage_metadata
+    assert ours is not None and ours["input_token_details"]["cache_read"] == 300
+    assert ours["input_tokens"] == 310
+
+
+def test_tool_message_cache_control_kwarg_is_kept() -> None:
+    """A marker set on a ToolMessage's ``additional_kwargs`` goes on its tool_result (the
+    user's marker, where the API takes it); ChatAnthropic ignores it."""
+    call = {"id": "t1", "name": "f", "args": {}}
+    result = ToolMessage("r", tool_call_id="t1", additional_kwargs={"cache_control": CC})
+    history = [H, AIMessage("", tool_calls=[call]), result]
+    theirs, ours = theirs_body(history), ours_body(history)
+    assert "cache_control" not in theirs["messages"][2]["content"][0]
+    assert ours["messages"][2]["content"][0].pop("cache_control") == CC
+    assert ours == theirs

@@ -1,7 +1,8 @@
-"""An AIMessage's ``invalid_tool_calls`` (arguments that were not JSON): when a ToolMessage
-answers one (an agent reporting the error back), the call goes out as a ``tool_use`` with input
-``{}`` so that the result pairs with it, as ChatAnthropic sends it; an unanswered one stays out,
-since the API refuses a call without a result."""
+"""An AIMessage's ``invalid_tool_calls`` (arguments that were not JSON, or a call refused
+otherwise): when a ToolMessage answers one (an agent reporting the error back), the call goes
+out as a ``tool_use`` with its arguments when they parse, else input ``{}``, so that the result
+pairs with it, as ChatAnthropic sends it; an unanswered one stays out, since the API refuses a
+call without a result."""
 
 from __future__ import annotations
 
@@ -71,3 +72,45 @@ def test_replies_without_invalid_calls_are_not_walked() -> None:
     reply.content = _UnwalkableText("a long reply " * 200)  # set after validation keeps the type
     _, turns = convert_messages([HumanMessage("hi"), reply, HumanMessage("more")])
     assert [t["role"] for t in turns] == ["user", "assistant", "user"]
+
+
+def _parsed_but_invalid() -> list[BaseMessage]:
+    """A call whose arguments are JSON but which failed another way (an unknown tool)."""
+    ai = AIMessage(
+        "",
+        invalid_tool_calls=[
+            {"type": "invalid_tool_call", "id": "toolu_x", "name": "lookup",
+             "args": '{"word": "grass"}', "error": "unknown tool"},
+        ],
+    )  # fmt: skip
+    error = ToolMessage("Error: unknown tool", tool_call_id="toolu_x", status="error")
+    return [HumanMessage("find it"), ai, error, HumanMessage("try again")]
+
+
+def _sent_call(body: dict) -> dict:
+    call: dict = body["messages"][1]["content"][-1]
+    return call
+
+
+def test_arguments_that_parse_are_sent_with_the_call() -> None:
+    """The model sees the call it made, as ChatAnthropic sends it (generated differential
+    tests); only arguments that do not parse become ``{}``."""
+    llm, emu = emulated()
+    llm.invoke(_parsed_but_invalid())
+    assert _sent_call(emu.last_request["body"])["input"] == {"word": "grass"}
+
+
+def test_arguments_that_parse_are_sent_with_the_call_async() -> None:
+    llm, emu = emulated()
+    asyncio.run(llm.ainvoke(_parsed_but_invalid()))
+    assert _sent_call(emu.last_request["body"])["input"] == {"word": "grass"}
+
+
+def test_a_v1_invalid_tool_call_block_keeps_arguments_that_parse() -> None:
+    from langchain_cometapi._wire.blocks import convert_block
+
+    block = {"type": "invalid_tool_call", "id": "t", "name": "f", "args": '{"a": 1}'}
+    assert convert_block(block, "assistant") == {
+        "type": "tool_use", "id": "t", "name": "f", "input": {"a": 1}
+    }  # fmt: skip
+    assert convert_block({**block, "args": "{oops"}, "assistant")["input"] == {}  # type: ignore[index]

@@ -120,7 +120,7 @@ def test_thinking_blocks_replayed_exactly() -> None:
     [
         ([], "at least one message"),
         ([SystemMessage("s")], "no user or assistant"),
-        ([AIMessage("hi")], "start with a user turn"),
+        ([AIMessage("hi")], "needs a user turn"),
         ([HumanMessage("q"), ToolMessage("r", tool_call_id="nope")], "do not answer a tool call"),
         (
             [

@@ -85,3 +85,25 @@ def test_emulator_refuses_a_nested_marker() -> None:
     assert "cache_control is not supported at messages.2.content.0.content.0" in (
         response.body.decode()
     )
+
+
+def test_marker_on_a_blank_text_still_marks_the_result() -> None:
+    """The blank text is not sent (the API refuses it), but the user's marker is kept on the
+    tool_result, where ChatAnthropic puts it too (generated differential tests)."""
+    llm, emu = emulated(MessagesEmulator())
+    emu.script(Reply.text("ok"))
+    content = [{"type": "text", "text": "r"}, {"type": "text", "text": " ", "cache_control": CC}]
+    llm.invoke(_history(content))
+    assert _sent_result(emu) == {
+        "type": "tool_result",
+        "tool_use_id": "t1",
+        "content": [{"type": "text", "text": "r"}],
+        "cache_control": CC,
+    }
+
+
+async def test_marker_on_a_blank_text_still_marks_the_result_async() -> None:
+    llm, emu = emulated(MessagesEmulator())
+    emu.script(Reply.text("ok"))
+    await llm.ainvoke(_history([{"type": "text", "text": "", "cache_control": CC}]))
+    assert _sent_result(emu) == {"type": "tool_result", "tool_use_id": "t1", "cache_control": CC}
