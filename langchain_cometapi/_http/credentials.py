@@ -18,7 +18,9 @@ import base64
 import contextlib
 import json
 import logging
+import os
 import re
+import threading
 import weakref
 from collections.abc import Generator, Iterable, Mapping
 from typing import Literal
@@ -92,8 +94,12 @@ class Redactor:
         self._base = forms
         self._forms = sorted(forms, key=len, reverse=True)  # longest first: no partial leftovers
         self._recent: dict[str, None] = {}  # per-call credentials, oldest first
-        _LIVE.add(self)
-        _install_log_redaction()
+        #: Calls of one model remember their credentials from several threads at once: without
+        #: it one call's ``_forms`` would replace another's, leaving that key unredacted.
+        self._lock = threading.Lock()
+        with _LIVE_LOCK:
+            _LIVE.add(self)
+            _install_log_redaction()
 
     def remember(self, headers: Mapping[str, str] | None) -> None:
         """Also redact the credential headers of one call (``extra_headers``) from now on; the
@@ -104,14 +110,17 @@ class Redactor:
         """Also redact these credentials of one call (an MCP ``authorization_token`` in the
         body, given per call, bound or by ``model_copy``), kept as ``remember`` keeps them."""
         new = [v for v in values if v]
-        if all(v in self._recent for v in new):
+        if not new:
             return
-        for value in new:
-            self._recent[value] = None
-        while len(self._recent) > _RECENT:
-            del self._recent[next(iter(self._recent))]
-        forms = self._base.union(*(_forms(v) for v in self._recent))
-        self._forms = sorted(forms, key=len, reverse=True)
+        with self._lock:
+            if all(v in self._recent for v in new):
+                return
+            for value in new:
+                self._recent[value] = None
+            while len(self._recent) > _RECENT:
+                del self._recent[next(iter(self._recent))]
+            forms = self._base.union(*(_forms(v) for v in self._recent))
+            self._forms = sorted(forms, key=len, reverse=True)
 
     def __call__(self, text: str) -> str:
         for form in self._forms:
@@ -129,8 +138,24 @@ def credential_header(name: str) -> bool:
     return bool(_CREDENTIAL_HEADER.search(name))
 
 
-#: The redactors of live clients: third-party DEBUG lines are cleaned with all of them.
+#: The redactors of live clients: third-party DEBUG lines are cleaned with all of them. Added to
+#: and read under ``_LIVE_LOCK``: a set that grows while another thread iterates it raises, and
+#: the log filter runs inside httpx2's calls while other threads build models. Reentrant: the
+#: garbage collector may close a client (which logs) while the filter holds it.
 _LIVE: weakref.WeakSet[Redactor] = weakref.WeakSet()
+_LIVE_LOCK = threading.RLock()
+
+
+def _fresh_locks_in_child() -> None:
+    """After fork() a lock held by a parent thread would stay held forever in the child."""
+    global _LIVE_LOCK
+    _LIVE_LOCK = threading.RLock()
+    for redactor in list(_LIVE):
+        redactor._lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_fresh_locks_in_child)
 #: Loggers of the HTTP stack that print response headers and connection details at DEBUG (a
 #: server or proxy that echoes a credential into a header would put it in the log).
 _HTTP_LOGGERS = (
@@ -144,7 +169,8 @@ class _LogRedaction(logging.Filter):
     so it costs nothing unless DEBUG logging of the HTTP stack is on."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        redactors = list(_LIVE)
+        with _LIVE_LOCK:
+            redactors = list(_LIVE)
         if not redactors:
             return True
         try:
