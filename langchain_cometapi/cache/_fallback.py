@@ -11,6 +11,7 @@ the body), the finding is remembered per base URL for every planner in the proce
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -123,6 +124,9 @@ class EndpointQuirks:
     ttl_refused: bool = False
     markers_refused: bool = False
     ttl_ignored: bool = False
+    #: Responses in a row that wrote no 1h entry where one was asked (``observe_1h``): the
+    #: endpoint's, so that models built per request and concurrent calls add to one count.
+    missing_1h: int = 0
 
     def learn(self, refusal: Refusal) -> None:
         with _LOCK:
@@ -139,6 +143,15 @@ class EndpointQuirks:
                     "for this endpoint from now on", self.base_url,
                 )
 
+    def observe_1h(self, honoured: bool) -> None:
+        """A response to a request that asked for 1h wrote entries, 1h ones if ``honoured``;
+        ``IGNORED_1H_EVIDENCE`` in a row that were not: the endpoint ignores 1h."""
+        with _LOCK:
+            self.missing_1h = 0 if honoured else self.missing_1h + 1
+            if self.missing_1h < IGNORED_1H_EVIDENCE:
+                return
+        self.learn_ttl_ignored()
+
     def learn_ttl_ignored(self) -> None:
         with _LOCK:
             if not self.ttl_ignored:
@@ -153,8 +166,20 @@ class EndpointQuirks:
         return not (self.ttl_refused or self.ttl_ignored)
 
 
+#: Responses in a row that wrote no 1h entry where one was asked before 1h counts as ignored.
+IGNORED_1H_EVIDENCE = 3
 _LOCK = threading.Lock()
 _KNOWN: dict[str, EndpointQuirks] = {}
+
+
+def _fresh_lock_in_child() -> None:
+    """A fork while another thread held the lock would leave it held forever in the child."""
+    global _LOCK
+    _LOCK = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_fresh_lock_in_child)
 
 
 def quirks_for(base_url: str) -> EndpointQuirks:

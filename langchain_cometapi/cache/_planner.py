@@ -28,10 +28,6 @@ from ._state import CacheState
 
 __all__ = ["CachePlan", "CachePlanner", "CachePolicy", "CacheState", "plan_cache"]
 
-#: Responses in a row that wrote no 1h entry where one was asked before 1h counts as ignored.
-_IGNORED_1H_EVIDENCE = 3
-
-
 def plan_cache(
     body: Mapping[str, Any],
     policy: CachePolicy | None = None,
@@ -119,7 +115,6 @@ class CachePlanner:
             )
         self.endpoint: EndpointQuirks = quirks_for(base_url)
         self._ledgers = Ledgers()
-        self._missing_1h = 0
 
     def _limits(self) -> Restrictions:
         return _restrictions(self.endpoint.one_hour, not self.endpoint.markers_refused)
@@ -231,6 +226,4 @@ class CachePlanner:
                 for key in ledger.write_keys:
                     self.state.forget_cached(key)
         if ledger.asked_1h and created > 0:
-            self._missing_1h = 0 if parsed.write_1h else self._missing_1h + 1
-            if self._missing_1h >= _IGNORED_1H_EVIDENCE:
-                self.endpoint.learn_ttl_ignored()
+            self.endpoint.observe_1h(parsed.write_1h > 0)

@@ -6,6 +6,7 @@ import asyncio
 import itertools
 import json
 import logging
+import os
 from typing import Any
 
 import httpx2
@@ -13,7 +14,7 @@ import pytest
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from langchain_cometapi import ChatCometAPI
-from langchain_cometapi.cache import CachePolicy
+from langchain_cometapi.cache import CachePolicy, _fallback
 from langchain_cometapi.cache._fallback import (
     Refusal,
     has_ttl,
@@ -21,10 +22,12 @@ from langchain_cometapi.cache._fallback import (
     resend_without,
     strip_cache_control,
 )
+from langchain_cometapi.cache._plan import CachePlan
 from langchain_cometapi.cache._planner import CachePlanner
 from langchain_cometapi.errors import BadRequestError
 from langchain_cometapi.testing import EmulatorTransport, ManualClock, MessagesEmulator
 from tests.helpers.cache_bodies import chat_body, markers
+from tests.helpers.forking import child_code_while_held
 
 _URLS = itertools.count()
 TTL_400 = "system.0.cache_control.ttl: Extra inputs are not permitted"
@@ -179,6 +182,14 @@ def test_resend_decision_is_a_pure_function_of_the_error_and_the_body() -> None:
     assert "cache_control" in body["system"][0]  # the input is not mutated
 
 
+def _billed_5m(plan: CachePlan) -> dict[str, Any]:
+    """The usage of an endpoint that bills every entry written as 5-minute, 1h asked or not."""
+    written = plan.expected_write_1h_tokens + plan.expected_write_5m_tokens
+    return {"input_tokens": 10, "cache_creation_input_tokens": written,
+            "cache_creation": {"ephemeral_5m_input_tokens": written,
+                               "ephemeral_1h_input_tokens": 0}}
+
+
 def test_an_endpoint_that_bills_5m_for_1h_is_planned_with_5m() -> None:
     clock = ManualClock()
     url = f"http://ignores-1h-{next(_URLS)}.invalid"  # what is learnt is process-wide: a fresh one
@@ -187,17 +198,39 @@ def test_an_endpoint_that_bills_5m_for_1h_is_planned_with_5m() -> None:
     for turn in range(1, 9):
         out, plan = planner.plan(chat_body(turn))
         asked += plan.expected_write_1h_tokens > 0
-        written = plan.expected_write_1h_tokens + plan.expected_write_5m_tokens
-        usage = {"input_tokens": 10, "cache_creation_input_tokens": written,
-                 "cache_creation": {"ephemeral_5m_input_tokens": written,
-                                    "ephemeral_1h_input_tokens": 0}}
-        planner.observe(plan, usage)
+        planner.observe(plan, _billed_5m(plan))
         clock.advance(30)
     assert asked >= 3
     assert not quirks_for(url).one_hour
     out, plan = planner.plan(chat_body(9))
     assert plan.expected_write_1h_tokens == 0
     assert {ttl for _, _, ttl in markers(out)} == {"5m"}
+
+
+def test_a_model_per_request_learns_that_an_endpoint_bills_5m_for_1h() -> None:
+    """The evidence is the endpoint's, like what it learns from it: three requests in a row sent
+    by three models built for them (a web handler's pattern) are three responses in a row, and
+    the planners of concurrent calls add to one count instead of each overwriting it."""
+    clock = ManualClock()
+    url = f"http://ignores-1h-{next(_URLS)}.invalid"
+    asked = 0
+    for turn in range(1, 4):
+        planner = CachePlanner(CachePolicy(ttl="1h"), clock=clock, base_url=url)
+        _, plan = planner.plan(chat_body(turn))
+        assert plan.expected_write_1h_tokens > 0
+        asked += 1
+        planner.observe(plan, _billed_5m(plan))
+        clock.advance(30)
+    assert asked == 3 and not quirks_for(url).one_hour
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_the_endpoint_lock_held_at_fork_is_fresh_in_the_child() -> None:
+    def child() -> int:
+        quirks_for(f"http://child-{next(_URLS)}.invalid").learn(Refusal.TTL)
+        return 0
+
+    assert child_code_while_held(_fallback._LOCK, child) == 0, "the child deadlocked"
 
 
 def test_ttl_is_found_only_in_a_marker() -> None:
