@@ -11,6 +11,7 @@ every run.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import weakref
 from collections.abc import Callable, Iterator
@@ -20,6 +21,7 @@ import pytest
 
 from langchain_cometapi._http import credentials
 from langchain_cometapi._http.credentials import Redactor
+from tests.helpers.forking import child_code_while_held
 
 FIRST = "sk-tenant-one-0123456789"
 SECOND = "sk-tenant-two-0123456789"
@@ -127,3 +129,18 @@ def test_a_model_built_while_a_debug_line_is_filtered_breaks_neither(
     assert errors == []
     assert record.getMessage() == "sent ***"
     assert built and built[0] in credentials._LIVE
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_redactor_locks_held_at_fork_are_fresh_in_the_child() -> None:
+    """A child forked while a parent thread built a model or remembered a key must not wait
+    forever for that thread's lock."""
+    redactor = Redactor("sk-model-key-0123456789")
+
+    def child() -> int:
+        Redactor("sk-child-model-0123456789")
+        redactor.remember_values([FIRST])
+        return 0 if redactor(FIRST) == "***" else 2
+
+    assert child_code_while_held(credentials._LIVE_LOCK, child) == 0, "the child deadlocked"
+    assert child_code_while_held(redactor._lock, child) == 0, "the child deadlocked"
