@@ -60,10 +60,14 @@ class CacheTurn:
 
 
 class CacheReport:
-    """Thread-safe running totals over many responses; ``str()`` renders a small table."""
+    """Thread-safe running totals over many responses; ``str()`` renders a small table.
+
+    The totals change together under one lock, and the figures derived from several of them
+    (``input_tokens``, ``hit_rate``, ``saved``) read them under it too: a reader on another
+    thread sees the state before a turn or after it, never a mix."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # reentrant: the rates read ``input_tokens`` under it
         self.requests = 0
         self.requests_with_reads = 0
         self.uncached_tokens = 0
@@ -78,7 +82,9 @@ class CacheReport:
         self.add_turn(turn)
         return turn
 
-    def add_turn(self, turn: CacheTurn) -> None:
+    def add_turn(self, turn: CacheTurn) -> int:
+        """Account one turn; returns its number (1 for the first), counted under the lock so
+        that turns added at once from several threads get different ones."""
         with self._lock:
             self.requests += 1
             self.requests_with_reads += turn.read > 0
@@ -87,23 +93,28 @@ class CacheReport:
             self.write_5m_tokens += turn.write_5m
             self.write_1h_tokens += turn.write_1h
             self.cost += turn.cost
+            return self.requests
 
     @property
     def input_tokens(self) -> int:
         """All input tokens, cached or not: also the cost without caching."""
-        return self.uncached_tokens + self.read_tokens + self.write_5m_tokens + self.write_1h_tokens
+        with self._lock:
+            return (self.uncached_tokens + self.read_tokens + self.write_5m_tokens
+                    + self.write_1h_tokens)
 
     @property
     def hit_rate(self) -> float:
         """Share of input tokens served from the cache."""
-        total = self.input_tokens
-        return self.read_tokens / total if total else 0.0
+        with self._lock:
+            total = self.input_tokens
+            return self.read_tokens / total if total else 0.0
 
     @property
     def saved(self) -> float:
         """Fraction of the uncached input cost saved (negative when caching cost more)."""
-        total = self.input_tokens
-        return 1.0 - self.cost / total if total else 0.0
+        with self._lock:
+            total = self.input_tokens
+            return 1.0 - self.cost / total if total else 0.0
 
     def as_dict(self) -> dict[str, Any]:
         with self._lock:
@@ -163,10 +174,10 @@ class CacheReportCallback(BaseCallbackHandler):
                 turn = self._turn(getattr(generation, "message", None))
                 if turn is None:
                     continue
-                self.report.add_turn(turn)
+                number = self.report.add_turn(turn)
                 if self.print_turns:
                     print(
-                        f"[cache] #{self.report.requests} {turn.model}: read {turn.read}, "
+                        f"[cache] #{number} {turn.model}: read {turn.read}, "
                         f"write 5m {turn.write_5m}, write 1h {turn.write_1h}, "
                         f"uncached {turn.uncached} -> cost {turn.cost:.0f}/{turn.total}",
                         file=self.file or sys.stdout,

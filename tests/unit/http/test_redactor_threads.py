@@ -14,7 +14,7 @@ import logging
 import os
 import threading
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -22,54 +22,11 @@ import pytest
 from langchain_cometapi._http import credentials
 from langchain_cometapi._http.credentials import Redactor
 from tests.helpers.forking import child_code_while_held
+from tests.helpers.threads import Contended, interleave
 
 FIRST = "sk-tenant-one-0123456789"
 SECOND = "sk-tenant-two-0123456789"
 WAIT = 10.0  # only a bound on a broken run: each wait ends as soon as the other thread moved
-
-
-class _Contended:
-    """A lock that says when a thread had to wait for it (then the other thread has gone as
-    far as it can while the first one is stopped)."""
-
-    def __init__(self, moved: threading.Event) -> None:
-        self._lock = threading.RLock()
-        self._moved = moved
-
-    def __enter__(self) -> _Contended:
-        if not self._lock.acquire(blocking=False):
-            self._moved.set()
-            self._lock.acquire()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._lock.release()
-
-
-def _interleave(first: Callable[[], Any], second: Callable[[], Any], stopped: threading.Event,
-                moved: threading.Event) -> list[BaseException]:
-    """Run ``first`` on a thread until it sets ``stopped``, then ``second`` on another; ``moved``
-    is set when ``second`` ends (or waits for a lock). Returns what either raised."""
-    errors: list[BaseException] = []
-
-    def run(call: Callable[[], Any], done: threading.Event | None) -> None:
-        try:
-            call()
-        except BaseException as exc:  # handed back to the test
-            errors.append(exc)
-        finally:
-            if done is not None:
-                done.set()
-
-    one = threading.Thread(target=run, args=(first, None))
-    one.start()
-    assert stopped.wait(WAIT), "the first thread never reached its pause"
-    two = threading.Thread(target=run, args=(second, moved))
-    two.start()
-    for thread in (one, two):
-        thread.join(WAIT)
-        assert not thread.is_alive()
-    return errors
 
 
 def test_concurrent_calls_keep_each_others_per_call_credentials(
@@ -79,7 +36,7 @@ def test_concurrent_calls_keep_each_others_per_call_credentials(
     be printed in clear in that call's errors and DEBUG lines) and neither call may fail."""
     redactor = Redactor("sk-model-key-0123456789")
     stopped, moved = threading.Event(), threading.Event()
-    redactor._lock = _Contended(moved)  # type: ignore[attr-defined]
+    redactor._lock = Contended(moved)  # type: ignore[assignment]
     real = credentials._forms
 
     def forms(secret: str) -> set[str]:
@@ -89,7 +46,7 @@ def test_concurrent_calls_keep_each_others_per_call_credentials(
         return real(secret)
 
     monkeypatch.setattr(credentials, "_forms", forms)
-    errors = _interleave(lambda: redactor.remember_values([FIRST]),
+    errors = interleave(lambda: redactor.remember_values([FIRST]),
                          lambda: redactor.remember_values([SECOND]), stopped, moved)
     assert errors == []
     assert redactor(f"{FIRST} and {SECOND}") == "*** and ***"
@@ -120,10 +77,10 @@ def test_a_model_built_while_a_debug_line_is_filtered_breaks_neither(
     keep = [Redactor(FIRST), Redactor(SECOND)]
     stopped, moved = threading.Event(), threading.Event()
     monkeypatch.setattr(credentials, "_LIVE", _PausingSet(iter(keep), stopped, moved))
-    monkeypatch.setattr(credentials, "_LIVE_LOCK", _Contended(moved), raising=False)
+    monkeypatch.setattr(credentials, "_LIVE_LOCK", Contended(moved), raising=False)
     record = logging.LogRecord("httpx2", logging.DEBUG, __file__, 1, "sent %s", (FIRST,), None)
     built: list[Redactor] = []
-    errors = _interleave(lambda: credentials._FILTER.filter(record),
+    errors = interleave(lambda: credentials._FILTER.filter(record),
                          lambda: built.append(Redactor("sk-new-model-0123456789")),
                          stopped, moved)
     assert errors == []
