@@ -44,6 +44,10 @@ class RawServer:
     requests: list[Request] = field(default_factory=list)
     _sock: socket.socket | None = None
     _stop: threading.Event = field(default_factory=threading.Event)
+    #: Held while a connection is accepted and registered (``settled`` drains the backlog).
+    _accepting: threading.Lock = field(default_factory=threading.Lock)
+    #: One event per accepted connection, set once its request was read (or could not be).
+    _read: list[threading.Event] = field(default_factory=list)
 
     def __enter__(self) -> RawServer:
         sock = socket.socket()
@@ -69,30 +73,67 @@ class RawServer:
     def _accept(self) -> None:
         assert self._sock is not None
         while not self._stop.is_set():
-            try:
-                conn, _ = self._sock.accept()
-            except (TimeoutError, OSError):
-                continue
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+            with self._accepting:
+                try:
+                    conn, _ = self._sock.accept()
+                except (TimeoutError, OSError):
+                    continue
+                self._start(conn)
 
-    def _serve(self, conn: socket.socket) -> None:
+    def _start(self, conn: socket.socket) -> None:
+        read = threading.Event()
+        self._read.append(read)
+        threading.Thread(target=self._serve, args=(conn, read), daemon=True).start()
+
+    def settled(self, within: float = 10.0) -> list[Request]:
+        """``requests`` once every connection the client made so far has been read. A client
+        that gave up waiting (a timeout) may leave its last request unread, even unaccepted,
+        on a busy machine; it was sent all the same. Call after the call under test returned
+        or raised (its connections are then established). ``within`` bounds a broken run."""
+        assert self._sock is not None
+        with self._accepting:  # the accept thread is between two accepts: drain the backlog
+            self._sock.settimeout(0)
+            try:
+                while True:
+                    try:
+                        conn, _ = self._sock.accept()
+                    except (BlockingIOError, InterruptedError):
+                        break
+                    self._start(conn)
+            finally:
+                self._sock.settimeout(0.05)
+        for read in list(self._read):
+            assert read.wait(within), "the server never read a request it was sent"
+        return self.requests
+
+    def _serve(self, conn: socket.socket, read: threading.Event) -> None:
         with contextlib.suppress(OSError), conn:
             conn.settimeout(10)
-            data = b""
-            while b"\r\n\r\n" not in data:
-                got = conn.recv(65536)
-                if not got:
-                    return
-                data += got
-            head, _, body = data.partition(b"\r\n\r\n")
-            request = Request(head.decode("latin-1"), body)
-            length = int(request.headers.get("content-length") or 0)
-            while len(request.body) < length:
-                request.body += conn.recv(65536)
-            self.requests.append(request)
+            try:
+                request = self._receive(conn)
+            finally:
+                read.set()
+            if request is None:
+                return
             self.handler(conn, request)
             with contextlib.suppress(OSError):
                 conn.shutdown(socket.SHUT_RDWR)
+
+    def _receive(self, conn: socket.socket) -> Request | None:
+        """Read and record one request (None when the client closed before a whole head)."""
+        data = b""
+        while b"\r\n\r\n" not in data:
+            got = conn.recv(65536)
+            if not got:
+                return None
+            data += got
+        head, _, body = data.partition(b"\r\n\r\n")
+        request = Request(head.decode("latin-1"), body)
+        length = int(request.headers.get("content-length") or 0)
+        while len(request.body) < length:
+            request.body += conn.recv(65536)
+        self.requests.append(request)
+        return request
 
 
 #: The two call styles, and the four call paths as (style, stream) with their pytest ids.
@@ -209,4 +250,4 @@ def outcome(handler: Handler, mode: str, stream: bool, **settings: Any) -> tuple
             result: object = call(llm, mode, stream=stream)
         except Exception as exc:  # the outcome is what is under test
             result = exc
-        return result, len(server.requests)
+        return result, len(server.settled())
