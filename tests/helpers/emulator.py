@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+import threading
+from collections.abc import Mapping
 from typing import Any
 
 import httpx2
 
-from langchain_cometapi.testing import EmulatorTransport, MessagesEmulator
+from langchain_cometapi.testing import EmulatorResponse, EmulatorTransport, MessagesEmulator
 
 KEY = {"x-api-key": "sk-test"}
 MODEL = "claude-sonnet-4-5"
@@ -59,3 +62,23 @@ CITATION = {
     "start_char_index": 0,
     "end_char_index": 19,
 }
+
+
+class SentTogether(MessagesEmulator):
+    """Its first ``together`` requests, once arrived (their reads decided), wait for one another
+    before any response begins: requests sent together, however a loaded machine spreads their
+    arrivals (each thread builds its own client first; on CI one arrived after the first
+    response began and read the entry instead of writing it)."""
+
+    def __init__(self, together: int, **settings: Any) -> None:
+        super().__init__(**settings)
+        self._together = threading.Barrier(together)
+        self._arrived = itertools.count()
+
+    def handle(
+        self, method: str, path: str, headers: Mapping[str, str], body: bytes | Mapping[str, Any]
+    ) -> EmulatorResponse:
+        response = super().handle(method, path, headers, body)
+        if next(self._arrived) < self._together.parties:
+            self._together.wait(10.0)  # a bound on a broken run only
+        return response

@@ -19,6 +19,7 @@ from langchain_cometapi.cache import CachePolicy
 from langchain_cometapi.cache._planner import CachePlanner
 from langchain_cometapi.testing import MessagesEmulator, emulated_chat_model
 from tests.helpers.cache_bodies import words
+from tests.helpers.emulator import SentTogether
 
 SYSTEM = SystemMessage("Extract the fields from the document.\n" + words(2500))
 LATENCY = 0.2  # long enough that inputs sent together all arrive before any answer
@@ -28,8 +29,9 @@ def _inputs(n: int, system: SystemMessage = SYSTEM) -> list[list[BaseMessage]]:
     return [[system, HumanMessage(f"Document {i}:\n" + words(300, i))] for i in range(n)]
 
 
-def _model(**settings: Any) -> tuple[ChatCometAPI, MessagesEmulator]:
-    emulator = MessagesEmulator(latency=LATENCY)
+def _model(emulator: MessagesEmulator | None = None,
+           **settings: Any) -> tuple[ChatCometAPI, MessagesEmulator]:
+    emulator = emulator if emulator is not None else MessagesEmulator(latency=LATENCY)
     return emulated_chat_model(emulator, model="claude-sonnet-4-5", max_tokens=32,
                                **settings), emulator
 
@@ -72,7 +74,8 @@ def test_structured_output_batches_are_warmed_too() -> None:
 
 
 def test_without_warm_up_every_concurrent_request_writes_the_head() -> None:
-    llm, _ = _model(prompt_cache=CachePolicy(warm_batches=None))
+    sent_together = SentTogether(4, latency=LATENCY)  # however late a batch thread starts
+    llm, _ = _model(sent_together, prompt_cache=CachePolicy(warm_batches=None))
     assert _reads(llm.batch(_inputs(4))) == [0, 0, 0, 0]
 
 

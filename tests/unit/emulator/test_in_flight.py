@@ -4,9 +4,6 @@ response that wrote it has begun, so concurrent requests all miss and all write 
 from __future__ import annotations
 
 import asyncio
-import itertools
-import threading
-from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -14,14 +11,13 @@ import httpx2
 import pytest
 
 from langchain_cometapi.testing import (
-    EmulatorResponse,
     EmulatorServer,
     EmulatorTransport,
     ManualClock,
     MessagesEmulator,
     Reply,
 )
-from tests.helpers.emulator import KEY, body, post, usage, words
+from tests.helpers.emulator import KEY, SentTogether, body, post, usage, words
 
 HEAD = [{"type": "text", "text": words(1200, "sys"), "cache_control": {"type": "ephemeral"}}]
 LATENCY = 0.3  # long enough that four requests sent together all arrive before any answer
@@ -79,28 +75,8 @@ def _written(usages: list[dict[str, Any]]) -> list[int]:
     return [u["cache_creation_input_tokens"] for u in usages]
 
 
-class _SentTogether(MessagesEmulator):
-    """Its first ``together`` requests, once arrived (their reads decided), wait for one another
-    before any response begins: requests sent together, however a loaded machine spreads their
-    arrivals (each thread builds its own client first; on CI one arrived after the first
-    response began and read the entry instead of writing it)."""
-
-    def __init__(self, together: int, **settings: Any) -> None:
-        super().__init__(**settings)
-        self._together = threading.Barrier(together)
-        self._arrived = itertools.count()
-
-    def handle(
-        self, method: str, path: str, headers: Mapping[str, str], body: bytes | Mapping[str, Any]
-    ) -> EmulatorResponse:
-        response = super().handle(method, path, headers, body)
-        if next(self._arrived) < self._together.parties:
-            self._together.wait(10.0)  # a bound on a broken run only
-        return response
-
-
 def test_concurrent_requests_through_the_sync_transport_all_write() -> None:
-    emu = _SentTogether(4, latency=LATENCY)
+    emu = SentTogether(4, latency=LATENCY)
     with ThreadPoolExecutor(4) as pool:
         together = list(pool.map(lambda i: usage(post(emu, cached(f"q{i}"))), range(4)))
     assert all(w > 1024 for w in _written(together))
@@ -126,7 +102,7 @@ async def test_concurrent_requests_through_the_async_transport_all_write() -> No
 @pytest.mark.enable_socket
 @pytest.mark.allow_hosts(["127.0.0.1"])
 def test_concurrent_requests_to_the_loopback_server_all_write() -> None:
-    with EmulatorServer(_SentTogether(4, latency=LATENCY)) as srv:
+    with EmulatorServer(SentTogether(4, latency=LATENCY)) as srv:
 
         def send(question: str) -> dict[str, Any]:
             with httpx2.Client(base_url=srv.base_url) as c:
