@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -14,6 +15,9 @@ from langchain_cometapi.errors import BadRequestError
 from tests.helpers.cache_bodies import chat_body
 
 REFUSED = "messages.0.content.0.cache_control: Extra inputs are not permitted"
+#: What an endpoint refuses is remembered process-wide: each run gets an endpoint of its own (an
+#: ``id()`` can be reused once its object is gone, and with it what an earlier test taught).
+_URLS = itertools.count()
 
 
 def _marked() -> dict[str, Any]:
@@ -52,7 +56,7 @@ class Fake:
 
 
 def _run(fake: Fake, asynchronous: bool) -> list[dict[str, Any]]:
-    planner = CachePlanner(base_url=f"http://resend-{id(fake)}.invalid")
+    planner = CachePlanner(base_url=f"http://resend-{next(_URLS)}.invalid")
     seen: dict[str, str] = {}
     if not asynchronous:
         return list(_resend.events(fake, None, planner, _marked(), seen))
