@@ -124,9 +124,6 @@ class EndpointQuirks:
     ttl_refused: bool = False
     markers_refused: bool = False
     ttl_ignored: bool = False
-    #: Responses in a row that wrote no 1h entry where one was asked (``observe_1h``): the
-    #: endpoint's, so that models built per request and concurrent calls add to one count.
-    missing_1h: int = 0
 
     def learn(self, refusal: Refusal) -> None:
         with _LOCK:
@@ -142,15 +139,6 @@ class EndpointQuirks:
                     "%s refused cache_control: resent without markers; prompt caching is off "
                     "for this endpoint from now on", self.base_url,
                 )
-
-    def observe_1h(self, honoured: bool) -> None:
-        """A response to a request that asked for 1h wrote entries, 1h ones if ``honoured``;
-        ``IGNORED_1H_EVIDENCE`` in a row that were not: the endpoint ignores 1h."""
-        with _LOCK:
-            self.missing_1h = 0 if honoured else self.missing_1h + 1
-            if self.missing_1h < IGNORED_1H_EVIDENCE:
-                return
-        self.learn_ttl_ignored()
 
     def learn_ttl_ignored(self) -> None:
         with _LOCK:

@@ -18,7 +18,14 @@ from typing import Any
 
 from .._wire.usage import Usage
 from ._clock import ServerClock
-from ._fallback import EndpointQuirks, has_ttl, quirks_for, resend_without, strip_cache_control
+from ._fallback import (
+    IGNORED_1H_EVIDENCE,
+    EndpointQuirks,
+    has_ttl,
+    quirks_for,
+    resend_without,
+    strip_cache_control,
+)
 from ._fastpath import far_below_minimum
 from ._ledger import Ledger, Ledgers
 from ._plan import CachePlan
@@ -226,4 +233,9 @@ class CachePlanner:
                 for key in ledger.write_keys:
                     self.state.forget_cached(key)
         if ledger.asked_1h and created > 0:
-            self.endpoint.observe_1h(parsed.write_1h > 0)
+            with self.state.lock:
+                missing = self.state.missing_1h = (
+                    0 if parsed.write_1h else self.state.missing_1h + 1
+                )
+            if missing >= IGNORED_1H_EVIDENCE:
+                self.endpoint.learn_ttl_ignored()

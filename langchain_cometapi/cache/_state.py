@@ -102,6 +102,11 @@ class CacheState:
         #: (``CachePlanner.plan`` sets, ``observe`` clears): the API reads an entry only once the
         #: response that writes it has begun.
         self.in_flight: dict[int, float] = {}
+        #: Responses in a row that wrote no 1h entry where a plan asked for one
+        #: (``CachePlanner.observe``): shared by the models built per request of one endpoint,
+        #: key and client, never pooled with other states (a wrong belief in one replay or
+        #: account must not teach the whole process that the endpoint ignores 1h).
+        self.missing_1h = 0
 
     def scratch_copy(self) -> CacheState:
         """A copy to plan a preview on exactly as ``plan`` would (a plan learns from its own
@@ -118,6 +123,7 @@ class CacheState:
         other.tails = OrderedDict(self.tails)
         other.tool_lists = self.tool_lists.copy()
         other.in_flight = dict(self.in_flight)
+        other.missing_1h = self.missing_1h
         return other
 
     # -- token memo ---------------------------------------------------------------

@@ -24,6 +24,7 @@ from langchain_cometapi.cache._fallback import (
 )
 from langchain_cometapi.cache._plan import CachePlan
 from langchain_cometapi.cache._planner import CachePlanner
+from langchain_cometapi.cache._state import CacheState
 from langchain_cometapi.errors import BadRequestError
 from langchain_cometapi.testing import EmulatorTransport, ManualClock, MessagesEmulator
 from tests.helpers.cache_bodies import chat_body, markers
@@ -208,20 +209,39 @@ def test_an_endpoint_that_bills_5m_for_1h_is_planned_with_5m() -> None:
 
 
 def test_a_model_per_request_learns_that_an_endpoint_bills_5m_for_1h() -> None:
-    """The evidence is the endpoint's, like what it learns from it: three requests in a row sent
-    by three models built for them (a web handler's pattern) are three responses in a row, and
-    the planners of concurrent calls add to one count instead of each overwriting it."""
+    """The evidence is the learnt state's, which the models built per request for one endpoint,
+    key and client share (``cache._shared``): three requests in a row sent by three models built
+    for them (a web handler's pattern) are three responses in a row, and the planners of
+    concurrent calls add to one count instead of each overwriting it."""
     clock = ManualClock()
     url = f"http://ignores-1h-{next(_URLS)}.invalid"
+    state = CacheState(clock=clock)
     asked = 0
     for turn in range(1, 4):
-        planner = CachePlanner(CachePolicy(ttl="1h"), clock=clock, base_url=url)
+        planner = CachePlanner(CachePolicy(ttl="1h"), base_url=url, state=state)
         _, plan = planner.plan(chat_body(turn))
         assert plan.expected_write_1h_tokens > 0
         asked += 1
         planner.observe(plan, _billed_5m(plan))
         clock.advance(30)
     assert asked == 3 and not quirks_for(url).one_hour
+
+
+def test_evidence_that_1h_is_ignored_is_not_pooled_across_learnt_states() -> None:
+    """Two replays (or two clients, maybe two accounts behind a proxy) of one endpoint each see
+    two responses without the 1h asked: neither saw three in a row, and 1h stays planned. A
+    wrong belief in one of them (an entry it thought it wrote that another had) must not turn
+    1h off for the whole process."""
+    clock = ManualClock()
+    url = f"http://ignores-1h-{next(_URLS)}.invalid"
+    states = [CacheState(clock=clock), CacheState(clock=clock)]
+    for turn in range(1, 5):
+        planner = CachePlanner(CachePolicy(ttl="1h"), base_url=url, state=states[turn % 2])
+        _, plan = planner.plan(chat_body(turn))
+        assert plan.expected_write_1h_tokens > 0
+        planner.observe(plan, _billed_5m(plan))
+        clock.advance(30)
+    assert quirks_for(url).one_hour
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
