@@ -21,12 +21,11 @@ Content is compared as LangChain holds it once streaming bookkeeping is read: a 
 from __future__ import annotations
 
 import json
-import os
 import warnings
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
@@ -38,18 +37,13 @@ from tests.helpers.chat_anthropic import (
     theirs_streamed,
     without_nulls,
 )
+from tests.helpers.generated import generated_settings
 from tests.helpers.replies import replies, streams
 from tests.helpers.responses import PATHS
 
 pytest.importorskip("langchain_anthropic")
 
-EXAMPLES = int(os.environ.get("GENERATED_EXAMPLES", "60"))
-GENERATED = settings(
-    max_examples=EXAMPLES,
-    derandomize=not os.environ.get("GENERATED_RANDOM"),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+GENERATED = generated_settings(60)
 KEYS = ("id", "model_name", "stop_reason", "stop_sequence")
 #: A tool bound on the call: with tools, both models stream text as blocks, not as a string.
 TOOL = {"name": "tool_0", "description": "t", "input_schema": {"type": "object", "properties": {}}}

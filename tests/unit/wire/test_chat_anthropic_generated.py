@@ -22,29 +22,23 @@ test_tool_message_cache_control.py).
 
 from __future__ import annotations
 
-import os
 import warnings
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from langchain_core.messages import BaseMessage
 
 from langchain_cometapi.testing import MessagesEmulator
 from tests.helpers.chat_anthropic import ours_body, theirs_body
+from tests.helpers.generated import generated_settings
 from tests.helpers.histories import binds, histories, model_settings
 
 pytest.importorskip("langchain_anthropic")
 
-EXAMPLES = int(os.environ.get("GENERATED_EXAMPLES", "150"))
-GENERATED = settings(
-    max_examples=EXAMPLES,
-    derandomize=not os.environ.get("GENERATED_RANDOM"),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+GENERATED = generated_settings(150)
 EMULATOR = MessagesEmulator()
 Body = dict[str, Any]
 
