@@ -59,6 +59,7 @@ class CandidateFinder:
         split_at: int | None,
         shifted: bool,
         anchor: int | None,
+        usable: Markable | None = None,
     ) -> None:
         self.context = context
         self.scan = scan
@@ -75,7 +76,7 @@ class CandidateFinder:
         # Read points and bridges are valued by what they read or lead to, not by a TTL of
         # their own: the cheaper one allowed (a policy of one TTL forces it on every marker).
         self.plain_ttl = "5m" if "5m" in context.ttls else context.ttls[0]
-        self.usable_set = Markable(scan)
+        self.usable_set = Markable(scan) if usable is None else usable  # the pass's, if built
         self.pool: dict[int, Candidate] = {}
         self.tail_reuse: dict[str, float] | None = None  # expected reads of this turn's tail
         # found by ``find`` and kept for the pass that records this request
@@ -88,7 +89,9 @@ class CandidateFinder:
         self.shared_tools_end: int | None = None
         #: Tokens of the longest prefix another request is writing now (``CacheState.in_flight``).
         self.writing = 0.0
-        self.need = head_need(scan)  # who needs the head in this request
+        # user messages, counted once: the head's need, the tail's kind, the conversation gap
+        self.users = scan.message_roles.count("user")
+        self.need = head_need(self.users)  # who needs the head in this request
         self.tail_need: PrefixKind | None = None  # and this tail (``_add_tail``)
         #: Seconds since each remembered position was last seen (``find``).
         self.gaps: dict[int, float] = {}
@@ -239,7 +242,7 @@ class CandidateFinder:
     def _add_tail(self, tail: int, alive: list[int], gaps: dict[int, float]) -> None:
         scan, prefix_tokens = self.scan, self.prefix_tokens
         before = prefix_tokens[scan.system_end] if scan.system_end >= 0 else 0.0
-        kind = tail_kind(scan, prefix_tokens[tail] - before)
+        kind = tail_kind(self.users, prefix_tokens[tail] - before)
         tool_turn = _tool_turn(scan)
         gap = self.conversation_gap = self._conversation_gap(tail, gaps, kind, tool_turn)
         if tool_turn and gap is not None and gap > SHORT_GAP:  # a person's chat: timed by them
@@ -305,7 +308,7 @@ class CandidateFinder:
         None for a first turn: what it shares with earlier requests (the system prompt, leading
         documents) other conversations sent; the time since then is not this one's habit."""
         scan, anchor = self.scan, self.anchor
-        if scan.message_roles.count("user") < 2:
+        if self.users < 2:
             return None
         since = scan.message_starts[scan.message_of[anchor]] if anchor is not None else 0
         lowest = max(since, scan.system_end + 1)  # in the messages, from the previous turn on

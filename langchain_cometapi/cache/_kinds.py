@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING, Final
 if TYPE_CHECKING:
     from collections.abc import Hashable
 
-    from ._scan import Scan
-
 __all__ = [
     "LATE_PRIOR",
     "PRIORS",
@@ -67,32 +65,33 @@ LATE_PRIOR: Final = 0.05
 
 #: A first turn this short reads like the start of a chat, not a one-shot document task.
 SHORT_FIRST_TURN: Final = 1024
+#: Members bound once: reading one off the class goes through the Enum metaclass (slow before
+#: Python 3.12), and every plan asks for a few.
+_TAIL_CONTINUED, _TAIL_FIRST = PrefixKind.TAIL_CONTINUED, PrefixKind.TAIL_FIRST
+_TAIL_FIRST_SHORT = PrefixKind.TAIL_FIRST_SHORT
+_HEAD_NEW, _HEAD_RETURN = PrefixKind.HEAD_NEW, PrefixKind.HEAD_RETURN
 
 
-def tail_kind(scan: Scan, first_turn_tokens: float) -> PrefixKind:
-    """Kind of the prefix that ends a request: a continued conversation or a first turn."""
-    users = scan.message_roles.count("user")
+def tail_kind(users: int, first_turn_tokens: float) -> PrefixKind:
+    """Kind of the prefix that ends a request of ``users`` user messages: a continued
+    conversation or a first turn."""
     if users > 1:
-        return PrefixKind.TAIL_CONTINUED
+        return _TAIL_CONTINUED
     return tail_kind_of_first(first_turn_tokens)
 
 
-def head_need(scan: Scan) -> PrefixKind:
+def head_need(users: int) -> PrefixKind:
     """Who needs the head in this request: a new conversation (one user turn) or a returning
     one. The next need after each differs: an agent task's start is followed by its own steps
     and then its approval pause (often past the hour), a return from that pause by the next
     task's start (minutes). One late share for both would bet the hour at the start on what
     follows returns."""
-    if scan.message_roles.count("user") > 1:
-        return PrefixKind.HEAD_RETURN
-    return PrefixKind.HEAD_NEW
+    return _HEAD_RETURN if users > 1 else _HEAD_NEW
 
 
 def tail_kind_of_first(first_turn_tokens: float) -> PrefixKind:
     """A first turn this long: the start of a chat, or a one-shot task."""
-    if first_turn_tokens < SHORT_FIRST_TURN:
-        return PrefixKind.TAIL_FIRST_SHORT
-    return PrefixKind.TAIL_FIRST
+    return _TAIL_FIRST_SHORT if first_turn_tokens < SHORT_FIRST_TURN else _TAIL_FIRST
 
 
 #: Prefixes shared by many conversations (tools and system: the head). The API refreshes

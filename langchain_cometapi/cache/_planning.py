@@ -127,9 +127,12 @@ class Planning:
         prefix_tokens = scaled_tokens(scan, state.ratio)
         static_end = scan.system_end - (split_at is not None)
         app: Hashable = scan.hashes[static_end] if static_end >= 0 else ("no-system", self.model)
-        anchor = previous_tail(scan, Markable(scan))  # where the previous turn's tail sat
+        usable = Markable(scan)
+        anchor = previous_tail(scan, usable)  # where the previous turn's tail sat
         shifted = self._history_shifted(scan, anchor)
-        finder = CandidateFinder(self.context, scan, prefix_tokens, app, split_at, shifted, anchor)
+        finder = CandidateFinder(
+            self.context, scan, prefix_tokens, app, split_at, shifted, anchor, usable
+        )
         if split_at is not None and state.splitter.shared_cut is not None:
             finder.shared_end = static_end - 1  # the head every user shares, before one's lines
         if scan.tools_end > 0 and "tools" in policy.segments:
@@ -251,7 +254,7 @@ class Planning:
         if scan.message_starts:  # then positions exist: ``scan.total`` is the last one's
             head_tokens = scan.tokens_at(scan.system_end)
             first = (scan.prefix_tokens[-1] - head_tokens) * max(state.ratio, 1e-6)
-            state.record(scan.hashes[-1], now, (tail_kind(scan, first), app), False,
+            state.record(scan.hashes[-1], now, (tail_kind(finder.users, first), app), False,
                          finder.tail_need)
             tail = finder.tail_pos
             if tail is not None:

@@ -158,6 +158,20 @@ class CacheState:
             return own.late_share(LATE_PRIOR)
         return self.bucket((kind, None)).late_share(LATE_PRIOR)
 
+    def short_and_late(
+        self, kind: PrefixKind, app: Hashable, prior: float
+    ) -> tuple[float, float]:
+        """``probability`` and ``late_share`` together, each bucket looked up once (``odds``
+        asks both of every candidate). The buckets' LRU order ends as after the two calls:
+        global, own, and global again when the own bucket has no trial yet."""
+        glob = self.bucket((kind, None))
+        own = self.bucket((kind, app))
+        p_short = own.p(glob.p(prior))
+        if own.trials >= 1.0:
+            return p_short, own.late_share(LATE_PRIOR)
+        self.buckets.move_to_end((kind, None))  # just used: not evicted by ``own``'s insertion
+        return p_short, glob.late_share(LATE_PRIOR)
+
     def need_share(self, need: PrefixKind, app: Hashable) -> float | None:
         """``late_share`` of the prefixes opened by one need (``Entry.need``), once one was
         seen to an outcome; None before."""

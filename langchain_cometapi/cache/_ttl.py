@@ -56,8 +56,7 @@ def odds(
     ``AFTER_PAUSE``), whose late share is learnt apart and caps the kind's.
     """
     state = context.state
-    p_short = state.probability(kind, app, PRIORS[kind])
-    late = state.late_share(kind, app)
+    p_short, late = state.short_and_late(kind, app, PRIORS[kind])
     if gap is not None:
         short_gap = gap <= SHORT_GAP
         p_short = 0.5 * p_short + 0.5 * short_gap
