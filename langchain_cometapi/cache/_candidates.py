@@ -110,7 +110,8 @@ class CandidateFinder:
             for pos, ttl in scan.user_ttl.items()
         ] if scan.user_ttl else []
         self._add_candidates(alive, gaps)
-        return self._trim(list(self.pool.values())), fixed, alive
+        pool = list(self.pool.values())
+        return (self._trim(pool) if len(pool) > 2 else pool), fixed, alive  # 2: nothing to trim
 
     # -- what is known about this body --------------------------------------------------
     def _sight(self) -> tuple[list[int], dict[int, float]]:
