@@ -104,8 +104,9 @@ def scaled_tokens(scan: Scan, ratio: float) -> list[float]:
     if scan.scaled_ratio != ratio:
         scaled = scan.scaled = list(map(mul, tokens, repeat(ratio)))
         scan.scaled_ratio = ratio
-    elif len(scaled) < len(tokens):
-        scaled.extend(map(mul, tokens[len(scaled) :], repeat(ratio)))
+    else:  # a few new positions at most: a loop (``repeat`` parses its arguments slowly)
+        for t in tokens[len(scaled) :]:
+            scaled.append(t * ratio)
     return scaled
 
 
