@@ -127,12 +127,10 @@ class Planning:
         prefix_tokens = scaled_tokens(scan, state.ratio)
         static_end = scan.system_end - (split_at is not None)
         app: Hashable = scan.hashes[static_end] if static_end >= 0 else ("no-system", self.model)
-        usable = Markable(scan)
-        anchor = previous_tail(scan, usable)  # where the previous turn's tail sat
+        anchor = previous_tail(scan, usable := Markable(scan))  # the previous turn's tail
         shifted = self._history_shifted(scan, anchor)
-        finder = CandidateFinder(
-            self.context, scan, prefix_tokens, app, split_at, shifted, anchor, usable
-        )
+        finder = CandidateFinder(self.context, scan, prefix_tokens, app, split_at, shifted,
+                                 anchor, usable)  # fmt: skip
         if split_at is not None and state.splitter.shared_cut is not None:
             finder.shared_end = static_end - 1  # the head every user shares, before one's lines
         if scan.tools_end > 0 and "tools" in policy.segments:
