@@ -158,9 +158,7 @@ class CacheState:
             return own.late_share(LATE_PRIOR)
         return self.bucket((kind, None)).late_share(LATE_PRIOR)
 
-    def short_and_late(
-        self, kind: PrefixKind, app: Hashable, prior: float
-    ) -> tuple[float, float]:
+    def short_and_late(self, kind: PrefixKind, app: Hashable, prior: float) -> tuple[float, float]:
         """``probability`` and ``late_share`` together, each bucket looked up once (``odds``
         asks both of every candidate). The buckets' LRU order ends as after the two calls:
         global, own, and global again when the own bucket has no trial yet."""
