@@ -1,6 +1,6 @@
 """A reply with no content block (Claude ending an agent turn with nothing to add after a tool
 result) is ``""`` on every path: the summed stream of a request with tools used to be ``[]``
-while invoke gave ``""`` (found by the generated reply tests, test_generated_replies.py)."""
+while invoke gave ``""``."""
 
 from __future__ import annotations
 

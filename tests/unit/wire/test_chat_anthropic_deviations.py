@@ -334,7 +334,7 @@ def test_whitespace_only_strings_are_left_out(history: list[Any]) -> None:
     """ChatAnthropic leaves out a whitespace-only text *block* but sends a whitespace-only
     *string* (a message's content, or a string item of its list) as a text block, which the API
     refuses alone ("text content blocks must contain non-whitespace text") and ignores beside
-    other blocks; one rule here for both forms (found by test_chat_anthropic_generated.py)."""
+    other blocks; one rule here for both forms."""
     theirs, ours = theirs_body(history), ours_body(history)
     blank = [b for m in theirs["messages"] for b in m["content"] if not b["text"].strip()]
     assert blank
@@ -356,7 +356,7 @@ def test_parallel_tool_calls_allowed_is_the_api_default() -> None:
 
 async def test_stream_reports_the_reply_id() -> None:
     """ChatAnthropic's summed stream has neither the reply id nor a ``response_metadata["id"]``;
-    ours has both, as its invoke does (found by test_generated_replies.py)."""
+    ours has both, as its invoke does."""
     events = _stream([TEXT], {"output_tokens": 7})
     theirs = theirs_streamed(events)
     assert "id" not in theirs.response_metadata
@@ -367,7 +367,7 @@ async def test_stream_reports_the_reply_id() -> None:
 
 async def test_stream_cache_counts_when_message_delta_has_none() -> None:
     """With a ``message_delta`` of only ``output_tokens``, ChatAnthropic loses the cache counts
-    of ``message_start`` too; ours keeps them (found by test_generated_replies.py)."""
+    of ``message_start`` too; ours keeps them."""
     usage = {"input_tokens": 10, "cache_read_input_tokens": 300, "output_tokens": 1}
     events = _stream([TEXT], {"output_tokens": 7})
     events[0] = {"type": "message_start", "message": _reply([], usage)}
