@@ -212,7 +212,9 @@ class ChatCometAPI(RuntimeCopyMixin, WarmBatchMixin, BaseChatModel):
         model = kwargs.get("model", self.model)
         params = LangSmithParams(
             ls_provider="anthropic", ls_model_name=model, ls_model_type="chat",
-            ls_max_tokens=call_max_tokens(self._defaults(), model, kwargs),
+            ls_max_tokens=call_max_tokens(
+                self.max_tokens, "max_tokens" in self.model_fields_set, model, kwargs
+            ),
         )
         if (temperature := kwargs.get("temperature", self.temperature)) is not None:
             params["ls_temperature"] = temperature

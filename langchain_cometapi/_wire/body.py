@@ -197,23 +197,23 @@ def _call_stop(stop: Sequence[str] | None, kwargs: dict[str, Any]) -> Sequence[s
     return given
 
 
-def _max_tokens(defaults: RequestDefaults, model: str, kwargs: dict[str, Any]) -> Any:
-    """The call's ``max_tokens``, else the model's: the user's setting, or (none given) the
-    default of the model this call sends, which a per-call ``model=`` may change."""
+def call_max_tokens(
+    max_tokens: Any, given: bool, model: str, kwargs: Mapping[str, Any]
+) -> Any:
+    """The ``max_tokens`` a call sends: the call's own, else the user's setting (``given``), else
+    the default of the model this call sends, which a per-call ``model=`` may change. Also what
+    tracing reports (LangSmith's ``ls_max_tokens``); ``kwargs`` is only read."""
     if "max_tokens" in kwargs:
-        return kwargs.pop("max_tokens")
-    return defaults.max_tokens if defaults.max_tokens_given else default_max_tokens(model)
-
-
-def call_max_tokens(defaults: RequestDefaults, model: str, kwargs: Mapping[str, Any]) -> Any:
-    """The ``max_tokens`` a call with these keyword arguments sends (for tracing: LangSmith's
-    ``ls_max_tokens``), without consuming them."""
-    return _max_tokens(defaults, model, dict(kwargs))
+        return kwargs["max_tokens"]
+    return max_tokens if given else default_max_tokens(model)
 
 
 def _sampling_fields(defaults: RequestDefaults, kwargs: dict[str, Any]) -> dict[str, Any]:
     model = kwargs.pop("model", defaults.model)
-    max_tokens = _max_tokens(defaults, str(model), kwargs)
+    max_tokens = call_max_tokens(
+        defaults.max_tokens, defaults.max_tokens_given, str(model), kwargs
+    )
+    kwargs.pop("max_tokens", None)
     body: dict[str, Any] = {"model": model, "max_tokens": max_tokens}
     thinking = kwargs.pop("thinking", defaults.thinking)
     temperature = kwargs.pop("temperature", defaults.temperature)
