@@ -232,10 +232,9 @@ class CachePlanner:
             if ledger.write_keys and nothing_written and expected_written > 0:
                 for key in ledger.write_keys:
                     self.state.forget_cached(key)
-        if ledger.asked_1h and created > 0:
-            with self.state.lock:
+            if ledger.asked_1h and created > 0:  # 1h asked: billed as 1h, or not
                 missing = self.state.missing_1h = (
                     0 if parsed.write_1h else self.state.missing_1h + 1
                 )
-            if missing >= IGNORED_1H_EVIDENCE:
-                self.endpoint.learn_ttl_ignored()
+                if missing >= IGNORED_1H_EVIDENCE:
+                    self.endpoint.learn_ttl_ignored()
