@@ -6,6 +6,7 @@ from __future__ import annotations
 import collections
 import email.utils
 import hashlib
+import itertools
 import json
 import re
 import threading
@@ -41,6 +42,7 @@ _SSE = "text/event-stream; charset=utf-8"
 _POST_ROUTES = frozenset({"/v1/messages", "/v1/messages/count_tokens"})
 
 Responder = Callable[[dict[str, Any]], "Reply | None"]
+_INSTANCES = itertools.count(1)
 
 
 class MessagesEmulator:
@@ -60,6 +62,10 @@ class MessagesEmulator:
     ``lengthen_on_read`` (default True): a read under a marker with a longer TTL than the entry
     (``1h`` on a live ``5m`` entry) lengthens the entry for free. The real API does not document
     this case; False keeps the entry's own TTL, to check that a figure does not depend on it.
+
+    ``base_url`` is this instance's own origin (``http://emulator-<n>.invalid``): what a planner
+    learns about an endpoint (it refused ``ttl``, it ignores 1h) is remembered per base URL for
+    the whole process, so two emulators, e.g. in two tests, must not look like one endpoint.
     """
 
     def __init__(
@@ -97,6 +103,7 @@ class MessagesEmulator:
         self._queue: collections.deque[Reply] = collections.deque()
         self._lock = threading.Lock()
         self._counter = 0
+        self.base_url = f"http://emulator-{next(_INSTANCES)}.invalid"
 
     # ----- scripting -----------------------------------------------------------------------
     def script(self, *replies: Reply) -> None:

@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 
 #: The emulator checks that a key header is present, not its value.
 OFFLINE_KEY = "sk-offline-emulator"
-OFFLINE_BASE_URL = "http://emulator.invalid"
 
 
 def emulated_chat_model(
@@ -27,15 +26,18 @@ def emulated_chat_model(
     """``ChatCometAPI(**settings)`` answered by ``emulator`` (default: a new ``MessagesEmulator``).
 
     The emulator is reachable afterwards as ``emulator`` (pass your own to script replies and
-    read ``emulator.requests``). ``settings`` may override the key and base URL.
+    read ``emulator.requests``). ``settings`` may override the key and base URL; the default
+    base URL is the emulator's own (``MessagesEmulator.base_url``): models of one emulator share
+    what their planners learn about the endpoint, models of two emulators do not.
     """
     from ..chat_models import ChatCometAPI  # the model depends on nothing in testing/
 
-    transport = EmulatorTransport(emulator if emulator is not None else MessagesEmulator())
+    emulator = emulator if emulator is not None else MessagesEmulator()
+    transport = EmulatorTransport(emulator)
     return ChatCometAPI(
         **{
             "api_key": OFFLINE_KEY,
-            "base_url": OFFLINE_BASE_URL,
+            "base_url": emulator.base_url,
             "http_client": httpx2.Client(transport=transport),
             "http_async_client": httpx2.AsyncClient(transport=transport),
             **settings,
