@@ -95,7 +95,7 @@ def replay(
     return cost, errors
 
 
-def run_workload(requests: list[Request]) -> dict[str, Any]:
+def run_workload(requests: list[Request], model: str = MODEL) -> dict[str, Any]:
     base, _ = replay(requests, lambda _c: none)
     row: dict[str, Any] = {"requests": len(requests), "base": base}
     errors = 0
@@ -112,7 +112,7 @@ def run_workload(requests: list[Request]) -> dict[str, Any]:
     row["fleet x8"] = cost / base
     row["planner errors"] = err + err5 + err8
     row["peer errors"] = errors
-    floor = min_cacheable_tokens(MODEL)
+    floor = min_cacheable_tokens(model)
     # The planner may split a system prompt, so the bound is taken over both block layouts.
     row["bound"] = min(
         _bound(requests, floor), _bound(sent, floor)
