@@ -59,7 +59,11 @@ def odds(
     p_short, late = state.short_and_late(kind, app, PRIORS[kind])
     if gap is not None:
         short_gap = gap <= SHORT_GAP
-        p_short = 0.5 * p_short + 0.5 * short_gap
+        if need is PrefixKind.AFTER_PAUSE:  # an agent resumed: its pace, not the pause's
+            after = state.probability(need, app, PRIORS[need])
+            p_short = 0.5 * p_short + 0.5 * after
+        else:
+            p_short = 0.5 * p_short + 0.5 * short_gap
         if not short_gap and gap <= _WITHIN_HOUR:
             # this conversation came back after minutes: as its kind's returns do (a person's
             # habit; an agent whose pauses mostly outlast the hour is no such evidence)
