@@ -1,8 +1,8 @@
 """Replay cache workloads through the offline emulator and compare caching strategies.
 
 Run: .venv/bin/python benchmarks/cache_workloads.py [--json]
-[--holdout | --holdout-v2 | --probe | --holdout-v3 | --holdout-v4 | --holdout-v5]
-[--no-free-lengthening]
+[--holdout | --holdout-v2 | --probe | --holdout-v3 | --holdout-v4 | --holdout-v5
+| --holdout-v6] [--no-free-lengthening]
 
 Default: the tuning set of ``_workloads.py``, wire bodies replayed directly. ``--holdout`` runs
 ``_workloads_holdout.py`` and ``--holdout-v2`` runs ``_workloads_holdout_v2.py``, both end to end
@@ -16,6 +16,9 @@ that tunes for approval pauses and TTL choice, and run once, by the lead, at its
 ``--holdout-v5`` (``_workloads_holdout_v5.py``) is sealed likewise: written before the planner
 changes of the second 2026-12-07 session (automatic TTL on agent fleets, dynamic system text on
 Haiku, pauses past the hour, plan speed) and run once, by the lead, at that session's end.
+``--holdout-v6`` (``_workloads_holdout_v6.py``) is sealed likewise: written before the planner
+changes of the fourth 2026-12-07 session (the long-first-turn prior, automatic TTL on agents with
+pauses of 5 min-3 h, plan speed) and run once, by the lead, at that session's end.
 
 Each strategy replays the same request bodies, in time order on a manual clock, against a
 fresh MessagesEmulator (Anthropic's cache rules: prefix digests, per-model minimum, 20-block
@@ -193,6 +196,9 @@ def _end_to_end_set() -> dict[str, Any] | None:
     if "--probe" in sys.argv:
         from _workloads_probe import PROBE
         return PROBE
+    if "--holdout-v6" in sys.argv:
+        from _workloads_holdout_v6 import HOLDOUT_V6
+        return HOLDOUT_V6
     if "--holdout-v5" in sys.argv:
         from _workloads_holdout_v5 import HOLDOUT_V5
         return HOLDOUT_V5

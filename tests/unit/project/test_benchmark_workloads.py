@@ -1,10 +1,10 @@
-"""The probe set and the sealed holdouts v3-v5 of benchmarks/ build deterministic workloads.
+"""The probe set and the sealed holdouts v3-v6 of benchmarks/ build deterministic workloads.
 
 A workload set is only worth its "before" column if every run replays the same traffic: a builder
 that draws from an unseeded source, or a sealed set edited after it was run, would silently change
 what the figures mean. Each sealed set is pinned by a digest of everything it sends. Cheap: only
 the first requests of each workload go through ``ChatCometAPI`` and the emulator here, the full
-benchmark is ``benchmarks/cache_workloads.py --probe / --holdout-v3 / --holdout-v4 / --holdout-v5``.
+benchmark is ``benchmarks/cache_workloads.py --probe / --holdout-v3 / ... / --holdout-v6``.
 """
 
 from __future__ import annotations
@@ -28,10 +28,12 @@ from _workloads_holdout import Workload  # noqa: E402
 from _workloads_holdout_v3 import HOLDOUT_V3  # noqa: E402
 from _workloads_holdout_v4 import HOLDOUT_V4  # noqa: E402
 from _workloads_holdout_v5 import HOLDOUT_V5  # noqa: E402
+from _workloads_holdout_v6 import HOLDOUT_V6  # noqa: E402
 from _workloads_probe import PROBE  # noqa: E402
 
 SETS: dict[str, dict[str, Callable[[], Workload]]] = {
     "probe": PROBE, "holdout_v3": HOLDOUT_V3, "holdout_v4": HOLDOUT_V4, "holdout_v5": HOLDOUT_V5,
+    "holdout_v6": HOLDOUT_V6,
 }
 BUILDERS = [(s, name) for s, builders in SETS.items() for name in builders]
 # Digest of every step holdout v3 sends (sealed: not to be tuned on). A change here means the
@@ -43,6 +45,9 @@ HOLDOUT_V4_DIGEST = "e4cb244bf7660a5c0414dec271d9388cdd14460e2cc016a6c5ee737a4a4
 # Holdout v5 (sealed, written before the second 2026-12-07 session's planner changes: TTL on agent
 # fleets, dynamic system text on Haiku, pauses past the hour); covers ``allow_1h`` too.
 HOLDOUT_V5_DIGEST = "48ac39cf13d6d064b6891cf3b51898666794821282f7d33eda0158203975595f"
+# Holdout v6 (sealed, written before the fourth 2026-12-07 session's planner changes: the long
+# first-turn prior, TTL on agents with pauses of 5 min-3 h, plan speed); covers ``allow_1h`` too.
+HOLDOUT_V6_DIGEST = "fd64a8e6583e30a87bda1196235f44680a4d75ab2c3a8ef7c762dd0e55e949f0"
 
 
 def _fingerprint(workload: Workload) -> str:
@@ -95,7 +100,11 @@ def test_sealed_holdout_v4_is_unchanged() -> None:
     assert hashlib.sha256(joined.encode()).hexdigest() == HOLDOUT_V4_DIGEST
 
 
-
 def test_sealed_holdout_v5_is_unchanged() -> None:
     joined = "".join(_fingerprint(w) + str(w.allow_1h) for w in (m() for m in HOLDOUT_V5.values()))
     assert hashlib.sha256(joined.encode()).hexdigest() == HOLDOUT_V5_DIGEST
+
+
+def test_sealed_holdout_v6_is_unchanged() -> None:
+    joined = "".join(_fingerprint(w) + str(w.allow_1h) for w in (m() for m in HOLDOUT_V6.values()))
+    assert hashlib.sha256(joined.encode()).hexdigest() == HOLDOUT_V6_DIGEST
