@@ -75,6 +75,7 @@ def _mixed_speed(g: random.Random, _turn: int) -> float:
 
 
 def _pauses(rng: random.Random, steps_n: int, count: int, lo: float, hi: float) -> dict[int, float]:
+    """``count`` approvals of ``lo``-``hi`` seconds, never before the first step."""
     return {i: rng.uniform(lo, hi) for i in rng.sample(range(1, steps_n), count)}
 
 
@@ -85,6 +86,7 @@ def _human_pauses(rng: random.Random, steps_n: int, count: int) -> dict[int, flo
 
 
 def _with(steps: list[Step], tools: list[dict[str, Any]]) -> list[Step]:
+    """The same steps with the app's tools bound (``chat`` builds tool-less steps)."""
     return [Step(s.t, s.messages, tools, s.instance, s.tool_choice) for s in steps]
 
 
