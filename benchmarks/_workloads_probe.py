@@ -19,7 +19,9 @@ Added later and tuned on (each docstring says so): agents with approval pauses (
 sticky fleets), and, with the automatic-TTL work on fleets and long pauses, agents spread
 round-robin over 8 workers, a Haiku app whose system prompt carries a date and a seconds clock,
 and agents whose approvals mostly outlast the hour; and RAG chats whose user turns carry 2-3 of
-7 popularity-weighted manuals before the question (two variants, see ``_rag_corpus``).
+7 popularity-weighted manuals before the question (two variants, see ``_rag_corpus``); and, with
+the work on long first turns (a RAG chat app's first conversations, one-shot traffic), a RAG
+chat app pasting its manuals into one text and an app serving one-shots and chats alike.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from _workload_parts import (
     clock_text,
     drop_oldest_pair,
     manual_corpus,
+    manual_turns,
     png_data_url,
     request_id,
     shifting_chat,
@@ -380,6 +383,58 @@ def rag_corpus_sonnet46(seed: int = 332) -> Workload:
     return _rag_corpus(seed, "claude-sonnet-4-6", 1800, True, "probe RAG corpus sonnet-4-6")
 
 
+def rag_first_turns(seed: int = 341) -> Workload:
+    """Sonnet-4-5 RAG chat app (1024 minimum) whose 0.8k-token system is under it: each user
+    turn pastes 2-3 of 5 manuals and the question into one text (a prompt template's
+    "Context: ... Question: ..."). Its first conversations open with that long turn and come
+    back after 20 s-3 min; the very first one is a single turn, the next two start 1.5 and 6.5
+    minutes later (added with the work on long first turns and diagnosed on: in-sample)."""
+    rng = random.Random(seed)
+    system = system_of(rng, 800, "You are the appliance support assistant.")
+    manuals = [words(rng, int(rng.randint(1500, 3500) / 1.25)) for _ in range(5)]
+    weights = [1.0 / (k + 1) for k in range(5)]
+    steps: list[Step] = []
+    starts = [0.0, 95.0, 400.0, *sorted(rng.uniform(460, 2400) for _ in range(11))]
+    for k, start in enumerate(starts):
+        turns = (1, 3, 2)[k] if k < 3 else rng.randint(1, 4)
+        steps += manual_turns(rng, system, manuals, weights, turns, start, False, (20, 180))
+    for step in steps:  # each turn's blocks pasted into one text, as a template does
+        step.messages = [_pasted(m) for m in step.messages]
+    return Workload("probe RAG first turns", "claude-sonnet-4-5", _sorted(steps))
+
+
+def _pasted(message: BaseMessage) -> BaseMessage:
+    """A human message of text blocks as one string (the manuals first, then the question)."""
+    if not isinstance(message, HumanMessage) or isinstance(message.content, str):
+        return message
+    texts = [b["text"] for b in message.content if isinstance(b, dict)]
+    return HumanMessage("Context:\n" + "\n".join(texts[:-1]) + "\n\nQuestion: " + texts[-1])
+
+
+def one_shots_and_chats(seed: int = 342) -> Workload:
+    """Opus-4-7 (2048 minimum) app with one system prompt serving both one-shot summaries of
+    2-5k-token documents (30, every 10 s-2 min) and 8 chats that open with a pasted 2-4k-token
+    document and continue 2-4 turns after 20 s-3 min (added with the work on long first turns
+    and diagnosed on: in-sample)."""
+    rng = random.Random(seed)
+    system = system_of(rng, 1500, "You are the document assistant.")
+    steps: list[Step] = []
+    t = 0.0
+    for _ in range(30):
+        doc = HumanMessage("Summarize:\n" + words(rng, tokens_words(rng.randint(2000, 5000))))
+        steps.append(Step(t, [system, doc]))
+        t += rng.uniform(10, 120)
+    for _ in range(8):
+        first = words(rng, tokens_words(rng.randint(2000, 4000)))
+        turns = chat(rng, system, rng.randint(2, 4), between(20, 180), rng.uniform(0, t))
+        head = turns[0].messages[1]
+        pasted = HumanMessage("Document:\n" + first + "\n\n" + str(head.content))
+        for step in turns:
+            step.messages[1] = pasted
+        steps += turns
+    return Workload("probe one-shots + chats", "claude-opus-4-7", _sorted(steps))
+
+
 PROBE = {
     w.__name__: w
     for w in (
@@ -387,6 +442,7 @@ PROBE = {
         remove_oldest_pair, trim_tokens, dynamic_system, rag_system_snippets, batch_bursts,
         agent_approval_pause, apps_with_images, fleet_random, agent_pauses,
         fleet_sticky_pauses, fleet_sticky_approvals, fleet_rr_approvals, dynamic_system_haiku,
-        agent_long_pauses, rag_corpus_opus46, rag_corpus_sonnet46,
+        agent_long_pauses, rag_corpus_opus46, rag_corpus_sonnet46, rag_first_turns,
+        one_shots_and_chats,
     )
 }
