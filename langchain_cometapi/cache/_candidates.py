@@ -16,10 +16,9 @@ from ._scan import Markable, Scan
 from ._select import READ_REACH, Candidate
 from ._ttl import (
     SHORT_GAP,
-    chained,
     expected_reuse,
     late_next,
-    net,
+    loop_seen,
     odds,
     pick_ttl,
     reuse_from,
@@ -254,14 +253,10 @@ class CandidateFinder:
         )
         reuse = reuse_from(self.context, p_short, p_late)
         late = 0.0
-        if (
-            "5m" in reuse
-            and net(reuse, "5m") > 0.0
-            and tool_turn
-            and chained(self.context, kind, self.app)
-        ):
-            # A chain of entries 5m keeps alive: 1h on its tail is worth only what it keeps
-            # through a pause (``_select``'s stake), not a chain of its own.
+        if "5m" in reuse and tool_turn and loop_seen(self.context, kind):
+            # A step of a loop: 1h on its tail is worth only what it keeps through a pause
+            # (``_select``'s stake), not a chain of its own; and when a 5m write does not pay,
+            # a 1h one does not either.
             late = late_next(self.context, p_short, p_late)
             reuse = dict.fromkeys(reuse, reuse["5m"])
         self.tail_reuse = reuse

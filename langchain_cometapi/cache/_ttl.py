@@ -18,19 +18,15 @@ from ._kinds import PRIORS, PrefixKind
 from ._pricing import PRICE_PLAIN, PRICE_READ, WRITE_PRICE
 from ._select import READ_REACH, Candidate, expected_reads
 
-__all__ = ["CHAIN_SHARE", "LATE_EVIDENCE", "SHORT_GAP", "chained", "expected_reuse", "foreign_ttl",
-           "late_next", "net", "odds", "pick_ttl", "reuse_from"]
+__all__ = ["LATE_EVIDENCE", "SHORT_GAP", "expected_reuse", "foreign_ttl", "late_next",
+           "loop_seen", "net", "odds", "pick_ttl", "reuse_from"]
 
 #: Share of late reuses below which 1h is not even considered: the write premium needs a habit
 #: of long gaps, not the occasional straggler.
 LATE_EVIDENCE = 0.25
-#: Share of reuses within 5 minutes from which a tool loop's entries form a chain that 5m
-#: entries keep alive: then 1h on its tail is worth only what it keeps through the odd approval
-#: pause (``late_next``), not a chain of its own as for users who answer after minutes. The
-#: agent workloads of the probe set are flat from 0 to 0.5 and worse from 0.65.
-CHAIN_SHARE = 0.5
-#: Trials of a kind (in this application) before its chain habit is trusted.
-_CHAIN_TRIALS = 2.0
+#: Trials of a tail kind (over the applications of a state) before a tool loop's tail is
+#: valued as a step of a loop (``loop_seen``).
+_LOOP_TRIALS = 2.0
 #: A gap counts as "within" a TTL when it is under this share of it (next gaps vary).
 _GAP_MARGIN = 0.8
 #: A gap taken for "within 5 minutes".
@@ -121,15 +117,18 @@ def late_next(context: PlanContext, p_short: float, late: float) -> float:
     return (1.0 - min(p_short, 1.0)) * min(late, 1.0)
 
 
-def chained(context: PlanContext, kind: PrefixKind, app: Hashable) -> bool:
-    """Whether prefixes of this kind are seen to be mostly reused within 5 minutes
-    (``CHAIN_SHARE``), as learnt over conversations (not this one's last gap: one pause does not
-    change the habit). Evidence, not the prior: a slow chat's first turns must not be taken for
-    an agent's."""
-    state = context.state
-    if state.bucket((kind, app)).trials < _CHAIN_TRIALS:
-        return False
-    return state.probability(kind, app, PRIORS[kind]) >= CHAIN_SHARE
+def loop_seen(context: PlanContext, kind: PrefixKind) -> bool:
+    """Whether tails of this kind were seen to an outcome (``_LOOP_TRIALS`` trials, in any
+    application of this state). From then on a tool loop's tail (the request answers tool
+    calls: the next step is the model's own, seconds away, unless a human must approve) is
+    valued as a step of a loop: the same reads for both TTLs, 1h worth only what it keeps
+    through a pause (``late_next``, ``_select``'s stake). Not a chain of its own credited from
+    this conversation's one late gap: random agent traffic lost on those bets, whether its
+    tails were mostly reused within 5 minutes or not (a loop whose tails often go unread has
+    less of a chain to bet on, not more). Before any outcome the late gap still counts: the
+    first pause of a state's first agent is then the only evidence, and the probe's agent rows
+    (in-sample) lose 4-6% without that bet, which also writes the head for the hour."""
+    return context.state.bucket((kind, None)).trials >= _LOOP_TRIALS
 
 
 _SAVING = PRICE_PLAIN - PRICE_READ

@@ -11,7 +11,7 @@ from langchain_cometapi.cache._planner import CachePlanner
 from langchain_cometapi.cache._scan import scan_body
 from langchain_cometapi.cache._select import Candidate, choose
 from langchain_cometapi.cache._state import CacheState
-from langchain_cometapi.cache._ttl import chained, foreign_ttl, late_next, odds
+from langchain_cometapi.cache._ttl import foreign_ttl, late_next, loop_seen, odds
 from langchain_cometapi.testing import ManualClock, MessagesEmulator
 from tests.helpers.cache_bodies import agent_body, chat_body, words
 from tests.helpers.cache_traffic import exchange
@@ -108,16 +108,48 @@ def _context(state: CacheState, ttls: tuple[str, ...] = ("5m", "1h")) -> PlanCon
     return PlanContext(CachePolicy(), state, 0.0, True, 1024.0, ttls)
 
 
-def test_chain_habit_needs_evidence_of_quick_reuse_not_the_prior() -> None:
+def test_a_loop_is_seen_once_its_tail_kind_has_outcomes_in_any_application() -> None:
     state = CacheState()
     kind = PrefixKind.TAIL_CONTINUED
-    assert not chained(_context(state), kind, "app")  # the prior alone (0.7) is no habit
-    for _ in range(3):
-        state._add_trial((kind, "app"), True)
-    assert chained(_context(state), kind, "app")
-    for _ in range(12):
-        state._add_trial((kind, "app"), False)
-    assert not chained(_context(state), kind, "app")
+    assert not loop_seen(_context(state), kind)  # the prior is no evidence
+    for _ in range(2):
+        state._add_trial((kind, "other app"), False)
+    assert not loop_seen(_context(state), kind)  # 1.9 decayed trials
+    state._add_trial((kind, "other app"), False)  # all missed: still a loop seen
+    assert loop_seen(_context(state), kind)
+    assert not loop_seen(_context(state), PrefixKind.TAIL_FIRST)
+
+
+def _return_after_a_pause(seen: int) -> list[str]:
+    """TTLs the planner gives a tool loop's turn that comes back 20 minutes after its second
+    step, when ``seen`` outcomes of continued tails (other applications', all missed) were
+    learnt before."""
+    clock = ManualClock()
+    emulator = MessagesEmulator(clock=clock)
+    planner = CachePlanner(clock=clock)
+    for _ in range(seen):
+        planner.state._add_trial((PrefixKind.TAIL_CONTINUED, None), False)
+    for step, wait in enumerate((0.0, 10.0, 1200.0)):
+        clock.advance(wait)
+        out, plan = planner.plan(agent_body(4, step))
+        response = emulator.handle("POST", "/v1/messages", HEADERS, out)
+        planner.observe(plan, response.json()["usage"], dict(response.headers))
+    return [bp.ttl for bp in plan.breakpoints if bp.source == "planner"]
+
+
+def test_tool_loop_tail_is_no_chain_of_its_own_at_1h_once_loops_were_seen() -> None:
+    """One late gap of this conversation (and the return share's prior "within the hour") made
+    a tool loop's tail, not yet seen to chain in this application, a 1h chain of its own, and
+    the head with it; on random agent traffic those bets lost. Once continued tails have
+    outcomes anywhere in the state, the tail is valued as a loop's step: here a full rewrite
+    after the pause, which the stake does not pay for at this late share."""
+    assert "1h" not in _return_after_a_pause(seen=3)
+
+
+def test_tool_loop_tail_keeps_the_late_gap_bet_before_any_outcome() -> None:
+    """Before the state has seen any continued tail to an outcome, the late gap still counts
+    (the exception ``loop_seen`` names): the same return writes for the hour."""
+    assert "1h" in _return_after_a_pause(seen=0)
 
 
 def test_late_next_turn_is_zero_without_late_evidence_or_a_choice_of_ttl() -> None:

@@ -144,11 +144,13 @@ def test_automatic_ttl_on_tool_loops_without_a_long_gap_writes_no_1h_and_costs_n
     assert auto.cost <= five.cost * 1.001 + 1.0, (auto.cost, five.cost)
 
 
-def test_automatic_ttl_on_agent_traffic_with_approvals_within_90_minutes_costs_no_more_in_total(
+def test_automatic_ttl_on_agent_traffic_with_approvals_within_90_minutes_costs_less_in_total(
 ) -> None:
     """12 seeds x 8 shapes (3 agents, 40 requests, one planner or three, pauses at 15% or 40%
     of the steps, steps up to 60 or 20 s apart), approvals of 5-90 minutes: auto may lose to
-    5m-only on one script (a bet on a late step that does not come) but not in total."""
+    5m-only on one script (a bet on a late step that does not come) but not in total, where it
+    saves at least 1% (0.9806x; 0.9926x before a tool loop's tail stopped betting the hour on
+    one late gap once loops were seen, ``_ttl.loop_seen``)."""
     auto = five = 0.0
     for planners, pauses, step_gap in itertools.product((1, 3), (0.15, 0.4), (60.0, 20.0)):
         shape = ToolTrafficShape(agents=3, requests=40, planners=planners, pauses=pauses,
@@ -162,7 +164,7 @@ def test_automatic_ttl_on_agent_traffic_with_approvals_within_90_minutes_costs_n
                     pass
             auto += replays[0].cost
             five += replays[1].cost
-    assert auto <= five, auto / five
+    assert auto <= 0.99 * five, auto / five
 
 
 def test_tool_lists_stay_bounded_on_endless_new_lists() -> None:
