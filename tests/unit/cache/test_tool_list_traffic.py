@@ -149,7 +149,7 @@ def test_automatic_ttl_on_agent_traffic_with_approvals_within_90_minutes_costs_l
     """12 seeds x 8 shapes (3 agents, 40 requests, one planner or three, pauses at 15% or 40%
     of the steps, steps up to 60 or 20 s apart), approvals of 5-90 minutes: auto may lose to
     5m-only on one script (a bet on a late step that does not come) but not in total, where it
-    saves at least 1% (0.9806x; 0.9926x before a tool loop's tail stopped betting the hour on
+    saves at least 1% (0.9836x; 0.9923x before a tool loop's tail stopped betting the hour on
     one late gap once loops were seen, ``_ttl.loop_seen``)."""
     auto = five = 0.0
     for planners, pauses, step_gap in itertools.product((1, 3), (0.15, 0.4), (60.0, 20.0)):
