@@ -102,12 +102,16 @@ def _effective_ttls(chosen: Sequence[Candidate]) -> list[str]:
     return ttls
 
 
-#: value, effective TTLs, read position, indices of written candidates, read, 5m and 1h writes
-_Score = tuple[float, list[str], int, list[int], float, float, float]
 #: A candidate with what every subset's score reads of it, computed once per search: its
 #: position, prefix tokens, the live entry it reads (-1: none), whether it is written when no
-#: entry at or after it is read, and its TTL.
-_Fact = tuple[Candidate, int, float, int, bool, str]
+#: entry at or after it is read, its TTL, its later reads at that TTL, and whether it ends a
+#: shared prefix.
+_Fact = tuple[Candidate, int, float, int, bool, str, float, bool]
+#: value, the set's facts at their effective TTLs, the facts of its written candidates, read
+#: position, read, 5m and 1h writes
+_Score = tuple[float, Sequence[_Fact], Sequence[_Fact], int, float, float, float]
+#: The empty set's score: marks nothing, reads and writes nothing.
+_NOTHING: _Score = (0.0, (), (), -1, 0.0, 0.0, 0.0)
 
 
 def _facts(
@@ -125,17 +129,27 @@ def _facts(
             i = bisect_right(alive, c.pos) - 1
             if i >= 0 and c.pos - alive[i] <= READ_REACH:
                 reach = alive[i]
-        cum = cumulative[c.pos]
-        facts.append((c, c.pos, cum, reach, not c.alive and cum >= minimum, c.ttl))
+        cum, ttl = cumulative[c.pos], c.ttl
+        facts.append((c, c.pos, cum, reach, not c.alive and cum >= minimum, ttl,
+                      c.reuse.get(ttl, 0.0), c.shared))  # fmt: skip
     return facts
 
 
-def _choice(chosen: Sequence[Candidate], score: _Score) -> Choice:
-    value, ttls, read_pos, written, read, w5, w1h = score
-    positions: list[int] = []
-    for k in written:
-        positions.append(chosen[k].pos)
-    marks = list(zip(chosen, ttls, strict=True))
+def _retimed(subset: Sequence[_Fact]) -> list[_Fact]:
+    """The facts of a set at the TTLs ``_effective_ttls`` caps or upgrades them to."""
+    out: list[_Fact] = []
+    for f, ttl in zip(subset, _effective_ttls([f[0] for f in subset]), strict=True):
+        if ttl != f[5]:
+            c = f[0]
+            f = (c, f[1], f[2], f[3], f[4], ttl, c.reuse.get(ttl, 0.0), f[7])
+        out.append(f)
+    return out
+
+
+def _choice(score: _Score) -> Choice:
+    value, facts, written, read_pos, read, w5, w1h = score
+    positions = list(map(_position, written))
+    marks = list(zip(map(_candidate, facts), map(_ttl, facts), strict=True))
     return Choice(marks, value, read_pos, positions, round(read), round(w5), round(w1h))
 
 
@@ -148,43 +162,57 @@ def _score(
 ) -> _Score:
     """``_scored`` of a set not yet turned into facts (``_staked``'s flipped one)."""
     floor = cumulative[alive[-1]] if alive else 0.0
-    return _scored(_facts(chosen, cumulative, alive, minimum), cumulative, max(floor, writing))
+    facts = _facts(chosen, cumulative, alive, minimum)
+    return _scored(facts, cumulative, max(floor, writing), False)
 
 
-def _scored(subset: Sequence[_Fact], cumulative: Sequence[float], base: float) -> _Score:
+def _scored(
+    subset: Sequence[_Fact], cumulative: Sequence[float], base: float, all_5m: bool
+) -> _Score:
     """A set's value and accounting (``choose`` builds only the winner's Choice). ``base``:
     the prefix tokens no write earns later reads on (the longest live entry, or what another
-    request is writing now: readable soon, later reads of it are not this write's doing)."""
-    if not subset:  # marks nothing, reads and writes nothing
-        return 0.0, [], -1, [], 0.0, 0.0, 0.0
+    request is writing now: readable soon, later reads of it are not this write's doing).
+    ``all_5m``: every candidate of the search asks 5m, so no TTL is capped or upgraded."""
+    if not subset:
+        return _NOTHING
     # Loops, not comprehensions: a subset holds a few candidates, and a comprehension is a
     # function call of its own (before Python 3.12).
-    ttls: list[str] = []
     read_pos = -1
     for f in subset:
-        ttls.append(f[5])
         if f[3] > read_pos:
             read_pos = f[3]
-    if ttls.count("5m") != len(ttls):  # else nothing to cap or upgrade (the common case)
-        ttls = _effective_ttls([f[0] for f in subset])
+    one_hour = False
+    if not all_5m:
+        for f in subset:
+            if f[5] != "5m":
+                one_hour = True
+    if one_hour:  # else nothing to cap or upgrade (the common case)
+        subset = _retimed(subset)
+        one_hour = False
+        for f in subset:
+            if f[5] == "1h":
+                one_hour = True
     read = cumulative[read_pos] if read_pos >= 0 else 0.0
-    written: list[int] = []
+    written: list[_Fact] = []  # in position order, as the set
+    shared: list[_Fact] = []  # the written that end a shared prefix
+    own: list[_Fact] = []  # and the others
     touched: list[float] = []  # prefix tokens of the live entries chosen
-    for k, f in enumerate(subset):
+    for f in subset:
         if f[4]:
             if f[1] > read_pos:
-                written.append(k)
+                written.append(f)
+                (shared if f[7] else own).append(f)
         elif f[0].alive:
             touched.append(f[2])
     value = _SAVING * read
     w5 = w1h = 0.0
     if written:
         last_1h = 0.0
-        if "1h" in ttls:
-            for k in written:
-                if ttls[k] == "1h" and subset[k][2] > last_1h:
-                    last_1h = subset[k][2]
-        last = subset[written[-1]][2]
+        if one_hour:
+            for f in written:
+                if f[5] == "1h" and f[2] > last_1h:
+                    last_1h = f[2]
+        last = written[-1][2]
         w1h = last_1h - read if last_1h - read > 0.0 else 0.0  # max(0.0, ...), as comparisons
         covered = last_1h if last_1h > read else read
         w5 = last - covered if last - covered > 0.0 else 0.0
@@ -192,57 +220,41 @@ def _scored(subset: Sequence[_Fact], cumulative: Sequence[float], base: float) -
         # Later reads are credited only for tokens no live entry already covers: those
         # would be read later anyway, written or not.
         floor = base if base > read else read
-        shared: list[int] = []
-        for k in written:
-            if subset[k][0].shared:
-                shared.append(k)
         if shared:
-            value += _with_shared(subset, written, shared, ttls, floor)
+            value += _with_shared(shared, own, floor)
         else:
-            value += _later(subset, written, ttls, floor)
+            value += _later(written, floor)
     # Tiny credit for touching live entries: it keeps shared prefixes warm for other callers.
     value += 1e-6 * sum(touched)
-    return value, ttls, read_pos, written, read, w5, w1h
+    return value, subset, written, read_pos, read, w5, w1h
 
 
-def _with_shared(
-    subset: Sequence[_Fact],
-    written: Sequence[int],
-    shared: Sequence[int],
-    ttls: Sequence[str],
-    floor: float,
-) -> float:
+def _with_shared(shared: Sequence[_Fact], own: Sequence[_Fact], floor: float) -> float:
     """Later reads when a shared prefix is written. Two families of readers add up: other
     conversations (and this one once its own entries expired) need the shared head, and its
     ``reuse`` counts only those needs (``_kinds``); this conversation reads its own longest
     entry: its tail when one is written, else the shared head (at the tail's reuse). A request
     that could read a longer live entry of its own credits nothing to the shared one (``floor``):
     its next need would write it just as well."""
-    value = _later(subset, shared, ttls, floor)
-    own: list[int] = []
-    for k in written:
-        if not subset[k][0].shared:
-            own.append(k)
+    value = _later(shared, floor)
     if own:
-        return value + _later(subset, own, ttls, floor)
+        return value + _later(own, floor)
     last = shared[-1]
-    own_reuse = subset[last][0].own_reuse.get(ttls[last], 0.0)
-    return value + _SAVING * own_reuse * max(0.0, subset[last][2] - floor)
+    own_reuse = last[0].own_reuse.get(last[5], 0.0)
+    return value + _SAVING * own_reuse * max(0.0, last[2] - floor)
 
 
-def _later(
-    subset: Sequence[_Fact], written: Sequence[int], ttls: Sequence[str], floor: float
-) -> float:
+def _later(written: Sequence[_Fact], floor: float) -> float:
     """Value of the expected later reads of the written entries (nested: a read of a longer
     entry covers the shorter ones, so each token earns the best reuse of an entry holding it)."""
     value = 0.0
     best_later = 0.0
-    upper = subset[written[-1]][2]
+    upper = written[-1][2]
     for i in range(len(written) - 1, -1, -1):
         # ``max`` as comparisons (a few per subset): ``max(a, b)`` is ``b if b > a else a``
-        reads = subset[written[i]][0].reuse.get(ttls[written[i]], 0.0)
+        reads = written[i][6]
         best_later = reads if reads > best_later else best_later
-        below = subset[written[i - 1]][2] if i else 0.0
+        below = written[i - 1][2] if i else 0.0
         lower = below if below > floor else floor
         span = upper - lower
         value += _SAVING * best_later * (span if span > 0.0 else 0.0)
@@ -253,6 +265,8 @@ def _later(
 
 
 _position = itemgetter(1)  # a fact's position, read at C level by ``sorted``
+_candidate, _ttl = itemgetter(0), itemgetter(5)
+_ONLY_5M = frozenset(("5m",))
 
 
 def choose(
@@ -266,58 +280,58 @@ def choose(
 ) -> Choice:
     """Best subset of at most ``budget`` candidates, always including the user's markers."""
     best: _Score | None = None
-    best_chosen: Sequence[_Fact] = ()
     pool = sorted(_facts(candidates, cumulative, alive, minimum), key=_position)
     pinned = _facts(fixed, cumulative, alive, minimum) if fixed else []
     base = cumulative[alive[-1]] if alive else 0.0
     base = writing if writing > base else base
+    # Every candidate at 5m: then no subset has a TTL to cap or upgrade (checked once here).
+    all_5m = {*map(_ttl, pool), *map(_ttl, pinned)} <= _ONLY_5M
     for size in range(min(budget, len(pool)), -1, -1):
         for subset in combinations(pool, size):
             # combinations keep the pool's order: only the user's markers need merging in
             chosen = sorted((*pinned, *subset), key=_position) if pinned else subset
-            score = _scored(chosen, cumulative, base)
+            score = _scored(chosen, cumulative, base, all_5m)
             if best is None or score[0] > best[0] + 1e-9:
-                best, best_chosen = score, chosen
+                best = score
     assert best is not None
-    winner = [f[0] for f in best_chosen]
-    return _choice(*_staked(winner, best, cumulative, alive, minimum, writing))
+    return _choice(_staked(best, cumulative, alive, minimum, writing))
 
 
 def _staked(
-    chosen: Sequence[Candidate],
     score: _Score,
     cumulative: Sequence[float],
     alive: Sequence[int],
     minimum: float,
     writing: float,
-) -> tuple[Sequence[Candidate], _Score]:
-    """The winning set with its tail written at 1h instead, when what that protects pays for
-    it. A 5m tail lets the whole conversation expire during a pause of 5 minutes to an hour:
-    the next turn then rewrites every token above the longest entry still live at 1h
+) -> _Score:
+    """The winning set's score with its tail written at 1h instead, when what that protects
+    pays for it. A 5m tail lets the whole conversation expire during a pause of 5 minutes to an
+    hour: the next turn then rewrites every token above the longest entry still live at 1h
     (``stake_floor``) at 1.25 instead of reading it at 0.1. So 1h is worth ``late x 1.15 x
     (tail - stake_floor)`` against its premium on the tokens it writes (and on the entries it
     upgrades before it): cheap for a small turn on a long conversation, rarely for a full
     rewrite. Later reads are credited alike for both TTLs (the tail's ``reuse`` is the same)."""
-    value, ttls, _, written, read, *_ = score
-    for k in written:
-        tail = chosen[k]
-        if tail.late > 0.0 and ttls[k] == "5m" and not tail.fixed:
+    value, facts, written, _, read, *_ = score
+    for f in written:
+        tail = f[0]
+        if tail.late > 0.0 and f[5] == "5m" and not tail.fixed:
             break
     else:
-        return chosen, score
+        return score
     kept = tail.stake_floor  # what survives a pause anyway: live at 1h, or written at 1h now
-    for j in written:
-        if ttls[j] == "1h" and cumulative[chosen[j].pos] > kept:
-            kept = cumulative[chosen[j].pos]
+    for g in written:
+        if g[5] == "1h" and g[2] > kept:
+            kept = g[2]
     stake = cumulative[tail.pos] - kept
     if stake <= 0.0:
-        return chosen, score
-    flipped = list(chosen)
+        return score
+    k = next(i for i, g in enumerate(facts) if g is f)
+    flipped = [g[0] for g in facts]
     flipped[k] = replace(tail, ttl="1h")
     other = _score(flipped, cumulative, alive, minimum, writing)
     # Tokens the API will likely read, not write: no premium on them in truth.
     unpaid = min(tail.likely_read, cumulative[tail.pos]) - read
     gain = _RESCUE * tail.late * stake + (_PREMIUM_1H - _PREMIUM_5M) * max(unpaid, 0.0)
-    if other[1][k] == "1h" and other[0] + gain > value + 1e-9:
-        return flipped, other
-    return chosen, score
+    if other[1][k][5] == "1h" and other[0] + gain > value + 1e-9:
+        return other
+    return score
