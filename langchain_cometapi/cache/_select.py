@@ -247,9 +247,14 @@ def _with_shared(shared: Sequence[_Fact], own: Sequence[_Fact], floor: float) ->
 def _later(written: Sequence[_Fact], floor: float) -> float:
     """Value of the expected later reads of the written entries (nested: a read of a longer
     entry covers the shorter ones, so each token earns the best reuse of an entry holding it)."""
+    upper = written[-1][2]
+    if len(written) == 1:  # most sets write one entry: the loop below, once, without its state
+        reads = written[0][6]
+        lower = 0.0 if floor < 0.0 else floor
+        span = upper - lower
+        return _SAVING * (reads if reads > 0.0 else 0.0) * (span if span > 0.0 else 0.0)
     value = 0.0
     best_later = 0.0
-    upper = written[-1][2]
     for i in range(len(written) - 1, -1, -1):
         # ``max`` as comparisons (a few per subset): ``max(a, b)`` is ``b if b > a else a``
         reads = written[i][6]
