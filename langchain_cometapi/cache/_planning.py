@@ -191,10 +191,13 @@ class Planning:
         # entry) covers every shorter prefix and says nothing of other planners.
         longest = alive[-1] if alive else -1
         out: list[Unseen] = []
-        marked = [c.pos for c, _ in choice.marks]
         for pos, kind in ends.items():
             if pos > longest:
-                gap = finder.gaps.get(pos) if kind is _HEAD and pos in marked else None
+                gap = None
+                if kind is _HEAD:  # a head marked now: the gap since it was seen, if it was
+                    for c, _ in choice.marks:
+                        if c.pos == pos:
+                            gap = finder.gaps.get(pos)
                 out.append(Unseen(kind, app, prefix_tokens[pos], None, gap))
         if anchor is None:
             return tuple(out)
