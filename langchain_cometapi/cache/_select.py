@@ -112,6 +112,9 @@ _Fact = tuple[Candidate, int, float, int, bool, str, float, bool]
 _Score = tuple[float, Sequence[_Fact], Sequence[_Fact], int, float, float, float]
 #: The empty set's score: marks nothing, reads and writes nothing.
 _NOTHING: _Score = (0.0, (), (), -1, 0.0, 0.0, 0.0)
+_position = itemgetter(1)  # a fact's position, read at C level by ``sorted``
+_candidate, _ttl = itemgetter(0), itemgetter(5)
+_ONLY_5M = frozenset(("5m",))
 
 
 def _facts(
@@ -135,15 +138,21 @@ def _facts(
     return facts
 
 
-def _retimed(subset: Sequence[_Fact]) -> list[_Fact]:
-    """The facts of a set at the TTLs ``_effective_ttls`` caps or upgrades them to."""
+def _retimed(subset: Sequence[_Fact]) -> tuple[Sequence[_Fact], bool]:
+    """The facts of a set at the TTLs ``_effective_ttls`` caps or upgrades them to, and whether
+    one of them is 1h."""
+    ttls: list[str] = []
+    for f in subset:
+        ttls.append(f[5])
+    if ttls.count("5m") == len(ttls):
+        return subset, False  # nothing to cap or upgrade
     out: list[_Fact] = []
     for f, ttl in zip(subset, _effective_ttls([f[0] for f in subset]), strict=True):
         if ttl != f[5]:
             c = f[0]
             f = (c, f[1], f[2], f[3], f[4], ttl, c.reuse.get(ttl, 0.0), f[7])
         out.append(f)
-    return out
+    return out, "1h" in map(_ttl, out)
 
 
 def _choice(score: _Score) -> Choice:
@@ -182,16 +191,8 @@ def _scored(
         if f[3] > read_pos:
             read_pos = f[3]
     one_hour = False
-    if not all_5m:
-        for f in subset:
-            if f[5] != "5m":
-                one_hour = True
-    if one_hour:  # else nothing to cap or upgrade (the common case)
-        subset = _retimed(subset)
-        one_hour = False
-        for f in subset:
-            if f[5] == "1h":
-                one_hour = True
+    if not all_5m:  # else nothing to cap or upgrade (the common case)
+        subset, one_hour = _retimed(subset)
     read = cumulative[read_pos] if read_pos >= 0 else 0.0
     written: list[_Fact] = []  # in position order, as the set
     shared: list[_Fact] = []  # the written that end a shared prefix
@@ -267,11 +268,6 @@ def _later(written: Sequence[_Fact], floor: float) -> float:
         if upper <= floor:
             break
     return value
-
-
-_position = itemgetter(1)  # a fact's position, read at C level by ``sorted``
-_candidate, _ttl = itemgetter(0), itemgetter(5)
-_ONLY_5M = frozenset(("5m",))
 
 
 def choose(
