@@ -32,6 +32,8 @@ _GAP_MARGIN = 0.8
 #: A gap taken for "within 5 minutes".
 SHORT_GAP = _GAP_MARGIN * TTL_SECONDS["5m"]
 _WITHIN_HOUR = _GAP_MARGIN * TTL_SECONDS["1h"]
+#: Members bound once (an attribute of the Enum class is a slow lookup before Python 3.12).
+_AFTER_PAUSE, _DYNAMIC = PrefixKind.AFTER_PAUSE, PrefixKind.DYNAMIC
 
 
 def odds(
@@ -55,7 +57,7 @@ def odds(
     p_short, late = state.short_and_late(kind, app, PRIORS[kind])
     if gap is not None:
         short_gap = gap <= SHORT_GAP
-        if need is PrefixKind.AFTER_PAUSE:  # an agent resumed: its pace, not the pause's
+        if need is _AFTER_PAUSE:  # an agent resumed: its pace, not the pause's
             after = state.probability(need, app, PRIORS[need])
             p_short = 0.5 * p_short + 0.5 * after
         else:
@@ -71,7 +73,7 @@ def odds(
         p_short *= 0.25
         late *= 0.25
     if dynamic:
-        p_dynamic = state.probability(PrefixKind.DYNAMIC, app, PRIORS[PrefixKind.DYNAMIC])
+        p_dynamic = state.probability(_DYNAMIC, app, PRIORS[_DYNAMIC])
         p_short *= p_dynamic
         late *= p_dynamic
     return p_short, late
