@@ -7,7 +7,10 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["speed.py", "cache_workloads.py", "batch_warmup.py", "token_calibration.py"]
+SCRIPTS = [
+    "speed.py", "cache_plan_speed.py", "cache_workloads.py", "random_workloads.py",
+    "batch_warmup.py", "token_calibration.py",
+]
 
 
 def main() -> int:
