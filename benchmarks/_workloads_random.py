@@ -138,7 +138,8 @@ def rag(app: _App, start: float) -> list[Request]:
 
 
 def batch(app: _App, start: float) -> list[Request]:
-    """One instruction prompt (and output tool), a different document per request, in bursts."""
+    """The app's instructions (system prompt, its tools if any), a different document per request,
+    in bursts of 3-25 requests seconds apart, the bursts 1-90 minutes apart."""
     rng = app.rng
     out: list[Request] = []
     t = start
