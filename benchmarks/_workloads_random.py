@@ -7,9 +7,11 @@ answer, whether its history shifts, whether its system prompt ends with per-requ
 so that a rule that only fits the hand-made shapes shows up as a loss somewhere here.
 
 Seeds are split once, before anything is tuned on them: ``EXPLORE`` (0-199) may be looked at and
-diagnosed; ``SEALED`` (1000-1199) is run once at the end of a session, for an out-of-sample figure
-of the same distribution. Bodies are wire bodies (as ``_workloads.py``): every strategy replays
-the same ones.
+diagnosed; ``SEALED`` (1000-1199) was run once, at the end of the fourth 2026-12-07 session, for
+an out-of-sample figure of the same distribution (spent: later tuning may have seen its summary).
+``SEALED_5`` (2000-2199) was defined at the start of the fifth session, before its changes: run
+once at its start (summary only) and once at its end. Bodies are wire bodies (as
+``_workloads.py``): every strategy replays the same ones.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from _workloads import Request, text
 
 EXPLORE = range(0, 200)
 SEALED = range(1000, 1200)
+SEALED_5 = range(2000, 2200)
 MODELS = ("claude-sonnet-4-5", "claude-sonnet-4-6", "claude-opus-4-6", "claude-opus-4-7",
           "claude-haiku-4-5")
 #: (lowest, highest) seconds between a user's turns, by speed.
