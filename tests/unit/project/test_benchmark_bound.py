@@ -121,3 +121,23 @@ def test_a_system_prompt_under_the_minimum_is_shared_by_no_entry() -> None:
     long = _shared_system_pair(1500)
     alone = sum(lower_bound_cost([r], ("5m", "1h"), floor) for r in long)
     assert lower_bound_cost(long, ("5m", "1h"), floor) < alone - 1000
+
+
+def _repeated_prompt(model: str) -> list[tuple[float, dict[str, Any]]]:
+    """The same ~2,500-token request three times a minute apart: over Sonnet's minimum (1,024
+    tokens), under Haiku 4.5's (4,096)."""
+    body = {"model": model, "max_tokens": 64, "system": "word " * 2500,
+            "messages": [{"role": "user", "content": "Summarise."}]}
+    return [(t, body) for t in (0.0, 60.0, 120.0)]
+
+
+def test_a_workload_s_bound_uses_its_own_model_s_minimum() -> None:
+    # The random workloads draw their model; a bound taken at the default model's minimum
+    # would promise Haiku a saving its minimum forbids (and count the planner as far off).
+    from cache_workloads import run_workload
+
+    sonnet = run_workload(_repeated_prompt("claude-sonnet-4-5"), "claude-sonnet-4-5")
+    haiku = run_workload(_repeated_prompt("claude-haiku-4-5"), "claude-haiku-4-5")
+    assert sonnet["bound"] < 0.6
+    assert haiku["bound"] == pytest.approx(1.0)
+    assert haiku["planner"] == pytest.approx(1.0)
