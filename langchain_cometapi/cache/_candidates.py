@@ -33,6 +33,9 @@ _HEAD, _DOCUMENTS = PrefixKind.HEAD, PrefixKind.DOCUMENTS
 _MAX_POOL = 12
 #: A 1h entry with less life left than this is not counted on to outlast a pause.
 _ANCHOR_LIFE = 1800.0
+#: Decayed late returns of an application's leading documents before they are bet on for the
+#: hour: two (1.9 once decayed), not one.
+_LATE_RETURNS = 1.5
 
 
 def _tool_turn(scan: Scan) -> bool:
@@ -211,9 +214,7 @@ class CandidateFinder:
             reuse = expected_reuse(
                 context, _DOCUMENTS, app, dynamic=self.changing or self.volatile
             )
-            if doc_end not in gaps and "1h" in reuse:
-                # Documents never seen here: the kind's late share is earned by the popular
-                # sets that keep coming back, not by a set no request held before.
+            if "1h" in reuse and not self._late_documents(doc_end, gaps):
                 reuse["1h"] = reuse.get("5m", 0.0)
             self._add(doc_end, "documents", "end of leading documents", reuse, alive)
         tail = self.tail_pos = self.tail(scan, self.usable_set)
@@ -230,6 +231,13 @@ class CandidateFinder:
                 )
         if alive and "bridge" in allowed and tail is not None:
             self._bridges(alive[-1], tail, alive)
+
+    def _late_documents(self, doc_end: int, gaps: dict[int, float]) -> bool:
+        """Whether leading documents may be bet on for the hour: the kind's late share is earned
+        by the popular sets that keep coming back, not by a set no request held before; and one
+        late return is not a habit (a share over few misses crosses ``LATE_EVIDENCE`` on it)."""
+        late = self.context.state.bucket((_DOCUMENTS, self.app)).late
+        return doc_end in gaps and late >= _LATE_RETURNS
 
     def _drop_covered_tools(self, tools_end: int, static_end: int) -> None:
         """No write at the end of the tools while the system prompt after them is live: both
