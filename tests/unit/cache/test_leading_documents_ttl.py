@@ -71,3 +71,45 @@ def test_documents_seen_for_the_first_time_are_not_written_for_the_hour() -> Non
         clock.advance(360)
     assert any("1h" in ttls for ttls in popular), popular
     assert "1h" not in _send(planner, emulator, _first_turn((2, 3), 99))
+
+
+def _turn(docs: tuple[int, ...], question: int, turns: int) -> dict[str, Any]:
+    """A conversation on these manuals at its ``turns``-th user turn."""
+    body = _first_turn(docs, question)
+    for turn in range(1, turns):
+        body["messages"] += [
+            {"role": "assistant", "content": [{"type": "text", "text": words(200, turn)}]},
+            {"role": "user", "content": f"and {turn}? " + words(20, question + turn)},
+        ]
+    return body
+
+
+def test_one_late_return_of_the_documents_is_no_habit_to_bet_the_hour_on() -> None:
+    """A conversation on two manuals goes on a minute a turn, its user comes back once after 7
+    minutes and goes on again: the documents' only late return. Over the few misses of a prefix
+    read that often, one late return already makes a late share above ``LATE_EVIDENCE``; a new
+    conversation on the same manuals right after is still not written for the hour (random
+    RAG traffic lost on such bets: they were read again within 5 minutes or not at all)."""
+    clock = ManualClock()
+    emulator = MessagesEmulator(clock=clock)
+    planner = CachePlanner(clock=clock)
+    turn = 1
+    for gap in (60, 60, 420, 60, 60, 60, 60):
+        _send(planner, emulator, _turn((0, 1), 0, turn))
+        clock.advance(gap)
+        turn += 1
+    assert "1h" not in _send(planner, emulator, _first_turn((0, 1), 1))
+
+
+def test_documents_that_came_back_late_twice_are_written_for_the_hour() -> None:
+    """The same, with a second late return before the new conversation: a habit now, and the
+    new conversation's manuals are written for the hour."""
+    clock = ManualClock()
+    emulator = MessagesEmulator(clock=clock)
+    planner = CachePlanner(clock=clock)
+    turn = 1
+    for gap in (60, 60, 420, 60, 60, 420, 60, 60, 60, 60):
+        _send(planner, emulator, _turn((0, 1), 0, turn))
+        clock.advance(gap)
+        turn += 1
+    assert "1h" in _send(planner, emulator, _first_turn((0, 1), 1))
