@@ -99,6 +99,8 @@ class CandidateFinder:
         self.gaps: dict[int, float] = {}
         #: This conversation's gap between turns as seen here (``_conversation_gap``), or None.
         self.conversation_gap: float | None = None
+        #: Seconds since this planner last saw it, when another planned its previous turn.
+        self.since: float | None = None
 
     def find(self) -> tuple[list[Candidate], list[Candidate], list[int]]:
         """(candidates, the user's own markers, live positions in order)."""
@@ -326,6 +328,7 @@ class CandidateFinder:
             return gaps[previous]
         if anchor is None or older < 0:
             return None
+        self.since = gaps[older]
         turns = scan.message_roles[scan.message_of[older] + 1 :].count("user")
         gap = gaps[older] / max(turns, 1)
         if tool_turn and gap > SHORT_GAP:

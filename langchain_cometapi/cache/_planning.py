@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from .._models import min_cacheable_tokens
+from .._models import TTL_SECONDS, min_cacheable_tokens
 from ._candidates import CandidateFinder
 from ._context import PlanContext
 from ._edit import apply_markers
@@ -39,6 +39,7 @@ _FLOOR_UNCALIBRATED = 0.5
 _FLOOR_CALIBRATED = 0.8
 #: Enum members bound once (reading one off the class is slow before Python 3.12).
 _HEAD, _CONTINUED = PrefixKind.HEAD, PrefixKind.TAIL_CONTINUED
+_FIVE_MINUTES, _ONE_HOUR = TTL_SECONDS["5m"], TTL_SECONDS["1h"]
 
 
 @dataclass(frozen=True)
@@ -212,7 +213,7 @@ class Planning:
             ttl = None
             if users > 1 and prefix_tokens[anchor] >= self.minimum:
                 ttl = foreign_ttl(finder.tail_reuse, anchor, choice.marks)
-            out.append(Unseen(kind, app, prefix_tokens[anchor], ttl, finder.conversation_gap))
+            out.append(Unseen(kind, app, prefix_tokens[anchor], ttl, _foreign_gap(finder)))
         return tuple(out)
 
     # -- evidence -------------------------------------------------------------------
@@ -315,6 +316,16 @@ class Planning:
             system_split_at=split_at,
             created_at=self.now,
         )
+
+
+def _foreign_gap(finder: CandidateFinder) -> float | None:
+    """``CacheState.foreign_turn``'s ``gap``: the conversation's gap as seen here; or, when that
+    tells nothing of lateness (none in a tool loop, or quick), the time since this planner last
+    saw it if that is within the hour: the previous turn (planned elsewhere) came back at most
+    that late, so a 5m tail of it not read back was a return within the hour."""
+    gap, since = finder.conversation_gap, finder.since
+    quick = gap is None or gap <= _FIVE_MINUTES
+    return since if quick and since is not None and _FIVE_MINUTES < since <= _ONE_HOUR else gap
 
 
 def _content_key(scan: Scan, pos: int) -> int:
