@@ -4,7 +4,7 @@ Behind a round-robin balancer a worker sees every few steps of an agent's task; 
 between go to other workers, and it never sees the gap before a request. But when it saw this
 conversation some minutes ago, within the hour, the previous step came back at most that long
 after it was sent: if another worker's 5m tail of that step was not read back, the return was a
-late one, within the hour, the return a 1h tail would have caught (``CandidateFinder.foreign_gap``
+late one, within the hour, the return a 1h tail would have caught (``_planning._foreign_gap``
 into ``CacheState.foreign_turn``). Without it, a worker whose mean gap over the steps others
 served was quick (or, in a tool loop, too long to be taken for a step's pace) learnt nothing of
 lateness from such a miss, and never wrote a tail that outlasts an approval pause.
