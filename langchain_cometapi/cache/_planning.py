@@ -319,12 +319,13 @@ class Planning:
 
 
 def _foreign_gap(finder: CandidateFinder) -> float | None:
-    """``CacheState.foreign_turn``'s ``gap``: the conversation's gap as seen here; or, when that
-    tells nothing of lateness (none in a tool loop, or quick), the time since this planner last
-    saw it if that is within the hour: the previous turn (planned elsewhere) came back at most
-    that late, so a 5m tail of it not read back was a return within the hour."""
+    """``CacheState.foreign_turn``'s ``gap``: the conversation's mean gap as seen here; or, when
+    that mean is quick, the time since this planner last saw it if that is within the hour: the
+    previous turn (planned elsewhere) came back at most that late, so a 5m tail of it not read
+    back was a return within the hour. Not without a mean (a tool loop's long one tells of an
+    approval pause, after which one planner knows the steps come fast: a fleet does not)."""
     gap, since = finder.conversation_gap, finder.since
-    quick = gap is None or gap <= _FIVE_MINUTES
+    quick = gap is not None and gap <= _FIVE_MINUTES
     return since if quick and since is not None and _FIVE_MINUTES < since <= _ONE_HOUR else gap
 
 
