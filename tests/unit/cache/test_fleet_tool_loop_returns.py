@@ -1,13 +1,14 @@
 """A fleet worker that saw a tool loop within the hour knows how late its previous turn came back.
 
 Behind a round-robin balancer a worker sees every few steps of an agent's task; the steps in
-between go to other workers, and it never sees the gap before a request. But when it saw this
-conversation some minutes ago, within the hour, the previous step came back at most that long
-after it was sent: if another worker's 5m tail of that step was not read back, the return was a
-late one, within the hour, the return a 1h tail would have caught (``_planning._foreign_gap``
-into ``CacheState.foreign_turn``). Without it, a worker whose mean gap over the steps others
-served was quick (or, in a tool loop, too long to be taken for a step's pace) learnt nothing of
-lateness from such a miss, and never wrote a tail that outlasts an approval pause.
+between go to other workers, and it never sees the gap before a request. When it saw this
+conversation some minutes ago, within the hour, and the steps since came at a quick mean pace,
+the previous step came back at most that long after it was sent: if another worker's 5m tail of
+that step was not read back, the return was a late one, within the hour, the return a 1h tail
+would have caught (``_planning._foreign_gap`` into ``CacheState.foreign_turn``). Without it the
+worker learnt nothing of lateness from such a miss (its quick mean says nothing of it), and
+never wrote a tail that outlasts an approval pause. A long mean is left out: it tells of a
+pause, after which the steps come fast (``test_agent_fleet_and_long_pause_ttl.py``).
 """
 
 from __future__ import annotations
