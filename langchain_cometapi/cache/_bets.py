@@ -18,13 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ._pricing import PRICE_READ, WRITE_PRICE
 from ._select import Candidate, Choice
-
-if TYPE_CHECKING:
-    from ._state import Entry
 
 __all__ = [
     "ALLOWANCE", "FOREGONE_WEIGHT", "PREMIUM", "RESCUE", "BetAccount", "five_minute_only",
@@ -32,7 +29,7 @@ __all__ = [
 ]
 
 #: Share of what the state spent that its 1h bets may stand to lose, net of what they rescued.
-ALLOWANCE = 0.02
+ALLOWANCE = 0.01
 #: Share of what a 1h entry would have saved that a late need seen at 5m counts for: evidence
 #: that 1h pays, weaker than a late read of a 1h entry (the next need may come after the hour,
 #: or never: small traffic ends).
@@ -42,6 +39,13 @@ RESCUE = WRITE_PRICE["5m"] - PRICE_READ
 #: A token written at 1h instead of 5m.
 PREMIUM = WRITE_PRICE["1h"] - WRITE_PRICE["5m"]
 _FIVE_MINUTES, _ONE_HOUR = 300.0, 3600.0
+
+
+class Entry(Protocol):
+    """What a remembered entry (``_state.Entry``, which imports this module) tells of its life."""
+
+    alive_until: float  # believed expiry: the last write or read plus its TTL
+    ttl: str
 
 
 @dataclass(slots=True)

@@ -26,7 +26,7 @@ from ._policy import CachePolicy
 from ._positions import scaled_tokens
 from ._pricing import PRICE_PLAIN, input_cost
 from ._scan import Markable, Scan, scan_body
-from ._select import Choice, choose
+from ._select import Candidate, Choice, choose
 from ._state import CacheState
 from ._ttl import foreign_ttl
 
@@ -145,15 +145,7 @@ class Planning:
         if budget <= 0:
             self.notes.append("no free breakpoint: the body's own markers use the budget")
             candidates = []
-        if self.learn:  # before the choice: a 1h bet may rest on what this very need shows
-            self._foregone(scan, prefix_tokens, alive, static_end, finder.documents_pos)
-        choice = choose(
-            candidates, fixed, max(budget, 0), prefix_tokens, alive, self.floor, finder.writing
-        )
-        if "5m" in self.context.ttls and not state.bets.affords_shared(choice):
-            self.notes.append("no 1h under a 5m tail: earlier 1h bets have not paid for it yet")
-            choice = choose(five_minute_only(candidates), fixed, max(budget, 0), prefix_tokens,
-                            alive, self.floor, finder.writing)  # fmt: skip
+        choice = self._choose(candidates, fixed, max(budget, 0), prefix_tokens, alive, finder)
         rescued = rescued_tokens([state.entries.get(scan.hashes[p]) for p in alive],
                                  prefix_tokens, alive, choice.read_pos, self.now)  # fmt: skip
         marks: dict[Location, str] = {}
@@ -179,6 +171,29 @@ class Planning:
                                 finder),
         )
         return out, plan, ledger
+
+    def _choose(
+        self,
+        candidates: list[Candidate],
+        fixed: list[Candidate],
+        budget: int,
+        prefix_tokens: list[float],
+        alive: list[int],
+        finder: CandidateFinder,
+    ) -> Choice:
+        """The best set (``_select.choose``), chosen again with every candidate at 5m when it
+        bets a shared prefix on the hour that this state's 1h account cannot stand (``_bets``)."""
+        scan, state = finder.scan, self.state
+        if self.learn:  # before the choice: a 1h bet may rest on what this very need shows
+            static_end = scan.system_end - (finder.split_at is not None)
+            self._foregone(scan, prefix_tokens, alive, static_end, finder.documents_pos)
+        choice = choose(candidates, fixed, budget, prefix_tokens, alive, self.floor,
+                        finder.writing)  # fmt: skip
+        if "5m" in self.context.ttls and not state.bets.affords_shared(choice):
+            self.notes.append("no 1h under a 5m tail: earlier 1h bets have not paid for it yet")
+            choice = choose(five_minute_only(candidates), fixed, budget, prefix_tokens, alive,
+                            self.floor, finder.writing)  # fmt: skip
+        return choice
 
     def _foregone(
         self, scan: Scan, prefix_tokens: list[float], alive: list[int], static_end: int,
