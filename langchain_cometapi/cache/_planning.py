@@ -145,9 +145,8 @@ class Planning:
         if budget <= 0:
             self.notes.append("no free breakpoint: the body's own markers use the budget")
             candidates = []
-        choice = self._choose(candidates, fixed, max(budget, 0), prefix_tokens, alive, finder)
-        rescued = rescued_tokens([state.entries.get(scan.hashes[p]) for p in alive],
-                                 prefix_tokens, alive, choice.read_pos, self.now)  # fmt: skip
+        choice, rescued = self._choose(candidates, fixed, max(budget, 0), prefix_tokens, alive,
+                                       finder)  # fmt: skip
         marks: dict[Location, str] = {}
         locations: list[Location] = []  # of every mark, the user's too (for the plan)
         use_blocks = split_at is not None
@@ -180,9 +179,10 @@ class Planning:
         prefix_tokens: list[float],
         alive: list[int],
         finder: CandidateFinder,
-    ) -> Choice:
+    ) -> tuple[Choice, float]:
         """The best set (``_select.choose``), chosen again with every candidate at 5m when it
-        bets a shared prefix on the hour that this state's 1h account cannot stand (``_bets``)."""
+        bets a shared prefix on the hour that this state's 1h account cannot stand (``_bets``),
+        and the tokens it reads late from a 1h entry (before ``_remember`` refreshes it)."""
         scan, state = finder.scan, self.state
         if self.learn:  # before the choice: a 1h bet may rest on what this very need shows
             static_end = scan.system_end - (finder.split_at is not None)
@@ -193,7 +193,9 @@ class Planning:
             self.notes.append("no 1h under a 5m tail: earlier 1h bets have not paid for it yet")
             choice = choose(five_minute_only(candidates), fixed, budget, prefix_tokens, alive,
                             self.floor, finder.writing)  # fmt: skip
-        return choice
+        rescued = rescued_tokens([state.entries.get(scan.hashes[p]) for p in alive],
+                                 prefix_tokens, alive, choice.read_pos, self.now)  # fmt: skip
+        return choice, rescued
 
     def _foregone(
         self, scan: Scan, prefix_tokens: list[float], alive: list[int], static_end: int,
