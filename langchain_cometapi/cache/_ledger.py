@@ -47,8 +47,6 @@ class Ledger(NamedTuple):
     live_keys: tuple[int, ...] = ()
     write_keys: tuple[int, ...] = ()
     asked_1h: bool = False
-    #: Prefix tokens the plan reads late from a 1h entry (``_bets.rescued_tokens``).
-    rescued: float = 0.0
     unseen: tuple[Unseen, ...] = ()
 
 

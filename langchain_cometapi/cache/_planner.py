@@ -31,7 +31,6 @@ from ._ledger import Ledger, Ledgers
 from ._plan import CachePlan
 from ._planning import Planning, Restrictions
 from ._policy import CachePolicy
-from ._pricing import usage_cost
 from ._state import CacheState
 
 __all__ = ["CachePlan", "CachePlanner", "CachePolicy", "CacheState", "plan_cache"]
@@ -215,7 +214,6 @@ class CachePlanner:
                 self.state.in_flight.pop(key, None)
             self.state.observe_ratio(ledger.raw_estimate, parsed.prompt)
             self.state.observe_reads(plan.expected_read_tokens, read)
-            self.state.bets.settle(usage_cost(parsed), parsed.write_1h, min(ledger.rescued, read))
             for prefix in ledger.unseen:
                 reached = read >= 0.95 * prefix.tokens
                 if prefix.ttl is not None:  # another planner's previous turn: read back or not

@@ -14,7 +14,6 @@ from itertools import pairwise
 from typing import Any
 
 from .._models import TTL_SECONDS, min_cacheable_tokens
-from ._bets import five_minute_only, foregone_tokens, rescued_tokens
 from ._candidates import CandidateFinder
 from ._context import PlanContext
 from ._edit import apply_markers
@@ -26,7 +25,7 @@ from ._policy import CachePolicy
 from ._positions import scaled_tokens
 from ._pricing import PRICE_PLAIN, input_cost
 from ._scan import Markable, Scan, scan_body
-from ._select import Candidate, Choice, choose
+from ._select import Choice, choose
 from ._state import CacheState
 from ._ttl import foreign_ttl
 
@@ -145,8 +144,9 @@ class Planning:
         if budget <= 0:
             self.notes.append("no free breakpoint: the body's own markers use the budget")
             candidates = []
-        choice, rescued = self._choose(candidates, fixed, max(budget, 0), prefix_tokens, alive,
-                                       finder)  # fmt: skip
+        choice = choose(
+            candidates, fixed, max(budget, 0), prefix_tokens, alive, self.floor, finder.writing
+        )
         marks: dict[Location, str] = {}
         locations: list[Location] = []  # of every mark, the user's too (for the plan)
         use_blocks = split_at is not None
@@ -165,49 +165,10 @@ class Planning:
             live_keys=tuple(map(scan.hashes.__getitem__, alive)),
             write_keys=tuple(map(scan.hashes.__getitem__, choice.written)),
             asked_1h=choice.write_1h > 0,
-            rescued=rescued,
             unseen=self._unseen(scan, prefix_tokens, app, alive, static_end, anchor, choice,
                                 finder),
         )
         return out, plan, ledger
-
-    def _choose(
-        self,
-        candidates: list[Candidate],
-        fixed: list[Candidate],
-        budget: int,
-        prefix_tokens: list[float],
-        alive: list[int],
-        finder: CandidateFinder,
-    ) -> tuple[Choice, float]:
-        """The best set (``_select.choose``), chosen again with every candidate at 5m when it
-        bets a shared prefix on the hour that this state's 1h account cannot stand (``_bets``),
-        and the tokens it reads late from a 1h entry (before ``_remember`` refreshes it)."""
-        scan, state = finder.scan, self.state
-        if self.learn:  # before the choice: a 1h bet may rest on what this very need shows
-            static_end = scan.system_end - (finder.split_at is not None)
-            self._foregone(scan, prefix_tokens, alive, static_end, finder.documents_pos)
-        choice = choose(candidates, fixed, budget, prefix_tokens, alive, self.floor,
-                        finder.writing)  # fmt: skip
-        if "5m" in self.context.ttls and not state.bets.affords_shared(choice):
-            self.notes.append("no 1h under a 5m tail: earlier 1h bets have not paid for it yet")
-            choice = choose(five_minute_only(candidates), fixed, budget, prefix_tokens, alive,
-                            self.floor, finder.writing)  # fmt: skip
-        rescued = rescued_tokens([state.entries.get(scan.hashes[p]) for p in alive],
-                                 prefix_tokens, alive, choice.read_pos, self.now)  # fmt: skip
-        return choice, rescued
-
-    def _foregone(
-        self, scan: Scan, prefix_tokens: list[float], alive: list[int], static_end: int,
-        documents: int | None,
-    ) -> None:
-        """Count in the 1h account what a 1h entry would have saved on a shared prefix (tools,
-        system, leading documents) this request needs again after its 5m entry expired
-        (``_bets.foregone_tokens``)."""
-        entries = self.state.entries
-        shared = [(p, entries.get(scan.hashes[p])) for p in (scan.tools_end, static_end, documents)
-                  if p is not None and p >= 0]  # fmt: skip
-        self.state.bets.forgo(foregone_tokens(shared, prefix_tokens, alive, self.now))
 
     def _unseen(
         self,

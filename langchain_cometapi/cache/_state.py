@@ -20,7 +20,6 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 
 from .._models import TTL_SECONDS
-from ._bets import BetAccount
 from ._bucket import Bucket
 from ._kinds import LATE_PRIOR, PRIORS, PrefixKind
 from ._scan import ScanCache
@@ -90,7 +89,8 @@ class CacheState:
         self.buckets: OrderedDict[BucketKey, Bucket] = OrderedDict()
         self.token_memo: dict[int, int] = {}
         self.token_memo_cap = max(4096, history_size * 4)
-        self.ratio, self.samples = 1.0, 0
+        self.ratio = 1.0
+        self.samples = 0
         self.shared = 0.0  # share of responses that read entries this planner did not know of
         self.splitter = SystemSplitter()
         self.recent_scans = ScanCache()
@@ -107,7 +107,6 @@ class CacheState:
         #: key and client, never pooled with other states (a wrong belief in one replay or
         #: account must not teach the whole process that the endpoint ignores 1h).
         self.missing_1h = 0
-        self.bets = BetAccount()  # what the automatic TTL's 1h bets earned (``_bets``)
 
     def scratch_copy(self) -> CacheState:
         """A copy to plan a preview on exactly as ``plan`` would (a plan learns from its own
@@ -124,7 +123,7 @@ class CacheState:
         other.tails = OrderedDict(self.tails)
         other.tool_lists = self.tool_lists.copy()
         other.in_flight = dict(self.in_flight)
-        other.missing_1h, other.bets = self.missing_1h, replace(self.bets)
+        other.missing_1h = self.missing_1h
         return other
 
     # -- token memo ---------------------------------------------------------------
