@@ -10,7 +10,9 @@ Seeds are split once, before anything is tuned on them: ``EXPLORE`` (0-199) may 
 diagnosed; ``SEALED`` (1000-1199) was run once, at the end of the fourth 2026-12-07 session, for
 an out-of-sample figure of the same distribution (spent: later tuning may have seen its summary).
 ``SEALED_5`` (2000-2199) was defined at the start of the fifth session, before its changes: run
-once at its start (summary only) and once at its end. Bodies are wire bodies (as
+once at its start (summary only) and once at its end (spent at that end: its rows were then
+read). ``SEALED_6`` (3000-3199) was defined at the start of the sixth session (2026-12-07, from
+23:58 UTC), before its changes, on the same terms. Bodies are wire bodies (as
 ``_workloads.py``): every strategy replays the same ones.
 """
 
@@ -26,6 +28,7 @@ from _workloads import Request, text
 EXPLORE = range(0, 200)
 SEALED = range(1000, 1200)
 SEALED_5 = range(2000, 2200)
+SEALED_6 = range(3000, 3200)
 MODELS = ("claude-sonnet-4-5", "claude-sonnet-4-6", "claude-opus-4-6", "claude-opus-4-7",
           "claude-haiku-4-5")
 #: (lowest, highest) seconds between a user's turns, by speed.

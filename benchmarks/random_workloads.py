@@ -1,16 +1,17 @@
 """Replay random cache workloads (``_workloads_random.py``) and count where the planner loses.
 
-Run: .venv/bin/python benchmarks/random_workloads.py [--sealed | --sealed-5] [--seeds A:B]
-[--jobs N] [--json]
+Run: .venv/bin/python benchmarks/random_workloads.py [--sealed | --sealed-5 | --sealed-6]
+[--seeds A:B] [--jobs N] [--json]
 
 Default: the explore seeds (0-199), which may be diagnosed and tuned on (then the figures are
 in-sample). ``--sealed`` runs the sealed seeds of the fourth 2026-12-07 session (1000-1199,
 spent); ``--sealed-5`` the ones defined at the start of the fifth (2000-2199): run once at its
-start and once at its end, for an out-of-sample figure of the same distribution. Same replay
-and columns as the tuning set of ``cache_workloads.py`` (wire bodies on the emulator's manual
-clock, cost relative to the same bodies uncached). The summary counts the workloads where the
-planner costs more than the best peer, more than its own 5m-only policy, or more than 1.05x the
-bound, and lists the worst.
+start and once at its end, for an out-of-sample figure of the same distribution (spent at
+that end); ``--sealed-6`` the ones defined at the start of the sixth (3000-3199), same
+terms. Same replay and columns as the tuning set of ``cache_workloads.py`` (wire bodies on the
+emulator's manual clock, cost relative to the same bodies uncached). The summary counts the
+workloads where the planner costs more than the best peer, more than its own 5m-only policy, or
+more than 1.05x the bound, and lists the worst.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _workloads_random import EXPLORE, SEALED, SEALED_5, random_workload
+from _workloads_random import EXPLORE, SEALED, SEALED_5, SEALED_6, random_workload
 from cache_workloads import run_workload
 
 #: A ratio above 1 by less than this is a tie (float noise of equal costs).
@@ -41,6 +42,8 @@ def _seeds() -> range:
     if "--seeds" in sys.argv:
         low, high = sys.argv[sys.argv.index("--seeds") + 1].split(":")
         return range(int(low), int(high))
+    if "--sealed-6" in sys.argv:
+        return SEALED_6
     if "--sealed-5" in sys.argv:
         return SEALED_5
     return SEALED if "--sealed" in sys.argv else EXPLORE

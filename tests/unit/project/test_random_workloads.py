@@ -19,12 +19,13 @@ BENCH = Path(__file__).resolve().parents[3] / "benchmarks"
 sys.path.insert(0, str(BENCH))
 
 from _strategies import PlannerStrategy, rolling  # noqa: E402
-from _workloads_random import EXPLORE, KINDS, SEALED, SEALED_5, random_workload  # noqa: E402
+from _workloads_random import EXPLORE, KINDS, SEALED, SEALED_5, SEALED_6, random_workload  # noqa: E402
 
 from langchain_cometapi.testing import ManualClock, MessagesEmulator  # noqa: E402
 
 HEADERS = {"x-api-key": "bench", "anthropic-version": "2023-06-01"}
 #: Digest of what the first sealed seeds draw: a change means the sealed seeds changed.
+SEALED_6_DIGEST = "644f962c1a69f3f9625b126e6f188ea108e9d4d10001bd5734da3a723508b367"
 SEALED_5_DIGEST = "2f9b60730796abfd36e87ffa492d5721ff21d9d346c2dc95cb78fedd53ac6c65"
 SEALED_DIGEST = "4ea982ebd01d75c500cad4e18f2c26bcc925149c1d3cd07f9461b66a2f76761e"
 
@@ -35,7 +36,7 @@ def _digest(seeds: range) -> str:
 
 
 def test_seed_ranges_do_not_meet() -> None:
-    ranges = (set(EXPLORE), set(SEALED), set(SEALED_5))
+    ranges = (set(EXPLORE), set(SEALED), set(SEALED_5), set(SEALED_6))
     assert all(not a & b for i, a in enumerate(ranges) for b in ranges[i + 1:])
 
 
@@ -47,6 +48,7 @@ def test_a_seed_draws_the_same_workload_every_time() -> None:
 def test_sealed_seeds_are_unchanged() -> None:
     assert _digest(range(SEALED.start, SEALED.start + 10)) == SEALED_DIGEST
     assert _digest(range(SEALED_5.start, SEALED_5.start + 10)) == SEALED_5_DIGEST
+    assert _digest(range(SEALED_6.start, SEALED_6.start + 10)) == SEALED_6_DIGEST
 
 
 def test_every_kind_is_drawn_and_requests_are_in_time_order() -> None:
