@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python benchmarks/cache_workloads.py [--json]
 [--holdout | --holdout-v2 | --probe | --holdout-v3 | --holdout-v4 | --holdout-v5
-| --holdout-v6] [--no-free-lengthening]
+| --holdout-v6 | --holdout-v7] [--no-free-lengthening]
 
 Default: the tuning set of ``_workloads.py``, wire bodies replayed directly. ``--holdout`` runs
 ``_workloads_holdout.py`` and ``--holdout-v2`` runs ``_workloads_holdout_v2.py``, both end to end
@@ -19,6 +19,9 @@ Haiku, pauses past the hour, plan speed) and run once, by the lead, at that sess
 ``--holdout-v6`` (``_workloads_holdout_v6.py``) is sealed likewise: written before the planner
 changes of the fourth 2026-12-07 session (the long-first-turn prior, automatic TTL on agents with
 pauses of 5 min-3 h, plan speed) and run once, by the lead, at that session's end.
+``--holdout-v7`` (``_workloads_holdout_v7.py``) is sealed likewise: written on 2026-12-08 before
+the planner changes of the sixth session (fleets learning from usage, placement / selection
+rules where a fixed rule wins) and run once, by the lead, at that session's end.
 
 Each strategy replays the same request bodies, in time order on a manual clock, against a
 fresh MessagesEmulator (Anthropic's cache rules: prefix digests, per-model minimum, 20-block
@@ -196,6 +199,9 @@ def _end_to_end_set() -> dict[str, Any] | None:
     if "--probe" in sys.argv:
         from _workloads_probe import PROBE
         return PROBE
+    if "--holdout-v7" in sys.argv:
+        from _workloads_holdout_v7 import HOLDOUT_V7
+        return HOLDOUT_V7
     if "--holdout-v6" in sys.argv:
         from _workloads_holdout_v6 import HOLDOUT_V6
         return HOLDOUT_V6

@@ -1,10 +1,10 @@
-"""The probe set and the sealed holdouts v3-v6 of benchmarks/ build deterministic workloads.
+"""The probe set and the sealed holdouts v3-v7 of benchmarks/ build deterministic workloads.
 
 A workload set is only worth its "before" column if every run replays the same traffic: a builder
 that draws from an unseeded source, or a sealed set edited after it was run, would silently change
 what the figures mean. Each sealed set is pinned by a digest of everything it sends. Cheap: only
 the first requests of each workload go through ``ChatCometAPI`` and the emulator here, the full
-benchmark is ``benchmarks/cache_workloads.py --probe / --holdout-v3 / ... / --holdout-v6``.
+benchmark is ``benchmarks/cache_workloads.py --probe / --holdout-v3 / ... / --holdout-v7``.
 """
 
 from __future__ import annotations
@@ -29,11 +29,12 @@ from _workloads_holdout_v3 import HOLDOUT_V3  # noqa: E402
 from _workloads_holdout_v4 import HOLDOUT_V4  # noqa: E402
 from _workloads_holdout_v5 import HOLDOUT_V5  # noqa: E402
 from _workloads_holdout_v6 import HOLDOUT_V6  # noqa: E402
+from _workloads_holdout_v7 import HOLDOUT_V7  # noqa: E402
 from _workloads_probe import PROBE  # noqa: E402
 
 SETS: dict[str, dict[str, Callable[[], Workload]]] = {
     "probe": PROBE, "holdout_v3": HOLDOUT_V3, "holdout_v4": HOLDOUT_V4, "holdout_v5": HOLDOUT_V5,
-    "holdout_v6": HOLDOUT_V6,
+    "holdout_v6": HOLDOUT_V6, "holdout_v7": HOLDOUT_V7,
 }
 BUILDERS = [(s, name) for s, builders in SETS.items() for name in builders]
 # Digest of every step holdout v3 sends (sealed: not to be tuned on). A change here means the
@@ -48,6 +49,9 @@ HOLDOUT_V5_DIGEST = "48ac39cf13d6d064b6891cf3b51898666794821282f7d33eda015820397
 # Holdout v6 (sealed, written before the fourth 2026-12-07 session's planner changes: the long
 # first-turn prior, TTL on agents with pauses of 5 min-3 h, plan speed); covers ``allow_1h`` too.
 HOLDOUT_V6_DIGEST = "fd64a8e6583e30a87bda1196235f44680a4d75ab2c3a8ef7c762dd0e55e949f0"
+# Holdout v7 (sealed, written on 2026-12-08 before the sixth session's planner changes: fleets
+# learning from usage, placement / selection rules where a fixed rule wins); covers ``allow_1h``.
+HOLDOUT_V7_DIGEST = "2be6b688760f9f7d3490fc30f791471b7accf6714b19046283acdc576c5c442a"
 
 
 def _fingerprint(workload: Workload) -> str:
@@ -108,3 +112,8 @@ def test_sealed_holdout_v5_is_unchanged() -> None:
 def test_sealed_holdout_v6_is_unchanged() -> None:
     joined = "".join(_fingerprint(w) + str(w.allow_1h) for w in (m() for m in HOLDOUT_V6.values()))
     assert hashlib.sha256(joined.encode()).hexdigest() == HOLDOUT_V6_DIGEST
+
+
+def test_sealed_holdout_v7_is_unchanged() -> None:
+    joined = "".join(_fingerprint(w) + str(w.allow_1h) for w in (m() for m in HOLDOUT_V7.values()))
+    assert hashlib.sha256(joined.encode()).hexdigest() == HOLDOUT_V7_DIGEST
