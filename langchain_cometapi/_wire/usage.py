@@ -58,14 +58,8 @@ class Usage:
         if type(usage) is not dict and not isinstance(usage, Mapping):
             return cls()
         created = count(usage.get("cache_creation_input_tokens"))
-        split = usage.get("cache_creation")
-        w5 = w1h = 0
-        has_split = split is not None and (type(split) is dict or isinstance(split, Mapping))
-        if has_split:
-            assert isinstance(split, Mapping)
-            w5 = count(split.get("ephemeral_5m_input_tokens"))
-            w1h = count(split.get("ephemeral_1h_input_tokens"))
-            has_split = bool(w5 or w1h)
+        split = _nested_split(usage.get("cache_creation")) or _flat_split(usage, created)
+        w5, w1h = split or (0, 0)
         # a generic count larger than the split: the remainder is a 5m write (the default TTL)
         w5 += max(0, created - w5 - w1h)
         return cls(
@@ -74,8 +68,32 @@ class Usage:
             write_5m=w5,
             write_1h=w1h,
             output=count(usage.get("output_tokens")),
-            ttl_split=has_split,
+            ttl_split=split is not None,
         )
+
+
+#: new-api's flat names for the 5m/1h write counts: its ``ClaudeUsage`` always serialises them
+#: and a reply it builds or rewrites may carry no nested ``cache_creation`` split beside them.
+FLAT_TTL_KEYS = ("claude_cache_creation_5_m_tokens", "claude_cache_creation_1_h_tokens")
+
+
+def _nested_split(split: Any) -> tuple[int, int] | None:
+    """The API's ``cache_creation`` split, when it reports a write (zeros say nothing)."""
+    if split is None or not (type(split) is dict or isinstance(split, Mapping)):
+        return None
+    w5 = count(split.get("ephemeral_5m_input_tokens"))
+    w1h = count(split.get("ephemeral_1h_input_tokens"))
+    return (w5, w1h) if w5 or w1h else None
+
+
+def _flat_split(usage: Mapping[str, Any], created: int) -> tuple[int, int] | None:
+    """new-api's flat pair, read only as the split of the generic count (capped by it): a
+    gateway's extra field never adds tokens the API's own count does not report, it only says
+    which TTL they were written at (a 1h write counted as 5m misprices it and teaches the
+    planner that the endpoint ignores 1h)."""
+    w1h = min(count(usage.get(FLAT_TTL_KEYS[1])), created)
+    w5 = min(count(usage.get(FLAT_TTL_KEYS[0])), created - w1h)
+    return (w5, w1h) if w5 or w1h else None
 
 
 def usage_metadata(usage: Mapping[str, Any] | None) -> UsageMetadata:

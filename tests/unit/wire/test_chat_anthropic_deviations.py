@@ -252,6 +252,19 @@ def test_usage_without_cache_fields_still_has_the_cache_keys() -> None:
     assert details == {"cache_read": 0, "cache_creation": 0}
 
 
+def test_new_api_flat_ttl_counts_are_the_split() -> None:
+    """new-api's flat ``claude_cache_creation_1_h_tokens`` (no nested split): ChatAnthropic
+    ignores it, so a 1h write shows as a bare ``cache_creation``; ours is the 5m/1h split."""
+    usage = {"input_tokens": 10, "cache_creation_input_tokens": 1000, "output_tokens": 5,
+             "claude_cache_creation_5_m_tokens": 0, "claude_cache_creation_1_h_tokens": 1000}
+    data = _reply([{"type": "text", "text": "bar"}], usage)
+    theirs = theirs_message(data).usage_metadata["input_token_details"]  # type: ignore[index]
+    assert theirs == {"cache_creation": 1000}
+    ours = ours_message(data).usage_metadata["input_token_details"]  # type: ignore[index]
+    assert ours == {"cache_read": 0, "cache_creation": 0, "ephemeral_5m_input_tokens": 0,
+                    "ephemeral_1h_input_tokens": 1000}
+
+
 def test_text_only_reply_is_a_string_like_its_stream() -> None:
     """Several text blocks without citations are one string, as the same reply streams (both
     models stream text-only replies as strings); ChatAnthropic's invoke keeps a block list."""
