@@ -122,10 +122,8 @@ def described_schema(schema: Any) -> dict[str, Any]:
     ``title`` kept, as ChatAnthropic sends them: the description carries the instructions a
     pydantic docstring or a schema author wrote for the model, the title names what it fills."""
     name, json_schema = _tools.schema_of(schema)
-    if isinstance(schema, Mapping):
-        description, title = schema.get("description"), schema.get("title")
-    else:
-        description, title = _tools.convert_tool(schema).get("description"), name
+    description = _tools.schema_description(schema)
+    title = schema.get("title") if isinstance(schema, Mapping) else name
     if title and "title" not in json_schema:
         json_schema = {"title": title, **json_schema}
     if description and "description" not in json_schema:
@@ -193,8 +191,9 @@ def _tool_spec(
         if model_schema
         else {"name": name, "input_schema": json_schema}
     )
-    if isinstance(schema, Mapping) and schema.get("description"):
-        tool["description"] = schema["description"]
+    description = _tools.schema_description(schema)
+    if description and not model_schema:  # a model's tool already has its docstring
+        tool["description"] = description
     if strict:
         tool["input_schema"] = output_schema(tool["input_schema"])
     if strict is not None:

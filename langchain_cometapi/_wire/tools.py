@@ -241,3 +241,12 @@ def schema_of(schema: Any) -> tuple[str, dict[str, Any]]:
         return name, body
     tool = convert_tool(schema)
     return str(tool["name"]), dict(tool["input_schema"])
+
+
+def schema_description(schema: Any) -> str | None:
+    """What the schema's author wrote for the model: a JSON schema's ``description``, else the
+    one its tool form carries (a pydantic or TypedDict docstring, an OpenAI function's, nested
+    under ``function`` too). with_structured_output sends it, as ``bind_tools`` does."""
+    if _is_json_schema(schema):
+        return str(schema.get("description") or "") or None
+    return str(convert_tool(schema).get("description") or "") or None

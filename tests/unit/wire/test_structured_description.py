@@ -56,3 +56,41 @@ async def test_provider_strategy_response_format_keeps_the_description() -> None
     await llm.ainvoke("Great food!", response_format=response_format)
     sent = emu.last_request["body"]["output_config"]["format"]["schema"]
     assert sent["description"] == INSTRUCTIONS
+
+
+OPENAI_TOOL = {
+    "type": "function",
+    "function": {
+        "name": "Rating",
+        "description": INSTRUCTIONS,
+        "parameters": {"type": "object", "properties": {"stars": {"type": "integer"}}},
+    },
+}
+OPENAI_FUNCTION = OPENAI_TOOL["function"]
+
+
+@pytest.mark.parametrize("mode", ["invoke", "ainvoke"])
+@pytest.mark.parametrize(
+    "schema",
+    [Rating, RatingDict, SCHEMA, OPENAI_TOOL, OPENAI_FUNCTION],
+    ids=["pydantic", "typeddict", "json_schema", "openai_tool", "openai_function"],
+)
+async def test_function_calling_keeps_the_description(schema: Any, mode: str) -> None:
+    """The forced tool carries the description a docstring or an OpenAI function wrote, as
+    ``bind_tools`` of the same schema does (and ChatAnthropic's ``with_structured_output``)."""
+    llm, emu = emulated()  # answers a forced tool with schema-valid input
+    structured = llm.with_structured_output(schema, method="function_calling")
+    if mode == "invoke":
+        structured.invoke("Great food!")
+    else:
+        await structured.ainvoke("Great food!")
+    (tool,) = emu.last_request["body"]["tools"]
+    assert tool["description"] == INSTRUCTIONS
+
+
+@pytest.mark.parametrize("schema", [OPENAI_TOOL, OPENAI_FUNCTION], ids=["tool", "function"])
+def test_json_schema_of_an_openai_function_keeps_its_description(schema: Any) -> None:
+    llm, emu = emulated()
+    llm.with_structured_output(schema, method="json_schema").invoke("Great food!")
+    sent = emu.last_request["body"]["output_config"]["format"]["schema"]
+    assert sent["description"] == INSTRUCTIONS
