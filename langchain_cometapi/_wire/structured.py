@@ -8,7 +8,7 @@ include_raw=True) instead of passing silently.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, Literal
@@ -21,7 +21,12 @@ from langchain_core.output_parsers.openai_tools import (
     JsonOutputKeyToolsParser,
     PydanticToolsParser,
 )
-from langchain_core.runnables import Runnable, RunnableLambda, RunnableMap, RunnablePassthrough
+from langchain_core.runnables import (
+    Runnable,
+    RunnableGenerator,
+    RunnableMap,
+    RunnablePassthrough,
+)
 from pydantic import BaseModel
 from pydantic.v1 import BaseModel as BaseModelV1
 
@@ -212,7 +217,7 @@ def _tool_spec(
         if model_schema
         else JsonOutputKeyToolsParser(key_name=name, first_tool_only=True)
     )
-    checked = RunnableLambda(_require_tool_call(name)) | parser
+    checked = _requiring_tool_call(name) | parser
     return StructuredSpec(tool, forced, {"ls_structured_output_format": trace}, checked)
 
 
@@ -230,22 +235,39 @@ def _object_input(schema: dict[str, Any]) -> dict[str, Any]:
     return {"type": "object", **schema}
 
 
-def _require_tool_call(name: str) -> Any:
+def _requiring_tool_call(name: str) -> Runnable[Any, Any]:
     """A reply without a call of the schema's tool is an OutputParserException, not ``None``:
-    with thinking the call cannot be forced, and Claude may answer in text instead."""
+    with thinking the call cannot be forced, and Claude may answer in text instead.
 
-    def check(message: Any) -> Any:
-        calls = message.tool_calls if isinstance(message, AIMessage) else []
+    A generator, not a lambda: a lambda receives the whole reply, so ``stream()`` of a dict
+    schema yielded one object at the end; this passes each chunk on as it comes (the parser
+    after it yields the growing object) and checks the reply once it is complete."""
+
+    def check(reply: Any) -> None:
+        calls = reply.tool_calls if isinstance(reply, AIMessage) else []
         if not any(call["name"] == name for call in calls):
             raise OutputParserException(
                 f"the reply has no {name!r} tool call to parse (thinking is enabled, so the "
                 "call could not be forced; Claude answered without it). Retry, adjust the "
                 "prompt, or use method='json_schema'.",
-                llm_output=message.text if isinstance(message, AIMessage) else str(message),
+                llm_output=reply.text if isinstance(reply, AIMessage) else str(reply),
             )
-        return message
 
-    return check
+    def transform(chunks: Iterator[Any]) -> Iterator[Any]:
+        reply = None
+        for chunk in chunks:
+            reply = chunk if reply is None else reply + chunk
+            yield chunk
+        check(reply)
+
+    async def atransform(chunks: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        reply = None
+        async for chunk in chunks:
+            reply = chunk if reply is None else reply + chunk
+            yield chunk
+        check(reply)
+
+    return RunnableGenerator(transform, atransform, name="require_tool_call")
 
 
 def with_parser(
