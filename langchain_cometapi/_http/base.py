@@ -210,6 +210,8 @@ class ClientBase:
             )
         if data.get("type") == "error" or ("error" in data and "content" not in data):
             raise error_in_2xx(response, text, self.url, self._redact)
+        if _content_left_out(data):  # Go's omitempty dropped an empty list (new-api's replies)
+            data["content"] = []
         if not isinstance(data.get("content"), list):  # e.g. an OpenAI chat.completion
             raise not_a_message(data, response, self.url, self._redact)
         return data, dict(response.headers)
@@ -219,3 +221,14 @@ class ClientBase:
     ) -> EventDecoder:
         """Events of ``response``; ``idle``: the call's idle bound (``CallOptions.idle``)."""
         return EventDecoder(response, url=self.url, idle=idle, redact=self._redact, folded=folded)
+
+
+def _content_left_out(data: dict[str, Any]) -> bool:
+    """An assistant ``message`` without ``content`` (absent or null) is an empty reply: new-api
+    writes the replies it converts from a Go struct whose ``content`` is ``omitempty``. Other
+    objects without a content list (an OpenAI ``chat.completion``) stay refused."""
+    return (
+        data.get("type") == "message"
+        and data.get("role") == "assistant"
+        and data.get("content") is None
+    )
