@@ -51,8 +51,9 @@ class RuntimeCopyMixin:
 
     # the settings the HTTP client (or the planner) is built from
     _runtime_fields: ClassVar[frozenset[str]] = frozenset(
-        {"api_key", "base_url", "auth", "timeout", "max_retries", "anthropic_version",
-         "default_headers", "betas", "http_client", "http_async_client", "prompt_cache"}
+        {"api_key", "base_url", "auth", "timeout", "stream_chunk_timeout", "max_retries",
+         "anthropic_version", "default_headers", "betas", "http_client", "http_async_client",
+         "prompt_cache"}
     )  # fmt: skip
     #: the settings ``max_tokens`` and ``profile`` follow when the user left them out
     _model_fields: ClassVar[frozenset[str]] = frozenset({"model", "betas"})

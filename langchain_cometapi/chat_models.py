@@ -79,6 +79,8 @@ class ChatCometAPI(RuntimeCopyMixin, WarmBatchMixin, BaseChatModel):
     stop: list[str] | None = Field(default=None, alias="stop_sequences")
     max_retries: int = Field(default=2, ge=0)
     timeout: float | None = Field(default=60.0, alias="default_request_timeout")
+    stream_chunk_timeout: float | None = Field(default=None, ge=0)
+    """Longest wait between stream events (pings aside); None: ``timeout``; 0: no bound."""
     default_headers: dict[str, str] | None = Field(default=None, repr=False)
     auth: Literal["x-api-key", "bearer"] = "x-api-key"
     anthropic_version: str = "2023-06-01"
@@ -169,10 +171,8 @@ class ChatCometAPI(RuntimeCopyMixin, WarmBatchMixin, BaseChatModel):
 
     @property
     def _llm_type(self) -> str:
-        """Prefixed ``anthropic-chat`` (like Vertex's ``anthropic-chat-vertexai``): LangChain
-        keys Anthropic-specific behaviour on that prefix, such as SummarizationMiddleware's
-        token estimate at Claude's 3.3 characters per token; another prefix made it count a
-        fifth fewer tokens than for ChatAnthropic and summarise later."""
+        """Prefixed ``anthropic-chat``, as Vertex's: LangChain keys Anthropic behaviour on it
+        (SummarizationMiddleware counts 3.3 characters per token only then)."""
         return "anthropic-chat-cometapi"
 
     @classmethod

@@ -56,6 +56,7 @@ class ClientBase:
         base_url: str,
         auth: Literal["x-api-key", "bearer"] = "x-api-key",
         timeout: float | None = 60.0,
+        stream_chunk_timeout: float | None = None,
         max_retries: int = 2,
         anthropic_version: str = "2023-06-01",
         default_headers: Mapping[str, str] | None = None,
@@ -75,6 +76,8 @@ class ClientBase:
         self._redact = Redactor(api_key, key, basic, password, *own, *secrets)
         check_headers({"anthropic-version": anthropic_version}, "anthropic_version")
         self.timeout = timeout
+        #: a stream's idle bound (pings aside): ``stream_chunk_timeout``, else ``timeout``; 0: none
+        self.stream_idle = timeout if stream_chunk_timeout is None else stream_chunk_timeout or None
         self.max_retries = max_retries
         self._sleep = sleep
         self._async_sleep = async_sleep

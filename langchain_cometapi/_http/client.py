@@ -30,8 +30,8 @@ __all__ = ["CLIENT_SETTINGS", "CallOptions", "MessagesClient"]
 
 #: the chat model's settings a client is built from (besides the key)
 CLIENT_SETTINGS = (
-    "base_url", "auth", "timeout", "max_retries", "anthropic_version", "default_headers", "betas",
-    "http_client", "http_async_client",
+    "base_url", "auth", "timeout", "stream_chunk_timeout", "max_retries", "anthropic_version",
+    "default_headers", "betas", "http_client", "http_async_client",
 )  # fmt: skip
 
 _NONE = CallOptions()
@@ -156,7 +156,7 @@ class MessagesClient(ClientBase):
                     data, _ = self._finish(response, bodies.read(response, self.url))
                 events: Iterator[Event] = iter(events_from_message(data))
             else:
-                events = decode(self._decoder(response, idle=call.options.idle(self.timeout)))
+                events = decode(self._decoder(response, idle=call.options.idle(self.stream_idle)))
             first = next(events)
             opened.update(response.headers)
             return response, events, first
@@ -217,7 +217,7 @@ class MessagesClient(ClientBase):
                     data, _ = self._finish(response, await bodies.aread(response, self.url))
                 events: AsyncIterator[Event] = aiter_events(events_from_message(data))
             else:
-                events = adecode(self._decoder(response, idle=call.options.idle(self.timeout)))
+                events = adecode(self._decoder(response, idle=call.options.idle(self.stream_idle)))
             first = await events.__anext__()
             opened.update(response.headers)
             return response, events, first

@@ -52,9 +52,9 @@ REQUEST_OPTIONS = ("timeout", "extra_query")
 #: Per-call arguments that are settings of the model or of its HTTP client, never body fields:
 #: the API would answer 400 ("Extra inputs are not permitted") after the request was sent.
 CLIENT_ONLY = dict.fromkeys(
-    ("default_request_timeout", "max_retries", "streaming", "base_url", "anthropic_api_url",
-     "api_base", "default_headers", "auth", "anthropic_version", "prompt_cache", "http_client",
-     "http_async_client", "model_name", "model_kwargs"),
+    ("default_request_timeout", "stream_chunk_timeout", "max_retries", "streaming", "base_url",
+     "anthropic_api_url", "api_base", "default_headers", "auth", "anthropic_version",
+     "prompt_cache", "http_client", "http_async_client", "model_name", "model_kwargs"),
     "it is a constructor setting of ChatCometAPI, not a call argument: set it on the model "
     "(llm.model_copy(update={...}))",
 )  # fmt: skip
