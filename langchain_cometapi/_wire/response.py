@@ -40,6 +40,14 @@ def response_metadata(data: Mapping[str, Any]) -> dict[str, Any]:
     return meta
 
 
+def message_id(value: Any) -> str | None:
+    """The reply id as the message id, or None (LangChain then gives its run id): only a
+    non-blank string. A gateway's ``"id": ""`` made every such reply the same message for
+    LangGraph's ``add_messages`` (which fills in ids only where there are none), each one
+    replacing the previous; a non-string id cost the whole reply."""
+    return value if isinstance(value, str) and value.strip() else None
+
+
 def message_from_response(data: Mapping[str, Any]) -> AIMessage:
     """An AIMessage from a JSON Messages response; a wrongly shaped one is InvalidResponseError."""
     try:
@@ -82,7 +90,7 @@ def _message_from_response(data: Mapping[str, Any]) -> AIMessage:
         content=content,
         tool_calls=[c for c in calls if c["type"] == "tool_call"],
         invalid_tool_calls=[c for c in calls if c["type"] == "invalid_tool_call"],
-        id=data.get("id"),
+        id=message_id(data.get("id")),
         response_metadata=meta,
         usage_metadata=usage_metadata(usage if isinstance(usage, Mapping) else None),
     )

@@ -18,7 +18,13 @@ from langchain_core.messages.tool import tool_call_chunk
 from langchain_core.outputs import ChatGenerationChunk
 
 from ..errors import StreamError
-from .response import CLIENT_TOOL_BLOCKS, PASSED_FIELDS, PROVIDER, response_metadata
+from .response import (
+    CLIENT_TOOL_BLOCKS,
+    PASSED_FIELDS,
+    PROVIDER,
+    message_id,
+    response_metadata,
+)
 from .usage import usage_metadata
 from .validate import thinking_on
 
@@ -203,7 +209,7 @@ class StreamAssembler:
 
     def _message_start(self, event: Mapping[str, Any]) -> AIMessageChunk | None:
         message = event.get("message") or {}
-        self._id = message.get("id") if isinstance(message.get("id"), str) else None
+        self._id = message_id(message.get("id"))
         self.usage = dict(message.get("usage") or {})
         meta = response_metadata(message)
         for key in ("stop_reason", "stop_sequence", "stop_details"):
