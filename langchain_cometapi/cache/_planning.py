@@ -149,7 +149,10 @@ class Planning:
         )
         marks: dict[Location, str] = {}
         locations: list[Location] = []  # of every mark, the user's too (for the plan)
-        use_blocks = split_at is not None
+        # A split serves a marker only: with none, the body neither reads nor writes, and its
+        # system prompt goes as sent (each extra text block is billed tokens).
+        sent_split = split_at if choice.marks else None
+        use_blocks = sent_split is not None
         for c, ttl in choice.marks:  # a loop: a few marks, and a comprehension is a call
             loc = scan.location(c.pos)
             locations.append(loc)
@@ -159,7 +162,7 @@ class Planning:
         out = apply_markers(self.body, marks, blocks if use_blocks else None)
         if self.learn:
             self._remember(scan, choice, app, split_at, finder)
-        plan = self._plan(locations, prefix_tokens, choice, split_at)
+        plan = self._plan(locations, prefix_tokens, choice, sent_split)
         ledger = Ledger(
             raw_estimate=scan.total,
             live_keys=tuple(map(scan.hashes.__getitem__, alive)),
