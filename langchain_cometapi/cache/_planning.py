@@ -149,10 +149,7 @@ class Planning:
         )
         marks: dict[Location, str] = {}
         locations: list[Location] = []  # of every mark, the user's too (for the plan)
-        # A split serves a marker only: with none, the body neither reads nor writes, and its
-        # system prompt goes as sent (each extra text block is billed tokens).
-        sent_split = split_at if choice.marks else None
-        use_blocks = sent_split is not None
+        use_blocks = (sent_split := _sent_split(split_at, choice)) is not None
         for c, ttl in choice.marks:  # a loop: a few marks, and a comprehension is a call
             loc = scan.location(c.pos)
             locations.append(loc)
@@ -319,6 +316,13 @@ class Planning:
             system_split_at=split_at,
             created_at=self.now,
         )
+
+
+def _sent_split(split_at: int | None, choice: Choice) -> int | None:
+    """Where the system text is sent split: a split serves a marker only. A plan with none
+    neither reads nor writes, and its system prompt goes as written (each extra text block is
+    billed input tokens)."""
+    return split_at if choice.marks else None
 
 
 def _foreign_gap(finder: CandidateFinder) -> float | None:
