@@ -77,15 +77,17 @@ _NO_TYPE = ("", "<nil>", "null", "None")
 
 def request_id(headers: Mapping[str, str] | None, text: str | None = None) -> str | None:
     """The id the gateway's operator can look up first: new-api's ``X-Oneapi-Request-Id``, or
-    the ``(request id: ...)`` it appends to its messages; else Anthropic's ``request-id`` or a
-    proxy's ``x-request-id`` (new-api passes upstream headers through, so a ``request-id`` next
-    to its own id is Anthropic's, which a gateway user cannot look up)."""
+    the ``(request id: ...)`` it appends to its messages (the *last* one: a gateway relaying
+    another new-api's error appends its own id after the upstream's, which its operator cannot
+    look up); else Anthropic's ``request-id`` or a proxy's ``x-request-id`` (new-api passes
+    upstream headers through, so a ``request-id`` next to its own id is Anthropic's, which a
+    gateway user cannot look up)."""
     headers = headers or {}
     if headers.get(_GATEWAY_ID_HEADER):
         return headers[_GATEWAY_ID_HEADER]
-    match = _REQUEST_ID_IN_TEXT.search(text[:100_000]) if text else None
-    if match:
-        return match.group(1)
+    ids = _REQUEST_ID_IN_TEXT.findall(text[:100_000]) if text else []
+    if ids:
+        return str(ids[-1])
     return next((headers[n] for n in _UPSTREAM_ID_HEADERS if headers.get(n)), None)
 
 

@@ -113,6 +113,18 @@ def test_raw_json_error_after_the_last_event_is_surfaced(mode: str) -> None:
 
 
 @pytest.mark.parametrize("mode", MODES)
+def test_raw_json_error_of_chained_gateways_carries_the_outer_request_id(mode: str) -> None:
+    """new-api relaying another new-api's error appends its own id after the upstream's."""
+    events = text_stream("Half an ans", stop=False)[:-2]
+    message = "overloaded (request id: inner_1) (request id: outer_2)"
+    raw = json.dumps({"type": "error", "error": {"type": "<nil>", "message": message}})
+    raises = pytest.raises(errors.StreamError)
+    with serving(answer(_sse(events, tail=raw.encode()))) as srv, raises as info:
+        call(_llm(srv.base_url), mode, stream=True)
+    assert info.value.request_id == "outer_2"
+
+
+@pytest.mark.parametrize("mode", MODES)
 def test_raw_json_error_before_any_event_is_retried(mode: str) -> None:
     raw = b'{"error":{"type":"overloaded_error","message":"busy"}}'
     raises = pytest.raises(errors.StreamError, match="busy")
@@ -129,8 +141,11 @@ def test_raw_json_error_before_any_event_is_retried(mode: str) -> None:
         ({"X-Oneapi-Request-Id": "oneapi_1"}, "bad", "oneapi_1"),
         ({"request-id": "req_anthropic"}, "bad", "req_anthropic"),
         ({}, "bad thing (request id: 2026113005463112345)", "2026113005463112345"),
+        # a gateway in front of another new-api: each appends its id, the outermost last
+        ({}, "bad (request id: upstream_7) (request id: 2026120801000054321)",
+         "2026120801000054321"),
     ],
-    ids=["x-oneapi", "request-id", "in_message"],
+    ids=["x-oneapi", "request-id", "in_message", "chained_gateways"],
 )
 def test_every_error_carries_the_request_id(
     mode: str, stream: bool, headers: dict[str, str], text: str, expected: str
