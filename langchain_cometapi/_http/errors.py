@@ -65,9 +65,13 @@ _BY_TYPE: dict[str, type[APIStatusError]] = {
 }
 
 # Anthropic: "prompt is too long: 210000 tokens > 200000 maximum", "input length and `max_tokens`
-# exceed context limit: ..."; proxies in OpenAI style: "maximum context length is ...".
+# exceed context limit: ..."; proxies in OpenAI style: "maximum context length is ..."; Bedrock
+# (a gateway's AWS channel relays its ValidationException): "Input is too long for requested
+# model."
 _OVERFLOW = re.compile(
-    r"prompt is too long|exceed(s)? (the )?context (limit|window)|maximum context length", re.I
+    r"prompt is too long|exceed(s)? (the )?context (limit|window)|maximum context length"
+    r"|input is too long for (the )?requested model",
+    re.I,
 )
 _REQUEST_ID_IN_TEXT = re.compile(r"\(request id: ?([^)\s]+)\)", re.I)
 _GATEWAY_ID_HEADER = "x-oneapi-request-id"
