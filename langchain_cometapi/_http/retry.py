@@ -42,7 +42,9 @@ logger = logging.getLogger("langchain_cometapi")
 
 T = TypeVar("T")
 MAX_RETRY_AFTER = 60.0
-RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, 524, 529})
+# and every status >= 500 (Cloudflare's 520-523 in front of a gateway too), as the Anthropic SDK
+# and new-api's own channel retry do
+RETRY_STATUSES = frozenset({408, 409, 429})
 # relay_stream_error: new-api's chunk for a relay that failed mid-stream (upstream timeout, reset)
 RETRY_ERROR_TYPES = frozenset(
     {"overloaded_error", "rate_limit_error", "api_error", "relay_stream_error"}
@@ -53,9 +55,9 @@ def decide(exc: CometAPIError) -> bool:
     """Whether the same request may succeed if sent again (CometAPI's guidance).
 
     The server's ``x-should-retry`` wins; then: connection faults and timeouts yes; a stream's
-    error event by its type; an HTTP error by status (not CometAPI's 500 ``invalid_request``,
-    which means the request itself is wrong); anything else (a 2xx that is no Messages
-    response, a request we refused) no.
+    error event by its type; an HTTP error by status (408, 409, 429 and every 5xx, but not
+    CometAPI's 500 ``invalid_request``, which means the request itself is wrong); anything else
+    (a 2xx that is no Messages response, a request we refused) no.
     """
     if exc.server_retry is not None:
         return exc.server_retry
@@ -68,7 +70,7 @@ def decide(exc: CometAPIError) -> bool:
             return False
         if exc.status_code is not None and exc.status_code < 400:
             return exc.error_type in RETRY_ERROR_TYPES  # an error body with a 2xx/3xx status
-        return exc.status_code in RETRY_STATUSES
+        return exc.status_code in RETRY_STATUSES or (exc.status_code or 0) >= 500
     if isinstance(exc, InvalidResponseError):
         return False
     return False

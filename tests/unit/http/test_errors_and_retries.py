@@ -117,6 +117,24 @@ async def test_client_errors_never_retried(path: str, status: int) -> None:
     assert len(rec.requests) == 1
 
 
+@pytest.mark.parametrize("path", ["invoke", "ainvoke", "stream", "astream"])
+@pytest.mark.parametrize("status", [501, 505, 520, 521, 522, 523, 525, 530, 599])
+async def test_every_5xx_is_retried(path: str, status: int) -> None:
+    """Every 5xx is the server's failure (the Anthropic SDK and new-api's own channel retry
+    treat them so): Cloudflare's 520-523 in front of a gateway (origin down, unreachable, timed
+    out) were raised at once while 502/503 were retried."""
+    page = f"<html><body>error code: {status}</body></html>"
+    rec = Recorder(
+        httpx2.Response(status, text=page, headers={"content-type": "text/html"}),
+        sse_response(text_stream("fine")) if "stream" in path else json_response(message()),
+    )
+    llm = model_with(rec, max_retries=2)
+    record_sleeps(llm)
+    assert (await call(llm, path)).text in ("fine", "Hello!")
+    assert len(rec.requests) == 2
+    assert decide(errors.InternalServerError("x", status_code=status))
+
+
 @pytest.mark.parametrize("path", SYNC_ASYNC)
 async def test_500_invalid_request_not_retried(path: str) -> None:
     body = {
