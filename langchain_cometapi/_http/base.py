@@ -196,7 +196,7 @@ class ClientBase:
             )
         if status >= 300:
             raise redirect_error(response, self.url, self._redact)
-        if is_sse(response) and not text.lstrip().startswith("{"):  # events for a JSON request
+        if _carries_events(response, text):  # events for a JSON request, or unlabelled ones
             decoder = self._decoder(buffered(response, raw), True, self.timeout)
             return fold(decode(decoder)), dict(response.headers)
         try:
@@ -224,6 +224,17 @@ class ClientBase:
     ) -> EventDecoder:
         """Events of ``response``; ``idle``: the call's idle bound (``CallOptions.idle``)."""
         return EventDecoder(response, url=self.url, idle=idle, redact=self._redact, folded=folded)
+
+
+def _carries_events(response: httpx2.Response, text: str) -> bool:
+    """Whether a 2xx body is an event stream: labelled so unless it holds a JSON reply (new-api
+    sets the label before it knows the answer), or framed as one under another label or none
+    (``event:`` / ``data:`` / a ``:`` comment first, which no JSON starts with), as a proxy that
+    drops or rewrites ``Content-Type`` leaves it; the Anthropic SDK reads such a stream too."""
+    start = text.lstrip("\ufeff \t\r\n")
+    if is_sse(response):
+        return not start.startswith("{")
+    return start.startswith(("event:", "data:", ":"))
 
 
 def _content_left_out(data: dict[str, Any]) -> bool:

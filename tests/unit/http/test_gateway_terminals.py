@@ -342,3 +342,24 @@ def test_a_json_reply_labelled_as_events_is_that_reply(
         "Connection: close\r\n\r\n"
     ).encode() + body
     assert outcome(answer(reply), mode, stream) == ("Hello!", 1)
+
+
+@pytest.mark.parametrize(("mode", "stream"), PATHS, ids=PATH_IDS)
+@pytest.mark.parametrize(
+    "content_type", [None, "application/json", "text/plain; charset=utf-8"],
+    ids=["unlabelled", "json", "plain"],
+)  # fmt: skip
+def test_an_event_stream_not_labelled_as_one_is_read_as_events(
+    mode: str, stream: bool, content_type: str | None
+) -> None:
+    """A proxy in front of the gateway that drops or rewrites ``Content-Type`` (servers that
+    stream without ``text/event-stream`` exist: ASGI defaults, API managers): the body is still
+    framed as events (``event:`` / ``data:`` / ``:`` first, which no JSON starts with). The
+    Anthropic SDK reads a stream's body as events whatever its label; this was an
+    ``InvalidResponseError`` quoting the events, on every path."""
+    body = b": PING\n\n" + b"".join(event(e) for e in EVENTS)
+    head = "HTTP/1.1 200 OK\r\nConnection: close\r\n" + (
+        f"Content-Type: {content_type}\r\n" if content_type else ""
+    )
+    reply = f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body
+    assert outcome(answer(reply), mode, stream) == ("Hello there", 1)
