@@ -267,9 +267,9 @@ class ChatCometAPI(RuntimeCopyMixin, WarmBatchMixin, BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        body, headers, plan = self._prepare(messages, stop, kwargs)
-        data, answered = _resend.create(self._client.create, headers, self._planner, body)
-        self._observe(plan, data.get("usage"), answered)
+        body, call, plan = self._prepare(messages, stop, kwargs)
+        data, seen = _resend.create(self._client.create, call, self._planner, body, plan)
+        self._observe(plan, data.get("usage"), seen)
         return chat_result(message_from_response(data))
 
     async def _agenerate(
@@ -279,9 +279,9 @@ class ChatCometAPI(RuntimeCopyMixin, WarmBatchMixin, BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        body, headers, plan = self._prepare(messages, stop, kwargs)
-        data, answered = await _resend.acreate(self._client.acreate, headers, self._planner, body)
-        self._observe(plan, data.get("usage"), answered)
+        body, call, plan = self._prepare(messages, stop, kwargs)
+        data, seen = await _resend.acreate(self._client.acreate, call, self._planner, body, plan)
+        self._observe(plan, data.get("usage"), seen)
         return chat_result(message_from_response(data))
 
     def _stream(

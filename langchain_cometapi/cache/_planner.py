@@ -163,6 +163,19 @@ class CachePlanner:
             for key in ledger.write_keys:
                 self.state.in_flight.pop(key, None)
 
+    def failed(self, plan: CachePlan) -> None:
+        """The call for ``plan`` failed before its response began (an error status, a dropped
+        connection, a timeout): what it meant to write may not exist. A retry planned now must
+        neither wait for those writes nor count on reading them (it marks them again: a read if
+        the API did write them after all, a write if not)."""
+        ledger = self._ledgers.pop(plan)
+        if ledger is None or not ledger.write_keys:
+            return
+        with self.state.lock:
+            for key in ledger.write_keys:
+                self.state.in_flight.pop(key, None)
+                self.state.forget_cached(key)
+
     def _unmarked(self, body: Mapping[str, Any]) -> tuple[dict[str, Any], CachePlan]:
         plan = CachePlan(
             model=str(body.get("model", "")),

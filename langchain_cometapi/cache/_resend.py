@@ -6,11 +6,15 @@ sends (sync and async, JSON and stream) around it, so the model's wiring stays a
 A stream is only resent when it failed before its first event: one that has yielded is never
 silently restarted. Its first event also tells the planner the prompt was processed
 (``CachePlanner.begun``): what the request writes is readable by the next ones from then on.
+A call that fails before its response began tells the planner so (``CachePlanner.failed``):
+else a retry within the in-flight window (``with_retry``, an agent's retry middleware) would
+wait for writes that never happen and go out with no marker.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar
 
 from ..errors import APIStatusError
@@ -33,16 +37,32 @@ def _retry_body(planner: CachePlanner | None, exc: APIStatusError, body: Body) -
     return planner.resend_after_refusal(exc.status_code, exc.message, body)
 
 
-def create(
-    send: Callable[[Body, Headers], T], headers: Headers, planner: CachePlanner | None, body: Body
-) -> T:
+@contextmanager
+def _unanswered(planner: CachePlanner | None, plan: CachePlan | None) -> Iterator[None]:
+    """Tell the planner when what runs inside fails (no response: see ``CachePlanner.failed``)."""
     try:
-        return send(body, headers)
-    except APIStatusError as exc:
-        retry = _retry_body(planner, exc, body)
-        if retry is None:
-            raise
-        return send(retry, headers)
+        yield
+    except BaseException:
+        if planner is not None and plan is not None:
+            planner.failed(plan)
+        raise
+
+
+def create(
+    send: Callable[[Body, Headers], T],
+    headers: Headers,
+    planner: CachePlanner | None,
+    body: Body,
+    plan: CachePlan | None = None,
+) -> T:
+    with _unanswered(planner, plan):
+        try:
+            return send(body, headers)
+        except APIStatusError as exc:
+            retry = _retry_body(planner, exc, body)
+            if retry is None:
+                raise
+            return send(retry, headers)
 
 
 async def acreate(
@@ -50,14 +70,16 @@ async def acreate(
     headers: Headers,
     planner: CachePlanner | None,
     body: Body,
+    plan: CachePlan | None = None,
 ) -> T:
-    try:
-        return await send(body, headers)
-    except APIStatusError as exc:
-        retry = _retry_body(planner, exc, body)
-        if retry is None:
-            raise
-        return await send(retry, headers)
+    with _unanswered(planner, plan):
+        try:
+            return await send(body, headers)
+        except APIStatusError as exc:
+            retry = _retry_body(planner, exc, body)
+            if retry is None:
+                raise
+            return await send(retry, headers)
 
 
 def _begin(
@@ -69,6 +91,14 @@ def _begin(
     seen.update(headers)
     if planner is not None and plan is not None:
         planner.begun(plan)
+
+
+def _failed_before_start(
+    planner: CachePlanner | None, plan: CachePlan | None, started: bool
+) -> None:
+    """A stream that failed (or was dropped) before its first event: as a failed call."""
+    if not started and planner is not None and plan is not None:
+        planner.failed(plan)
 
 
 class _Stream(Protocol[T_co]):
@@ -94,9 +124,9 @@ def events(
     plan: CachePlan | None = None,
 ) -> Iterator[T]:
     """The stream's events; ``seen`` receives the headers of the response that answered."""
-    stream = open_stream(body, headers)
     started = False
     try:
+        stream = open_stream(body, headers)
         for event in stream:
             if not started:
                 _begin(seen, stream.headers, planner, plan)
@@ -105,12 +135,21 @@ def events(
     except APIStatusError as exc:
         retry = None if started else _retry_body(planner, exc, body)
         if retry is None:
+            _failed_before_start(planner, plan, started)
             raise
-        stream = open_stream(retry, headers)
-        for event in stream:
-            if not seen:
-                seen.update(stream.headers)
-            yield event
+        try:
+            stream = open_stream(retry, headers)
+            for event in stream:
+                if not started:
+                    seen.update(stream.headers)
+                    started = True
+                yield event
+        except BaseException:
+            _failed_before_start(planner, plan, started)
+            raise
+    except BaseException:
+        _failed_before_start(planner, plan, started)
+        raise
 
 
 async def aevents(
@@ -121,9 +160,9 @@ async def aevents(
     seen: dict[str, str],
     plan: CachePlan | None = None,
 ) -> AsyncIterator[T]:
-    stream = open_stream(body, headers)
     started = False
     try:
+        stream = open_stream(body, headers)
         async for event in stream:
             if not started:
                 _begin(seen, stream.headers, planner, plan)
@@ -132,9 +171,18 @@ async def aevents(
     except APIStatusError as exc:
         retry = None if started else _retry_body(planner, exc, body)
         if retry is None:
+            _failed_before_start(planner, plan, started)
             raise
-        stream = open_stream(retry, headers)
-        async for event in stream:
-            if not seen:
-                seen.update(stream.headers)
-            yield event
+        try:
+            stream = open_stream(retry, headers)
+            async for event in stream:
+                if not started:
+                    seen.update(stream.headers)
+                    started = True
+                yield event
+        except BaseException:
+            _failed_before_start(planner, plan, started)
+            raise
+    except BaseException:
+        _failed_before_start(planner, plan, started)
+        raise
