@@ -11,9 +11,10 @@ from collections.abc import Container, Hashable
 from itertools import compress
 
 from ._context import PlanContext
+from ._fleet import fleet_view
 from ._kinds import SHARED_SEGMENTS, PrefixKind, head_need, needed_only_alone, tail_kind
 from ._scan import Markable, Scan
-from ._select import READ_REACH, Candidate
+from ._select import READ_REACH, Candidate, ForeignAnchor
 from ._ttl import (
     SHORT_GAP,
     expected_reuse,
@@ -26,11 +27,10 @@ from ._ttl import (
 
 __all__ = ["CandidateFinder"]
 
-#: Enum members bound once: reading one off the class is slow (an attribute lookup through
-#: the Enum metaclass, before Python 3.12), and each plan needs a few.
+#: Enum members bound once: reading one off the class is slow (through the Enum metaclass,
+#: before Python 3.12), and each plan needs a few.
 _HEAD, _DOCUMENTS = PrefixKind.HEAD, PrefixKind.DOCUMENTS
-#: The subset search tries every combination: keep the pool small.
-_MAX_POOL = 12
+_MAX_POOL = 12  # the subset search tries every combination: keep the pool small
 #: A 1h entry with less life left than this is not counted on to outlast a pause.
 _ANCHOR_LIFE = 1800.0
 #: Decayed late returns of an application's leading documents before they are bet on for the
@@ -81,6 +81,7 @@ class CandidateFinder:
         self.usable_set = Markable(scan) if usable is None else usable  # the pass's, if built
         self.pool: dict[int, Candidate] = {}
         self.tail_reuse: dict[str, float] | None = None  # expected reads of this turn's tail
+        self.foreign: ForeignAnchor | None = None  # the previous turn's tail, planned elsewhere
         # found by ``find`` and kept for the pass that records this request
         self.documents_pos: int | None = None
         self.tail_pos: int | None = None
@@ -89,14 +90,12 @@ class CandidateFinder:
         self.shared_end: int | None = None
         #: Last of the leading tools this tool list shares with another recent one.
         self.shared_tools_end: int | None = None
-        #: Tokens of the longest prefix another request is writing now (``CacheState.in_flight``).
-        self.writing = 0.0
+        self.writing = 0.0  # the longest prefix another request is writing (``in_flight``)
         # user messages, counted once: the head's need, the tail's kind, the conversation gap
         self.users = scan.message_roles.count("user")
         self.need = head_need(self.users)  # who needs the head in this request
         self.tail_need: PrefixKind | None = None  # and this tail (``_add_tail``)
-        #: Seconds since each remembered position was last seen (``find``).
-        self.gaps: dict[int, float] = {}
+        self.gaps: dict[int, float] = {}  # seconds since each known position was last seen
         #: This conversation's gap between turns as seen here (``_conversation_gap``), or None.
         self.conversation_gap: float | None = None
         #: Seconds since this planner last saw it, when another planned its previous turn.
@@ -261,7 +260,11 @@ class CandidateFinder:
             self.context, kind, self.app, gap, dynamic=self.changing or self.volatile,
             shifted=self.shifted, need=self.tail_need,
         )
-        reuse = reuse_from(self.context, p_short, p_late)
+        p_read = p_short  # behind a fleet, what the previous turns' reads say (not its pauses)
+        if not self.shifted and self.split_at is None:  # else the previous entry is another prefix
+            self.foreign, p_read = fleet_view(self.context, scan, prefix_tokens, self.app,
+                                              self.anchor, tail, alive, p_short)  # fmt: skip
+        reuse = reuse_from(self.context, p_read, p_late)
         late = 0.0
         if "5m" in reuse and tool_turn and loop_seen(self.context, kind):
             # A step of a loop: 1h on its tail is worth only what it keeps through a pause

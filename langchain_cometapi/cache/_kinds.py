@@ -42,6 +42,9 @@ class PrefixKind(str, Enum):
     #: such a return is learnt apart (a slow chat's next turn is late again, an agent's one
     #: approval is over).
     AFTER_PAUSE = "tail-after-pause"
+    #: The previous turn's tail another planner of a fleet planned: whether a marker of this
+    #: planner within reach of it was read (that planner wrote it, and it is still live).
+    FOREIGN_TAIL = "tail-foreign"
 
 
 #: Prior P(seen again within 5 minutes) per kind, before this instance has evidence. A first
@@ -57,6 +60,7 @@ PRIORS: Final[dict[PrefixKind, float]] = {
     PrefixKind.HEAD_NEW: 0.5,
     PrefixKind.HEAD_RETURN: 0.5,
     PrefixKind.AFTER_PAUSE: 0.7,
+    PrefixKind.FOREIGN_TAIL: 0.7,
 }
 
 #: Prior share of reuses that come after 5 minutes but within the hour. Low: a 1h entry costs

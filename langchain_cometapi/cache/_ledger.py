@@ -37,6 +37,10 @@ class Unseen(NamedTuple):
     #: conversation's mean gap between turns as seen here (``CacheState.foreign_turn``). None
     #: when nothing tells.
     gap: float | None = None
+    #: For the previous turn's tail another planner planned (``_fleet``): the prefix tokens of
+    #: the head before it, which other planners keep warm: a read must reach past the midpoint
+    #: of the two to have read the tail.
+    head: float = 0.0
 
 
 class Ledger(NamedTuple):

@@ -27,6 +27,8 @@ from ._fallback import (
     strip_cache_control,
 )
 from ._fastpath import far_below_minimum
+from ._fleet import anchor_read
+from ._kinds import PrefixKind
 from ._ledger import Ledger, Ledgers
 from ._plan import CachePlan
 from ._planning import Planning, Restrictions
@@ -34,6 +36,9 @@ from ._policy import CachePolicy
 from ._state import CacheState
 
 __all__ = ["CachePlan", "CachePlanner", "CachePolicy", "CacheState", "plan_cache"]
+
+_FOREIGN = PrefixKind.FOREIGN_TAIL
+
 
 def plan_cache(
     body: Mapping[str, Any],
@@ -229,7 +234,9 @@ class CachePlanner:
             self.state.observe_reads(plan.expected_read_tokens, read)
             for prefix in ledger.unseen:
                 reached = read >= 0.95 * prefix.tokens
-                if prefix.ttl is not None:  # another planner's previous turn: read back or not
+                if prefix.kind is _FOREIGN:  # a marker reached another planner's tail
+                    anchor_read(self.state, prefix, read, parsed.prompt, plan)
+                elif prefix.ttl is not None:  # another planner's previous turn: read back or not
                     self.state.foreign_turn(
                         prefix.kind, prefix.app, reached, prefix.ttl, prefix.gap
                     )

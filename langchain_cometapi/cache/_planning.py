@@ -17,6 +17,7 @@ from .._models import TTL_SECONDS, min_cacheable_tokens
 from ._candidates import CandidateFinder
 from ._context import PlanContext
 from ._edit import apply_markers
+from ._fleet import own_tail_key, telling
 from ._kinds import SHORT_FIRST_TURN, PrefixKind, tail_kind, tail_kind_of_first
 from ._ledger import Ledger, Unseen
 from ._lookback import previous_tail
@@ -25,7 +26,7 @@ from ._policy import CachePolicy
 from ._positions import scaled_tokens
 from ._pricing import PRICE_PLAIN, input_cost
 from ._scan import Markable, Scan, scan_body
-from ._select import Choice, choose
+from ._select import Choice, ForeignAnchor, choose
 from ._state import CacheState
 from ._ttl import foreign_ttl
 
@@ -39,6 +40,7 @@ _FLOOR_UNCALIBRATED = 0.5
 _FLOOR_CALIBRATED = 0.8
 #: Enum members bound once (reading one off the class is slow before Python 3.12).
 _HEAD, _CONTINUED = PrefixKind.HEAD, PrefixKind.TAIL_CONTINUED
+_FOREIGN = PrefixKind.FOREIGN_TAIL
 _FIVE_MINUTES, _ONE_HOUR = TTL_SECONDS["5m"], TTL_SECONDS["1h"]
 
 
@@ -144,9 +146,9 @@ class Planning:
         if budget <= 0:
             self.notes.append("no free breakpoint: the body's own markers use the budget")
             candidates = []
-        choice = choose(
-            candidates, fixed, max(budget, 0), prefix_tokens, alive, self.floor, finder.writing
-        )
+        foreign = finder.foreign
+        choice = choose(candidates, fixed, max(budget, 0), prefix_tokens, alive, self.floor,
+                        finder.writing, foreign)  # fmt: skip
         marks: dict[Location, str] = {}
         locations: list[Location] = []  # of every mark, the user's too (for the plan)
         use_blocks = (sent_split := _sent_split(split_at, choice)) is not None
@@ -166,7 +168,7 @@ class Planning:
             write_keys=tuple(map(scan.hashes.__getitem__, choice.written)),
             asked_1h=choice.write_1h > 0,
             unseen=self._unseen(scan, prefix_tokens, app, alive, static_end, anchor, choice,
-                                finder),
+                                finder, foreign),
         )
         return out, plan, ledger
 
@@ -180,6 +182,7 @@ class Planning:
         anchor: int | None,
         choice: Choice,
         finder: CandidateFinder,
+        foreign: ForeignAnchor | None = None,
     ) -> tuple[Unseen, ...]:
         """Prefixes of known kinds this planner believes are not cached (see ``Unseen``)."""
         ends = {scan.tools_end: _HEAD, static_end: _HEAD}
@@ -214,6 +217,8 @@ class Planning:
             if users > 1 and prefix_tokens[anchor] >= self.minimum:
                 ttl = foreign_ttl(finder.tail_reuse, anchor, choice.marks)
             out.append(Unseen(kind, app, prefix_tokens[anchor], ttl, _foreign_gap(finder)))
+        if foreign is not None and telling(foreign, [c.pos for c, _ in choice.marks]):
+            out.append(Unseen(_FOREIGN, app, foreign.tokens, head=foreign.head))  # ``_fleet``
         return tuple(out)
 
     # -- evidence -------------------------------------------------------------------
@@ -261,6 +266,7 @@ class Planning:
             tail = finder.tail_pos
             if tail is not None:
                 state.remember_tail(_content_key(scan, tail), scan.hashes[tail])
+                state.remember_tail(own_tail_key(scan, tail), scan.hashes[tail])  # ``_fleet``
         if choice.read_pos >= 0:
             read_key = scan.hashes[choice.read_pos]
             entry = state.entries.get(read_key)

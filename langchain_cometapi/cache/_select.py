@@ -14,11 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from itertools import combinations
 from operator import itemgetter
+from typing import NamedTuple
 
 from .._models import LOOKBACK_BLOCKS
 from ._pricing import PRICE_PLAIN, PRICE_READ, WRITE_PRICE
 
-__all__ = ["READ_REACH", "Candidate", "Choice", "choose", "expected_reads"]
+__all__ = ["READ_REACH", "Candidate", "Choice", "ForeignAnchor", "choose", "expected_reads"]
 
 #: Furthest a breakpoint may sit after the entry it should read; one short of the API's
 #: window, so an off-by-one in where the API starts counting cannot turn a read into a write.
@@ -278,8 +279,10 @@ def choose(
     alive: Sequence[int],
     minimum: float,
     writing: float = 0.0,
+    anchor: ForeignAnchor | None = None,
 ) -> Choice:
-    """Best subset of at most ``budget`` candidates, always including the user's markers."""
+    """Best subset of at most ``budget`` candidates, always including the user's markers
+    (``anchor``: an entry another planner likely wrote, see ``ForeignAnchor``)."""
     best: _Score | None = None
     pool = sorted(_facts(candidates, cumulative, alive, minimum), key=_position)
     pinned = _facts(fixed, cumulative, alive, minimum) if fixed else []
@@ -292,10 +295,42 @@ def choose(
             # combinations keep the pool's order: only the user's markers need merging in
             chosen = sorted((*pinned, *subset), key=_position) if pinned else subset
             score = _scored(chosen, cumulative, base, all_5m)
+            if anchor is not None:
+                score = _with_anchor(score, anchor)
             if best is None or score[0] > best[0] + 1e-9:
                 best = score
     assert best is not None
-    return _choice(_staked(best, cumulative, alive, minimum, writing))
+    return _choice(_staked(best, cumulative, alive, minimum, writing, anchor))
+
+
+class ForeignAnchor(NamedTuple):
+    """The previous turn's tail when another planner of a fleet planned that turn: not known
+    live here, but a marker within ``READ_REACH`` after it reads it if that planner wrote it and
+    it has not expired, with probability ``odds`` (``_fleet``)."""
+
+    pos: int
+    tokens: float
+    odds: float
+    #: Prefix tokens of the head (tools, system) before it: other planners keep the head warm,
+    #: so a read of the anchor saves only what lies above it, whatever this planner knows.
+    head: float = 0.0
+
+
+def _with_anchor(score: _Score, anchor: ForeignAnchor, one_hour: bool = True) -> _Score:
+    """A set's score with the expected read of a foreign anchor: a set writing a marker within
+    reach of it reads it with probability ``odds``, and then neither pays the write premium on
+    its tokens above the read nor sends them plain: ``odds x (0.9 + premium) x (anchor - read)``
+    more than the set is valued on what this planner knows live (``one_hour=False``: at the 5m
+    premium, for the stake's flipped set, whose refund of the 1h premium is its own)."""
+    read = score[4] if score[4] > anchor.head else anchor.head
+    if anchor.tokens <= read:
+        return score
+    for f in score[2]:  # not at a TTL the policy leaves out (a user's 5m marker caps a 1h one)
+        if 0 <= f[1] - anchor.pos <= READ_REACH and f[5] in f[0].reuse:
+            premium = _PREMIUM_1H if one_hour and score[6] > 0.0 and f[5] == "1h" else _PREMIUM_5M
+            bonus = anchor.odds * (_SAVING + premium) * (anchor.tokens - read)
+            return (score[0] + bonus, *score[1:])
+    return score
 
 
 def _staked(
@@ -304,6 +339,7 @@ def _staked(
     alive: Sequence[int],
     minimum: float,
     writing: float,
+    anchor: ForeignAnchor | None = None,
 ) -> _Score:
     """The winning set's score with its tail written at 1h instead, when what that protects
     pays for it. A 5m tail lets the whole conversation expire during a pause of 5 minutes to an
@@ -330,6 +366,8 @@ def _staked(
     flipped = [g[0] for g in facts]
     flipped[k] = replace(tail, ttl="1h")
     other = _score(flipped, cumulative, alive, minimum, writing)
+    if anchor is not None:
+        other = _with_anchor(other, anchor, one_hour=False)
     # Tokens the API will likely read, not write: no premium on them in truth.
     unpaid = min(tail.likely_read, cumulative[tail.pos]) - read
     gain = _RESCUE * tail.late * stake + (_PREMIUM_1H - _PREMIUM_5M) * max(unpaid, 0.0)
