@@ -45,10 +45,14 @@ def foreign_anchor(
 ) -> ForeignAnchor | None:
     """The previous turn's tail as an anchor this plan may read, when another planner planned
     that turn (this one does not know its entry), this turn's tail is within reach of it, no
-    entry at or after it is known live here, and it is long enough to have been cached."""
-    if anchor is None or not 0 < tail - anchor <= READ_REACH:
-        return None
+    entry at or after it is known live here, and it is long enough to have been cached. Only
+    once the API read here what this planner did not know was cached (``foreign_reads``): that
+    tells a fleet, where a previous turn unknown here is most likely another planner's; alone,
+    such a turn sat behind a prefix that changed since (a document edited in the system
+    prompt), and its entry, if any, can never be read."""
     state = context.state
+    if anchor is None or not 0 < tail - anchor <= READ_REACH or not state.foreign_reads:
+        return None
     if scan.hashes[anchor] in state.entries or (alive and alive[-1] >= anchor):
         return None
     if own_tail_key(scan, anchor) in state.tails:  # planned here, behind another prefix then

@@ -89,18 +89,17 @@ class CacheState:
         self.buckets: OrderedDict[BucketKey, Bucket] = OrderedDict()
         self.token_memo: dict[int, int] = {}
         self.token_memo_cap = max(4096, history_size * 4)
-        self.ratio = 1.0
-        self.samples = 0
+        self.ratio, self.samples = 1.0, 0
         self.shared = 0.0  # share of responses that read entries this planner did not know of
+        self.foreign_reads = 0  # responses that did: other planners serve the same prefixes
         self.splitter = SystemSplitter()
         self.recent_scans = ScanCache()
         self._trials: deque[tuple[float, int]] = deque()
         # content fingerprint of each recent request's tail block -> the prefix it ended
         self.tails: OrderedDict[int, int] = OrderedDict()
         self.tool_lists = ToolLists()
-        #: Prefixes a request still unanswered is writing -> until when they count as unreadable
-        #: (``CachePlanner.plan`` sets, ``observe`` clears): the API reads an entry only once the
-        #: response that writes it has begun.
+        #: Prefixes an unanswered request writes -> until when they count as unreadable (set by
+        #: ``CachePlanner.plan``): the API reads an entry once the response writing it began.
         self.in_flight: dict[int, float] = {}
         #: Responses in a row that wrote no 1h entry where a plan asked for one
         #: (``CachePlanner.observe``): shared by the models built per request of one endpoint,
@@ -123,7 +122,7 @@ class CacheState:
         other.tails = OrderedDict(self.tails)
         other.tool_lists = self.tool_lists.copy()
         other.in_flight = dict(self.in_flight)
-        other.missing_1h = self.missing_1h
+        other.missing_1h, other.foreign_reads = self.missing_1h, self.foreign_reads
         return other
 
     # -- token memo ---------------------------------------------------------------
@@ -276,7 +275,9 @@ class CacheState:
         """Track how often the API reads more than this planner knew was cached: then other
         planners (a fleet behind a balancer) write and read the same prefixes, and a prefix
         not seen again *here* may well have been reused *there*."""
-        self._note_shared(actual > expected * 1.05 + 64)
+        foreign = actual > expected * 1.05 + 64
+        self.foreign_reads += foreign
+        self._note_shared(foreign)
 
     def observe_continuation(self, known: bool) -> None:
         """A conversation continues; ``known``: its previous turn was planned here. Unknown

@@ -142,10 +142,12 @@ def test_continuations_whose_previous_turn_is_never_read_stop_writing_their_tail
     """A shifting window or slow users, seen through the API's usage by a worker that did not
     plan the previous turns: each marker that reached the previous turn's tail and was not read
     lowers the odds that such a tail is live (``_fleet``, prior 0.7), and the tail written to
-    reach it stops once a read is no longer worth its write (here after five; a written entry
-    seen unread already lowers the tail's own reads, ``CacheState.foreign_turn``)."""
+    reach it stops once a read is no longer worth its write (here after five such markers, on
+    plans 2-6: the first plan reaches for no other planner's tail, since this planner has not
+    yet seen the API read what it did not know was cached; a written entry seen unread already
+    lowers the tail's own reads, ``CacheState.foreign_turn``)."""
     ttls = _foreign_continuations(read_tail=False, count=8)
-    assert ttls == ["5m"] * 5 + [None] * 3, ttls
+    assert ttls == ["5m"] * 6 + [None] * 2, ttls
 
 
 def test_continuations_whose_previous_turn_is_read_keep_writing_their_tail() -> None:

@@ -17,9 +17,11 @@ from tests.helpers.cache_traffic import exchange
 _FOREIGN = PrefixKind.FOREIGN_TAIL
 
 
-def _sunk(planner: CachePlanner) -> None:
+def _sunk(planner: CachePlanner, fleet: bool = True) -> None:
     """A worker whose own tail trials lapsed unseen (the next turns went to other workers):
-    it believes a continued conversation's tail is seldom read again."""
+    it believes a continued conversation's tail is seldom read again; ``fleet``: it has seen
+    the API read a prefix it did not know was cached (a head another worker wrote)."""
+    planner.state.foreign_reads = int(fleet)
     for kind in (PrefixKind.TAIL_CONTINUED, PrefixKind.HEAD):
         bucket = planner.state.bucket((kind, None))
         for _ in range(12):
@@ -27,7 +29,7 @@ def _sunk(planner: CachePlanner) -> None:
 
 
 def _fleet_step(
-    gap: float = 10.0, clock_line: bool = False
+    gap: float = 10.0, clock_line: bool = False, fleet: bool = True
 ) -> tuple[CachePlanner, dict[str, Any], Any]:
     """Step 3 of an agent task planned by one worker, step 4 ``gap`` seconds later by another
     whose tail belief sank: (that worker, step 4's usage, its plan)."""
@@ -39,7 +41,7 @@ def _fleet_step(
         for body, stamp in ((first, "10:00:01"), (second, "10:00:11")):
             body["system"] = body["system"] + f"\nNow: {stamp}\n"
     exchange(elsewhere, emulator, first)
-    _sunk(here)
+    _sunk(here, fleet)
     clock.advance(gap)
     out, plan = here.plan(second)
     response = emulator.handle("POST", "/v1/messages", {"x-api-key": "k"}, out)
@@ -56,6 +58,14 @@ def test_a_worker_reads_the_tail_another_worker_wrote_seconds_ago() -> None:
     assert usage["cache_read_input_tokens"] > 1.15 * head, usage  # the previous tail, not the head
     bucket = here.state.bucket((_FOREIGN, None))
     assert (bucket.hits, bucket.trials) == (1.0, 1.0)
+
+
+def test_no_foreign_anchor_before_the_api_read_anything_unknown_here() -> None:
+    """Alone, a previous turn unknown here sat behind a prefix that changed since (a document
+    edited in the system prompt): its entry, if any, can never be read."""
+    here, _, plan = _fleet_step(fleet=False)
+    assert "tail" not in [b.segment for b in plan.breakpoints]
+    assert here.state.bucket((_FOREIGN, None)).trials == 0.0
 
 
 def test_a_foreign_tail_that_expired_is_a_miss_seen() -> None:
