@@ -42,8 +42,8 @@ logger = logging.getLogger("langchain_cometapi")
 
 T = TypeVar("T")
 MAX_RETRY_AFTER = 60.0
-# and every status >= 500 (Cloudflare's 520-523 in front of a gateway too), as the Anthropic SDK
-# and new-api's own channel retry do
+#: Statuses retried besides every 5xx (``decide``; Cloudflare's 520-523 in front of a gateway
+#: too), as the Anthropic SDK and new-api's own channel retry do.
 RETRY_STATUSES = frozenset({408, 409, 429})
 # relay_stream_error: new-api's chunk for a relay that failed mid-stream (upstream timeout, reset)
 RETRY_ERROR_TYPES = frozenset(

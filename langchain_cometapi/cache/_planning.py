@@ -26,7 +26,7 @@ from ._policy import CachePolicy
 from ._positions import scaled_tokens
 from ._pricing import PRICE_PLAIN, input_cost
 from ._scan import Markable, Scan, scan_body
-from ._select import Choice, ForeignAnchor, choose
+from ._select import Choice, choose
 from ._state import CacheState
 from ._ttl import foreign_ttl
 
@@ -146,9 +146,8 @@ class Planning:
         if budget <= 0:
             self.notes.append("no free breakpoint: the body's own markers use the budget")
             candidates = []
-        foreign = finder.foreign
         choice = choose(candidates, fixed, max(budget, 0), prefix_tokens, alive, self.floor,
-                        finder.writing, foreign)  # fmt: skip
+                        finder.writing, finder.foreign)  # fmt: skip
         marks: dict[Location, str] = {}
         locations: list[Location] = []  # of every mark, the user's too (for the plan)
         use_blocks = (sent_split := _sent_split(split_at, choice)) is not None
@@ -168,7 +167,7 @@ class Planning:
             write_keys=tuple(map(scan.hashes.__getitem__, choice.written)),
             asked_1h=choice.write_1h > 0,
             unseen=self._unseen(scan, prefix_tokens, app, alive, static_end, anchor, choice,
-                                finder, foreign),
+                                finder),
         )
         return out, plan, ledger
 
@@ -182,7 +181,6 @@ class Planning:
         anchor: int | None,
         choice: Choice,
         finder: CandidateFinder,
-        foreign: ForeignAnchor | None = None,
     ) -> tuple[Unseen, ...]:
         """Prefixes of known kinds this planner believes are not cached (see ``Unseen``)."""
         ends = {scan.tools_end: _HEAD, static_end: _HEAD}
@@ -217,6 +215,7 @@ class Planning:
             if users > 1 and prefix_tokens[anchor] >= self.minimum:
                 ttl = foreign_ttl(finder.tail_reuse, anchor, choice.marks)
             out.append(Unseen(kind, app, prefix_tokens[anchor], ttl, _foreign_gap(finder)))
+        foreign = finder.foreign
         if foreign is not None and telling(foreign, [c.pos for c, _ in choice.marks]):
             out.append(Unseen(_FOREIGN, app, foreign.tokens, head=foreign.head))  # ``_fleet``
         return tuple(out)

@@ -43,8 +43,7 @@ def _unanswered(planner: CachePlanner | None, plan: CachePlan | None) -> Iterato
     try:
         yield
     except BaseException:
-        if planner is not None and plan is not None:
-            planner.failed(plan)
+        _failed_before_start(planner, plan, False)  # a JSON call's response is whole or none
         raise
 
 
@@ -125,28 +124,24 @@ def events(
 ) -> Iterator[T]:
     """The stream's events; ``seen`` receives the headers of the response that answered."""
     started = False
-    try:
-        stream = open_stream(body, headers)
-        for event in stream:
-            if not started:
-                _begin(seen, stream.headers, planner, plan)
-                started = True
-            yield event
-    except APIStatusError as exc:
-        retry = None if started else _retry_body(planner, exc, body)
-        if retry is None:
-            _failed_before_start(planner, plan, started)
-            raise
+    try:  # a failure before the first event, of either attempt, is a failed call
         try:
+            stream = open_stream(body, headers)
+            for event in stream:
+                if not started:
+                    _begin(seen, stream.headers, planner, plan)
+                    started = True
+                yield event
+        except APIStatusError as exc:
+            retry = None if started else _retry_body(planner, exc, body)
+            if retry is None:
+                raise
             stream = open_stream(retry, headers)
             for event in stream:
                 if not started:
                     seen.update(stream.headers)
                     started = True
                 yield event
-        except BaseException:
-            _failed_before_start(planner, plan, started)
-            raise
     except BaseException:
         _failed_before_start(planner, plan, started)
         raise
@@ -161,28 +156,24 @@ async def aevents(
     plan: CachePlan | None = None,
 ) -> AsyncIterator[T]:
     started = False
-    try:
-        stream = open_stream(body, headers)
-        async for event in stream:
-            if not started:
-                _begin(seen, stream.headers, planner, plan)
-                started = True
-            yield event
-    except APIStatusError as exc:
-        retry = None if started else _retry_body(planner, exc, body)
-        if retry is None:
-            _failed_before_start(planner, plan, started)
-            raise
+    try:  # a failure before the first event, of either attempt, is a failed call
         try:
+            stream = open_stream(body, headers)
+            async for event in stream:
+                if not started:
+                    _begin(seen, stream.headers, planner, plan)
+                    started = True
+                yield event
+        except APIStatusError as exc:
+            retry = None if started else _retry_body(planner, exc, body)
+            if retry is None:
+                raise
             stream = open_stream(retry, headers)
             async for event in stream:
                 if not started:
                     seen.update(stream.headers)
                     started = True
                 yield event
-        except BaseException:
-            _failed_before_start(planner, plan, started)
-            raise
     except BaseException:
         _failed_before_start(planner, plan, started)
         raise
